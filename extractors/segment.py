@@ -1,0 +1,156 @@
+"""underthesea → spaCy ``Doc``, with ``doc.text`` identical to the input.
+
+There is no trained Vietnamese spaCy pipeline; like ``spacy/lang/vi`` does
+with pyvi, we let an external segmenter (underthesea) choose the words and
+give spaCy the words plus their trailing spaces, so every token and span
+offset slices back to the exact input text.
+
+Sentences: one per line, further split at sentence punctuation.  POS tags
+come from underthesea's CRF tagger run on each *clause* (text between
+``;``): its featurizer costs grow with the square of the input length, and
+Vietnamese reports string dozens of clauses into one "sentence".
+"""
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import spacy  # noqa: E402
+from spacy.tokens import Doc  # noqa: E402
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“(\[]?[A-ZĐÀ-Ỹ0-9])|\n+")
+
+
+@lru_cache(maxsize=1)
+def blank_vi():
+    """A blank spaCy pipeline for Vietnamese (vocab only; we supply the words)."""
+    return spacy.blank("xx")
+
+
+def _align(text: str, start: int, end: int, pieces: list[tuple[str, str]]):
+    """Yield (start, end, tag) of each underthesea token within text[start:end].
+
+    underthesea joins syllables with single spaces and may rewrite spacing, so
+    tokens are found by walking the text syllable by syllable; anything it
+    dropped becomes its own token.
+    """
+    pos = start
+    for word, tag in pieces:
+        sylls = word.split()
+        tok_start = None
+        ok = True
+        p = pos
+        for s in sylls:
+            while p < end and text[p].isspace():
+                p += 1
+            if text.startswith(s, p):
+                if tok_start is None:
+                    tok_start = p
+                p += len(s)
+            else:
+                ok = False
+                break
+        if not ok or tok_start is None:
+            continue
+        # text skipped over before this token (characters underthesea dropped)
+        gap = text[pos:tok_start]
+        if gap.strip():
+            g0 = pos + (len(gap) - len(gap.lstrip()))
+            yield g0, pos + len(gap.rstrip()), "X"
+        yield tok_start, p, tag
+        pos = p
+    tail = text[pos:end]
+    if tail.strip():
+        t0 = pos + (len(tail) - len(tail.lstrip()))
+        yield t0, pos + len(tail.rstrip()), "X"
+
+
+def _tag(chunk: str) -> list[tuple[str, str]]:
+    from underthesea import pos_tag
+
+    try:
+        return pos_tag(chunk)
+    except Exception:  # the CRF featurizer rejects some odd inputs; fall back to words
+        from underthesea import word_tokenize
+
+        return [(w, "X") for w in word_tokenize(chunk)]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence: lines, split again after . ! ? before a capital."""
+    spans = []
+    pos = 0
+    for m in _SENTENCE_END.finditer(text):
+        if text[pos:m.start()].strip():
+            spans.append((pos, m.start()))
+        pos = m.end()
+    if text[pos:].strip():
+        spans.append((pos, len(text)))
+    # trim surrounding white space so sentences slice back cleanly
+    out = []
+    for s, e in spans:
+        seg = text[s:e]
+        s2 = s + (len(seg) - len(seg.lstrip()))
+        e2 = e - (len(seg) - len(seg.rstrip()))
+        if e2 > s2:
+            out.append((s2, e2))
+    return out
+
+
+def make_doc(text: str) -> Doc:
+    """A spaCy Doc over ``text`` with underthesea words, POS (``token.tag_``) and sentences.
+
+    >>> doc = make_doc("Sở đã kiểm tra 29 cơ sở.")
+    >>> doc.text == "Sở đã kiểm tra 29 cơ sở."
+    True
+    """
+    tokens: list[tuple[int, int, str]] = []
+    sent_starts: set[int] = set()
+    for s, e in sentence_spans(text):
+        sent_starts.add(s)
+        for cs, ce in _clauses(text, s, e):
+            chunk = text[cs:ce]
+            if not chunk.strip():
+                continue
+            tokens.extend(_align(text, cs, ce, _tag(chunk)))
+    words, spaces, tags, starts = [], [], [], []
+    for i, (s, e, tag) in enumerate(tokens):
+        nxt = tokens[i + 1][0] if i + 1 < len(tokens) else len(text)
+        between = text[e:nxt]
+        words.append(text[s:e])
+        tags.append(tag)
+        starts.append(s)
+        if between == " ":
+            spaces.append(True)
+        else:
+            spaces.append(False)
+            if between:  # keep odd white space (newlines, runs of spaces) as tokens
+                words.append(between)
+                tags.append("SPACE")
+                starts.append(e)
+                spaces.append(False)
+    lead = text[: tokens[0][0]] if tokens else text
+    if lead:
+        words.insert(0, lead)
+        tags.insert(0, "SPACE")
+        starts.insert(0, 0)
+        spaces.insert(0, False)
+    doc = Doc(blank_vi().vocab, words=words, spaces=spaces)
+    for tok, tag, st in zip(doc, tags, starts):
+        tok.tag_ = tag
+        tok.is_sent_start = st in sent_starts or tok.i == 0
+    assert doc.text == text, "segmenter must keep the text exactly"
+    return doc
+
+
+def _clauses(text: str, start: int, end: int):
+    pos = start
+    for i in range(start, end):
+        if text[i] == ";":
+            yield pos, i + 1
+            pos = i + 1
+    if pos < end:
+        yield pos, end

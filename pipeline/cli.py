@@ -1,0 +1,159 @@
+"""The ``provnews`` command: thin — parse options, call library functions.
+
+Each command's options live in its ``_add_*`` function; the work is done in
+the module it calls.  Nothing imports this module.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never fetch models at run time
+
+DEFAULT_CORPUS = "corpus/crawl"
+
+
+def _add_extract(sub):
+    p = sub.add_parser(
+        "extract", help="extract units, quantities and records from .txt/.html files or a corpus",
+        description="Example: provnews extract corpus/samples --output outputs/samples.jsonl",
+    )
+    p.add_argument("paths", nargs="*", help=".txt or .html files, or folders of them")
+    p.add_argument("--output", "-o", help="JSONL file to write (default: stdout)")
+    p.add_argument("--corpus", help="extract the documents of a corpus folder not yet extracted")
+    p.add_argument("--all", action="store_true", help="with --corpus: re-extract every document")
+    p.add_argument("--workers", type=int, default=1, help="processes to use (default 1)")
+    p.set_defaults(func=lambda a: __import__("pipeline.ingest", fromlist=["x"]).cli_extract(a))
+
+
+def _add_export(sub):
+    p = sub.add_parser(
+        "export", help="export documents as json, jsonl, csv or parquet",
+        description="Example: provnews export outputs/samples.jsonl --format csv --output outputs/records.csv",
+    )
+    p.add_argument("source", help="a JSONL of documents, or a corpus folder")
+    p.add_argument("--format", "-f", required=True, choices=["json", "jsonl", "csv", "parquet"])
+    p.add_argument("--output", "-o", required=True, help="file to write")
+    p.add_argument("--table", default="records", choices=["records", "quantities", "units", "documents"],
+                   help="which table for csv/parquet (default records)")
+    p.add_argument("--no-bom", action="store_true", help="CSV without the UTF-8 BOM Excel needs")
+    p.set_defaults(func=lambda a: __import__("pipeline.export", fromlist=["x"]).cli_export(a))
+
+
+def _add_eval(sub):
+    p = sub.add_parser(
+        "eval", help="score extraction against annotated gold documents (spec section 5)",
+        description="Example: provnews eval ../shared/gold/dev --min-f1 quantities=0.97",
+    )
+    p.add_argument("gold_dir", help="folder of NAME.txt + NAME.gold.json (or gold JSON referring to texts)")
+    p.add_argument("--predictions", help="JSONL of predicted documents (default: run the extractor)")
+    p.add_argument("--json", action="store_true", help="print the scores as JSON")
+    p.add_argument("--per-doc", action="store_true", help="also print scores per document")
+    p.add_argument("--min-f1", default="", help="floors, e.g. units=0.9,quantities=0.97,records=0.85")
+    p.add_argument("--baseline", choices=["underthesea-ner"], help="score a baseline's units instead")
+    p.set_defaults(func=lambda a: __import__("pipeline.evaluate", fromlist=["x"]).cli_eval(a))
+
+
+def _add_show(sub):
+    p = sub.add_parser(
+        "show", help="show a document with its units, quantities and records highlighted",
+        description="Example: provnews show corpus/samples/khcn.txt --html outputs/khcn.html",
+    )
+    p.add_argument("file", help="a .txt/.html file, or a JSONL of extracted documents")
+    p.add_argument("--html", help="write displaCy-style HTML to this file")
+    p.set_defaults(func=lambda a: __import__("pipeline.show", fromlist=["x"]).cli_show(a))
+
+
+def _add_crawl(sub):
+    p = sub.add_parser(
+        "crawl", help="crawl sites politely into WARC files and the corpus store",
+        description="Example: provnews crawl https://khcn.example.gov.vn/ --out corpus/crawl --delay 1",
+    )
+    p.add_argument("urls", nargs="+", help="seed URLs")
+    p.add_argument("--out", default=DEFAULT_CORPUS, help=f"corpus folder (default {DEFAULT_CORPUS})")
+    p.add_argument("--delay", type=float, default=1.0, help="minimum seconds between requests to a host")
+    p.add_argument("--max-pages", type=int, default=None, help="stop after this many fetches")
+    p.add_argument("--allow-domain", action="append", default=[], help="also crawl this host")
+    p.add_argument("--user-agent", default=None, help="User-Agent header")
+    p.add_argument("--quiet", action="store_true", help="no progress display")
+    p.set_defaults(func=lambda a: __import__("pipeline.crawl", fromlist=["x"]).cli_crawl(a))
+
+
+def _add_run(sub):
+    p = sub.add_parser(
+        "run", help="crawl, extract and export in one go",
+        description="Example: provnews run http://127.0.0.1:8000/ --out corpus/crawl",
+    )
+    p.add_argument("urls", nargs="+", help="seed URLs")
+    p.add_argument("--out", default=DEFAULT_CORPUS, help="corpus folder")
+    p.add_argument("--outputs", default="outputs", help="folder for the exports")
+    p.add_argument("--delay", type=float, default=1.0)
+    p.add_argument("--max-pages", type=int, default=None)
+    p.add_argument("--allow-domain", action="append", default=[])
+    p.add_argument("--user-agent", default=None)
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=lambda a: __import__("pipeline.run", fromlist=["x"]).cli_run(a))
+
+
+def _add_query(sub):
+    p = sub.add_parser(
+        "query", help="run a read-only SQL query on the corpus store",
+        description='Example: provnews query "SELECT unit, count(*) FROM records GROUP BY unit"',
+    )
+    p.add_argument("sql")
+    p.add_argument("--corpus", default=DEFAULT_CORPUS)
+    p.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    p.set_defaults(func=lambda a: __import__("pipeline.query", fromlist=["x"]).cli_query(a))
+
+
+def _add_stats(sub):
+    p = sub.add_parser(
+        "stats", help="counts and sums of records grouped by fields",
+        description="Example: provnews stats --by unit,activity --where unit_of_measure=cơ sở",
+    )
+    p.add_argument("--corpus", default=DEFAULT_CORPUS)
+    p.add_argument("--by", default="unit", help="comma-separated: unit,activity,unit_of_measure,base_unit,year,source,item")
+    p.add_argument("--where", action="append", default=[], help="FIELD=VALUE filter (repeatable)")
+    p.add_argument("--search", help="only documents matching these words (full-text)")
+    p.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    p.set_defaults(func=lambda a: __import__("pipeline.query", fromlist=["x"]).cli_stats(a))
+
+
+def _add_serve(sub):
+    p = sub.add_parser(
+        "serve", help="browse the corpus in Datasette (extra [serve])",
+        description="Example: provnews serve --corpus corpus/crawl --port 8001",
+    )
+    p.add_argument("--corpus", default=DEFAULT_CORPUS)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8001)
+    p.set_defaults(func=lambda a: __import__("pipeline.serve", fromlist=["x"]).cli_serve(a))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="provnews",
+        description="Crawl, archive and extract statistics from Vietnamese provincial news.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (_add_crawl, _add_extract, _add_export, _add_run, _add_eval, _add_show,
+                _add_query, _add_stats, _add_serve):
+        add(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        status = args.func(args)
+    except KeyboardInterrupt:
+        print("provnews: interrupted; run the same command again to resume", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    return int(status or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

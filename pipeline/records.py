@@ -1,0 +1,94 @@
+"""The Document: one article, its metadata and provenance, and its mentions.
+
+Serializes to exactly one JSON document of ``shared/spec/record.schema.json``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from extractors.mentions import Extraction, Period, Quantity, Record, Unit
+
+# The order of keys in every JSON output (the spec's order).
+DOCUMENT_FIELDS = (
+    "doc_id", "url", "canonical_url", "source", "title", "published", "author",
+    "fetched_at", "warc_file", "warc_record_id", "text", "period",
+)
+
+
+def make_doc_id(canonical_url: str | None, text: str = "") -> str:
+    """sha1 of the canonical URL, or of the normalized text when there is no URL."""
+    key = canonical_url if canonical_url else text
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()
+
+
+def source_of(url: str | None) -> str | None:
+    """The host of a web URL (``khcncaobang.gov.vn``); None for local files."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return parts.hostname if parts.scheme in ("http", "https") else None
+
+
+@dataclass(slots=True)
+class Document:
+    doc_id: str
+    text: str
+    url: str | None = None
+    canonical_url: str | None = None
+    source: str | None = None
+    title: str | None = None
+    published: str | None = None
+    author: str | None = None
+    fetched_at: str | None = None
+    warc_file: str | None = None
+    warc_record_id: str | None = None
+    period: Period | None = None
+    units: list[Unit] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+
+    def with_extraction(self, extraction: Extraction) -> "Document":
+        """This document with the NLP stage's mentions (replacing any earlier ones)."""
+        self.units = list(extraction.units)
+        self.quantities = list(extraction.quantities)
+        self.records = list(extraction.records)
+        self.period = extraction.period
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in DOCUMENT_FIELDS:
+            value = getattr(self, name)
+            out[name] = value.to_dict() if isinstance(value, Period) else value
+        out["units"] = [u.to_dict() for u in self.units]
+        out["quantities"] = [q.to_dict() for q in self.quantities]
+        out["records"] = [r.to_dict() for r in self.records]
+        return out
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Document":
+        period = data.get("period")
+        return cls(
+            **{k: data.get(k) for k in DOCUMENT_FIELDS if k not in ("period",)},
+            period=Period.from_dict(period) if period else None,
+            units=[Unit.from_dict(u) for u in data.get("units", [])],
+            quantities=[Quantity.from_dict(q) for q in data.get("quantities", [])],
+            records=[Record.from_dict(r) for r in data.get("records", [])],
+        )
+
+
+def read_jsonl(path) -> list[Document]:
+    """Documents from a JSONL file written by ``provnews extract``."""
+    docs = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                docs.append(Document.from_dict(json.loads(line)))
+    return docs
