@@ -50,6 +50,7 @@ def _add_eval(sub):
     p.add_argument("--predictions", help="JSONL of predicted documents (default: run the extractor)")
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     p.add_argument("--per-doc", action="store_true", help="also print scores per document")
+    p.add_argument("--errors", action="store_true", help="list every missed and spurious mention")
     p.add_argument("--min-f1", default="", help="floors, e.g. units=0.9,quantities=0.97,records=0.85")
     p.add_argument("--baseline", choices=["underthesea-ner"], help="score a baseline's units instead")
     p.set_defaults(func=lambda a: __import__("pipeline.evaluate", fromlist=["x"]).cli_eval(a))

@@ -1,0 +1,222 @@
+"""Exporters: documents → JSON, JSONL, CSV or Parquet files.
+
+A format → exporter map (as scrapy's FEED_EXPORTERS): each exporter has
+``start`` / ``write`` / ``finish``.  JSON formats write whole documents (the
+schema's JSON); the table formats (CSV, Parquet) write one of four flat
+tables — records, quantities, units, documents — each row carrying its
+document's metadata and provenance so a researcher can trace every number.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from pipeline.records import Document, read_jsonl
+
+DOC_COLUMNS = ["doc_id", "url", "title", "published", "source", "fetched_at", "warc_file", "warc_record_id"]
+PERIOD_COLUMNS = ["period_text", "period_start", "period_end"]
+RECORD_COLUMNS = ["record", "unit", "activity", "quantity", "quantity_text", "value", "value_max", "total",
+                  "unit_of_measure", "item", "qualifier", "base_value", "base_unit", *PERIOD_COLUMNS,
+                  "location", "sentence", "start", "end"]
+QUANTITY_COLUMNS = ["quantity", "text", "start", "end", "value", "value_max", "total", "unit_of_measure",
+                    "item", "qualifier", "dimension", "base_value", "base_unit"]
+UNIT_COLUMNS = ["mention", "text", "start", "end", "name", "abbreviation", "kind", "parent"]
+DOCUMENT_COLUMNS = ["doc_id", "url", "canonical_url", "source", "title", "published", "author", "fetched_at",
+                    "warc_file", "warc_record_id", *PERIOD_COLUMNS, "units", "quantities", "records", "text"]
+
+TABLES = {
+    "records": DOC_COLUMNS + RECORD_COLUMNS,
+    "quantities": DOC_COLUMNS + QUANTITY_COLUMNS,
+    "units": DOC_COLUMNS + UNIT_COLUMNS,
+    "documents": DOCUMENT_COLUMNS,
+}
+
+
+def _period(p) -> dict[str, Any]:
+    return {"period_text": p.text if p else None, "period_start": p.start if p else None,
+            "period_end": p.end if p else None}
+
+
+def table_rows(docs: Iterable[Document], table: str) -> tuple[list[str], Iterator[dict[str, Any]]]:
+    """The columns and the rows of one flat table."""
+    if table not in TABLES:
+        raise ValueError(f"unknown table {table!r}; choose one of {', '.join(TABLES)}")
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for doc in docs:
+            meta = {c: getattr(doc, c) for c in DOC_COLUMNS}
+            if table == "documents":
+                yield {**{c: getattr(doc, c) for c in DOCUMENT_COLUMNS if hasattr(doc, c) and c not in
+                          ("units", "quantities", "records")},
+                       **_period(doc.period), "units": len({u.name for u in doc.units}),
+                       "quantities": len(doc.quantities), "records": len(doc.records)}
+            elif table == "records":
+                for i, r in enumerate(doc.records):
+                    d = r.to_dict()
+                    d.pop("period", None)
+                    yield {**meta, "record": i, **d, **_period(r.period)}
+            elif table == "quantities":
+                for i, q in enumerate(doc.quantities):
+                    yield {**meta, "quantity": i, **q.to_dict()}
+            else:
+                for i, u in enumerate(doc.units):
+                    yield {**meta, "mention": i, **u.to_dict()}
+
+    return TABLES[table], rows()
+
+
+# OWASP "CSV injection": a text cell starting with one of these is run as a
+# formula by Excel/LibreOffice; a leading apostrophe makes it plain text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_safe(value: Any) -> Any:
+    """Neutralize formula-like text cells; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+class JsonExporter:
+    """A JSON array of documents, as the schema defines one document."""
+
+    def __init__(self, path: Path, table: str, bom: bool):
+        self.path, self.first = path, True
+
+    def start(self) -> None:
+        self.fh = open(self.path, "w", encoding="utf-8")
+        self.fh.write("[\n")
+
+    def write(self, doc: Document) -> None:
+        self.fh.write(("" if self.first else ",\n") + json.dumps(doc.to_dict(), ensure_ascii=False))
+        self.first = False
+
+    def finish(self) -> None:
+        self.fh.write("\n]\n")
+        self.fh.close()
+
+
+class JsonLinesExporter(JsonExporter):
+    def start(self) -> None:
+        self.fh = open(self.path, "w", encoding="utf-8")
+
+    def write(self, doc: Document) -> None:
+        self.fh.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
+
+    def finish(self) -> None:
+        self.fh.close()
+
+
+class CsvExporter:
+    """One flat table as CSV that Excel opens correctly (UTF-8 with BOM by default)."""
+
+    def __init__(self, path: Path, table: str, bom: bool):
+        self.path, self.table, self.bom = path, table, bom
+
+    def start(self) -> None:
+        self.fh = open(self.path, "w", encoding="utf-8-sig" if self.bom else "utf-8", newline="")
+        self.writer = csv.DictWriter(self.fh, fieldnames=TABLES[self.table], extrasaction="ignore")
+        self.writer.writeheader()
+
+    def write(self, doc: Document) -> None:
+        _, rows = table_rows([doc], self.table)
+        for row in rows:
+            self.writer.writerow({k: excel_safe(v) for k, v in row.items()})
+
+    def finish(self) -> None:
+        self.fh.close()
+
+
+class ParquetExporter:
+    """One flat table as Parquet with typed columns (extra ``[parquet]``)."""
+
+    def __init__(self, path: Path, table: str, bom: bool):
+        self.path, self.table, self.rows = path, table, []
+
+    def start(self) -> None:
+        pass
+
+    def write(self, doc: Document) -> None:
+        self.rows.extend(table_rows([doc], self.table)[1])
+
+    def finish(self) -> None:
+        from pipeline.parquet import write_parquet
+
+        write_parquet(TABLES[self.table], self.rows, self.path, self.table)
+
+
+EXPORTERS = {"json": JsonExporter, "jsonl": JsonLinesExporter, "csv": CsvExporter, "parquet": ParquetExporter}
+
+
+class ExportError(Exception):
+    pass
+
+
+def load_documents(source: str | Path) -> Iterable[Document]:
+    """Documents from a JSONL file written by ``provnews extract``, or from a corpus folder."""
+    source = Path(source)
+    if source.is_dir():
+        if not (source / "corpus.sqlite").exists():
+            raise ExportError(f"{source}: no corpus here (corpus.sqlite missing)")
+        from pipeline.store import CorpusStore
+
+        with CorpusStore(source, readonly=True) as store:
+            return list(store.iter_documents())
+    if not source.exists():
+        raise ExportError(f"{source}: no such file or directory")
+    try:
+        return read_jsonl(source)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ExportError(f"{source}: not a JSONL file of provnews documents ({exc})") from None
+    except UnicodeDecodeError:
+        raise ExportError(f"{source}: not UTF-8 text") from None
+
+
+def export(docs: Iterable[Document], fmt: str, path: str | Path, table: str = "records", bom: bool = True) -> int:
+    """Write documents in a format; returns the number of documents written."""
+    if fmt not in EXPORTERS:
+        raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(EXPORTERS)}")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    exporter = EXPORTERS[fmt](path, table, bom)
+    exporter.start()
+    n = 0
+    for doc in docs:
+        exporter.write(doc)
+        n += 1
+    exporter.finish()
+    return n
+
+
+def export_corpus(corpus_dir: str | Path, outputs_dir: str | Path) -> list[Path]:
+    """The standard set of exports of a corpus: documents JSONL and the four CSV tables."""
+    outputs_dir = Path(outputs_dir)
+    docs = list(load_documents(corpus_dir))
+    written = [outputs_dir / "documents.jsonl"]
+    export(docs, "jsonl", written[0])
+    for table in TABLES:
+        written.append(outputs_dir / f"{table}.csv")
+        export(docs, "csv", written[-1], table=table)
+    return written
+
+
+def cli_export(args) -> int:
+    try:
+        docs = load_documents(args.source)
+        n = export(docs, args.format, args.output, table=args.table, bom=not args.no_bom)
+    except ExportError as exc:
+        print(f"provnews export: {exc}", file=sys.stderr)
+        return 2
+    except ImportError as exc:
+        print(f"provnews export: {args.format} needs an optional extra ({exc.name} missing): "
+              f"pip install 'provnews[{args.format}]'", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"provnews export: {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    what = "documents" if args.format in ("json", "jsonl") else f"documents as table {args.table}"
+    print(f"provnews export: wrote {n} {what} to {args.output}", file=sys.stderr)
+    return 0

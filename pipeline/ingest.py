@@ -1,0 +1,207 @@
+"""Local files and corpus documents → extracted Documents (``provnews extract``).
+
+Inputs: ``.txt`` (UTF-8; the whole file is the text, its first line the
+title), ``.html``/``.htm`` (title and body through ``pipeline.article``), and
+folders of those.  One bad input never stops the batch: it is reported in
+one line naming the file and the reason, and the exit status says so.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from extractors.normalize import clean_text
+from pipeline.records import Document, make_doc_id
+
+TEXT_SUFFIXES = {".txt"}
+HTML_SUFFIXES = {".html", ".htm"}
+INPUT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+
+
+class InputError(Exception):
+    """A file that cannot become a document; the message names the reason."""
+
+
+@dataclass
+class Failure:
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path | Failure]:
+    """Files to read, folders expanded (sorted, recursively); missing paths as failures."""
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES)
+            if not found:
+                yield Failure(str(p), "folder has no .txt or .html files")
+            yield from found
+        elif p.is_file():
+            yield p
+        elif p.exists():
+            yield Failure(str(p), "not a regular file")
+        else:
+            yield Failure(str(p), "no such file or directory")
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if b"\x00" in data[:8192]:
+        raise InputError("binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"invalid UTF-8 at byte {exc.start}") from None
+
+
+def read_document(path: Path) -> Document:
+    """A Document (no mentions yet) from a local .txt or .html file."""
+    suffix = path.suffix.lower()
+    if suffix not in INPUT_SUFFIXES:
+        raise InputError(f"unsupported file type {suffix or '(none)'}; expected .txt or .html")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(exc.strerror or str(exc)) from None
+    url = path.resolve().as_uri()
+    if suffix in TEXT_SUFFIXES:
+        text = clean_text(_decode(path, data)).strip("\n")
+        title = text.split("\n", 1)[0].strip() or None
+        published = None
+    else:
+        from pipeline.article import parse_page
+
+        if b"\x00" in data[:8192]:
+            raise InputError("binary file (contains NUL bytes), not HTML")
+        page = parse_page(data, url)
+        title, text, published = page.title, clean_text(page.text or ""), page.published
+    if not text.strip():
+        raise InputError("empty document (no text)")
+    return Document(doc_id=make_doc_id(url), text=text, url=url, canonical_url=url,
+                    source=None, title=title, published=published)
+
+
+def extract_document(doc: Document) -> Document:
+    """Run the NLP stage on a document and attach its mentions."""
+    from extractors.extract import extract
+
+    return doc.with_extraction(extract(doc.text))
+
+
+def _report(failure: Failure) -> None:
+    print(f"provnews extract: {failure}", file=sys.stderr)
+
+
+class Progress:
+    """A progress line on stderr for long runs (every few seconds), silent for short ones."""
+
+    def __init__(self, total: int, label: str = "extract", every: float = 5.0):
+        self.total, self.label, self.every = total, label, every
+        self.done = 0
+        self.started = self.last = time.monotonic()
+
+    def step(self) -> None:
+        self.done += 1
+        now = time.monotonic()
+        if now - self.last >= self.every and self.total > 1:
+            self.last = now
+            rate = self.done / (now - self.started)
+            eta = (self.total - self.done) / rate if rate else 0
+            print(f"provnews {self.label}: {self.done}/{self.total} documents, "
+                  f"{rate:.1f}/s, ETA {eta:.0f}s", file=sys.stderr, flush=True)
+
+
+def extract_files(paths: Iterable[str | Path], write: Callable[[Document], None]) -> list[Failure]:
+    """Extract every input file, calling ``write`` for each good document."""
+    failures: list[Failure] = []
+    items = list(iter_input_files(paths))
+    progress = Progress(len(items))
+    for item in items:
+        if isinstance(item, Failure):
+            failures.append(item)
+            _report(item)
+            continue
+        try:
+            doc = extract_document(read_document(item))
+        except InputError as exc:
+            failures.append(Failure(str(item), str(exc)))
+            _report(failures[-1])
+            continue
+        except Exception as exc:  # an extractor bug must not lose the rest of the batch
+            failures.append(Failure(str(item), f"extraction failed ({type(exc).__name__}: {exc})"))
+            _report(failures[-1])
+            continue
+        write(doc)
+        progress.step()
+    return failures
+
+
+@dataclass
+class CorpusCounts:
+    documents: int = 0
+    units: int = 0
+    quantities: int = 0
+    records: int = 0
+    failed: int = 0
+
+
+def extract_corpus(corpus_dir: str | Path, everything: bool = False) -> CorpusCounts:
+    """Extract the documents of a corpus store not yet extracted (all with ``everything``)."""
+    from pipeline.store import CorpusStore
+
+    counts = CorpusCounts()
+    with CorpusStore(corpus_dir) as store:
+        docs = list(store.iter_documents() if everything else store.pending_documents())
+        progress = Progress(len(docs))
+        for doc in docs:
+            try:
+                extract_document(doc)
+            except Exception as exc:
+                counts.failed += 1
+                _report(Failure(doc.url or doc.doc_id, f"extraction failed ({type(exc).__name__}: {exc})"))
+                continue
+            store.save_extraction(doc)
+            counts.documents += 1
+            counts.units += len(doc.units)
+            counts.quantities += len(doc.quantities)
+            counts.records += len(doc.records)
+            progress.step()
+    return counts
+
+
+def cli_extract(args) -> int:
+    if args.corpus:
+        if not (Path(args.corpus) / "corpus.sqlite").exists():
+            print(f"provnews extract: {args.corpus}: no corpus here (corpus.sqlite missing)", file=sys.stderr)
+            return 2
+        c = extract_corpus(args.corpus, everything=args.all)
+        print(f"extracted {c.documents} documents: {c.units} units, {c.quantities} quantities, "
+              f"{c.records} records" + (f"; {c.failed} failed" if c.failed else ""), file=sys.stderr)
+        return 1 if c.failed else 0
+    if not args.paths:
+        print("provnews extract: give files or folders, or --corpus DIR", file=sys.stderr)
+        return 2
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    written = 0
+
+    def write(doc: Document) -> None:
+        nonlocal written
+        out.write(doc.to_json() + "\n")
+        out.flush()
+        written += 1
+
+    try:
+        failures = extract_files(args.paths, write)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    where = f" to {args.output}" if args.output else ""
+    print(f"provnews extract: wrote {written} documents{where}"
+          + (f"; {len(failures)} inputs failed" if failures else ""), file=sys.stderr)
+    return 1 if failures else 0

@@ -1,0 +1,693 @@
+"""The corpus store: one SQLite file per corpus (``DIR/corpus.sqlite``).
+
+Tables mirror ``shared/spec/records.md`` field for field:
+
+- ``documents``: metadata, provenance, text and the document period
+  (``period_text``, ``period_start``, ``period_end``), plus bookkeeping
+  (``text_sha1``, ``extraction_sha1``, ``extracted_at``);
+- ``units``, ``quantities``, ``records``: the mention lists, each row keyed by
+  ``(doc_id, idx)`` where ``idx`` is the position in the document's list, so a
+  Document read back is equal to the one written; ``records.quantity`` is a
+  foreign key to ``quantities.idx`` of the same document;
+- views joining records to their documents (``record_rows``) so every figure
+  reaches its sentence, URL, publication date and WARC record id;
+- two FTS5 indexes over title and text: ``documents_fts`` keeps diacritics
+  (``kiểm`` does not find ``kiếm``), ``documents_fts_folded`` folds them so
+  ``kiem dinh`` finds ``kiểm định``.
+
+Every write to the store goes through :class:`CorpusStore`, one transaction
+per document.  Other modules may keep their own tables in the same file (the
+crawl frontier); WAL mode lets their connection and ours work side by side.
+
+Example::
+
+    with CorpusStore("corpus/crawl") as store:
+        if store.add_document(doc):
+            ...
+        for doc in store.pending_documents():
+            store.save_extraction(doc.with_extraction(extract(doc.text)))
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import sqlite3
+import unicodedata
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from extractors.mentions import Period, Quantity, Record, Unit
+from pipeline.records import Document
+
+log = logging.getLogger(__name__)
+
+STORE_FILENAME = "corpus.sqlite"
+SCHEMA_VERSION = 1  # PRAGMA user_version; bump it and add a step to _MIGRATIONS
+
+# The crawler writes while the extractor reads (and vice versa): wait for the
+# other connection's transaction instead of failing at once.
+BUSY_TIMEOUT_MS = 60_000
+
+DOCUMENT_COLUMNS = (
+    "doc_id", "url", "canonical_url", "source", "title", "published", "author",
+    "fetched_at", "warc_file", "warc_record_id", "text",
+)
+UNIT_COLUMNS = ("text", "start", "end", "name", "abbreviation", "kind", "parent")
+QUANTITY_COLUMNS = (
+    "text", "start", "end", "value", "value_max", "total", "unit_of_measure", "item",
+    "qualifier", "dimension", "base_value", "base_unit",
+)
+RECORD_COLUMNS = (
+    "unit", "activity", "quantity", "quantity_text", "item", "value", "value_max", "total",
+    "unit_of_measure", "qualifier", "base_value", "base_unit", "location", "sentence",
+    "start", "end",
+)
+# Record.period is flattened into these three columns (period_text NULL = no period).
+PERIOD_COLUMNS = ("period_text", "period_start", "period_end")
+
+_SCHEMA = """
+CREATE TABLE documents (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT, -- FTS rowid; never reused
+    doc_id          TEXT NOT NULL UNIQUE,
+    url             TEXT,
+    canonical_url   TEXT,
+    source          TEXT,
+    title           TEXT,
+    published       TEXT,
+    author          TEXT,
+    fetched_at      TEXT,
+    warc_file       TEXT,
+    warc_record_id  TEXT,
+    text            TEXT NOT NULL,
+    period_text     TEXT,
+    period_start    TEXT,
+    period_end      TEXT,
+    text_sha1       TEXT NOT NULL,
+    extraction_sha1 TEXT,
+    extracted_at    TEXT,              -- NULL: pending extraction
+    extraction_error TEXT,             -- last failure, kept until a success
+    added_at        TEXT NOT NULL,
+    updated_at      TEXT NOT NULL
+);
+CREATE INDEX documents_source ON documents(source);
+CREATE INDEX documents_published ON documents(published);
+CREATE INDEX documents_pending ON documents(id) WHERE extracted_at IS NULL;
+
+CREATE TABLE units (
+    doc_id       TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    idx          INTEGER NOT NULL,
+    text         TEXT NOT NULL,
+    start        INTEGER NOT NULL,
+    "end"        INTEGER NOT NULL,
+    name         TEXT NOT NULL,
+    abbreviation TEXT,
+    kind         TEXT,
+    parent       TEXT,
+    PRIMARY KEY (doc_id, idx)
+);
+CREATE INDEX units_name ON units(name);
+CREATE INDEX units_kind ON units(kind);
+
+CREATE TABLE quantities (
+    doc_id          TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    idx             INTEGER NOT NULL,
+    text            TEXT NOT NULL,
+    start           INTEGER NOT NULL,
+    "end"           INTEGER NOT NULL,
+    value           REAL NOT NULL,
+    value_max       REAL,
+    total           REAL,
+    unit_of_measure TEXT,
+    item            TEXT,
+    qualifier       TEXT NOT NULL,
+    dimension       TEXT NOT NULL,
+    base_value      REAL,
+    base_unit       TEXT,
+    PRIMARY KEY (doc_id, idx)
+);
+CREATE INDEX quantities_unit_of_measure ON quantities(unit_of_measure);
+CREATE INDEX quantities_base_unit ON quantities(base_unit);
+CREATE INDEX quantities_dimension ON quantities(dimension);
+
+CREATE TABLE records (
+    doc_id          TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    idx             INTEGER NOT NULL,
+    unit            TEXT,
+    activity        TEXT,
+    quantity        INTEGER NOT NULL,
+    quantity_text   TEXT NOT NULL,
+    item            TEXT,
+    value           REAL NOT NULL,
+    value_max       REAL,
+    total           REAL,
+    unit_of_measure TEXT,
+    qualifier       TEXT NOT NULL,
+    base_value      REAL,
+    base_unit       TEXT,
+    period_text     TEXT,
+    period_start    TEXT,
+    period_end      TEXT,
+    location        TEXT,
+    sentence        TEXT NOT NULL,
+    start           INTEGER NOT NULL,
+    "end"           INTEGER NOT NULL,
+    PRIMARY KEY (doc_id, idx),
+    FOREIGN KEY (doc_id, quantity) REFERENCES quantities(doc_id, idx) ON DELETE CASCADE
+);
+CREATE INDEX records_quantity ON records(doc_id, quantity);
+CREATE INDEX records_unit ON records(unit);
+CREATE INDEX records_activity ON records(activity);
+CREATE INDEX records_unit_of_measure ON records(unit_of_measure);
+CREATE INDEX records_base_unit ON records(base_unit);
+CREATE INDEX records_period ON records(period_start, period_end);
+
+-- Exact words, diacritics kept: external content, kept in sync by triggers.
+CREATE VIRTUAL TABLE documents_fts USING fts5(
+    title, text, content='documents', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 0'
+);
+CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
+    INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+END;
+CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, text ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+    INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+
+-- Words without diacritics.  unicode61's remove_diacritics strips every tone
+-- and vowel mark but does not decompose đ (a letter of its own, not d plus a
+-- mark), so the indexed text has đ/Đ replaced by d/D in SQL — the same
+-- replacement is applied to queries (fold_query, and the canned query).
+CREATE VIRTUAL TABLE documents_fts_folded USING fts5(
+    title, text, content='', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER documents_fts_folded_insert AFTER INSERT ON documents BEGIN
+    INSERT INTO documents_fts_folded(rowid, title, text) VALUES (
+        new.id,
+        replace(replace(new.title, 'đ', 'd'), 'Đ', 'D'),
+        replace(replace(new.text, 'đ', 'd'), 'Đ', 'D'));
+END;
+CREATE TRIGGER documents_fts_folded_delete AFTER DELETE ON documents BEGIN
+    INSERT INTO documents_fts_folded(documents_fts_folded, rowid, title, text) VALUES (
+        'delete', old.id,
+        replace(replace(old.title, 'đ', 'd'), 'Đ', 'D'),
+        replace(replace(old.text, 'đ', 'd'), 'Đ', 'D'));
+END;
+CREATE TRIGGER documents_fts_folded_update AFTER UPDATE OF title, text ON documents BEGIN
+    INSERT INTO documents_fts_folded(documents_fts_folded, rowid, title, text) VALUES (
+        'delete', old.id,
+        replace(replace(old.title, 'đ', 'd'), 'Đ', 'D'),
+        replace(replace(old.text, 'đ', 'd'), 'Đ', 'D'));
+    INSERT INTO documents_fts_folded(rowid, title, text) VALUES (
+        new.id,
+        replace(replace(new.title, 'đ', 'd'), 'Đ', 'D'),
+        replace(replace(new.text, 'đ', 'd'), 'Đ', 'D'));
+END;
+
+-- One row per record with its quantity's dimension and its document's
+-- provenance.  `year` is the year the figure is about: the record's period
+-- (the sentence's, else the document's) when one is known, else the year of
+-- publication; `published_year` is always the latter.
+CREATE VIEW record_rows AS
+SELECT
+    r.doc_id, r.idx AS record_idx,
+    r.unit, r.activity, r.quantity, r.quantity_text, r.item, r.value, r.value_max, r.total,
+    r.unit_of_measure, r.qualifier, r.base_value, r.base_unit, q.dimension,
+    r.period_text, r.period_start, r.period_end, r.location,
+    r.sentence, r.start, r."end",
+    CAST(substr(coalesce(r.period_start, d.published), 1, 4) AS INTEGER) AS year,
+    CAST(substr(d.published, 1, 4) AS INTEGER) AS published_year,
+    d.url, d.canonical_url, d.title, d.published, d.source, d.author, d.fetched_at,
+    d.warc_file, d.warc_record_id, d.id AS doc_rowid
+FROM records r
+JOIN documents d ON d.doc_id = r.doc_id
+LEFT JOIN quantities q ON q.doc_id = r.doc_id AND q.idx = r.quantity;
+
+-- Every quantity (with or without a record) with its document's provenance.
+CREATE VIEW quantity_rows AS
+SELECT
+    q.doc_id, q.idx AS quantity_idx, q.text, q.start, q."end", q.value, q.value_max,
+    q.total, q.unit_of_measure, q.item, q.qualifier, q.dimension, q.base_value, q.base_unit,
+    CAST(substr(d.published, 1, 4) AS INTEGER) AS published_year,
+    d.url, d.title, d.published, d.source, d.warc_record_id, d.id AS doc_rowid
+FROM quantities q
+JOIN documents d ON d.doc_id = q.doc_id;
+
+-- Documents with their extraction state and mention counts.
+CREATE VIEW document_rows AS
+SELECT
+    d.id AS doc_rowid, d.doc_id, d.url, d.canonical_url, d.source, d.title, d.published,
+    CAST(substr(d.published, 1, 4) AS INTEGER) AS published_year, d.author,
+    d.fetched_at, d.warc_file, d.warc_record_id,
+    d.period_text, d.period_start, d.period_end, d.extracted_at, d.extraction_error,
+    (SELECT count(*) FROM units u WHERE u.doc_id = d.doc_id) AS n_units,
+    (SELECT count(*) FROM quantities q WHERE q.doc_id = d.doc_id) AS n_quantities,
+    (SELECT count(*) FROM records r WHERE r.doc_id = d.doc_id) AS n_records,
+    length(d.text) AS n_chars
+FROM documents d;
+"""
+
+# Steps from version N to N+1, applied in order in one transaction each.
+_MIGRATIONS: dict[int, str] = {}
+
+
+class StoreError(Exception):
+    """A corpus store that cannot be opened or written (message is one line)."""
+
+
+def store_path(corpus_dir: str | Path) -> Path:
+    """``DIR/corpus.sqlite`` for a corpus folder (or the file itself if given)."""
+    p = Path(corpus_dir)
+    return p if p.suffix in (".sqlite", ".db", ".sqlite3") else p / STORE_FILENAME
+
+
+def fold_query(text: str) -> str:
+    """The text as the folded index sees it: đ/Đ → d/D (the tokenizer strips the rest)."""
+    return text.replace("đ", "d").replace("Đ", "D")
+
+
+def fts_expression(words: str) -> str:
+    """A safe FTS5 MATCH expression for what a user typed.
+
+    Plain words are one phrase (Vietnamese words are several syllables:
+    ``giảo cổ lam``); commas separate phrases that must all occur
+    (``kiểm định, đồng hồ``).  Nothing the user types is FTS syntax, so no
+    input raises a syntax error.
+    """
+    phrases = []
+    for part in words.split(","):
+        tokens = re.findall(r"\w+", unicodedata.normalize("NFC", part))
+        if tokens:
+            phrases.append('"' + " ".join(tokens) + '"')
+    if not phrases:
+        raise ValueError(f"nothing to search for in {words!r}")
+    return " AND ".join(phrases)
+
+
+def has_diacritics(text: str) -> bool:
+    decomposed = unicodedata.normalize("NFD", text)
+    return any(unicodedata.combining(c) for c in decomposed) or "đ" in text or "Đ" in text
+
+
+def search_clause(words: str, rowid_column: str = "d.id") -> tuple[str, list[Any]]:
+    """SQL condition + parameters: documents whose title or text match ``words``.
+
+    With diacritics in the query the exact index is used (``kiểm`` is not
+    ``kiếm``); without any, the folded one (``kiem dinh`` finds ``kiểm định``).
+    """
+    expression = fts_expression(words)
+    if has_diacritics(words):
+        return f"{rowid_column} IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)", [expression]
+    return (
+        f"{rowid_column} IN (SELECT rowid FROM documents_fts_folded WHERE documents_fts_folded MATCH ?)",
+        [fold_query(expression)],
+    )
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _extraction_sha1(doc: Document) -> str:
+    payload = {
+        "period": doc.period.to_dict() if doc.period else None,
+        "units": [u.to_dict() for u in doc.units],
+        "quantities": [q.to_dict() for q in doc.quantities],
+        "records": [r.to_dict() for r in doc.records],
+    }
+    return _sha1(json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str))
+
+
+def connect_readonly(path: str | Path) -> sqlite3.Connection:
+    """A connection that cannot write: ``mode=ro`` URI plus ``PRAGMA query_only``."""
+    path = Path(path)
+    if not path.is_file():
+        raise StoreError(f"{path}: no corpus store here (run provnews crawl or extract --corpus first)")
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA query_only = 1")
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+class CorpusStore:
+    """The SQLite corpus of one crawl: documents, their mentions, full-text indexes."""
+
+    def __init__(self, corpus_dir: str | Path, readonly: bool = False):
+        self.path: Path = store_path(corpus_dir)
+        self.readonly = readonly
+        if readonly:
+            self.conn = connect_readonly(self.path)
+        else:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                # Autocommit mode: transactions are opened explicitly (BEGIN IMMEDIATE).
+                self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+                self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+            except (sqlite3.Error, OSError) as exc:
+                raise StoreError(f"{self.path}: cannot open the corpus store ({exc})") from None
+            self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self._check_schema()
+
+    # -- schema ------------------------------------------------------------
+    def _check_schema(self) -> None:
+        try:
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            has_documents = self.conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='documents'"
+            ).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a corpus store ({exc})") from None
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: store schema version {version} is newer than this provnews "
+                f"({SCHEMA_VERSION}); upgrade provnews"
+            )
+        if self.readonly:
+            if not has_documents:
+                raise StoreError(f"{self.path}: not a corpus store (no documents table)")
+            if version < SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path}: store schema version {version} is older than {SCHEMA_VERSION}; "
+                    "open it once for writing (e.g. provnews extract --corpus) to migrate it"
+                )
+            return
+        if version == 0 and not has_documents:
+            with self._transaction():
+                for statement in _split_sql(_SCHEMA):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            return
+        if version == 0:
+            raise StoreError(f"{self.path}: has a documents table but no provnews schema version")
+        while version < SCHEMA_VERSION:
+            with self._transaction():
+                for statement in _split_sql(_MIGRATIONS[version]):
+                    self.conn.execute(statement)
+                version += 1
+                self.conn.execute(f"PRAGMA user_version = {version}")
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    @contextmanager
+    def _transaction(self):
+        if self.readonly:
+            raise StoreError(f"{self.path}: opened read-only")
+        # IMMEDIATE takes the write lock at once, so two writers queue on
+        # busy_timeout instead of one failing on lock upgrade mid-transaction.
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    # -- writing -----------------------------------------------------------
+    def add_document(self, doc: Document) -> bool:
+        """Insert or update a document's metadata, text and provenance.
+
+        Returns True when the document is new or its text changed: its old
+        mentions are then cleared and it is pending extraction.  Metadata-only
+        changes are saved and return False (mentions stay valid: offsets point
+        into the same text).  An identical document changes nothing.  The
+        document's own mentions are ignored here (see :meth:`save_extraction`
+        and :meth:`add_extracted_document`).
+        """
+        with self._transaction():
+            return self._add_document(doc)
+
+    def _add_document(self, doc: Document) -> bool:
+        _check_document(doc)
+        values = {c: getattr(doc, c) for c in DOCUMENT_COLUMNS}
+        text_sha1 = _sha1(doc.text)
+        row = self.conn.execute(
+            "SELECT " + ", ".join(DOCUMENT_COLUMNS) + ", text_sha1 FROM documents WHERE doc_id = ?",
+            (doc.doc_id,),
+        ).fetchone()
+        now = _now()
+        if row is None:
+            columns = DOCUMENT_COLUMNS + ("text_sha1", "added_at", "updated_at")
+            self.conn.execute(
+                f"INSERT INTO documents ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                [*values.values(), text_sha1, now, now],
+            )
+            return True
+        if row["text_sha1"] != text_sha1:
+            self._clear_mentions(doc.doc_id)
+            assignments = {**values, "text_sha1": text_sha1, "updated_at": now,
+                           "period_text": None, "period_start": None, "period_end": None,
+                           "extraction_sha1": None, "extracted_at": None, "extraction_error": None}
+            self._update_document(doc.doc_id, assignments)
+            return True
+        changed = {c: v for c, v in values.items() if row[c] != v}
+        if changed:
+            self._update_document(doc.doc_id, {**changed, "updated_at": now})
+        return False
+
+    def _update_document(self, doc_id: str, assignments: dict[str, Any]) -> None:
+        sets = ", ".join(f"{c} = ?" for c in assignments)
+        self.conn.execute(f"UPDATE documents SET {sets} WHERE doc_id = ?", [*assignments.values(), doc_id])
+
+    def _clear_mentions(self, doc_id: str) -> None:
+        for table in ("records", "quantities", "units"):  # children first
+            self.conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+
+    def save_extraction(self, doc: Document) -> None:
+        """Replace the document's units, quantities, records and period, atomically.
+
+        The document must already be in the store with the same text (its
+        mentions' offsets point into that text).  On any error nothing
+        changes: the old mentions stay.  Saving the same extraction twice
+        changes nothing.
+        """
+        with self._transaction():
+            self._save_extraction(doc)
+
+    def _save_extraction(self, doc: Document) -> None:
+        row = self.conn.execute(
+            "SELECT text_sha1, extraction_sha1, extracted_at FROM documents WHERE doc_id = ?",
+            (doc.doc_id,),
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"document {doc.doc_id} ({doc.url or 'no URL'}): not in the store; add it first")
+        if row["text_sha1"] != _sha1(doc.text):
+            raise StoreError(
+                f"document {doc.doc_id} ({doc.url or 'no URL'}): text differs from the stored text; "
+                "add the new text first"
+            )
+        extraction_sha1 = _extraction_sha1(doc)
+        if row["extraction_sha1"] == extraction_sha1 and row["extracted_at"] is not None:
+            return
+        self._clear_mentions(doc.doc_id)
+        try:
+            self.conn.executemany(
+                f"INSERT INTO units (doc_id, idx, {_cols(UNIT_COLUMNS)}) VALUES ({_marks(2 + len(UNIT_COLUMNS))})",
+                [(doc.doc_id, i, *(getattr(u, c) for c in UNIT_COLUMNS)) for i, u in enumerate(doc.units)],
+            )
+            self.conn.executemany(
+                f"INSERT INTO quantities (doc_id, idx, {_cols(QUANTITY_COLUMNS)}) "
+                f"VALUES ({_marks(2 + len(QUANTITY_COLUMNS))})",
+                [(doc.doc_id, i, *(getattr(q, c) for c in QUANTITY_COLUMNS))
+                 for i, q in enumerate(doc.quantities)],
+            )
+            self.conn.executemany(
+                f"INSERT INTO records (doc_id, idx, {_cols(RECORD_COLUMNS + PERIOD_COLUMNS)}) "
+                f"VALUES ({_marks(2 + len(RECORD_COLUMNS) + len(PERIOD_COLUMNS))})",
+                [(doc.doc_id, i, *(getattr(r, c) for c in RECORD_COLUMNS), *_period_values(r.period))
+                 for i, r in enumerate(doc.records)],
+            )
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(
+                f"document {doc.doc_id} ({doc.url or 'no URL'}): mentions rejected ({exc}); "
+                "a record's quantity must index into quantities"
+            ) from None
+        except sqlite3.InterfaceError as exc:
+            raise StoreError(f"document {doc.doc_id} ({doc.url or 'no URL'}): bad mention value ({exc})") from None
+        self._update_document(doc.doc_id, {
+            **dict(zip(PERIOD_COLUMNS, _period_values(doc.period))),
+            "extraction_sha1": extraction_sha1, "extracted_at": _now(), "extraction_error": None,
+        })
+
+    def add_extracted_document(self, doc: Document) -> bool:
+        """Document and its mentions in one transaction (e.g. from a JSONL of extracted documents).
+
+        Returns True when anything changed.  Ingesting the same document
+        twice changes nothing.
+        """
+        with self._transaction():
+            before = self.conn.total_changes
+            self._add_document(doc)
+            self._save_extraction(doc)
+            return self.conn.total_changes != before
+
+    def record_failure(self, doc_id: str, message: str) -> None:
+        """Note why extraction failed; the document stays pending and keeps its old mentions."""
+        with self._transaction():
+            self.conn.execute("UPDATE documents SET extraction_error = ? WHERE doc_id = ?", (message, doc_id))
+
+    def mark_pending(self, doc_id: str | None = None) -> int:
+        """Make one document (or all) pending again, e.g. for ``extract --all``; their mentions stay until replaced."""
+        with self._transaction():
+            if doc_id is None:
+                return self.conn.execute("UPDATE documents SET extracted_at = NULL").rowcount
+            return self.conn.execute("UPDATE documents SET extracted_at = NULL WHERE doc_id = ?", (doc_id,)).rowcount
+
+    def delete_document(self, doc_id: str) -> bool:
+        """Remove a document and (by cascade) its mentions."""
+        with self._transaction():
+            return self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount > 0
+
+    # -- reading -----------------------------------------------------------
+    def pending_documents(self) -> Iterator[Document]:
+        """Documents not yet extracted (text and metadata, no mentions), oldest first.
+
+        Ids are read first, so saving extractions while iterating is safe.
+        """
+        ids = [r[0] for r in self.conn.execute(
+            "SELECT doc_id FROM documents WHERE extracted_at IS NULL ORDER BY id")]
+        for doc_id in ids:
+            row = self.conn.execute(
+                f"SELECT {_cols(DOCUMENT_COLUMNS)} FROM documents WHERE doc_id = ? AND extracted_at IS NULL",
+                (doc_id,),
+            ).fetchone()
+            if row is not None:
+                yield Document(**{c: row[c] for c in DOCUMENT_COLUMNS})
+
+    def iter_documents(self, doc_ids: list[str] | None = None) -> Iterator[Document]:
+        """Every document (or those named) with its mentions, in insertion order."""
+        if doc_ids is None:
+            doc_ids = [r[0] for r in self.conn.execute("SELECT doc_id FROM documents ORDER BY id")]
+        for doc_id in doc_ids:
+            doc = self.get_document(doc_id)
+            if doc is not None:
+                yield doc
+
+    def get_document(self, doc_id: str) -> Document | None:
+        """One document with its mentions, or None."""
+        row = self.conn.execute(
+            f"SELECT {_cols(DOCUMENT_COLUMNS + PERIOD_COLUMNS)} FROM documents WHERE doc_id = ?", (doc_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        doc = Document(**{c: row[c] for c in DOCUMENT_COLUMNS}, period=_period(row))
+        doc.units = [
+            Unit(**{c: r[c] for c in UNIT_COLUMNS})
+            for r in self.conn.execute(
+                f"SELECT {_cols(UNIT_COLUMNS)} FROM units WHERE doc_id = ? ORDER BY idx", (doc_id,))
+        ]
+        doc.quantities = [
+            Quantity(**{c: r[c] for c in QUANTITY_COLUMNS})
+            for r in self.conn.execute(
+                f"SELECT {_cols(QUANTITY_COLUMNS)} FROM quantities WHERE doc_id = ? ORDER BY idx", (doc_id,))
+        ]
+        doc.records = [
+            Record(**{c: r[c] for c in RECORD_COLUMNS}, period=_period(r))
+            for r in self.conn.execute(
+                f"SELECT {_cols(RECORD_COLUMNS + PERIOD_COLUMNS)} FROM records WHERE doc_id = ? ORDER BY idx",
+                (doc_id,))
+        ]
+        return doc
+
+    def has_document(self, doc_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone() is not None
+
+    def count_documents(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def count_pending(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM documents WHERE extracted_at IS NULL").fetchone()[0]
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table: documents, pending, units, quantities, records."""
+        out = {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+               for t in ("documents", "units", "quantities", "records")}
+        out["pending"] = self.count_pending()
+        return out
+
+    def search(self, words: str, limit: int | None = None) -> list[str]:
+        """doc_ids of documents whose title or text contain ``words`` (see :func:`search_clause`)."""
+        clause, params = search_clause(words)
+        sql = f"SELECT d.doc_id FROM documents d WHERE {clause} ORDER BY d.id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [r[0] for r in self.conn.execute(sql, params)]
+
+    # -- lifecycle ---------------------------------------------------------
+    def close(self) -> None:
+        if self.conn is not None:
+            if not self.readonly:
+                try:
+                    self.conn.execute("PRAGMA optimize")
+                except sqlite3.Error:
+                    pass
+            self.conn.close()
+            self.conn = None  # type: ignore[assignment]
+
+    def __enter__(self) -> "CorpusStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _check_document(doc: Document) -> None:
+    if not doc.doc_id:
+        raise StoreError(f"document {doc.url or '(no URL)'}: empty doc_id")
+    if not isinstance(doc.text, str):
+        raise StoreError(f"document {doc.doc_id} ({doc.url or 'no URL'}): text is not a string")
+
+
+def _period_values(period: Period | None) -> tuple[str | None, str | None, str | None]:
+    if period is None:
+        return (None, None, None)
+    return (period.text, period.start, period.end)
+
+
+def _period(row: sqlite3.Row) -> Period | None:
+    if row["period_text"] is None:
+        return None
+    return Period(text=row["period_text"], start=row["period_start"], end=row["period_end"])
+
+
+def _cols(columns) -> str:
+    return ", ".join(f'"{c}"' for c in columns)
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
+
+
+def _split_sql(script: str) -> list[str]:
+    """Statements of a script, trigger bodies kept whole (sqlite3.complete_statement)."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--") and not current.strip():
+            continue
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return statements

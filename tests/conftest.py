@@ -1,0 +1,44 @@
+"""Shared test helpers: where ../shared is, and how to run the real CLI."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SCHEMA = SHARED / "spec" / "record.schema.json"
+DEV_GOLD = SHARED / "gold" / "dev"
+
+
+def need_shared(path: Path = SHARED) -> Path:
+    """The path inside ../shared, or skip (fail on CI, where shared/ must be present)."""
+    if path.exists():
+        return path
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{path} is missing: CI must have ../shared beside the checkout")
+    pytest.skip(f"{path} not present (../shared is only beside the checkout on dev machines and CI)")
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    return need_shared()
+
+
+@pytest.fixture(scope="session")
+def schema():
+    import json
+
+    return json.loads(need_shared(SCHEMA).read_text(encoding="utf-8"))
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 600, **kw) -> subprocess.CompletedProcess:
+    """Run ``provnews`` as a real subprocess (the installed console script's module)."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1", **kw.pop("env", {})}
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=cwd or ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout, **kw)
