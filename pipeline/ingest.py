@@ -117,27 +117,45 @@ class Progress:
                   f"{rate:.1f}/s, ETA {eta:.0f}s", file=sys.stderr, flush=True)
 
 
-def extract_files(paths: Iterable[str | Path], write: Callable[[Document], None]) -> list[Failure]:
-    """Extract every input file, calling ``write`` for each good document."""
+def _in_order(results, n: int):
+    """Re-order (index, result) pairs as they arrive into input order, without waiting for all."""
+    pending, nxt = {}, 0
+    for i, res in results:
+        pending[i] = res
+        while nxt in pending:
+            yield nxt, pending.pop(nxt)
+            nxt += 1
+
+
+def extract_files(paths: Iterable[str | Path], write: Callable[[Document], None],
+                  workers: int = 1, engine: str = "local", scheduler: str | None = None) -> list[Failure]:
+    """Extract every input file, calling ``write`` for each good document, in input order."""
+    from pipeline.engine import map_extract
+
     failures: list[Failure] = []
-    items = list(iter_input_files(paths))
-    progress = Progress(len(items))
-    for item in items:
+    docs: list[Document] = []
+    for item in iter_input_files(paths):
         if isinstance(item, Failure):
             failures.append(item)
             _report(item)
             continue
         try:
-            doc = extract_document(read_document(item))
+            docs.append(read_document(item))
         except InputError as exc:
             failures.append(Failure(str(item), str(exc)))
             _report(failures[-1])
-            continue
-        except Exception as exc:  # an extractor bug must not lose the rest of the batch
-            failures.append(Failure(str(item), f"extraction failed ({type(exc).__name__}: {exc})"))
+        except Exception as exc:  # a reader bug on one odd file must not lose the batch
+            failures.append(Failure(str(item), f"cannot read ({type(exc).__name__}: {exc})"))
+            _report(failures[-1])
+    progress = Progress(len(docs))
+    results = map_extract([d.text for d in docs], workers=workers, engine=engine, scheduler=scheduler)
+    for i, result in _in_order(results, len(docs)):
+        doc = docs[i]
+        if isinstance(result, Exception):  # an extractor bug must not lose the rest of the batch
+            failures.append(Failure(doc.url or doc.doc_id, f"extraction failed ({type(result).__name__}: {result})"))
             _report(failures[-1])
             continue
-        write(doc)
+        write(doc.with_extraction(result))
         progress.step()
     return failures
 
@@ -197,7 +215,8 @@ def cli_extract(args) -> int:
         written += 1
 
     try:
-        failures = extract_files(args.paths, write)
+        failures = extract_files(args.paths, write, workers=args.workers, engine=args.engine,
+                                 scheduler=args.scheduler)
     finally:
         if out is not sys.stdout:
             out.close()
