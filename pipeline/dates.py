@@ -21,6 +21,7 @@ when none is written. A date alone stays a date.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -58,6 +59,25 @@ _OFFSET = r"\s*\(?\s*(?:GMT|UTC)\s*(?P<off>[+-]\s*\d{1,2})(?::?(?P<offm>\d\d))?\
 _TIME_AFTER = re.compile(r"^[\s,|\-–—]*(?:lúc\s+)?" + _TIME + r"(?:" + _OFFSET + r")?", re.IGNORECASE)
 # A time before its date: "08:30 ngày 05/06/2023", "09:30 | 15/01/2021".
 _TIME_BEFORE = re.compile(_TIME + r"(?:" + _OFFSET + r")?[\s,|\-–—]*(?:ngày\s*)?$", re.IGNORECASE)
+
+
+# Words that open a publication date line on Vietnamese pages: a label or
+# the weekday NukeViet and most papers print before the date.
+DATE_LABELS = (
+    "cập nhật", "ngày đăng", "đăng ngày", "đăng lúc", "đăng tải", "ngày xuất bản", "xuất bản",
+    "thời gian đăng", "ngày cập nhật", "thứ hai", "thứ ba", "thứ tư", "thứ năm", "thứ sáu",
+    "thứ bảy", "chủ nhật", "published", "updated", "posted",
+)
+_LABEL = re.compile(r"^\W*(?:" + "|".join(re.escape(label) for label in DATE_LABELS) + r")\b", re.IGNORECASE)
+
+
+def has_date_label(text: str) -> bool:
+    """Whether a line opens like a publication date (``Cập nhật: …``, ``Thứ sáu - …``).
+
+    >>> has_date_label("Cập nhật: 08:30 ngày 05/06/2023"), has_date_label("Ngày 5/6, tỉnh …")
+    (True, False)
+    """
+    return bool(_LABEL.match(unicodedata.normalize("NFC", text)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +130,13 @@ def _iso_tz(text: str) -> timezone:
 def find_dates(text: str) -> list[DateMention]:
     """Every valid date in ``text``, in text order, with the time next to it if any.
 
+    Offsets point into the NFC form of ``text`` (pages may send decomposed
+    Vietnamese; ``clean_text`` gives the same NFC form).
+
     >>> [d.iso for d in find_dates("Cập nhật: 08:30 ngày 05/06/2023; đăng 7/2/2024")]
     ['2023-06-05T08:30:00+07:00', '2024-02-07']
     """
+    text = unicodedata.normalize("NFC", text)
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for form in _DATE_FORMS:

@@ -80,6 +80,8 @@ def read_document(path: Path) -> Document:
         if b"\x00" in data[:8192]:
             raise InputError("binary file (contains NUL bytes), not HTML")
         page = parse_page(data, url)
+        if page.kind == "listing":
+            raise InputError("a listing page (teasers of other articles), not an article")
         title, text, published = page.title, clean_text(page.text or ""), page.published
     if not text.strip():
         raise InputError("empty document (no text)")

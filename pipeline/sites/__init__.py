@@ -1,7 +1,9 @@
 """Site profiles: per-portal-family knowledge kept as data (``*.json`` here).
 
-A profile names a CMS family (NukeViet, …), how to recognise it (host
-patterns, or a markup signature: CSS selectors that must all match), and one
+A profile names a CMS family (NukeViet, …), how to recognise its sites (host
+patterns, or ``site`` selectors of which one must match: a generator meta, a
+theme container) and its article pages (a version's ``signature``: CSS
+selectors that must all match), and one
 or more layout *versions*, newest first, each with the selectors for title,
 date, author, lead and body, the boilerplate to drop inside the body, and a
 ``valid_until`` date. As in fundus' ``V1``/``V2``/``VALID_UNTIL``: when a
@@ -29,7 +31,7 @@ from importlib import resources
 from lxml import etree
 
 __all__ = ["ProfileError", "Profile", "ProfileVersion", "css_to_xpath", "load_profiles",
-           "profile_named", "match_profile"]
+           "profile_named", "match_profile", "family_of"]
 
 
 class ProfileError(ValueError):
@@ -155,6 +157,23 @@ class Profile:
     description: str
     hosts: tuple[re.Pattern, ...]
     versions: tuple[ProfileVersion, ...]
+    # Lower runs first: a specific family (NukeViet) before catch-all patterns.
+    priority: int = 100
+    # Page languages the profile is for (None: any). A profile of Vietnamese
+    # CMS class names must not take over an English page that happens to use
+    # ".article-content".
+    languages: tuple[str, ...] | None = None
+    # Markup that any page of the family shows (generator meta, theme
+    # containers), article or not: on such a page, no article layout means
+    # the page is a listing or something else, never an article.
+    site: tuple[Selector, ...] = ()
+
+    def is_family(self, tree, host: str | None = None) -> bool:
+        """The page comes from a site of this family (host pattern or any site selector)."""
+        return self.host_matches(host) or any(s.first(tree) is not None for s in self.site)
+
+    def applies_to_language(self, language: str | None) -> bool:
+        return self.languages is None or language in self.languages
 
     def host_matches(self, host: str | None) -> bool:
         return bool(host) and any(p.search(host) for p in self.hosts)
@@ -190,14 +209,22 @@ def parse_profile(raw: dict, where: str) -> Profile:
     names = [v.version for v in versions]
     if len(set(names)) != len(names):
         raise ProfileError(f"{where}: duplicate version names {names}")
-    return Profile(raw["name"], raw.get("description", ""), hosts, versions)
+    languages = raw.get("languages")
+    if languages is not None and not (isinstance(languages, list) and all(isinstance(x, str) for x in languages)):
+        raise ProfileError(f"{where}: 'languages' must be a list of language codes")
+    priority = raw.get("priority", 100)
+    if not isinstance(priority, int):
+        raise ProfileError(f"{where}: 'priority' must be an integer")
+    return Profile(raw["name"], raw.get("description", ""), hosts, versions, priority,
+                   tuple(languages) if languages is not None else None,
+                   _selectors(raw.get("site"), f"{where} site"))
 
 
 @lru_cache(maxsize=1)
 def load_profiles() -> tuple[Profile, ...]:
-    """Every packaged profile, in file-name order; a duplicate name is an error."""
+    """Every packaged profile, by priority then name; a duplicate name is an error."""
     profiles: list[Profile] = []
-    for entry in sorted(resources.files(__name__).iterdir(), key=lambda e: e.name):
+    for entry in sorted(resources.files("pipeline.sites").iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".json"):
             continue
         try:
@@ -208,7 +235,7 @@ def load_profiles() -> tuple[Profile, ...]:
         if any(p.name == profile.name for p in profiles):
             raise ProfileError(f"pipeline/sites/{entry.name}: duplicate profile name {profile.name!r}")
         profiles.append(profile)
-    return tuple(profiles)
+    return tuple(sorted(profiles, key=lambda p: (p.priority, p.name)))
 
 
 def profile_named(name: str) -> Profile:
@@ -218,21 +245,31 @@ def profile_named(name: str) -> Profile:
     raise KeyError(name)
 
 
-def match_profile(tree, host: str | None = None, day: date | None = None,
+def match_profile(tree, host: str | None = None, day: date | None = None, language: str | None = None,
                   profiles: tuple[Profile, ...] | None = None) -> tuple[Profile, ProfileVersion] | None:
     """The profile and layout version for a page, or None.
 
     A profile applies when its host patterns match ``host`` or its signature
-    matches the markup; the version is the newest one valid on ``day`` (the
+    matches the markup (and the page ``language`` is one it is for); the version is the newest one valid on ``day`` (the
     crawl date, None: any) whose signature matches. A host match alone picks
     the newest valid version whose signature matches, else none: a page whose
     markup matches no known layout is left to the generic extractor.
     """
     for profile in load_profiles() if profiles is None else profiles:
+        if not profile.applies_to_language(language):
+            continue
         by_host = profile.host_matches(host)
         for version in profile.versions:
             if not version.valid_on(day):
                 continue
             if version.matches(tree) or (by_host and not version.signature):
                 return profile, version
+    return None
+
+
+def family_of(tree, host: str | None = None, language: str | None = None) -> Profile | None:
+    """The first profile whose family the page belongs to (by host or site markup), or None."""
+    for profile in load_profiles():
+        if profile.applies_to_language(language) and profile.is_family(tree, host):
+            return profile
     return None
