@@ -117,8 +117,14 @@ def _add_stats(sub):
         description="Example: provnews stats --by unit,activity --where unit_of_measure=cơ sở",
     )
     p.add_argument("--corpus", default=DEFAULT_CORPUS)
-    p.add_argument("--by", default="unit", help="comma-separated: unit,activity,unit_of_measure,base_unit,year,source,item")
-    p.add_argument("--where", action="append", default=[], help="FIELD=VALUE filter (repeatable)")
+    p.add_argument("--by", default="unit",
+                   help="comma-separated: unit, activity, unit_of_measure, base_unit, year (the record's "
+                        "period year, else the publication year), published_year, period_text, source, item, "
+                        "dimension, qualifier, location, doc_id")
+    p.add_argument("--where", action="append", default=[],
+                   help="filter, repeatable: F=V (equals; F= means empty), F!=V, F~text (contains)")
+    p.add_argument("--count-restated", action="store_true",
+                   help="also count headline figures that the body states again (left out by default)")
     p.add_argument("--search", help="only documents matching these words (full-text)")
     p.add_argument("--format", default="table", choices=["table", "csv", "json"])
     p.set_defaults(func=lambda a: __import__("pipeline.query", fromlist=["x"]).cli_stats(a))

@@ -182,11 +182,13 @@ def extract_corpus(corpus_dir: str | Path, everything: bool = False) -> CorpusCo
         for doc in docs:
             try:
                 extract_document(doc)
-            except Exception as exc:
+                store.save_extraction(doc)
+            except Exception as exc:  # reported and kept pending; the other documents go on
                 counts.failed += 1
-                _report(Failure(doc.url or doc.doc_id, f"extraction failed ({type(exc).__name__}: {exc})"))
+                message = f"extraction failed ({type(exc).__name__}: {exc})"
+                _report(Failure(doc.url or doc.doc_id, message))
+                store.record_failure(doc.doc_id, message)
                 continue
-            store.save_extraction(doc)
             counts.documents += 1
             counts.units += len(doc.units)
             counts.quantities += len(doc.quantities)

@@ -34,6 +34,7 @@ import json
 import logging
 import re
 import sqlite3
+import threading
 import unicodedata
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -46,7 +47,7 @@ from pipeline.records import Document
 log = logging.getLogger(__name__)
 
 STORE_FILENAME = "corpus.sqlite"
-SCHEMA_VERSION = 1  # PRAGMA user_version; bump it and add a step to _MIGRATIONS
+SCHEMA_VERSION = 2  # PRAGMA user_version; bump it and add a step to _MIGRATIONS
 
 # The crawler writes while the extractor reads (and vice versa): wait for the
 # other connection's transaction instead of failing at once.
@@ -213,10 +214,19 @@ CREATE TRIGGER documents_fts_folded_update AFTER UPDATE OF title, text ON docume
         replace(replace(new.text, 'đ', 'd'), 'Đ', 'D'));
 END;
 
+"""
+
+# Views are recreated by every migration (they hold no data), so changing one
+# is a version bump with no step of its own.
+_VIEWS = """
 -- One row per record with its quantity's dimension and its document's
 -- provenance.  `year` is the year the figure is about: the record's period
 -- (the sentence's, else the document's) when one is known, else the year of
 -- publication; `published_year` is always the latter.
+-- `in_title`: the record's sentence is the headline (the text starts with the
+-- title).  `restated`: a headline figure the body states again (same value and
+-- unit of measure) — portals put the main figure in the headline, so summing
+-- every record would count it twice; statistics leave these out.
 CREATE VIEW record_rows AS
 SELECT
     r.doc_id, r.idx AS record_idx,
@@ -226,10 +236,20 @@ SELECT
     r.sentence, r.start, r."end",
     CAST(substr(coalesce(r.period_start, d.published), 1, 4) AS INTEGER) AS year,
     CAST(substr(d.published, 1, 4) AS INTEGER) AS published_year,
+    (t.title_end IS NOT NULL AND r.start < t.title_end) AS in_title,
+    (t.title_end IS NOT NULL AND r.start < t.title_end AND EXISTS (
+        SELECT 1 FROM records b
+        WHERE b.doc_id = r.doc_id AND b.start >= t.title_end
+          AND b.value = r.value AND b.unit_of_measure IS r.unit_of_measure
+    )) AS restated,
     d.url, d.canonical_url, d.title, d.published, d.source, d.author, d.fetched_at,
     d.warc_file, d.warc_record_id, d.id AS doc_rowid
 FROM records r
 JOIN documents d ON d.doc_id = r.doc_id
+JOIN (SELECT id,
+             CASE WHEN length(title) > 0 AND substr(text, 1, length(title)) = title
+                  THEN length(title) END AS title_end
+      FROM documents) t ON t.id = d.id
 LEFT JOIN quantities q ON q.doc_id = r.doc_id AND q.idx = r.quantity;
 
 -- Every quantity (with or without a record) with its document's provenance.
@@ -255,9 +275,11 @@ SELECT
     length(d.text) AS n_chars
 FROM documents d;
 """
+_VIEW_NAMES = ("record_rows", "quantity_rows", "document_rows")
 
 # Steps from version N to N+1, applied in order in one transaction each.
-_MIGRATIONS: dict[int, str] = {}
+# Version 2 added record_rows.in_title/restated (views only).
+_MIGRATIONS: dict[int, str] = {1: ""}
 
 
 class StoreError(Exception):
@@ -349,6 +371,7 @@ class CorpusStore:
     def __init__(self, corpus_dir: str | Path, readonly: bool = False):
         self.path: Path = store_path(corpus_dir)
         self.readonly = readonly
+        self._lock = threading.RLock()
         if readonly:
             self.conn = connect_readonly(self.path)
         else:
@@ -390,17 +413,28 @@ class CorpusStore:
             return
         if version == 0 and not has_documents:
             with self._transaction():
-                for statement in _split_sql(_SCHEMA):
-                    self.conn.execute(statement)
-                self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                # Another process may have created it since we looked (crawl and
+                # extract started together): decide again under the write lock.
+                if not self.conn.execute("SELECT 1 FROM sqlite_master WHERE name='documents'").fetchone():
+                    for statement in _split_sql(_SCHEMA + _VIEWS):
+                        self.conn.execute(statement)
+                    self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             return
         if version == 0:
             raise StoreError(f"{self.path}: has a documents table but no provnews schema version")
         while version < SCHEMA_VERSION:
             with self._transaction():
+                version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+                if version >= SCHEMA_VERSION:  # migrated by another process meanwhile
+                    break
+                for view in _VIEW_NAMES:
+                    self.conn.execute(f"DROP VIEW IF EXISTS {view}")
                 for statement in _split_sql(_MIGRATIONS[version]):
                     self.conn.execute(statement)
                 version += 1
+                if version == SCHEMA_VERSION:
+                    for statement in _split_sql(_VIEWS):
+                        self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version = {version}")
 
     @property
@@ -411,16 +445,19 @@ class CorpusStore:
     def _transaction(self):
         if self.readonly:
             raise StoreError(f"{self.path}: opened read-only")
-        # IMMEDIATE takes the write lock at once, so two writers queue on
-        # busy_timeout instead of one failing on lock upgrade mid-transaction.
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.conn.execute("COMMIT")
+        # The connection may be shared by threads (check_same_thread=False):
+        # one transaction at a time on it.
+        with self._lock:
+            # IMMEDIATE takes the write lock at once, so two writers queue on
+            # busy_timeout instead of one failing on lock upgrade mid-transaction.
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
 
     # -- writing -----------------------------------------------------------
     def add_document(self, doc: Document) -> bool:
@@ -521,7 +558,7 @@ class CorpusStore:
                 f"document {doc.doc_id} ({doc.url or 'no URL'}): mentions rejected ({exc}); "
                 "a record's quantity must index into quantities"
             ) from None
-        except sqlite3.InterfaceError as exc:
+        except (sqlite3.InterfaceError, sqlite3.ProgrammingError) as exc:
             raise StoreError(f"document {doc.doc_id} ({doc.url or 'no URL'}): bad mention value ({exc})") from None
         self._update_document(doc.doc_id, {
             **dict(zip(PERIOD_COLUMNS, _period_values(doc.period))),
@@ -584,6 +621,10 @@ class CorpusStore:
 
     def get_document(self, doc_id: str) -> Document | None:
         """One document with its mentions, or None."""
+        with self._lock:
+            return self._get_document(doc_id)
+
+    def _get_document(self, doc_id: str) -> Document | None:
         row = self.conn.execute(
             f"SELECT {_cols(DOCUMENT_COLUMNS + PERIOD_COLUMNS)} FROM documents WHERE doc_id = ?", (doc_id,)
         ).fetchone()

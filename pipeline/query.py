@@ -1,0 +1,305 @@
+"""Read-only questions to the corpus store: SQL (``provnews query``) and grouped statistics (``provnews stats``).
+
+Both open the store read-only (``mode=ro`` URI, ``PRAGMA query_only``) with an
+authorizer that refuses every write, ATTACH and state-changing PRAGMA, so a
+researcher cannot damage a corpus by mistake.  The library functions return
+rows; the ``cli_*`` functions only format them.
+
+Examples::
+
+    provnews query "SELECT unit, count(*) FROM records GROUP BY unit" --format csv
+    provnews stats --by unit,year --where unit_of_measure=cơ sở --search "kiểm tra"
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any, Iterable
+
+from pipeline.store import StoreError, connect_readonly, search_clause, store_path
+
+# Fields of the record_rows view a researcher may group or filter by.  Only
+# these names ever reach SQL; user values are always bound parameters.
+STATS_FIELDS: dict[str, str] = {
+    "unit": "unit",
+    "activity": "activity",
+    "unit_of_measure": "unit_of_measure",
+    "base_unit": "base_unit",
+    "dimension": "dimension",
+    "item": "item",
+    "qualifier": "qualifier",
+    "location": "location",
+    "year": "year",
+    "published_year": "published_year",
+    "source": "source",
+    "doc_id": "doc_id",
+    "period_text": "period_text",
+}
+INTEGER_FIELDS = {"year", "published_year"}
+
+# PRAGMAs that only read; any other PRAGMA (or one of these with a value) is refused.
+_READ_PRAGMAS = {
+    "table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list",
+    "user_version", "schema_version", "page_count", "page_size", "database_list", "compile_options",
+    "collation_list", "function_list", "module_list", "pragma_list", "table_list", "encoding",
+    "journal_mode", "foreign_keys", "data_version", "freelist_count", "integrity_check", "quick_check",
+    "foreign_key_check",
+}
+# PRAGMAs whose argument names a table/index rather than setting a value.
+_PRAGMAS_WITH_ARGUMENT = {
+    "table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list",
+    "integrity_check", "quick_check", "foreign_key_check", "table_list",
+}
+
+_WRITE_ACTIONS = {
+    getattr(sqlite3, name): name.removeprefix("SQLITE_").replace("_", " ") for name in (
+        "SQLITE_INSERT", "SQLITE_UPDATE", "SQLITE_DELETE", "SQLITE_ATTACH", "SQLITE_DETACH",
+        "SQLITE_CREATE_INDEX", "SQLITE_CREATE_TABLE", "SQLITE_CREATE_TEMP_INDEX",
+        "SQLITE_CREATE_TEMP_TABLE", "SQLITE_CREATE_TEMP_TRIGGER", "SQLITE_CREATE_TEMP_VIEW",
+        "SQLITE_CREATE_TRIGGER", "SQLITE_CREATE_VIEW", "SQLITE_CREATE_VTABLE", "SQLITE_DROP_INDEX",
+        "SQLITE_DROP_TABLE", "SQLITE_DROP_TEMP_INDEX", "SQLITE_DROP_TEMP_TABLE",
+        "SQLITE_DROP_TEMP_TRIGGER", "SQLITE_DROP_TEMP_VIEW", "SQLITE_DROP_TRIGGER", "SQLITE_DROP_VIEW",
+        "SQLITE_DROP_VTABLE", "SQLITE_ALTER_TABLE", "SQLITE_REINDEX", "SQLITE_ANALYZE",
+        "SQLITE_TRANSACTION", "SQLITE_SAVEPOINT",
+    )
+    if hasattr(sqlite3, name)
+}
+
+
+class QueryError(Exception):
+    """A query that could not run; the message is one line."""
+
+
+class ReadOnlyError(QueryError):
+    """A statement that would change the store."""
+
+
+def _authorizer_for(refusals: list[str]):
+    def authorize(action, arg1, arg2, dbname, source):
+        # FTS5 reads its shadow tables through internal statements; those are
+        # reads (SELECT) and pass.  Writes by internal statements cannot
+        # happen without a write at the top, which is refused here.
+        if action == sqlite3.SQLITE_UPDATE and arg1 in ("sqlite_master", "sqlite_temp_master"):
+            # SQLite itself reports this when it first loads an FTS5 table's
+            # schema; a real schema write is still impossible: the connection
+            # is mode=ro and query_only, and writable_schema is refused below.
+            return sqlite3.SQLITE_OK
+        if action in _WRITE_ACTIONS:
+            # DROP/CREATE are first seen as a DELETE/INSERT on sqlite_master.
+            schema = arg1 in ("sqlite_master", "sqlite_temp_master")
+            refusals.append("a schema change" if schema else _WRITE_ACTIONS[action])
+            return sqlite3.SQLITE_DENY
+        if action == sqlite3.SQLITE_PRAGMA:
+            name = (arg1 or "").lower()
+            if name not in _READ_PRAGMAS or (arg2 is not None and name not in _PRAGMAS_WITH_ARGUMENT):
+                refusals.append(f"PRAGMA {name}" + (f" = {arg2}" if arg2 is not None else ""))
+                return sqlite3.SQLITE_DENY
+        return sqlite3.SQLITE_OK
+
+    return authorize
+
+
+def _open(path: str | Path) -> tuple[sqlite3.Connection, list[str]]:
+    try:
+        conn = connect_readonly(store_path(path))
+    except sqlite3.Error as exc:
+        raise QueryError(f"{store_path(path)}: cannot open the corpus store ({exc})") from None
+    refusals: list[str] = []
+    conn.set_authorizer(_authorizer_for(refusals))
+    return conn, refusals
+
+
+def run_query(store: str | Path, sql: str, params: Iterable[Any] = ()) -> tuple[list[str], list[tuple]]:
+    """Run one read-only SQL statement; returns (column names, rows).
+
+    Raises ReadOnlyError for any statement that would write (INSERT, UPDATE,
+    DELETE, DROP, CREATE, ATTACH, a PRAGMA that sets something) and
+    QueryError for any other failure.
+
+    >>> cols, rows = run_query("corpus/crawl", "SELECT count(*) AS n FROM records")
+    """
+    conn, refusals = _open(store)
+    try:
+        try:
+            cursor = conn.execute(sql, tuple(params))
+            rows = [tuple(r) for r in cursor.fetchall()]
+        except sqlite3.DatabaseError as exc:
+            if refusals:
+                raise ReadOnlyError(
+                    f"refused: the store is read-only here ({refusals[0]} is not allowed); "
+                    "provnews query runs SELECT statements only"
+                ) from None
+            message = str(exc)
+            if any(w in message for w in ("readonly", "read-only", "query_only", "may not be modified")):
+                raise ReadOnlyError(f"refused: the store is read-only here ({message})") from None
+            raise QueryError(f"SQL error: {message}") from None
+        except sqlite3.Warning as exc:  # several statements at once
+            raise QueryError(f"SQL error: {exc}") from None
+        columns = [d[0] for d in cursor.description] if cursor.description else []
+        return columns, rows
+    finally:
+        conn.close()
+
+
+def _condition(field: str, op: str, value: str) -> tuple[str, list[Any]]:
+    column = STATS_FIELDS[field]
+    if op == "=" and value == "":
+        return f"{column} IS NULL", []
+    if op == "~":
+        return f"{column} LIKE ? ESCAPE '\\'", ["%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"]
+    if field in INTEGER_FIELDS:
+        try:
+            bound: Any = int(value)
+        except ValueError:
+            raise QueryError(f"--where {field}{op}{value}: {field} is a number") from None
+    else:
+        bound = value
+    return (f"{column} = ?" if op == "=" else f"({column} IS NULL OR {column} != ?)"), [bound]
+
+
+def parse_where(items: Iterable[str]) -> list[tuple[str, str, str]]:
+    """``FIELD=VALUE`` (``FIELD=`` means empty/NULL), ``FIELD!=VALUE``, ``FIELD~TEXT`` (contains).
+
+    ``~`` is SQLite's LIKE: case-insensitive for ASCII letters only, so
+    ``unit~quản lý thị trường`` matches ``Quản lý`` but ``đ`` does not match ``Đ``.
+    """
+    out = []
+    for item in items:
+        for op in ("!=", "=", "~"):
+            field, sep, value = item.partition(op)
+            if sep and field and not any(c in field for c in "!=~"):
+                field = field.strip()
+                if field not in STATS_FIELDS:
+                    raise QueryError(f"--where {item}: unknown field {field!r}; choose from {', '.join(STATS_FIELDS)}")
+                out.append((field, op, value.strip()))
+                break
+        else:
+            raise QueryError(f"--where {item}: expected FIELD=VALUE, FIELD!=VALUE or FIELD~TEXT")
+    return out
+
+
+def parse_by(by: str | Iterable[str]) -> list[str]:
+    fields = [f.strip() for f in (by.split(",") if isinstance(by, str) else by) if f.strip()]
+    for f in fields:
+        if f not in STATS_FIELDS:
+            raise QueryError(f"--by {f}: unknown field; choose from {', '.join(STATS_FIELDS)}")
+    if len(set(fields)) != len(fields):
+        raise QueryError(f"--by {','.join(fields)}: a field is repeated")
+    return fields
+
+
+def stats(store: str | Path, by: str | Iterable[str] = ("unit",),
+          where: Iterable[str | tuple[str, str, str]] = (), search: str | None = None,
+          restated: bool = False) -> tuple[list[str], list[tuple]]:
+    """Counts and sums of records grouped by fields of ``record_rows``.
+
+    Each row: the group fields, ``measure`` (the base unit when the quantity
+    has one, else its unit of measure: sums never mix kg with hộ), ``records``,
+    ``documents`` (distinct documents behind the row), ``sum`` (of
+    ``base_value``, or of ``value`` where there is no base unit), ``min`` and
+    ``max`` of the same.  Rows come sorted by the number of records, largest
+    first, then by the group fields.
+
+    A headline figure the body states again (``record_rows.restated``) is
+    left out unless ``restated`` is true: portals repeat the main figure in
+    the title, and counting it twice would double the totals.
+
+    >>> stats("corpus/crawl", by="unit,year", where=["unit_of_measure=cơ sở"], search="kiểm tra")
+    """
+    fields = parse_by(by)
+    conditions: list[str] = [] if restated else ["NOT restated"]
+    params: list[Any] = []
+    for w in where:
+        field, op, value = parse_where([w])[0] if isinstance(w, str) else w
+        if field not in STATS_FIELDS:
+            raise QueryError(f"--where: unknown field {field!r}")
+        sql, p = _condition(field, op, value)
+        conditions.append(sql)
+        params.extend(p)
+    if search:
+        try:
+            clause, p = search_clause(search, rowid_column="doc_rowid")
+        except ValueError as exc:
+            raise QueryError(f"--search: {exc}") from None
+        conditions.append(clause)
+        params.extend(p)
+    group = [STATS_FIELDS[f] for f in fields]
+    measure = "coalesce(base_unit, unit_of_measure)"
+    amount = "coalesce(base_value, value)"
+    select = [*(f"{c} AS {f}" for f, c in zip(fields, group)), f"{measure} AS measure",
+              "count(*) AS records", "count(DISTINCT doc_id) AS documents",
+              f"sum({amount}) AS sum", f"min({amount}) AS min", f"max({amount}) AS max"]
+    sql = f"SELECT {', '.join(select)} FROM record_rows"
+    if conditions:
+        sql += " WHERE " + " AND ".join(conditions)
+    group_by = [*group, measure]
+    sql += " GROUP BY " + ", ".join(group_by)
+    sql += " ORDER BY records DESC, " + ", ".join(f"{c} IS NULL, {c}" for c in group_by)
+    return run_query(store, sql, params)
+
+
+# -- formatting ----------------------------------------------------------------
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.15g}" if not value.is_integer() or abs(value) >= 1e16 else str(int(value))
+    return str(value)
+
+
+def format_rows(columns: list[str], rows: list[tuple], fmt: str) -> str:
+    """Rows as an aligned text table, CSV or a JSON array of objects."""
+    if fmt == "json":
+        return json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, indent=1) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        for r in rows:
+            writer.writerow([_cell(v) for v in r])
+        return out.getvalue()
+    cells = [[_cell(v).replace("\n", " ") for v in r] for r in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    numeric = [all(isinstance(r[i], (int, float)) or r[i] is None for r in rows) for i in range(len(columns))]
+
+    def line(values):
+        return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)).rstrip()
+
+    lines = [line(columns), line(["-" * w for w in widths])] + [line(r) for r in cells]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def _emit(columns, rows, fmt) -> None:
+    sys.stdout.write(format_rows(columns, rows, fmt))
+
+
+def cli_query(args) -> int:
+    """``provnews query "SELECT …" [--corpus DIR] [--format table|csv|json]``."""
+    try:
+        columns, rows = run_query(args.corpus, args.sql)
+    except ReadOnlyError as exc:
+        print(f"provnews query: {exc}", file=sys.stderr)
+        return 2
+    except (QueryError, StoreError) as exc:
+        print(f"provnews query: {exc}", file=sys.stderr)
+        return 1
+    _emit(columns, rows, args.format)
+    return 0
+
+
+def cli_stats(args) -> int:
+    """``provnews stats --by unit,activity,unit_of_measure,year [--where F=V]... [--search WORDS]``."""
+    try:
+        columns, rows = stats(args.corpus, args.by, args.where, args.search,
+                              restated=getattr(args, "count_restated", False))
+    except (QueryError, StoreError) as exc:
+        print(f"provnews stats: {exc}", file=sys.stderr)
+        return 2
+    _emit(columns, rows, args.format)
+    return 0

@@ -1,0 +1,184 @@
+"""``provnews serve`` for real: Datasette on 127.0.0.1 over a small store, its
+JSON and CSV, canned queries, search, and the records page in headless Chromium.
+
+Chromium on CI (Debian): ``apt-get update && apt-get install -y chromium``.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from pipeline.records import read_jsonl
+from pipeline.store import CorpusStore
+from tests.conftest import ROOT, run_cli
+from tests.test_store import FIXTURE
+
+pytest.importorskip("datasette")
+
+QLTT_HG = "Chi cục Quản lý thị trường tỉnh Hà Giang"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    corpus = tmp_path_factory.mktemp("served")
+    with CorpusStore(corpus) as store:
+        for doc in read_jsonl(FIXTURE):
+            store.add_extracted_document(doc)
+    db = corpus / "corpus.sqlite"
+    before = db.read_bytes()
+    port = _free_port()
+    log = open(corpus / "serve.log", "w+")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli", "serve", "--corpus", str(corpus), "--port", str(port)],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):  # wait for the server to listen (up to ~30 s on a slow machine)
+            if proc.poll() is not None:
+                log.seek(0)
+                pytest.fail(f"provnews serve exited with {proc.returncode}: {log.read()}")
+            try:
+                if requests.get(base + "/-/versions.json", timeout=2).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("provnews serve did not start listening")
+        yield base, db, before
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def test_records_json(server):
+    base, _, _ = server
+    rows = requests.get(base + "/corpus/records.json", params={"_shape": "array", "_size": "max"}).json()
+    assert len(rows) == 12
+    hg = [r for r in rows if r["unit"] == QLTT_HG and r["activity"] == "kiểm tra"]
+    assert sorted(r["value"] for r in hg) == [60.0, 120.0]
+
+
+def test_record_rows_carry_provenance_and_facets(server):
+    base, _, _ = server
+    data = requests.get(base + "/corpus/record_rows.json", params={"activity": "kiểm định"}).json()
+    row = dict(zip(data["columns"], data["rows"][0]))
+    assert row["value"] == 1511.0 and row["sentence"].endswith("1.511 phương tiện đo.")
+    assert row["url"] == "https://hagiang.example.gov.vn/tin-tuc/tong-ket-2023.html"
+    assert row["published"] == "2023-12-28" and row["year"] == 2023
+    assert row["warc_record_id"].startswith("<urn:uuid:")
+    assert set(data["facet_results"]) >= {"unit", "activity", "unit_of_measure", "source", "year"}
+    years = {f["value"]: f["count"] for f in data["facet_results"]["year"]["results"]}
+    assert years == {2023: 1}
+
+
+def test_search(server):
+    base, _, _ = server
+    rows = requests.get(base + "/corpus/record_rows.json",
+                        params={"_search": "giảo cổ lam", "_shape": "array"}).json()
+    assert {r["quantity_text"] for r in rows} == {"8.069 hộp", "2,5 tấn"}
+    docs = requests.get(base + "/corpus/documents.json", params={"_search": "kiểm định", "_shape": "array"}).json()
+    assert [d["title"] for d in docs] == ["Tổng kết công tác năm 2023"]
+    # the canned query searches without diacritics too (đ included)
+    rows = requests.get(base + "/corpus/search_records.json", params={"words": "do luong", "_shape": "array"}).json()
+    assert {r["quantity_text"] for r in rows} == {"120 cơ sở", "30 cơ sở", "1.511 phương tiện đo"}
+
+
+def test_canned_queries(server):
+    base, _, _ = server
+    rows = requests.get(base + "/corpus/sentences_behind_a_figure.json", params={
+        "unit": "Hà Giang", "activity": "kiểm tra", "unit_of_measure": "cơ sở", "year": "2023", "_shape": "array"}).json()
+    assert len(rows) == 1
+    assert rows[0]["quantity_text"] == "120 cơ sở" and rows[0]["warc_record_id"].startswith("<urn:uuid:")
+    assert "đã kiểm tra 120 cơ sở" in rows[0]["sentence"]
+    rows = requests.get(base + "/corpus/records_by_unit_and_activity.json", params={
+        "unit": "Quản lý thị trường", "activity": "kiểm tra", "year": "", "_shape": "array"}).json()
+    assert {(r["unit"], r["records"], r["total"]) for r in rows} == {
+        (QLTT_HG, 2, 180.0), ("Chi cục Quản lý thị trường tỉnh Cao Bằng", 1, 45.0)}
+    rows = requests.get(base + "/corpus/totals_by_unit_of_measure_and_year.json", params={
+        "unit": "", "activity": "", "_shape": "array"}).json()
+    totals = {(r["unit_of_measure"], r["year"]): (r["measure"], r["total"]) for r in rows}
+    assert totals[("tấn", 2023)] == ("kg", 2500.0)
+    assert totals[("cơ sở", 2023)] == ("cơ sở", 45 + 12 + 120 + 30)
+    assert totals[("cơ sở", 2022)] == ("cơ sở", 60.0)
+
+
+def test_metadata_is_shown(server):
+    base, _, _ = server
+    page = requests.get(base + "/corpus/records").text
+    assert "Canonical name of the responsible organizational unit" in page  # a column description
+    page = requests.get(base + "/corpus").text
+    for title in ("Sentences behind a figure", "Records by unit and activity", "Totals by unit of measure and year"):
+        assert title in page
+
+
+def test_csv_export(server):
+    base, _, _ = server
+    text = requests.get(base + "/corpus/record_rows.csv", params={"_size": "max"}).text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 12
+    assert {r["warc_record_id"] for r in rows if r["url"]} and all(r["sentence"] for r in rows)
+    assert sum(float(r["value"]) for r in rows if r["unit_of_measure"] == "cơ sở") == 267.0
+
+
+def test_store_is_not_written(server):
+    base, db, before = server
+    response = requests.get(base + "/corpus.json", params={"sql": "DELETE FROM records"})
+    assert response.status_code == 400
+    assert requests.get(base + "/corpus/records.json", params={"_shape": "array"}).json()
+    assert db.read_bytes() == before
+
+
+def test_records_page_in_chromium(server, tmp_path):
+    base, _, _ = server
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is missing on CI: apt-get update && apt-get install -y chromium")
+        pytest.skip("chromium not installed (apt-get install -y chromium)")
+    def dump_dom(path: str) -> str:
+        result = subprocess.run(
+            [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", base + path],
+            capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr[-2000:]
+        return result.stdout
+
+    dom = dump_dom("/corpus/records?_size=50")
+    assert 'class="rows-and-columns"' in dom
+    assert dom.count('<td class="col-activity type-str">') == 12
+    assert '<td class="col-activity type-str">kiểm định</td>' in dom
+    assert "Records" in dom and "đã kiểm định 1.511 phương tiện đo." in dom
+    dom = dump_dom("/corpus/record_rows?_size=50")
+    assert 'class="rows-and-columns"' in dom
+    assert dom.count('<td class="col-unit type-str">') == 12 - 2 and dom.count('<td class="col-unit type-none">') == 2
+    assert "https://hagiang.example.gov.vn/tin-tuc/tong-ket-2023.html" in dom
+    assert "Records with provenance" in dom  # the metadata's title is used
+
+
+def test_serve_without_a_store(tmp_path):
+    result = run_cli("serve", "--corpus", str(tmp_path / "missing"), "--port", str(_free_port()), timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("provnews serve:") and "no corpus store" in result.stderr
+    assert "Traceback" not in result.stderr
