@@ -1,10 +1,14 @@
 """``make run``: the main job on the bundled demo.
 
-Extracts the sample articles of ``corpus/samples/`` and exports them to
-``outputs/``, then prints where everything went and a summary.
+Starts the demo portal (``tests/fixtures/portal/``) on 127.0.0.1, runs
+``provnews run`` on it (crawl → WARC + corpus store → extract → export to
+``outputs/``), stops it; then extracts the sample articles of
+``corpus/samples/`` too.  Prints where everything went and a summary.
 """
 from __future__ import annotations
 
+import importlib.util
+import subprocess
 import sys
 from pathlib import Path
 
@@ -37,8 +41,35 @@ def run_samples(samples: Path, outputs: Path) -> int:
     return 1 if failures else 0
 
 
+def _portal_module():
+    path = ROOT / "tests" / "fixtures" / "portal" / "server.py"
+    spec = importlib.util.spec_from_file_location("provnews_demo_portal", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses inside need their module registered
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_portal(corpus: Path, outputs: Path) -> int:
+    from pipeline.store import CorpusStore
+
+    portal = _portal_module()
+    with portal.PortalServer(port=0) as server:
+        print(f"Demo portal: {server.url}", flush=True)
+        status = subprocess.call([sys.executable, "-m", "pipeline.cli", "run", server.url,
+                                  "--out", str(corpus), "--outputs", str(outputs)])
+    if status not in (0, 1):
+        return status
+    with CorpusStore(corpus, readonly=True) as store:
+        counts = store.counts()
+    print("Corpus totals: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    print(f"Try: provnews stats --corpus {corpus} --by unit,activity")
+    return status
+
+
 def main() -> int:
-    return run_samples(ROOT / "corpus" / "samples", ROOT / "outputs")
+    status = run_portal(ROOT / "corpus" / "crawl", ROOT / "outputs")
+    return run_samples(ROOT / "corpus" / "samples", ROOT / "outputs") or status
 
 
 if __name__ == "__main__":

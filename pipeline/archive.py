@@ -1,0 +1,297 @@
+"""WARC writing and reading, revisits, CDXJ.
+
+Every fetch becomes, in a gzip WARC/1.1 file, a ``response`` (or ``revisit``),
+the ``request`` that asked for it (``WARC-Concurrent-To`` the response) and a
+``metadata`` record (outlinks, hop path, fetch time).  A re-crawl that gets a
+304, or the same payload again, writes a ``revisit`` with the WARC 1.1 profile
+``server-not-modified`` or ``identical-payload-digest`` pointing at the
+capture it repeats.  Files roll over past ``max_bytes``; when a file is closed
+its records are indexed into ``index.cdxj`` beside the WARCs (sorted, pywb's
+CDXJ: ``surt timestamp {json}``).
+
+The archive only appends; ``truncate_to`` cuts a torn or uncommitted tail
+after a crash (the frontier knows how far each file was committed).
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import os
+import re
+import socket
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from pipeline.fetch import Exchange
+
+PROFILE_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+PROFILE_IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+INDEX_NAME = "index.cdxj"
+
+
+@dataclass(slots=True)
+class PriorCapture:
+    """The capture we already hold of a URL (from the frontier)."""
+    record_id: str
+    date: str                 # its WARC-Date
+    payload_digest: str | None
+    target_uri: str
+
+
+@dataclass(slots=True)
+class ArchivedPage:
+    """Where a fetch landed: its WARC coordinates."""
+    warc_file: str
+    record_id: str            # the response's or the revisit's
+    offset: int
+    end: int                  # file size after this fetch's records
+    payload_digest: str | None
+    warc_date: str
+    kind: str                 # "response" or "revisit"
+    profile: str | None = None
+
+
+def payload_digest(body: bytes) -> str:
+    """``sha1:BASE32`` — the form warcio writes and checks."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
+def warc_date_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class WarcArchive:
+    """Appends fetches to rolling gzip WARC/1.1 files in one folder."""
+
+    def __init__(self, warc_dir: str | Path, prefix: str = "provnews", max_bytes: int = 1 << 30,
+                 info: dict | None = None):
+        self.dir = Path(warc_dir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.prefix = prefix
+        self.max_bytes = max_bytes
+        self.info = info or {}
+        self._fh = None
+        self._writer: WARCWriter | None = None
+        self.current: str | None = None
+        self._lock = threading.Lock()
+        self._seq = 0
+
+    # --- files ----------------------------------------------------------------------
+    def _open_new(self) -> None:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")
+        while True:
+            self._seq += 1
+            name = f"{self.prefix}-{stamp}-{self._seq:05d}.warc.gz"
+            if not (self.dir / name).exists():
+                break
+        self._fh = open(self.dir / name, "wb")
+        self._writer = WARCWriter(self._fh, gzip=True, warc_version="1.1")
+        info = {"software": "provnews/0.1 (warcio)", "format": "WARC File Format 1.1",
+                "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+                "hostname": socket.gethostname(), **self.info}
+        self._writer.write_record(self._writer.create_warcinfo_record(name, info))
+        self._fh.flush()
+        self.current = name
+
+    def ensure_open(self) -> str:
+        """The current file (opened, or rolled over when past ``max_bytes``)."""
+        if self._fh is not None and self._fh.tell() >= self.max_bytes:
+            self.close_current()
+        if self._fh is None:
+            self._open_new()
+        return self.current
+
+    def position(self) -> int:
+        return self._fh.tell() if self._fh is not None else 0
+
+    def close_current(self) -> str | None:
+        name = self.current
+        if self._fh is not None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+        self._fh, self._writer, self.current = None, None, None
+        return name
+
+    def close(self) -> None:
+        self.close_current()
+        write_index(self.dir)
+
+    # --- records ----------------------------------------------------------------------
+    def write(self, exchange: Exchange, prior: PriorCapture | None = None,
+              metadata: dict | None = None) -> ArchivedPage:
+        """Write one fetch (response or revisit, request, metadata) and flush."""
+        with self._lock:
+            self.ensure_open()
+            w = self._writer
+            offset = self._fh.tell()
+            date = warc_date_now()
+            http_headers = StatusAndHeaders(f"{exchange.status} {exchange.reason}".strip(),
+                                            _wire_headers(exchange.headers), protocol=exchange.http_version)
+            digest = payload_digest(exchange.body)
+            profile = None
+            if prior is not None and exchange.status == 304:
+                profile = PROFILE_NOT_MODIFIED
+            elif (prior is not None and exchange.status == 200 and not exchange.truncated
+                  and prior.payload_digest == digest):
+                profile = PROFILE_IDENTICAL
+            warc_headers = {"WARC-Date": date}
+            if profile:
+                warc_headers.update({
+                    "WARC-Profile": profile,
+                    "WARC-Refers-To": prior.record_id,
+                    "WARC-Refers-To-Target-URI": prior.target_uri,
+                    "WARC-Refers-To-Date": prior.date,
+                })
+                if prior.payload_digest:
+                    warc_headers["WARC-Payload-Digest"] = prior.payload_digest
+                record = w.create_warc_record(exchange.url, "revisit", payload=io.BytesIO(b""), length=0,
+                                              http_headers=http_headers, warc_headers_dict=warc_headers)
+                kind = "revisit"
+            else:
+                if exchange.truncated:
+                    warc_headers["WARC-Truncated"] = "length"
+                record = w.create_warc_record(exchange.url, "response", payload=io.BytesIO(exchange.body),
+                                              length=len(exchange.body), http_headers=http_headers,
+                                              warc_headers_dict=warc_headers)
+                kind = "response"
+            record_id = record.rec_headers.get_header("WARC-Record-ID")
+            w.write_record(record)
+
+            request = w.create_warc_record(
+                exchange.url, "request", payload=io.BytesIO(b""), length=0,
+                http_headers=StatusAndHeaders(exchange.request_line or f"GET {_path(exchange.url)} HTTP/1.1",
+                                              exchange.request_headers, is_http_request=True),
+                warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": record_id})
+            w.write_record(request)
+
+            if metadata:
+                body = "".join(f"{k}: {_one_line(v)}\r\n" for k, values in metadata.items()
+                               for v in (values if isinstance(values, list) else [values])).encode("utf-8")
+                meta = w.create_warc_record(
+                    exchange.url, "metadata", payload=io.BytesIO(body), length=len(body),
+                    warc_content_type="application/warc-fields",
+                    warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": record_id})
+                w.write_record(meta)
+            self._fh.flush()
+            return ArchivedPage(self.current, record_id, offset, self._fh.tell(),
+                                digest if kind == "response" else (prior.payload_digest if prior else None),
+                                date, kind, profile)
+
+
+def _wire_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    # urllib3 has already undone the chunking, so the payload we hold is not
+    # chunked any more: keep the header under another name for the record
+    # (replay tools would try to de-chunk the payload otherwise).
+    return [("X-Crawler-Transfer-Encoding" if k.lower() == "transfer-encoding" else k, v) for k, v in headers]
+
+
+def _path(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def _one_line(value) -> str:
+    return re.sub(r"[\r\n]+", " ", str(value))
+
+
+# --- reading --------------------------------------------------------------------
+
+def read_payload(path: str | Path, offset: int) -> bytes:
+    """The (content-decoded) payload of the record at ``offset``."""
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        for record in ArchiveIterator(fh):
+            return record.content_stream().read()
+    return b""
+
+
+def only_warcinfo(path: str | Path) -> bool:
+    """True if the file holds no record but warcinfo (or nothing readable at all)."""
+    try:
+        with open(path, "rb") as fh:
+            for record in ArchiveIterator(fh):
+                if record.rec_type != "warcinfo":
+                    return False
+    except Exception:  # a torn first member: nothing usable was written
+        return True
+    return True
+
+
+def truncate_to(path: str | Path, size: int) -> int:
+    """Cut a WARC back to ``size`` bytes (its last committed record). Returns bytes removed."""
+    path = Path(path)
+    actual = path.stat().st_size
+    if actual > size:
+        with open(path, "r+b") as fh:
+            fh.truncate(size)
+            fh.flush()
+            os.fsync(fh.fileno())
+    return max(0, actual - size)
+
+
+# --- CDXJ -------------------------------------------------------------------------
+
+def surt(url: str) -> str:
+    """Sort-friendly URL key: ``http://www.khcn.gov.vn/a?b=1`` → ``vn,gov,khcn)/a?b=1``."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if host.startswith("www."):
+        host = host[4:]
+    if re.fullmatch(r"[\d.]+", host):
+        key = host
+    else:
+        key = ",".join(reversed(host.split(".")))
+    if parts.port and parts.port not in (80, 443):
+        key += f":{parts.port}"
+    path = parts.path or "/"
+    return f"{key}){path.lower()}" + (f"?{parts.query.lower()}" if parts.query else "")
+
+
+def index_warc(path: str | Path) -> list[str]:
+    """CDXJ lines for the responses and revisits of one WARC file."""
+    path = Path(path)
+    lines = []
+    with open(path, "rb") as fh:
+        it = ArchiveIterator(fh)
+        for record in it:
+            if record.rec_type not in ("response", "revisit"):
+                continue
+            record.content_stream().read()
+            h = record.rec_headers
+            url = h.get_header("WARC-Target-URI")
+            date = h.get_header("WARC-Date") or ""
+            stamp = re.sub(r"\D", "", date)[:14]
+            entry = {"url": url, "mime": "", "status": "", "digest": h.get_header("WARC-Payload-Digest") or "",
+                     "length": str(it.get_record_length()), "offset": str(it.get_record_offset()),
+                     "filename": path.name}
+            if record.http_headers:
+                entry["status"] = record.http_headers.get_statuscode()
+                entry["mime"] = (record.http_headers.get_header("Content-Type") or "").split(";")[0].strip()
+            if record.rec_type == "revisit":
+                entry["mime"] = "warc/revisit"
+            lines.append(f"{surt(url)} {stamp} {json.dumps(entry, ensure_ascii=False)}")
+    return lines
+
+
+def write_index(warc_dir: str | Path) -> Path:
+    """(Re)build ``index.cdxj`` for every WARC in the folder, sorted."""
+    warc_dir = Path(warc_dir)
+    lines = []
+    for warc in sorted(warc_dir.glob("*.warc.gz")):
+        lines.extend(index_warc(warc))
+    lines.sort()
+    target = warc_dir / INDEX_NAME
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    os.replace(tmp, target)
+    return target

@@ -1,0 +1,471 @@
+"""The crawl: seeds → discover → fetch → archive → article → store, resumable.
+
+``provnews crawl URL... --out DIR`` writes ``DIR/warcs/*.warc.gz`` (+
+``index.cdxj``) and the articles into ``DIR/corpus.sqlite``, where the frontier
+tables live too.  Fetching runs in threads, one request at a time per host
+(several hosts at once); everything that writes — WARC, store, frontier — runs
+in the main thread, in the order ``frontier.py`` explains, so that a crawl
+stopped at any moment resumes with the same command, and a later crawl of the
+same site costs one conditional request per known page.
+
+    crawler = Crawler(["http://127.0.0.1:8000/"], "corpus/crawl", Settings(delay=0.5))
+    result = crawler.run()
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from pipeline.archive import WarcArchive, only_warcinfo, payload_digest, truncate_to
+from pipeline.discover import (
+    COMMON_FEED_PATHS, Scope, canonicalize, extract_links, host_key, link_signature, parse_feed, parse_sitemap,
+    url_kind, url_template,
+)
+from pipeline.fetch import Exchange, Fetcher, FetchRequest
+from pipeline.frontier import Frontier, NewURL, QueuedURL
+from pipeline.progress import CrawlCounts, Progress
+from pipeline.records import Document, make_doc_id, source_of
+from pipeline.settings import Settings
+
+log = logging.getLogger(__name__)
+
+WARC_SUBDIR = "warcs"
+WARC_PREFIX = "provnews"
+
+
+class CrawlError(Exception):
+    """A problem that stops the crawl before it starts (bad seed, unusable folder)."""
+
+
+@dataclass
+class CrawlResult:
+    counts: CrawlCounts
+    state: str                       # finished | paused | interrupted
+    resumed: bool
+    documents: int                   # in the store after the crawl
+    warc_dir: Path
+    store_path: Path
+    seed_errors: list[str] = field(default_factory=list)
+    recovered_bytes: int = 0
+
+
+def check_seed(url: str) -> str:
+    """The seed's canonical form, or CrawlError with a one-line reason."""
+    canonical = canonicalize(url)
+    if canonical is None or not urlsplit(canonical).hostname:
+        raise CrawlError(f"invalid seed URL {url!r}: expected an http:// or https:// address")
+    return canonical
+
+
+class Crawler:
+    def __init__(self, seeds: list[str], out_dir: str | Path, settings: Settings,
+                 progress: Progress | None = None):
+        from pipeline.store import CorpusStore  # the store engineer's module
+
+        self.seeds = [check_seed(s) for s in seeds]
+        self.settings = settings
+        self.out = Path(out_dir)
+        if self.out.exists() and not self.out.is_dir():
+            raise CrawlError(f"{self.out}: exists and is not a folder")
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.progress = progress or Progress(quiet=True)
+        self.scope = Scope.from_seeds(self.seeds, settings.allow_domains)
+        self.store = CorpusStore(self.out)
+        self.frontier = Frontier(self.store.path)
+        self.fetcher = Fetcher(settings)
+        self.warc_dir = self.out / WARC_SUBDIR
+        self.archive = WarcArchive(self.warc_dir, prefix=WARC_PREFIX, max_bytes=settings.warc_max_bytes,
+                                   info={"operator-agent": settings.user_agent,
+                                         "robots": "obey", "seeds": " ".join(self.seeds)})
+        self.counts = CrawlCounts()
+        self.https_hosts = self.frontier.https_hosts()
+        self.dead_hosts: dict[str, str] = {}
+        self.stop_requested = False
+        self._registered: set[str] = set()
+
+    # --- start ---------------------------------------------------------------------
+    def recover(self) -> int:
+        """Cut every WARC back to its committed size; drop files never committed."""
+        committed = self.frontier.committed_warcs()
+        removed = 0
+        for warc in sorted(self.warc_dir.glob(f"{WARC_PREFIX}-*.warc.gz")):
+            if warc.name in committed:
+                cut = truncate_to(warc, committed[warc.name])
+                if cut:
+                    log.warning("%s: removed %d bytes written after the last commit", warc, cut)
+                removed += cut
+            elif only_warcinfo(warc):
+                # created just before a crash, before its first commit: holds no fetch
+                removed += warc.stat().st_size
+                warc.unlink()
+            else:
+                log.warning("%s: not written by this crawl's frontier; left alone", warc)
+        return removed
+
+    def _seed_frontier(self) -> None:
+        new = []
+        for seed in self.seeds:
+            new.extend(self._robots_for_new_host(host_key(seed), seed))
+            new.append(NewURL(seed, host_key(seed), "page", "", None, url_template(seed), priority=1))
+        self.frontier.add(new)
+        # robots.txt already read in this run (a resumed run): rules from the frontier
+        for host in {host_key(s) for s in self.seeds} | set(self.frontier.queued_hosts()):
+            fetched, text = self.frontier.host_robots(host)
+            if fetched:
+                self.fetcher.robots.set_rules(host, text)
+
+    def _robots_for_new_host(self, host: str, example_url: str) -> list[NewURL]:
+        scheme = urlsplit(example_url).scheme
+        robots_url = f"{scheme}://{host}/robots.txt"
+        if self.frontier.known(robots_url):
+            return []
+        return [NewURL(robots_url, host, "robots", "P", None, None)]
+
+    # --- the loop ------------------------------------------------------------------
+    def run(self) -> CrawlResult:
+        recovered = self.recover()
+        self.scope.hosts.update(self.frontier.seed_redirect_hosts())
+        run_id, resumed = self.frontier.start_run(self.seeds, lambda host: self.scope.allows(f"http://{host}/"))
+        self._seed_frontier()
+        state = "interrupted"      # unless the loop below ends normally
+        fetches = 0
+        inflight: dict[Future, QueuedURL] = {}
+        busy: set[str] = set()
+        pool = ThreadPoolExecutor(max_workers=max(1, self.settings.max_workers), thread_name_prefix="fetch")
+        limit_hit = False
+        try:
+            while True:
+                progressed = False
+                if not self.stop_requested and not limit_hit:
+                    for host in self.frontier.queued_hosts():
+                        if host in busy or len(inflight) >= self.settings.max_workers:
+                            continue
+                        if self.settings.max_pages is not None and fetches + len(inflight) >= self.settings.max_pages:
+                            limit_hit = True
+                            break
+                        item = self.frontier.next_for_host(host)
+                        if item is None:
+                            continue
+                        if host in self.dead_hosts:
+                            self.frontier.commit_fetch(item, state="failed", error=self.dead_hosts[host])
+                            self.counts.errors += 1
+                            progressed = True
+                            continue
+                        busy.add(host)
+                        inflight[pool.submit(self._fetch, item)] = item
+                if not inflight:
+                    if progressed:
+                        continue
+                    break
+                done, _ = wait(list(inflight), timeout=0.3, return_when=FIRST_COMPLETED)
+                for future in done:
+                    item = inflight.pop(future)
+                    busy.discard(item.host)
+                    try:
+                        exchange = future.result()
+                    except Exception as exc:  # a bug in a hook must not lose the crawl
+                        exchange = Exchange(url=item.url, error=f"{type(exc).__name__}: {exc}")
+                    if exchange.blocked is None:
+                        fetches += 1
+                    self.handle(item, exchange)
+                self.counts.queued = self.frontier.count_queued()
+                self.counts.waits = dict(self.fetcher.hooks[-1].waiting) if self.fetcher.hooks else {}
+                self.progress.update(self.counts)
+            if self.stop_requested:
+                state = "interrupted"
+            elif self.frontier.count_queued():
+                state = "paused"
+            else:
+                state = "finished"
+        finally:
+            pool.shutdown(wait=True)
+            self.archive.close()
+            self.frontier.end_run(state)
+        self.counts.queued = self.frontier.count_queued()
+        self.progress.finish(self.counts)
+        result = CrawlResult(self.counts, state, resumed, self.store.count_documents(), self.warc_dir,
+                             self.store.path, self._seed_errors(), recovered)
+        return result
+
+    def close(self) -> None:
+        self.fetcher.close()
+        self.frontier.close()
+        self.store.close()
+
+    def _seed_errors(self) -> list[str]:
+        errors = []
+        for seed in self.seeds:
+            row = self.frontier.conn.execute("SELECT state, status, error FROM crawl_urls WHERE url=?",
+                                             (seed,)).fetchone()
+            if row is not None and row["state"] == "failed":
+                reason = row["error"] or f"HTTP {row['status']}"
+                errors.append(f"cannot fetch {seed}: {reason}")
+        return errors
+
+    def _fetch(self, item: QueuedURL) -> Exchange:
+        request = FetchRequest(item.url, skip_robots=item.kind == "robots")
+        if item.prior is not None:
+            request.etag, request.last_modified = item.etag, item.last_modified
+        return self.fetcher.fetch(request)
+
+    # --- one result (main thread) ------------------------------------------------------
+    def handle(self, item: QueuedURL, ex: Exchange) -> None:
+        if ex.blocked:
+            self.counts.blocked += 1
+            self.frontier.commit_fetch(item, state="skipped", error="disallowed by robots.txt")
+            return
+        self.counts.fetched += 1
+        if ex.error:
+            self.counts.errors += 1
+            if item.kind == "robots":
+                # the host does not answer at all: do not queue its pages for retries now
+                self.dead_hosts[item.host] = ex.error
+            self.frontier.commit_fetch(item, state="failed", error=ex.error)
+            return
+
+        prior = item.prior
+        revisit = prior is not None and (
+            ex.status == 304 or (ex.status == 200 and not ex.truncated and prior.payload_digest == payload_digest(ex.body)))
+        new_urls: list[NewURL] = []
+        outlinks: list[str] = []
+        doc: Document | None = None
+        robots = None
+        https_host = None
+        if revisit and item.kind == "robots":
+            # unchanged robots.txt: the rules are the ones we kept
+            text = self.frontier.host_robots(item.host)[1]
+            self.fetcher.robots.set_rules(item.host, text)
+            robots = (item.host, text)
+        if not revisit:
+            if 300 <= ex.status < 400 and ex.location:
+                target = canonicalize(urljoin(ex.url, ex.location), self.https_hosts)
+                if target:
+                    https_host = self._https_upgrade(item.url, target)
+                    if set(item.hops) <= {"R"} and item.kind == "page":
+                        # a seed that moved (http → https, a www. host): its new host is the site
+                        self.scope.hosts.add(host_key(target))
+                    outlinks.append(target)
+                    new_urls += self._enqueue(item, [target], hop="R", kind=item.kind, follow_template=True)
+            elif item.kind == "robots":
+                robots = self._robots(item, ex, new_urls)
+            elif ex.status == 200 and item.kind == "sitemap":
+                outlinks = self._sitemap(item, ex, new_urls)
+            elif ex.status == 200 and item.kind == "feed":
+                outlinks = self._feed(item, ex, new_urls)
+            elif ex.status == 200 and not ex.truncated and ex.is_html():
+                doc, outlinks = self._page(item, ex, new_urls)
+        metadata = {"via": item.via or "", "hopsFromSeed": item.hops or "-",
+                    "fetchTimeMs": str(int(ex.elapsed * 1000)), "outlink": outlinks}
+        name = self.archive.ensure_open()
+        if name not in self._registered:
+            self.frontier.register_warc(name, self.archive.position())
+            self._registered.add(name)
+        archived = self.archive.write(ex, prior, metadata)
+        if doc is not None:
+            doc.warc_file = f"{WARC_SUBDIR}/{archived.warc_file}"
+            doc.warc_record_id = archived.record_id
+            if self.store.add_document(doc):
+                self.counts.stored += 1
+        if archived.kind == "revisit":
+            self.counts.revisits += 1
+        ok = ex.status < 400 or (item.kind == "robots" and ex.status < 500)
+        if not ok:
+            self.counts.errors += 1
+        fresh = archived.kind == "response" and ex.status == 200
+        self.frontier.commit_fetch(
+            item, state="done" if ok else "failed", status=ex.status,
+            error=None if ok else f"HTTP {ex.status} {ex.reason}".strip(),
+            etag=ex.header("ETag") if fresh or ex.status == 304 else None,
+            last_modified=ex.header("Last-Modified") if fresh or ex.status == 304 else None,
+            payload_digest=archived.payload_digest if fresh else None,
+            warc_file=archived.warc_file, warc_record_id=archived.record_id if fresh else None,
+            warc_date=archived.warc_date if fresh else None, warc_end=archived.end,
+            doc_id=doc.doc_id if doc is not None else None, fetched_at=ex.fetched_at,
+            new_urls=new_urls, robots=robots, https_host=https_host, keep_capture=not fresh)
+        if https_host:
+            self.https_hosts.add(https_host.split(":")[0])
+
+    def _https_upgrade(self, url: str, target: str) -> str | None:
+        a, b = urlsplit(url), urlsplit(target)
+        if a.scheme == "http" and b.scheme == "https" and a.hostname == b.hostname and a.path == b.path:
+            return b.netloc
+        return None
+
+    def _robots(self, item: QueuedURL, ex: Exchange, new_urls: list[NewURL]) -> tuple[str, str | None]:
+        text = None
+        if ex.status == 200:
+            text = ex.text()
+        elif ex.status >= 500:
+            # RFC 9309: an unreachable robots.txt means "assume complete disallow"
+            text = "User-agent: *\nDisallow: /\n"
+        rules = self.fetcher.robots.set_rules(item.host, text)
+        sitemaps = rules.sitemaps or [urljoin(item.url, "/sitemap.xml")]
+        new_urls += self._enqueue(item, sitemaps, hop="X", kind="sitemap")
+        return item.host, text
+
+    def _sitemap(self, item: QueuedURL, ex: Exchange, new_urls: list[NewURL]) -> list[str]:
+        sitemap = parse_sitemap(ex.decoded_body())
+        if sitemap is None:
+            return []
+        locs = [loc for loc, _ in sitemap.urls]
+        kind = "sitemap" if sitemap.kind == "index" else None
+        new_urls += self._enqueue(item, locs, hop="X", kind=kind)
+        return locs
+
+    def _feed(self, item: QueuedURL, ex: Exchange, new_urls: list[NewURL]) -> list[str]:
+        links = parse_feed(ex.decoded_body())
+        if not links:
+            return []
+        new_urls += self._enqueue(item, links, hop="X")
+        return links
+
+    def _page(self, item: QueuedURL, ex: Exchange, new_urls: list[NewURL]) -> tuple[Document | None, list[str]]:
+        from pipeline.article import parse_page  # the article engineer's module
+
+        text = ex.text()
+        found = extract_links(text, ex.url)
+        links = found.links + [u for u in found.next_pages if u not in found.links]
+        template = item.template or url_template(item.url)
+        signature = link_signature([canonicalize(u, self.https_hosts) or u for u in links], template)
+        # A page of a pager or calendar that shows nothing its parent of the same
+        # shape did not (an empty page past the end, a month without events):
+        # its same-shape links lead only to more of the same.
+        barren = item.parent_sig is not None and item.parent_sig == signature
+        if not found.nofollow:
+            new_urls += self._enqueue(item, links, hop="L", signature=signature, follow_template=not barren)
+            new_urls += self._enqueue(item, found.feeds, hop="X", kind="feed")
+            if not item.hops and not found.feeds:   # a seed that announces no feed: try the usual places
+                new_urls += self._enqueue(item, [urljoin(item.url, p) for p in COMMON_FEED_PATHS], hop="X",
+                                          kind="feed")
+        page = parse_page(text, ex.url, fetched_at=ex.fetched_at)
+        if page.kind != "article" or not page.text.strip():
+            return None, links
+        canonical = canonicalize(page.canonical_url or ex.url, self.https_hosts) or item.url
+        if canonical != item.url and self.scope.allows(canonical):
+            row = self.frontier.conn.execute("SELECT state, doc_id FROM crawl_urls WHERE url=?",
+                                             (canonical,)).fetchone()
+            if row is None or row["state"] == "queued" or row["doc_id"]:
+                # the canonical page is (or will be) stored from its own URL: once
+                new_urls += self._enqueue(item, [canonical], hop="L", kind="page", follow_template=True)
+                return None, links
+            canonical = item.url    # the "canonical" page is not this article (a misconfigured site)
+        doc = Document(
+            doc_id=make_doc_id(canonical), text=page.text, url=item.url, canonical_url=canonical,
+            source=source_of(canonical), title=page.title, published=page.published, author=page.author,
+            fetched_at=ex.fetched_at)
+        return doc, links
+
+    def _enqueue(self, item: QueuedURL, urls: list[str], hop: str, kind: str | None = None,
+                 signature: str | None = None, follow_template: bool = True) -> list[NewURL]:
+        """In-scope, not yet known URLs found on ``item``, past the trap guards."""
+        out: list[NewURL] = []
+        seen: set[str] = set()
+        parent_template = item.template or url_template(item.url)
+        # robots.txt is a prerequisite, not a hop: its sitemaps start at depth 1
+        hops = ("" if item.kind == "robots" else item.hops) + hop
+        for raw in urls:
+            url = canonicalize(raw, self.https_hosts)
+            if url is None or url in seen or url == item.url:
+                continue
+            seen.add(url)
+            if not self.scope.allows(url):
+                self.counts.skipped += 1
+                continue
+            if self.frontier.known(url):
+                continue
+            url_kind_ = kind or url_kind(url)
+            if url_kind_ == "asset":
+                continue
+            template = url_template(url)
+            same_shape = template == parent_template
+            if same_shape and not follow_template:
+                self.counts.skipped += 1
+                continue
+            if len(hops) > self.settings.max_depth:
+                self.counts.skipped += 1
+                continue
+            if self.frontier.count_template(template) >= self.settings.max_pages_per_template:
+                self.counts.skipped += 1
+                continue
+            host = host_key(url)
+            if self.frontier.count_host(host) >= self.settings.max_pages_per_host:
+                self.counts.skipped += 1
+                continue
+            if host != item.host:
+                out.extend(self._robots_for_new_host(host, url))
+            out.append(NewURL(url, host, url_kind_, hops, item.url, template,
+                              parent_sig=signature if same_shape else None))
+        return out
+
+
+# --- the command ---------------------------------------------------------------------
+
+def crawl(seeds: list[str], out_dir: str | Path, settings: Settings, progress: Progress | None = None) -> CrawlResult:
+    """Run (or resume) a crawl; Ctrl-C stops after the fetches in flight are committed."""
+    crawler = Crawler(seeds, out_dir, settings, progress)
+    previous = None
+
+    def on_sigint(signum, frame):
+        if crawler.stop_requested:
+            raise KeyboardInterrupt
+        crawler.stop_requested = True
+        (progress or crawler.progress).message(
+            "crawl: stopping after the requests in flight (Ctrl-C again to abort)…")
+
+    try:
+        try:
+            previous = signal.signal(signal.SIGINT, on_sigint)
+        except ValueError:      # not the main thread: no signal handling
+            previous = None
+        return crawler.run()
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+        crawler.close()
+
+
+def summary_line(result: CrawlResult) -> str:
+    c = result.counts
+    warcs = len(list(result.warc_dir.glob("*.warc.gz")))
+    state = {"finished": "done", "paused": "paused (--max-pages; run again to continue)",
+             "interrupted": "interrupted (run the same command again to resume)"}[result.state]
+    return (f"crawl {state}: {c.fetched} fetched, {c.stored} articles stored or changed, {c.revisits} unchanged, "
+            f"{c.errors} errors, {c.blocked} disallowed by robots.txt; {result.documents} documents in "
+            f"{result.store_path}; {warcs} WARC file(s) in {result.warc_dir}")
+
+
+def cli_crawl(args) -> int:
+    """``provnews crawl``: one-line errors, progress on stderr, exit 0/1/2/130."""
+    try:
+        settings = Settings.load(args)
+        seeds = [check_seed(u) for u in args.urls]
+    except (CrawlError, ValueError) as exc:
+        print(f"provnews crawl: {exc}", file=sys.stderr)
+        return 2
+    progress = Progress(quiet=settings.quiet)
+    try:
+        result = crawl(seeds, args.out, settings, progress)
+    except CrawlError as exc:
+        print(f"provnews crawl: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        name = type(exc).__name__
+        if name in ("StoreError", "OperationalError", "DatabaseError", "PermissionError", "OSError"):
+            print(f"provnews crawl: {exc}", file=sys.stderr)
+            return 1
+        raise
+    for error in result.seed_errors:
+        print(f"provnews crawl: {error}", file=sys.stderr)
+    if not settings.quiet:
+        print(summary_line(result), file=sys.stderr)
+    if result.state == "interrupted":
+        print("provnews crawl: interrupted; run the same command again to resume", file=sys.stderr)
+        return 130
+    if result.seed_errors and len(result.seed_errors) == len(seeds):
+        return 1
+    return 0

@@ -1,0 +1,326 @@
+"""Discovery: robots, sitemaps, feeds, listings, links, scope and canonical URLs.
+
+Pure functions over bytes and URLs — no HTTP here (``fetch.py`` fetches,
+``crawl.py`` decides what to do with what is found), so each piece is testable
+on its own.
+
+NukeViet portals list only their 1,000 newest articles in the sitemap and 30
+in RSS: a full archive must walk the category listings, so listings and their
+pagination are followed like any other in-scope link, and the trap guards
+below stop the walk where a pager or a calendar never ends.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
+
+from lxml import etree, html as lxml_html
+from protego import Protego
+
+# Query parameters that only track where a click came from: dropped, so that
+# every article is fetched and stored once.
+TRACKING_PARAMS = {
+    "fbclid", "gclid", "dclid", "msclkid", "yclid", "zarsrc", "zalo_source", "mc_cid", "mc_eid",
+    "_ga", "_gl", "igshid", "ref_src", "spm", "sessionid", "phpsessid", "jsessionid", "sid",
+}
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
+
+# Where feeds usually live when a page does not announce one.
+COMMON_FEED_PATHS = ("/feed", "/rss", "/rss.xml", "/feed.xml", "/atom.xml", "/news/rss/")
+
+# Links to these are never pages to parse (they may still be archived when fetched).
+NON_PAGE_EXTENSIONS = {
+    ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".ico", ".bmp", ".tif", ".tiff",
+    ".css", ".js", ".mp3", ".mp4", ".avi", ".mov", ".wmv", ".flv", ".zip", ".rar", ".7z",
+    ".gz", ".exe", ".woff", ".woff2", ".ttf",
+}
+DOCUMENT_EXTENSIONS = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx"}
+
+
+# --- URLs ------------------------------------------------------------------------
+
+def canonicalize(url: str, https_hosts: frozenset[str] | set[str] = frozenset()) -> str | None:
+    """The one spelling of a URL: no fragment, no tracking, sorted query, lower-case host.
+
+    ``https_hosts`` are hosts seen redirecting http → https: their http links
+    are rewritten so that the page is not fetched twice.  Returns None for
+    what is not an http(s) URL.
+
+    >>> canonicalize("HTTP://Example.gov.vn:80/a/b.html?utm_source=x&b=2&a=1#top")
+    'http://example.gov.vn/a/b.html?a=1&b=2'
+    """
+    try:
+        parts = urlsplit(url.strip())
+        scheme = parts.scheme.lower()
+        if scheme not in ("http", "https") or not parts.hostname:
+            return None
+        host = parts.hostname.lower().rstrip(".")
+        port = parts.port
+    except ValueError:
+        return None
+    if scheme == "http" and host in https_hosts:
+        scheme = "https"
+        if port == 80:
+            port = None
+    if (scheme, port) in (("http", 80), ("https", 443)):
+        port = None
+    netloc = host if port is None else f"{host}:{port}"
+    path = quote(unquote(parts.path or "/"), safe="/%:@!$&'()*+,;=~-._")
+    path = _remove_dot_segments(path)
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)
+    ]
+    query.sort()
+    return urlunsplit((scheme, netloc, path, urlencode(query, quote_via=quote, safe="/:,"), ""))
+
+
+def _remove_dot_segments(path: str) -> str:
+    if "/." not in path:
+        return path
+    out: list[str] = []
+    for seg in path.split("/"):
+        if seg == "..":
+            if len(out) > 1:
+                out.pop()
+        elif seg != ".":
+            out.append(seg)
+    result = "/".join(out)
+    return result if result.startswith("/") else "/" + result
+
+
+def host_key(url: str) -> str:
+    """``host[:port]`` — politeness, robots and scope are per host."""
+    return urlsplit(url).netloc.lower()
+
+
+def url_template(url: str) -> str:
+    """The URL's shape with every number replaced (``/news/page-7`` → ``/news/page-N``).
+
+    Pages of one shape are one pager or one calendar: the trap guards count
+    and compare them.  Article slugs keep their words, so two articles are
+    two shapes.
+    """
+    parts = urlsplit(url)
+    shape = parts.netloc + re.sub(r"\d+", "N", parts.path)
+    if parts.query:
+        shape += "?" + re.sub(r"\d+", "N", parts.query)
+    return shape
+
+
+def url_kind(url: str) -> str:
+    """``page``, ``document`` (PDF, Office) or ``asset`` (images, media…), from the path."""
+    path = urlsplit(url).path.lower()
+    dot = path.rfind(".")
+    ext = path[dot:] if dot > path.rfind("/") else ""
+    if ext in NON_PAGE_EXTENSIONS:
+        return "asset"
+    if ext in DOCUMENT_EXTENSIONS:
+        return "document"
+    return "page"
+
+
+@dataclass(slots=True)
+class Scope:
+    """Which hosts the crawl may visit: the seeds' hosts plus ``--allow-domain``.
+
+    An allowed domain covers its subdomains (``khcn.gov.vn`` covers
+    ``www.khcn.gov.vn``).
+    """
+    hosts: set[str] = field(default_factory=set)
+    domains: set[str] = field(default_factory=set)
+
+    @classmethod
+    def from_seeds(cls, seeds: list[str], allow_domains=()) -> "Scope":
+        return cls({host_key(s) for s in seeds}, {d.lower().strip(".") for d in allow_domains})
+
+    def allows(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return False
+        if parts.netloc.lower() in self.hosts:
+            return True
+        host = (parts.hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in self.domains)
+
+
+# --- robots.txt --------------------------------------------------------------------
+
+@dataclass(slots=True)
+class Robots:
+    """robots.txt rules for our user agent (protego); missing robots.txt allows all."""
+    parser: Protego | None
+    agent: str
+
+    @classmethod
+    def parse(cls, text: str | None, user_agent: str) -> "Robots":
+        # Robots groups name a product token ("provnews"), not the full UA string.
+        agent = user_agent.split("/")[0].split()[0] if user_agent else "*"
+        return cls(Protego.parse(text) if text else None, agent)
+
+    def allowed(self, url: str) -> bool:
+        return True if self.parser is None else self.parser.can_fetch(url, self.agent)
+
+    @property
+    def crawl_delay(self) -> float | None:
+        if self.parser is None:
+            return None
+        delay = self.parser.crawl_delay(self.agent)
+        return float(delay) if delay is not None else None
+
+    @property
+    def sitemaps(self) -> list[str]:
+        return list(self.parser.sitemaps) if self.parser is not None else []
+
+
+# --- sitemaps and feeds ----------------------------------------------------------
+
+def maybe_gunzip(data: bytes) -> bytes:
+    """Sitemaps may come gzipped whatever the Content-Type says."""
+    if data[:2] == b"\x1f\x8b":
+        try:
+            return gzip.decompress(data)
+        except (OSError, EOFError):
+            return b""
+    return data
+
+
+@dataclass(slots=True)
+class Sitemap:
+    kind: str                          # "index" or "urlset"
+    urls: list[tuple[str, str | None]]  # (loc, lastmod)
+
+
+def parse_sitemap(data: bytes) -> Sitemap | None:
+    """A sitemap index (nested sitemaps) or a urlset (pages); None if not a sitemap."""
+    root = _xml_root(maybe_gunzip(data))
+    if root is None:
+        return None
+    tag = etree.QName(root).localname.lower()
+    if tag not in ("sitemapindex", "urlset"):
+        return None
+    child = "sitemap" if tag == "sitemapindex" else "url"
+    urls = []
+    for el in root:
+        if not isinstance(el.tag, str) or etree.QName(el).localname.lower() != child:
+            continue
+        loc = lastmod = None
+        for sub in el:
+            if not isinstance(sub.tag, str):
+                continue
+            name = etree.QName(sub).localname.lower()
+            if name == "loc" and sub.text:
+                loc = sub.text.strip()
+            elif name == "lastmod" and sub.text:
+                lastmod = sub.text.strip()
+        if loc:
+            urls.append((loc, lastmod))
+    return Sitemap("index" if tag == "sitemapindex" else "urlset", urls)
+
+
+def parse_feed(data: bytes) -> list[str] | None:
+    """Item links of an RSS or Atom feed; None if the bytes are not a feed."""
+    root = _xml_root(data)
+    if root is None:
+        return None
+    tag = etree.QName(root).localname.lower()
+    links: list[str] = []
+    if tag in ("rss", "rdf"):
+        for item in root.iter():
+            if isinstance(item.tag, str) and etree.QName(item).localname.lower() == "item":
+                for sub in item:
+                    if isinstance(sub.tag, str) and etree.QName(sub).localname.lower() == "link" and sub.text:
+                        links.append(sub.text.strip())
+        return links
+    if tag == "feed":
+        for entry in root:
+            if isinstance(entry.tag, str) and etree.QName(entry).localname.lower() == "entry":
+                for sub in entry:
+                    if isinstance(sub.tag, str) and etree.QName(sub).localname.lower() == "link":
+                        rel = sub.get("rel", "alternate")
+                        if rel == "alternate" and sub.get("href"):
+                            links.append(sub.get("href").strip())
+        return links
+    return None
+
+
+def _xml_root(data: bytes):
+    head = data.lstrip()[:200].lower()
+    if not head.startswith(b"<?xml") and not head.startswith(b"<rss") and not head.startswith(b"<feed") \
+            and not head.startswith(b"<urlset") and not head.startswith(b"<sitemapindex"):
+        return None
+    try:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
+        root = etree.fromstring(data.lstrip(), parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    return root
+
+
+# --- HTML pages ----------------------------------------------------------------------
+
+@dataclass(slots=True)
+class PageLinks:
+    links: list[str]          # absolute hrefs of <a>, in page order, unique
+    feeds: list[str]          # <link rel="alternate" type="application/rss+xml|atom+xml">
+    canonical: str | None     # <link rel="canonical">
+    next_pages: list[str]     # <link rel="next"> / <a rel="next">
+    nofollow: bool = False    # <meta name="robots" content="nofollow">
+
+
+def extract_links(html_text: str, base_url: str) -> PageLinks:
+    """Every outlink of an HTML page, absolute, in order (not yet canonical)."""
+    try:
+        doc = lxml_html.fromstring(html_text) if html_text.strip() else None
+    except (etree.ParserError, ValueError):
+        doc = None
+    if doc is None:
+        return PageLinks([], [], None, [])
+    base = base_url
+    for b in doc.xpath("//base[@href]"):
+        base = urljoin(base_url, b.get("href").strip())
+        break
+    seen: set[str] = set()
+    links, feeds, nexts = [], [], []
+    canonical = None
+    nofollow = False
+    for meta in doc.xpath("//meta[@name]"):
+        if meta.get("name", "").lower() == "robots" and "nofollow" in meta.get("content", "").lower():
+            nofollow = True
+    for link in doc.xpath("//link[@href]"):
+        rel = {r.lower() for r in (link.get("rel") or "").split()}
+        href = urljoin(base, link.get("href").strip())
+        if "canonical" in rel and canonical is None:
+            canonical = href
+        elif "alternate" in rel and (link.get("type") or "").lower() in (
+                "application/rss+xml", "application/atom+xml"):
+            feeds.append(href)
+        elif "next" in rel:
+            nexts.append(href)
+    for a in doc.xpath("//a[@href]"):
+        raw = a.get("href").strip()
+        if not raw or raw.startswith(("javascript:", "mailto:", "tel:", "#")):
+            continue
+        href = urljoin(base, raw)
+        if "next" in (a.get("rel") or "").lower().split():
+            nexts.append(href)
+        if href not in seen:
+            seen.add(href)
+            links.append(href)
+    return PageLinks(links, feeds, canonical, nexts, nofollow)
+
+
+# --- trap guards -------------------------------------------------------------------
+
+def link_signature(links: list[str], own_template: str) -> str:
+    """A digest of a page's links that are not of its own shape.
+
+    Two pages of one pager or calendar with the same signature show nothing
+    new (an empty page past the end, a month without events): the crawler
+    stops following that shape from there.
+    """
+    others = sorted({u for u in links if url_template(u) != own_template})
+    return hashlib.sha1("\n".join(others).encode("utf-8")).hexdigest()

@@ -1,0 +1,471 @@
+"""The HTTP session: politeness per host, retries, limits, charsets.
+
+One ``requests.Session`` for the whole crawl.  What happens around each request
+is a short ordered list of hooks, in the manner of scrapy's downloader
+middlewares: each has ``process_request`` (may answer instead of the network,
+as robots does for a disallowed URL) and ``process_response``, each can be
+tested alone, and a crawl can run without any of them.
+
+The body is read raw (``decode_content=False``) so that the archive keeps the
+bytes the server sent; decoding for parsing happens in ``Exchange.text()``.
+
+    fetcher = Fetcher(Settings())
+    exchange = fetcher.fetch(FetchRequest("http://127.0.0.1:8000/"))
+    exchange.status, exchange.text()
+"""
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+import threading
+import time
+import unicodedata
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable, Protocol
+
+import requests
+from charset_normalizer import from_bytes
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError
+from urllib3.util.retry import Retry
+
+from pipeline.discover import Robots, host_key
+from pipeline.settings import Settings
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
+
+
+# --- the typed values ----------------------------------------------------------
+
+@dataclass(slots=True)
+class FetchRequest:
+    url: str
+    etag: str | None = None              # validators of the copy we hold: conditional request
+    last_modified: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    skip_robots: bool = False            # robots.txt itself
+
+
+@dataclass(slots=True)
+class Exchange:
+    """One fetch: what was sent, what came back (bytes as sent), and when."""
+    url: str
+    status: int = 0
+    reason: str = ""
+    http_version: str = "HTTP/1.1"
+    request_line: str = ""
+    request_headers: list[tuple[str, str]] = field(default_factory=list)
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""                    # as received (content-encoding kept)
+    truncated: bool = False              # stopped at max_body_bytes
+    fetched_at: str = ""                 # ISO 8601 UTC, when the response started
+    elapsed: float = 0.0
+    error: str | None = None             # network failure, after retries
+    blocked: str | None = None           # "robots": not fetched
+
+    def header(self, name: str) -> str | None:
+        name = name.lower()
+        for k, v in self.headers:
+            if k.lower() == name:
+                return v
+        return None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.blocked is None and self.status > 0
+
+    @property
+    def content_type(self) -> str:
+        return (self.header("Content-Type") or "").split(";")[0].strip().lower()
+
+    @property
+    def location(self) -> str | None:
+        return self.header("Location")
+
+    def is_html(self) -> bool:
+        ctype = self.content_type
+        if ctype:
+            return ctype in HTML_TYPES
+        return self.decoded_body()[:1024].lstrip().lower().startswith((b"<!doctype html", b"<html"))
+
+    def decoded_body(self) -> bytes:
+        """The payload with Content-Encoding (gzip, deflate) undone."""
+        encoding = (self.header("Content-Encoding") or "").lower().strip()
+        if encoding in ("gzip", "x-gzip", "deflate"):
+            try:
+                wbits = zlib.MAX_WBITS | 32 if encoding != "deflate" else zlib.MAX_WBITS
+                try:
+                    return zlib.decompressobj(wbits).decompress(self.body)
+                except zlib.error:
+                    return zlib.decompressobj(-zlib.MAX_WBITS).decompress(self.body)
+            except zlib.error:
+                return self.body
+        return self.body
+
+    def text(self) -> str:
+        return decode_html(self.decoded_body(), self.header("Content-Type"))
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> str:
+    """Bytes → NFC text: charset from the HTTP header, then ``<meta>``, then guessed.
+
+    NFC because legacy Vietnamese charsets (windows-1258, VNI) and some CMS
+    editors write tone marks as combining characters.
+    """
+    encoding = None
+    if content_type:
+        m = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_:.-]+)", content_type, re.I)
+        if m:
+            encoding = _codec(m.group(1))
+    if encoding is None:
+        m = _META_CHARSET.search(body[:4096])
+        if m:
+            encoding = _codec(m.group(1).decode("ascii", "ignore"))
+    if encoding in _WESTERN and _is_utf8_with_non_ascii(body):
+        # Servers and templates left at their default (Apache's ISO-8859-1)
+        # label UTF-8 pages wrongly; Vietnamese is never Latin-1, and valid
+        # multi-byte UTF-8 is almost never an accident.
+        encoding = "utf-8"
+    if encoding is None:
+        if body.startswith(codecs.BOM_UTF8):
+            encoding = "utf-8-sig"
+        else:
+            try:
+                body.decode("utf-8")
+                encoding = "utf-8"
+            except UnicodeDecodeError:
+                best = from_bytes(body[:200_000]).best()
+                encoding = best.encoding if best else "utf-8"
+    return unicodedata.normalize("NFC", body.decode(encoding, errors="replace"))
+
+
+_WESTERN = {"iso8859-1", "cp1252", "ascii"}
+
+
+def _is_utf8_with_non_ascii(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not body.isascii()
+
+
+def _codec(name: str) -> str | None:
+    try:
+        return codecs.lookup(name.strip().lower()).name
+    except LookupError:
+        return None
+
+
+# --- hooks -------------------------------------------------------------------
+
+class Hook(Protocol):
+    def process_request(self, request: FetchRequest, session: requests.Session) -> Exchange | None: ...
+    def process_response(self, request: FetchRequest, exchange: Exchange) -> Exchange: ...
+
+
+class BaseHook:
+    enabled = True
+
+    def process_request(self, request: FetchRequest, session: requests.Session) -> Exchange | None:
+        return None
+
+    def process_response(self, request: FetchRequest, exchange: Exchange) -> Exchange:
+        return exchange
+
+
+class UserAgentHook(BaseHook):
+    """A descriptive User-Agent with a contact URL on every request."""
+
+    def __init__(self, user_agent: str):
+        self.user_agent = user_agent
+
+    def process_request(self, request, session):
+        request.headers.setdefault("User-Agent", self.user_agent)
+        return None
+
+
+class RobotsHook(BaseHook):
+    """Answers 'blocked' for URLs robots.txt disallows for our agent.
+
+    ``rules`` is filled by whoever fetched robots.txt (the crawler archives
+    it); a host not yet known is looked up through the session.
+    """
+
+    def __init__(self, user_agent: str, timeout: tuple[float, float] = (10, 30)):
+        self.user_agent = user_agent
+        self.timeout = timeout
+        self.rules: dict[str, Robots] = {}
+        self._lock = threading.Lock()
+
+    def set_rules(self, host: str, robots_txt: str | None) -> Robots:
+        robots = Robots.parse(robots_txt, self.user_agent)
+        with self._lock:
+            self.rules[host] = robots
+        return robots
+
+    def robots_for(self, url: str, session: requests.Session | None = None) -> Robots:
+        host = host_key(url)
+        with self._lock:
+            known = self.rules.get(host)
+        if known is not None:
+            return known
+        text = None
+        if session is not None:
+            scheme = url.split(":", 1)[0]
+            try:
+                resp = session.get(f"{scheme}://{host}/robots.txt", timeout=self.timeout,
+                                   headers={"User-Agent": self.user_agent})
+                if resp.status_code == 200:
+                    text = resp.text
+            except requests.RequestException:
+                text = None
+        return self.set_rules(host, text)
+
+    def process_request(self, request, session):
+        if request.skip_robots:
+            return None
+        if not self.robots_for(request.url, session).allowed(request.url):
+            return Exchange(url=request.url, blocked="robots")
+        return None
+
+
+class ConditionalHook(BaseHook):
+    """If-None-Match / If-Modified-Since from the copy we already hold."""
+
+    def process_request(self, request, session):
+        if request.etag:
+            request.headers["If-None-Match"] = request.etag
+        if request.last_modified:
+            request.headers["If-Modified-Since"] = request.last_modified
+        return None
+
+
+class PoliteRetry(Retry):
+    """urllib3 Retry that never retries sooner than the host's delay.
+
+    urllib3 2 retries the first failure with no backoff at all; a 503 followed
+    at once by a second request would break the host's Crawl-delay.  A
+    Retry-After beyond ``max_retry_after`` is not waited for: the URL is
+    given up for this run.
+    """
+    min_backoff = 0.0
+    max_retry_after = 120.0
+
+    def get_backoff_time(self) -> float:
+        return max(self.min_backoff, super().get_backoff_time())
+
+    def sleep_for_retry(self, response=None) -> bool:
+        retry_after = self.get_retry_after(response) if response is not None else None
+        if retry_after is not None:
+            time.sleep(max(retry_after, self.min_backoff))
+            return True
+        return False
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        if response is not None:
+            retry_after = self.get_retry_after(response)
+            if retry_after is not None and retry_after > self.max_retry_after:
+                raise MaxRetryError(_pool, url, f"Retry-After {retry_after:.0f}s is too long")
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
+class RetryHook(BaseHook):
+    """Mounts, per host, an adapter whose Retry waits at least the host's delay."""
+
+    def __init__(self, settings: Settings, delay_for: Callable[[str], float]):
+        self.settings = settings
+        self.delay_for = delay_for
+        self._mounted: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def make_retry(self, delay: float) -> Retry:
+        cls = type("HostRetry", (PoliteRetry,), {"min_backoff": delay,
+                                                 "max_retry_after": self.settings.max_retry_after})
+        return cls(total=self.settings.retries, connect=self.settings.retries, read=self.settings.retries,
+                   status=self.settings.retries, backoff_factor=self.settings.backoff_factor,
+                   status_forcelist=RETRY_STATUSES, allowed_methods=frozenset({"GET", "HEAD"}),
+                   respect_retry_after_header=True, raise_on_status=False, raise_on_redirect=False,
+                   redirect=0)
+
+    def process_request(self, request, session):
+        host = host_key(request.url)
+        delay = self.delay_for(host)
+        with self._lock:
+            if self._mounted.get(host) != delay:
+                prefix = request.url.split("://", 1)[0] + "://" + host + "/"
+                session.mount(prefix, HTTPAdapter(max_retries=self.make_retry(delay), pool_maxsize=2))
+                self._mounted[host] = delay
+        return None
+
+
+class PolitenessHook(BaseHook):
+    """At most one request at a time per host, and at least ``delay_for(host)`` between them.
+
+    The gap runs from the end of one response to the start of the next request.
+    """
+
+    def __init__(self, delay_for: Callable[[str], float]):
+        self.delay_for = delay_for
+        self.last_end: dict[str, float] = {}
+        self.waiting: dict[str, float] = {}       # host → seconds it is currently waiting
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def _host_lock(self, host: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(host, threading.Lock())
+
+    def process_request(self, request, session):
+        host = host_key(request.url)
+        self._host_lock(host).acquire()
+        last = self.last_end.get(host)
+        if last is not None:
+            wait = last + self.delay_for(host) - time.monotonic()
+            if wait > 0:
+                self.waiting[host] = wait
+                time.sleep(wait)
+                self.waiting.pop(host, None)
+        return None
+
+    def process_response(self, request, exchange):
+        host = host_key(request.url)
+        self.last_end[host] = time.monotonic()
+        lock = self._host_lock(host)
+        if lock.locked():
+            lock.release()
+        return exchange
+
+
+# --- the fetcher ----------------------------------------------------------------
+
+class Fetcher:
+    """One session, its hooks, and the body limits."""
+
+    def __init__(self, settings: Settings, hooks: list | None = None):
+        self.settings = settings
+        self.session = requests.Session()
+        self.session.headers.update({
+            "User-Agent": settings.user_agent,
+            "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            "Accept-Encoding": "gzip, deflate",
+            "Accept-Language": "vi,en;q=0.5",
+        })
+        if hooks is None:
+            self.robots = RobotsHook(settings.user_agent, self.timeout)
+            hooks = default_hooks(settings, self.robots)
+        else:
+            self.robots = next((h for h in hooks if isinstance(h, RobotsHook)), None)
+        self.hooks = hooks
+
+    @property
+    def timeout(self) -> tuple[float, float]:
+        return (self.settings.connect_timeout, self.settings.read_timeout)
+
+    def delay_for(self, host: str) -> float:
+        return effective_delay(self.settings, self.robots, host)
+
+    def fetch(self, request: FetchRequest) -> Exchange:
+        """Run the hooks, fetch (no redirects followed: each hop is its own exchange)."""
+        done: list = []
+        exchange: Exchange | None = None
+        for hook in self.hooks:
+            if not getattr(hook, "enabled", True):
+                continue
+            exchange = hook.process_request(request, self.session)
+            done.append(hook)
+            if exchange is not None:
+                break
+        if exchange is None:
+            try:
+                exchange = self._download(request)
+            except Exception as exc:  # never leave a hook (the host's politeness slot) hanging
+                exchange = Exchange(url=request.url, error=f"{type(exc).__name__}: {_short(exc)}")
+        for hook in reversed(done):
+            exchange = hook.process_response(request, exchange)
+        return exchange
+
+    def _download(self, request: FetchRequest) -> Exchange:
+        started = time.monotonic()
+        fetched_at = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+        exchange = Exchange(url=request.url, fetched_at=fetched_at)
+        try:
+            resp = self.session.get(request.url, headers=request.headers, stream=True,
+                                    allow_redirects=False, timeout=self.timeout)
+        except requests.exceptions.RetryError as exc:
+            exchange.error = f"gave up after retries: {_short(exc)}"
+            return exchange
+        except requests.RequestException as exc:
+            exchange.error = _short(exc)
+            return exchange
+        try:
+            prepared = resp.request
+            exchange.request_line = f"{prepared.method} {prepared.path_url} HTTP/1.1"
+            host = host_key(request.url)
+            exchange.request_headers = [("Host", host)] + [(k, v) for k, v in prepared.headers.items()]
+            exchange.status = resp.status_code
+            exchange.reason = resp.reason or ""
+            exchange.http_version = "HTTP/1.0" if getattr(resp.raw, "version", 11) == 10 else "HTTP/1.1"
+            original = getattr(resp.raw, "_original_response", None)
+            if original is not None:
+                exchange.headers = [(k, v) for k, v in original.msg.items()]
+            else:
+                exchange.headers = list(resp.headers.items())
+            exchange.body, exchange.truncated = self._read_body(resp)
+        except requests.RequestException as exc:
+            exchange.error = _short(exc)
+        except Exception as exc:  # urllib3 read errors (ProtocolError, ReadTimeoutError…)
+            exchange.error = f"{type(exc).__name__}: {_short(exc)}"
+        finally:
+            resp.close()
+        exchange.elapsed = time.monotonic() - started
+        return exchange
+
+    def _read_body(self, resp: requests.Response) -> tuple[bytes, bool]:
+        limit = self.settings.max_body_bytes
+        chunks, size = [], 0
+        while True:
+            chunk = resp.raw.read(64 * 1024, decode_content=False)
+            if not chunk:
+                return b"".join(chunks), False
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                # stop reading: the rest would be thrown away anyway
+                return b"".join(chunks)[:limit], True
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def effective_delay(settings: Settings, robots: RobotsHook | None, host: str) -> float:
+    """max(robots Crawl-delay for our agent, --delay)."""
+    delay = settings.delay
+    if robots is not None:
+        rules = robots.rules.get(host)
+        if rules is not None and rules.crawl_delay is not None:
+            delay = max(delay, rules.crawl_delay)
+    return delay
+
+
+def default_hooks(settings: Settings, robots: RobotsHook) -> list:
+    """The order matters: robots before politeness (a blocked URL costs no wait)."""
+    delay_for = lambda host: effective_delay(settings, robots, host)  # noqa: E731
+    return [UserAgentHook(settings.user_agent), robots, ConditionalHook(),
+            RetryHook(settings, delay_for), PolitenessHook(delay_for)]
+
+
+def _short(exc: Exception) -> str:
+    """One line: the innermost reason (urllib3 nests them deeply)."""
+    text = str(exc)
+    m = re.search(r"\[Errno -?\d+\] [^'\")]+|Connection refused|timed out|Name or service not known", text)
+    if m:
+        return m.group(0).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__

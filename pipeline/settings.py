@@ -1,0 +1,80 @@
+"""One Settings object for the crawler: packaged defaults < user file < flags.
+
+Built once (``Settings.load(args)``) and passed down; nothing mutates a
+module-level default.  The user file is TOML, ``$PROVNEWS_SETTINGS`` or
+``~/.config/provnews/settings.toml``, with a ``[crawl]`` table holding any of
+the field names below, e.g.::
+
+    [crawl]
+    delay = 2.0
+    max_body_bytes = 5_000_000
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+CONTACT_URL = "https://github.com/provnews/provnews"
+DEFAULT_USER_AGENT = f"provnews/0.1 (+{CONTACT_URL})"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    user_agent: str = DEFAULT_USER_AGENT
+    delay: float = 1.0                    # minimum seconds between requests to one host
+    max_pages: int | None = None          # fetches in this run (None: no limit)
+    max_depth: int = 200                  # hops from a seed (pagination chains count)
+    max_pages_per_host: int = 50_000
+    max_pages_per_template: int = 5_000   # same URL shape with other numbers (page-N, ?date=…)
+    max_body_bytes: int = 10 * 1024 * 1024
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    retries: int = 3
+    backoff_factor: float = 1.0
+    max_retry_after: float = 120.0        # a longer Retry-After is not waited for
+    max_workers: int = 8                  # hosts fetched at the same time
+    warc_max_bytes: int = 1024 * 1024 * 1024
+    allow_domains: tuple[str, ...] = ()
+    quiet: bool = False
+
+    def replace(self, **changes) -> "Settings":
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def load(cls, args=None, user_file: str | Path | None = None) -> "Settings":
+        """Defaults, then the user's TOML file, then the command-line flags that were given."""
+        settings = cls()
+        path = Path(user_file) if user_file else _default_user_file()
+        if path and path.is_file():
+            with path.open("rb") as fh:
+                table = tomllib.load(fh).get("crawl", {})
+            known = {f.name for f in dataclasses.fields(cls)}
+            unknown = sorted(set(table) - known)
+            if unknown:
+                raise ValueError(f"{path}: unknown [crawl] settings: {', '.join(unknown)}")
+            if "allow_domains" in table:
+                table["allow_domains"] = tuple(table["allow_domains"])
+            settings = settings.replace(**table)
+        if args is not None:
+            flags = {
+                "delay": getattr(args, "delay", None),
+                "max_pages": getattr(args, "max_pages", None),
+                "user_agent": getattr(args, "user_agent", None),
+                "quiet": getattr(args, "quiet", None) or None,
+            }
+            allow = getattr(args, "allow_domain", None)
+            if allow:
+                flags["allow_domains"] = tuple(settings.allow_domains) + tuple(allow)
+            settings = settings.replace(**{k: v for k, v in flags.items() if v is not None})
+        return settings
+
+
+def _default_user_file() -> Path | None:
+    env = os.environ.get("PROVNEWS_SETTINGS")
+    if env:
+        return Path(env)
+    home = os.environ.get("XDG_CONFIG_HOME") or (Path.home() / ".config")
+    return Path(home) / "provnews" / "settings.toml"

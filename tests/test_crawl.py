@@ -1,0 +1,454 @@
+"""The whole crawl against the demo portal, through the real ``provnews crawl`` command.
+
+Measured on the server's request log and on what the crawl left behind: the
+store (SQLite), the WARC files (read back with warcio, checked by
+``warcio check``) and the frontier.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.records import make_doc_id  # noqa: E402
+from tests.fixtures.portal.server import PortalServer, article_path  # noqa: E402
+
+CRAWL_DELAY = 0.25
+DISALLOWED = ("/admin/", "/search/")
+WARCIO = ROOT / ".venv" / "bin" / "warcio"
+
+
+def provnews(*args: str, env_extra: dict | None = None, **kw) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PROVNEWS_SETTINGS": "/nonexistent", **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300, **kw)
+
+
+def start_crawl(url: str, out: Path, *extra: str) -> subprocess.Popen:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PROVNEWS_SETTINGS": "/nonexistent"}
+    return subprocess.Popen([sys.executable, "-m", "pipeline.cli", "crawl", url, "--out", str(out),
+                             "--delay", "0", "--quiet", *extra], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def documents(out: Path) -> dict[str, dict]:
+    conn = sqlite3.connect(out / "corpus.sqlite")
+    conn.row_factory = sqlite3.Row
+    rows = {r["doc_id"]: dict(r) for r in conn.execute("SELECT * FROM documents")}
+    conn.close()
+    return rows
+
+
+def count_documents(out: Path) -> int:
+    try:
+        conn = sqlite3.connect(f"file:{out / 'corpus.sqlite'}?mode=ro", uri=True, timeout=5)
+        n = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        conn.close()
+        return n
+    except sqlite3.Error:
+        return 0
+
+
+def warc_records(out: Path) -> list[tuple[str, str, object, object]]:
+    recs = []
+    for warc in sorted((out / "warcs").glob("*.warc.gz")):
+        with open(warc, "rb") as fh:
+            for rec in ArchiveIterator(fh):
+                rec.content_stream().read()
+                recs.append((warc.name, rec.rec_type, rec.rec_headers, rec.http_headers))
+    return recs
+
+
+def warcio_check_all(out: Path) -> list[str]:
+    """Names of the WARC files ``warcio check`` rejects (should be none)."""
+    exe = str(WARCIO) if WARCIO.exists() else "warcio"
+    bad = []
+    for warc in sorted((out / "warcs").glob("*.warc.gz")):
+        if subprocess.run([exe, "check", str(warc)], capture_output=True).returncode != 0:
+            bad.append(warc.name)
+    return bad
+
+
+def expected_urls(portal) -> dict[str, dict]:
+    return {portal.url.rstrip("/") + article_path(a): a for a in portal.articles}
+
+
+# --- one full crawl, then a re-crawl, then a crawl after a new article ----------------------
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    out = tmp_path_factory.mktemp("crawl")
+    with PortalServer(crawl_delay=CRAWL_DELAY) as portal:
+        first = provnews("crawl", portal.url, "--out", str(out), "--delay", "0", "--quiet")
+        log1 = portal.requests
+        docs1 = documents(out)
+        warcs1 = {p.name for p in (out / "warcs").glob("*.warc.gz")}
+        # the later crawls need not be slow: politeness was measured on the first
+        portal.portal.crawl_delay = 0.02
+        second = provnews("crawl", portal.url, "--out", str(out), "--delay", "0", "--quiet")
+        log2 = portal.requests[len(log1):]
+        docs2 = documents(out)
+        warcs2 = {p.name for p in (out / "warcs").glob("*.warc.gz")} - warcs1
+        new_article = {
+            "id": 115, "slug": "chi-cuc-tc-dl-cl-cao-bang-thu-nghiem-48-mau", "category": "thanh-tra",
+            "title": "Chi cục Tiêu chuẩn Đo lường Chất lượng Cao Bằng thử nghiệm 48 mẫu phân bón",
+            "published": "2021-12-02T08:15", "author": "Nông Thị Hạnh",
+            "hometext": "Kết quả thử nghiệm mẫu phân bón lưu thông trên thị trường.",
+            "paragraphs": ["Chi cục Tiêu chuẩn Đo lường Chất lượng tỉnh Cao Bằng đã lấy 48 mẫu phân bón để thử nghiệm."],
+            "facts": [],
+        }
+        portal.portal.add_article(new_article)
+        third = provnews("crawl", portal.url, "--out", str(out), "--delay", "0", "--quiet")
+        log3 = portal.requests[len(log1) + len(log2):]
+        docs3 = documents(out)
+        yield {"portal": portal, "out": out, "runs": (first, second, third), "logs": (log1, log2, log3),
+               "docs": (docs1, docs2, docs3), "new_warcs": warcs2, "new_article": new_article,
+               "articles": expected_urls(portal)}
+
+
+def test_crawl_exits_cleanly(crawled):
+    for run in crawled["runs"]:
+        assert run.returncode == 0, run.stderr
+        assert run.stderr == ""                       # --quiet: nothing to say when all went well
+
+
+def test_every_article_stored_exactly_once(crawled):
+    docs = crawled["docs"][0]
+    portal = crawled["portal"]
+    expected = {u: a for u, a in expected_urls(portal).items() if a["id"] != 115}
+    assert len(expected) == 14
+    assert sorted(d["canonical_url"] for d in docs.values()) == sorted(expected)
+    for doc in docs.values():
+        a = expected[doc["canonical_url"]]
+        assert doc["doc_id"] == make_doc_id(doc["canonical_url"])
+        assert doc["title"] == a["title"]
+        assert doc["source"] == "127.0.0.1"
+        assert doc["text"].startswith(a["title"] + "\n\n")
+        for paragraph in a["paragraphs"]:
+            assert paragraph in doc["text"]
+        # no listing, print view, menu or footer text made it into the articles
+        assert "Thống kê truy cập" not in doc["text"] and "Điện thoại: 0206" not in doc["text"]
+    # each article was fetched once (print views and tracking duplicates are other URLs of it)
+    paths = Counter(r["path"] for r in crawled["logs"][0])
+    flaky = {article_path(a) for a in portal.articles if a["id"] in (105, 108)}
+    for url, a in expected.items():
+        assert paths[article_path(a)] == (2 if article_path(a) in flaky else 1), article_path(a)
+
+
+def test_dates_are_all_correct(crawled):
+    docs = crawled["docs"][0]
+    articles = crawled["articles"]
+    correct = sum(1 for d in docs.values()
+                  if d["published"] and d["published"][:16] == articles[d["canonical_url"]]["published"])
+    print(f"dates correct: {correct}/{len(docs)}")
+    assert correct == len(docs) == 14
+
+
+def test_robots_obeyed_and_no_tracking_duplicates(crawled):
+    log = crawled["logs"][0]
+    assert log[0]["path"] == "/robots.txt"
+    assert not [r for r in log if r["path"].startswith(DISALLOWED)]
+    assert not [r for r in log if "utm_" in r["path"] or "fbclid" in r["path"]]
+    assert all(r["headers"]["User-Agent"].startswith("provnews/0.1 (+") for r in log)
+
+
+def test_gap_between_requests_respects_crawl_delay(crawled):
+    times = [r["time"] for r in crawled["logs"][0]]
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    print(f"requests: {len(times)}, minimum gap: {min(gaps):.3f} s (Crawl-delay {CRAWL_DELAY})")
+    assert min(gaps) >= CRAWL_DELAY
+
+
+def test_traps_are_left_early(crawled):
+    paths = [r["path"] for r in crawled["logs"][0]]
+    calendar = [p for p in paths if p.startswith("/lich/")]
+    pager = [p for p in paths if p.startswith("/news/tin-tuc/page-")]
+    articles = sum(1 for a in crawled["portal"].articles if a["category"] == "tin-tuc" and a["id"] != 115)
+    last_page = -(-articles // 3)
+    print(f"calendar pages fetched: {len(calendar)}; tin-tuc pager pages: {sorted(pager)}")
+    assert len(calendar) <= 3
+    # the pager links a next page forever: at most two empty pages past the last one
+    assert len(pager) <= (last_page - 1) + 2
+
+
+def test_warcs_valid_and_each_article_has_request_and_response(crawled):
+    out = crawled["out"]
+    assert warcio_check_all(out) == []
+    recs = warc_records(out)
+    by_id = {h.get_header("WARC-Record-ID"): (name, kind, h, http) for name, kind, h, http in recs}
+    concurrent = Counter((kind, h.get_header("WARC-Concurrent-To")) for _, kind, h, _ in recs)
+    for doc in crawled["docs"][0].values():
+        name, kind, headers, http = by_id[doc["warc_record_id"]]
+        assert kind == "response" and doc["warc_file"] == f"warcs/{name}"
+        assert headers.get_header("WARC-Target-URI") == doc["url"]
+        assert http.get_statuscode() == "200"
+        assert concurrent[("request", doc["warc_record_id"])] == 1
+        assert concurrent[("metadata", doc["warc_record_id"])] == 1
+    assert (out / "warcs" / "index.cdxj").exists()
+    # the PDF is archived, but is no document
+    assert any(h.get_header("WARC-Target-URI").endswith(".pdf") for _, k, h, _ in recs if k == "response")
+
+
+def test_flaky_and_rate_limited_pages_recovered(crawled):
+    log = crawled["logs"][0]
+    for a in crawled["portal"].articles:
+        if a["id"] in (105, 108):
+            hits = [r["time"] for r in log if r["path"] == article_path(a)]
+            assert len(hits) == 2                                     # failure, then success
+            assert hits[1] - hits[0] >= (1.0 if a["id"] == 108 else CRAWL_DELAY)   # Retry-After: 1
+            assert make_doc_id(crawled["portal"].url.rstrip("/") + article_path(a)) in crawled["docs"][0]
+
+
+def test_recrawl_is_conditional_and_writes_only_revisits(crawled):
+    log2 = crawled["logs"][1]
+    docs1, docs2, _ = crawled["docs"]
+    article_paths = {article_path(a) for a in crawled["portal"].articles if a["id"] != 115}
+    article_requests = [r for r in log2 if r["path"] in article_paths]
+    assert len(article_requests) == 14
+    assert all("If-None-Match" in r["headers"] for r in article_requests)
+    assert docs2 == docs1                                             # nothing stored, nothing changed
+    out = crawled["out"]
+    kinds = Counter()
+    for name, kind, headers, http in warc_records(out):
+        uri = headers.get_header("WARC-Target-URI") or ""
+        if name in crawled["new_warcs"] and any(uri.endswith(p) for p in article_paths):
+            kinds[(kind, headers.get_header("WARC-Profile"))] += 1
+    print(f"re-crawl records for articles: {dict(kinds)}")
+    assert kinds[("response", None)] == 0
+    assert kinds[("revisit", "http://netpreserve.org/warc/1.1/revisit/server-not-modified")] == 14
+    assert warcio_check_all(out) == []
+
+
+def test_later_crawl_fetches_only_what_is_new(crawled):
+    docs2, docs3 = crawled["docs"][1], crawled["docs"][2]
+    new_ids = set(docs3) - set(docs2)
+    assert len(new_ids) == 1
+    doc = docs3[new_ids.pop()]
+    assert doc["title"] == crawled["new_article"]["title"]
+    assert doc["published"][:16] == crawled["new_article"]["published"]
+    # the known articles were only revalidated
+    log3 = crawled["logs"][2]
+    known = {article_path(a) for a in crawled["portal"].articles if a["id"] != 115}
+    assert all("If-None-Match" in r["headers"] for r in log3 if r["path"] in known)
+
+
+# --- interruptions --------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def fast_portal():
+    with PortalServer(crawl_delay=0.05) as portal:
+        yield portal
+
+
+@pytest.fixture(scope="module")
+def reference(fast_portal, tmp_path_factory):
+    """An uninterrupted crawl of the fast portal."""
+    out = tmp_path_factory.mktemp("reference")
+    ran = provnews("crawl", fast_portal.url, "--out", str(out), "--delay", "0", "--quiet")
+    assert ran.returncode == 0, ran.stderr
+    return out
+
+
+def test_kill_9_midway_then_resume_equals_uninterrupted(fast_portal, reference, tmp_path):
+
+    killed = tmp_path / "killed"
+    proc = start_crawl(fast_portal.url, killed)
+    deadline = time.monotonic() + 60
+    while count_documents(killed) < 4 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the crawl ended before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    stored_when_killed = count_documents(killed)
+    assert 4 <= stored_when_killed < 14
+    # what kill -9 in the middle of a write leaves: a torn gzip member at the end
+    last = sorted((killed / "warcs").glob("*.warc.gz"))[-1]
+    with open(last, "ab") as fh:
+        fh.write(b"\x1f\x8b\x08\x00torn record")
+
+    resumed = provnews("crawl", fast_portal.url, "--out", str(killed), "--delay", "0", "--quiet")
+    assert resumed.returncode == 0, resumed.stderr
+    ref_docs, got_docs = documents(reference), documents(killed)
+    print(f"kill -9 with {stored_when_killed} documents stored; after resume {len(got_docs)}, "
+          f"uninterrupted {len(ref_docs)}")
+    assert set(got_docs) == set(ref_docs) and len(got_docs) == 14
+    for doc_id, ref in ref_docs.items():
+        got = got_docs[doc_id]
+        assert (got["title"], got["published"], got["text"], got["canonical_url"]) == \
+               (ref["title"], ref["published"], ref["text"], ref["canonical_url"])
+    assert warcio_check_all(killed) == []
+    # every stored document points at a response record that exists
+    ids = {h.get_header("WARC-Record-ID") for _, kind, h, _ in warc_records(killed) if kind == "response"}
+    assert all(d["warc_record_id"] in ids for d in got_docs.values())
+    # nothing fetched twice across the two runs except what was in flight: no duplicate article responses
+    responses = Counter(h.get_header("WARC-Target-URI") for _, kind, h, _ in warc_records(killed) if kind == "response")
+    assert all(responses[d["url"]] == 1 for d in got_docs.values())
+
+
+def test_ctrl_c_stops_cleanly_and_resumes(fast_portal, tmp_path):
+    out = tmp_path / "sigint"
+    proc = start_crawl(fast_portal.url, out)
+    deadline = time.monotonic() + 60
+    while count_documents(out) < 3 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert proc.poll() is None
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "resume" in stderr and "Traceback" not in stderr
+    assert warcio_check_all(out) == []
+    partial = count_documents(out)
+    assert partial < 14
+    again = provnews("crawl", fast_portal.url, "--out", str(out), "--delay", "0", "--quiet")
+    assert again.returncode == 0, again.stderr
+    assert count_documents(out) == 14
+
+
+# --- bad input --------------------------------------------------------------------------
+
+def test_invalid_seed_is_a_one_line_error(tmp_path):
+    for bad in ("not-a-url", "ftp://example.org/", "http://127.0.0.1:99999/"):
+        run = provnews("crawl", bad, "--out", str(tmp_path / "x"), "--quiet")
+        assert run.returncode == 2
+        lines = run.stderr.strip().splitlines()
+        assert len(lines) == 1 and bad in lines[0] and "Traceback" not in run.stderr
+
+
+def test_unreachable_seed_is_a_one_line_error(tmp_path):
+    import socket
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    # a user settings file (between the defaults and the flags) shortens the retry backoff
+    settings = tmp_path / "settings.toml"
+    settings.write_text("[crawl]\nbackoff_factor = 0.05\nretries = 2\n", encoding="utf-8")
+    run = provnews("crawl", f"http://127.0.0.1:{port}/", "--out", str(tmp_path / "x"), "--quiet", "--delay", "0",
+                   env_extra={"PROVNEWS_SETTINGS": str(settings)})
+    assert run.returncode == 1
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr
+    assert f"127.0.0.1:{port}" in lines[0] and "refused" in lines[0].lower()
+
+
+def test_progress_goes_to_stderr(fast_portal, tmp_path):
+    run = provnews("crawl", fast_portal.url, "--out", str(tmp_path / "p"), "--delay", "0", "--max-pages", "5")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == ""
+    assert "crawl:" in run.stderr and "fetched" in run.stderr
+    assert "paused" in run.stderr                 # --max-pages stops early; the next run continues
+    conn = sqlite3.connect(tmp_path / "p" / "corpus.sqlite")
+    fetched = conn.execute("SELECT count(*) FROM crawl_urls WHERE state != 'queued'").fetchone()[0]
+    assert fetched == 5
+
+
+def test_max_depth_guard(fast_portal, tmp_path):
+    from pipeline.crawl import crawl
+    from pipeline.settings import Settings
+
+    result = crawl([fast_portal.url], tmp_path / "d", Settings(delay=0, max_depth=1, quiet=True))
+    assert result.state == "finished"
+    conn = sqlite3.connect(tmp_path / "d" / "corpus.sqlite")
+    depths = [len(h) for (h,) in conn.execute("SELECT hops FROM crawl_urls WHERE kind != 'robots'")]
+    assert max(depths) == 1
+    # the home page, the sitemaps' first level and the feed reach some articles, not all
+    assert 0 < result.documents < 14
+
+
+def test_run_crawls_extracts_and_exports(fast_portal, tmp_path):
+    run = provnews("run", fast_portal.url, "--out", str(tmp_path / "c"), "--outputs", str(tmp_path / "o"),
+                   "--delay", "0", "--quiet")
+    assert run.returncode == 0, run.stderr
+    assert "documents: 14" in run.stdout
+    assert "records:" in run.stdout
+    jsonl = tmp_path / "o" / "documents.jsonl"
+    assert jsonl.exists() and f"output: {jsonl}" in run.stdout
+    docs = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
+    assert len(docs) == 14 and all(d["warc_file"] and d["warc_record_id"] for d in docs)
+
+
+def test_crash_between_store_and_frontier_commit_is_repaired(fast_portal, reference, tmp_path):
+    """The narrowest window: the WARC written and the article stored, the frontier not yet committed."""
+    from pipeline.crawl import Crawler
+    from pipeline.settings import Settings
+
+    class Crash(BaseException):
+        pass
+
+    out = tmp_path / "crash"
+    crawler = Crawler([fast_portal.url], out, Settings(delay=0, quiet=True))
+    commit = crawler.frontier.commit_fetch
+    seen = []
+
+    def crash_on_fourth_article(item, **kw):
+        if kw.get("doc_id"):
+            seen.append(kw["doc_id"])
+            if len(seen) == 4:
+                raise Crash()
+        return commit(item, **kw)
+
+    crawler.frontier.commit_fetch = crash_on_fourth_article
+    with pytest.raises(Crash):
+        crawler.run()
+    crawler.close()
+    crashed_doc = documents(out)[seen[-1]]           # stored, pointing at an uncommitted WARC record
+    assert crashed_doc["warc_record_id"]
+    # a WARC the frontier does not know (copied in by hand) must survive the recovery
+    foreign = out / "warcs" / "provnews-copied-by-hand.warc.gz"
+    shutil.copy(next((reference / "warcs").glob("*.warc.gz")), foreign)
+
+    resumed = provnews("crawl", fast_portal.url, "--out", str(out), "--delay", "0", "--quiet")
+    assert resumed.returncode == 0, resumed.stderr
+    docs = documents(out)
+    assert len(docs) == 14
+    responses = {h.get_header("WARC-Record-ID"): h.get_header("WARC-Target-URI")
+                 for _, kind, h, _ in warc_records(out) if kind == "response"}
+    # the uncommitted tail was cut and the page fetched again: the document points at the new record
+    assert crashed_doc["warc_record_id"] not in responses
+    assert all(responses.get(d["warc_record_id"]) == d["url"] for d in docs.values())
+    assert warcio_check_all(out) == []
+    assert foreign.exists()
+
+
+def test_other_hosts_only_with_allow_domain(crawled, fast_portal, tmp_path):
+    # without --allow-domain the mirror host linked in the footer is out of scope
+    assert not [r for r in crawled["logs"][0] if r["headers"].get("Host", "").startswith("localhost")]
+    start = len(fast_portal.requests)
+    run = provnews("crawl", fast_portal.url, "--out", str(tmp_path / "a"), "--delay", "0", "--quiet",
+                   "--allow-domain", "localhost")
+    assert run.returncode == 0, run.stderr
+    log = fast_portal.requests[start:]
+    mirror = [r for r in log if r["headers"].get("Host", "").startswith("localhost")]
+    assert mirror and mirror[0]["path"] == "/robots.txt"          # its own robots.txt, first
+    assert not [r for r in mirror if r["path"].startswith(DISALLOWED)]
+    # the mirror's pages name 127.0.0.1 as canonical: still one document per article
+    docs = documents(tmp_path / "a")
+    assert len(docs) == 14 and all(d["canonical_url"].startswith(fast_portal.url) for d in docs.values())
+
+
+def test_a_second_site_in_the_same_folder_leaves_the_first_alone(fast_portal, reference, tmp_path):
+    out = tmp_path / "two"
+    shutil.copytree(reference, out)          # a folder holding a finished crawl of the first site
+    assert len(documents(out)) == 14
+    before = len(fast_portal.requests)
+    with PortalServer(crawl_delay=0.02, articles=fast_portal.articles[:3]) as other:
+        second = provnews("crawl", other.url, "--out", str(out), "--delay", "0", "--quiet")
+        assert second.returncode == 0, second.stderr
+    assert len(fast_portal.requests) == before          # no revalidation of the other site
+    docs = documents(out)
+    assert len(docs) == 14 + 3
+    assert sum(d["source"] == "127.0.0.1" for d in docs.values()) == 17
+    assert len({d["canonical_url"].split("/news/")[0] for d in docs.values()}) == 2
