@@ -1,14 +1,1114 @@
-"""Quantities: every number that measures or counts something (spec section 3).
+"""Quantities: every number that measures or counts something (spec sections 3 and 6).
 
 Interface used by the rest of the NLP stage:
     find_quantities(text, doc) -> (list[Quantity], Period | None)
 The second value is the document's reporting period, if one is stated.
-STUB: replaced by the quantities issue.
+
+How a number becomes a quantity, in order:
+1. numerals are found on the folded text (``numbers.scan_numbers``: digits,
+   multiplier words, spelled numbers); everything is matched there and mapped
+   back, so NFD text and old tone placement work and offsets stay exact;
+2. numbers inside dates, periods, relative time, codes (``ISO 9001:2008``,
+   ``06/2008/NĐ-CP``, ``BN2384``), after label words (``Đợt 1``, ``bậc 4``,
+   ``Chỉ thị 16``) or proper names (``Hải Vân 2``), and vague amounts are dropped;
+3. a range (``3,42 - 3,73``, ``từ A đến B``) or a part (``61/62``) joins two numbers;
+4. the unit of measure follows (``data/units_of_measure.json``, rates ``A/B``,
+   ``A mỗi B``) or else the counted noun, found from the POS tags of the
+   segmenter (``17 F1`` → ``f1``); a number with neither is no quantity;
+5. qualifier from the words just before (``trên``, ``khoảng hơn``) or after
+   (``trở lên``); item from the noun phrase after the unit, or before the number.
+
+Lexicons are data: ``data/quantity_words.json``, ``data/numerals.json``.
 """
 from __future__ import annotations
 
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
 from .mentions import Period, Quantity
+from .numbers import NumberSpan, Folded, fold, fold_word, load_data, scan_numbers
+from .periods import document_period, find_dates, find_periods
+
+_PUNCT_STOP = set(",;.:()[]{}\"“”'‘’!?…\n|")
+_WORDCHARS = re.compile(r"[^\W_]+(?:[-&][^\W_]+)*", re.UNICODE)
+_NOUN_TAGS = {"N", "Nc", "Nu", "Ny", "Nb", "Np"}
+
+
+# ---------------------------------------------------------------- lexicons
+
+
+@dataclass(slots=True)
+class UnitOfMeasure:
+    canonical: str
+    dimension: str
+    base_unit: str | None
+    factor: float | None
+
+
+@lru_cache(maxsize=1)
+def _units() -> tuple[dict[str, UnitOfMeasure], list[str], dict[str, UnitOfMeasure]]:
+    """alias (folded) → unit; aliases longest first; rate-only denominators."""
+    d = load_data("units_of_measure.json")
+    table: dict[str, UnitOfMeasure] = {}
+    for u in d["units"]:
+        uom = UnitOfMeasure(u["canonical"], u["dimension"], u["base_unit"], u["factor"])
+        for a in u["aliases"] + [u["canonical"]]:
+            table.setdefault(fold_word(a), uom)
+    by_canonical = {u.canonical: u for u in table.values()}
+    denoms = {fold_word(k): by_canonical[v] for k, v in d["rate_denominators"].items() if not k.startswith("_")}
+    return table, sorted(table, key=len, reverse=True), denoms
+
+
+def _folded_list(words) -> list[str]:
+    return sorted({fold_word(w).lower() for w in words}, key=len, reverse=True)
+
+
+@lru_cache(maxsize=1)
+def _words() -> dict:
+    d = load_data("quantity_words.json")
+    q = d["qualifiers"]
+    quals = []
+    for sym in (">", "<", "~", "="):
+        for w in q[sym]:
+            quals.append((fold_word(w).lower(), sym))
+    quals.sort(key=lambda t: len(t[0]), reverse=True)
+    return {
+        "qualifiers": quals,
+        "lower_after": _folded_list(d["lower_bound_after"]),
+        "upper_after": _folded_list(d["upper_bound_after"]),
+        "comparatives": set(_folded_list(d["comparatives"]["words"])),
+        "bound_adjectives": set(_folded_list(d["comparatives"]["bound_adjectives"])),
+        "labels": _folded_list(d["label_before"]["words"]),
+        "vague": set(_folded_list(d["vague_before"]["words"])),
+        "per": set(_folded_list(d["per_before"])),
+        "time_after": set(_folded_list(d["time_of_day_after"])),
+        "time_before": _folded_list(d["time_of_day_before"]),
+        "counts": set(_folded_list(d["count_nouns"]["words"])),
+        "counts_sorted": _folded_list(d["count_nouns"]["words"]),
+        "not_counts": set(_folded_list(d["count_nouns"]["not_counts"])),
+        "rel_after": _folded_list(d["relative_time"]["after"]),
+        "rel_before": _folded_list(d["relative_time"]["before"]),
+        "item_stops": set(_folded_list(d["item"]["stop_words"])),
+        "lead_strip": _folded_list(d["item"]["lead_strip"]),
+        "item_max": int(d["item"]["max_words"]),
+        "place_nouns": set(_folded_list(d["place_nouns"]["words"])),
+        "five_year": _folded_list(d["spelled_five_year_words"]["words"]),
+        "unit_compounds": {fold_word(k).lower(): _folded_list(v) for k, v in d["unit_compounds"].items()
+                           if not k.startswith("_")},
+    }
+
+
+_MEASURE_DIMS = {"mass", "area", "volume", "length", "money", "percent"}
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _ends_with_word(before: str, phrases: list[str]) -> str | None:
+    """The phrase from ``phrases`` that ``before`` ends with, as a whole word."""
+    low = before.lower()
+    for p in phrases:
+        if low.endswith(p):
+            i = len(low) - len(p)
+            if i == 0 or not low[i - 1].isalnum():
+                return p
+            # camel-glued words: "Quảng TrịHơn 20 km"
+            if before[i].isupper() and low[i - 1].isalpha() and before[i - 1].islower():
+                return p
+    return None
+
+
+def _starts_with_word(after: str, phrases) -> str | None:
+    low = after.lower()
+    for p in phrases:
+        if low.startswith(p) and (len(low) == len(p) or not low[len(p)].isalnum()):
+            return p
+    return None
+
+
+class _Tokens:
+    """The segmenter's tokens over the folded text: word extent and POS tag by position."""
+
+    def __init__(self, doc, f: Folded | None):
+        """``f`` maps the doc's offsets into the folded text; None when the doc is over it already."""
+        self.by_start: dict[int, tuple[int, int, str]] = {}
+        self.cover: dict[int, tuple[int, int, str]] = {}
+        if doc is None:
+            return
+        fo = f.from_original if f is not None else None
+        for tok in doc:
+            # "X": text the segmenter dropped or could not align; judge it from the text alone
+            if tok.tag_ in ("SPACE", "X") or not tok.text.strip():
+                continue
+            s, e = tok.idx, tok.idx + len(tok.text)
+            if fo is not None:
+                s, e = fo[s], fo[e]
+            entry = (s, e, tok.tag_)
+            self.by_start[s] = entry
+            for k in range(s, e):
+                self.cover[k] = entry
+
+    @property
+    def available(self) -> bool:
+        return bool(self.cover)
+
+    def at(self, pos: int) -> tuple[int, int, str] | None:
+        return self.cover.get(pos)
+
+
+# ---------------------------------------------------------------- units after a number
+
+
+@dataclass(slots=True)
+class _Unit:
+    name: str
+    end: int
+    dimension: str
+    base_unit: str | None
+    factor: float | None
+    is_count: bool
+    src: tuple[int, int] | None = None  # folded span of a counted noun (its name is taken as written)
+
+
+def _measure_at(t: str, p: int, glued: bool, toks: "_Tokens | None" = None) -> tuple[UnitOfMeasure, int] | None:
+    table, aliases, _ = _units()
+    # "55.000 tỷ đồng vốn ngân sách": after a multiplier word, đồng is money whatever follows
+    after_multiplier = re.search(r"(?:nghìn|ngàn|vạn|triệu|tỷ|tỉ) $", t[max(0, p - 7):p], re.IGNORECASE)
+    for a in aliases:
+        # short symbols are case-sensitive (g is a gram, G a label); words are not
+        cand = t[p:p + len(a)]
+        if (cand == a) if len(a) <= 2 else (cand.lower() == a.lower()):
+            end = p + len(a)
+            nxt = t[end:end + 1]
+            if nxt and (nxt.isalnum() or nxt == "_"):
+                continue
+            if glued and a[0].isalpha() and len(a) > 3 and " " in a:
+                continue
+            # "11 đồng đội" is not money
+            if not after_multiplier and t[end:end + 1] == " " and _starts_with_word(t[end + 1:end + 20].lower(),
+                                                           _words()["unit_compounds"].get(a.lower(), ())):
+                continue
+            return table[a], end
+    return None
+
+
+def _count_noun_at(t: str, p: int, toks: _Tokens, strict: bool = False) -> tuple[str, int] | None:
+    """The counted noun starting at ``p``: (noun as written, end)."""
+    w = _words()
+    m = _WORDCHARS.match(t, p)
+    if not m:
+        return None
+    low_rest = t[p:p + 40].lower()
+    known = _starts_with_word(low_rest, w["counts_sorted"])
+    tok = toks.at(p)
+    if tok is not None:
+        s, e, tag = tok
+        word = t[p:e].strip()
+        # the segmenter sometimes glues the number to its noun ("8.000 hộp")
+        if not word or not word[0].isalnum():
+            word = ""
+        low = word.lower()
+        if known and len(known) >= len(low):
+            return t[p:p + len(known)], p + len(known)
+        if known and tag not in _NOUN_TAGS and s == p:
+            return None  # "lần lượt" (respectively) is one word, not a count of lần
+        if not word or not word[0].isalpha() or low in w["not_counts"] or low.split()[0] in w["not_counts"]:
+            return None
+        if word[0].isupper() and tag != "Np" and not _sentence_initial(t, p):
+            return None  # "gói thầu 5.10 Nhà ga": a capital mid-sentence starts a name
+        if tag == "Np":
+            # a counted code (17 F1) is a unit; a proper name (12 Lê Lợi) is not
+            if re.fullmatch(r"[A-Za-z]{1,3}\d{0,2}", word) and any(c.isdigit() for c in word):
+                return word, p + len(word)
+            return None
+        if tag in _NOUN_TAGS:
+            if known and len(known) < len(low) and len(low.split()) >= 3:
+                return t[p:p + len(known)], p + len(known)
+            sylls = word.split(" ")
+            for i in range(1, len(sylls)):
+                if sylls[i][:1].isupper():  # "4 môn Toán", "93 giải Nhất": the name is not the noun
+                    word = " ".join(sylls[:i])
+                    break
+            return word, p + len(word)
+        return None
+    if known:
+        return t[p:p + len(known)], p + len(known)
+    if strict:
+        return None
+    word = m.group(0)
+    low = word.lower()
+    if word[0].isupper() or low in w["not_counts"] or low in w["item_stops"] or not word.isalpha():
+        return None
+    return word, m.end()
+
+
+def _sentence_initial(t: str, p: int) -> bool:
+    return bool(re.search(r"(?:^|[.!?:;\n\"“(…]\s*|\|\s*)(?:[^\W\d_]+\s+)?[\d.,/ -]*\s*$", t[max(0, p - 40):p]))
+
+
+def _unit_after(t: str, p: int, toks: _Tokens, allow_count: bool = True) -> _Unit | None:
+    """Unit of measure (with rate) or counted noun right after a number ending at ``p``."""
+    glued = p < len(t) and t[p] != " "
+    q = p + 1 if t[p:p + 1] == " " else p
+    m = _measure_at(t, q, glued, toks)
+    if m is not None:
+        uom, end = m
+        unit = _Unit(uom.canonical, end, uom.dimension, uom.base_unit, uom.factor, False)
+        return _rate(t, unit, toks)
+    if glued or not allow_count:
+        return None
+    c = _count_noun_at(t, q, toks)
+    if c is None:
+        return None
+    noun, end = c
+    name = noun.lower()
+    # "tin, bài", "chương trình, đề án": two counted nouns sharing one number
+    m2 = re.compile(r", ").match(t, end)
+    if m2:
+        w = _words()
+        b0 = m2.end()
+        second = _starts_with_word(t[b0:b0 + 30].lower(), w["counts_sorted"])
+        tok2 = toks.at(b0)
+        if second and t[b0:b0 + 1].islower() and second not in w["not_counts"] \
+                and re.match(r"\s*(?:[,;.)]|$)", t[b0 + len(second):b0 + len(second) + 3]) \
+                and (tok2 is None or tok2[1] == b0 + len(second)):
+            name = f"{name}, {second}"
+            end = b0 + len(second)
+    unit = _Unit(name, end, "count", None, None, True, (q, end))
+    return _rate(t, unit, toks)
+
+
+def _rate(t: str, unit: _Unit, toks: _Tokens) -> _Unit:
+    """``tạ/ha``, ``đồng/người/tháng``, ``1.000 đồng mỗi kg``, ``35 triệu đồng một ha``."""
+    _, _, denoms = _units()
+    parts = [unit]
+    end = unit.end
+    while True:
+        m = re.compile(r"\s?/\s?").match(t, end)
+        if not m:
+            break
+        q = m.end()
+        um = _measure_at(t, q, False)
+        written = None
+        if um is None:
+            d = _starts_with_word(t[q:q + 10], sorted(denoms, key=len, reverse=True))
+            if d:
+                um, written = (denoms[d], q + len(d)), d  # km/h keeps its h
+        if um is not None:
+            uom, e = um
+            parts.append(_Unit(written or uom.canonical, e, uom.dimension, uom.base_unit, uom.factor, False))
+            end = e
+            continue
+        c = _count_noun_at(t, q, toks, strict=True)
+        if c is None:
+            break
+        parts.append(_Unit(c[0].lower(), c[1], "count", None, None, True))
+        end = c[1]
+    if len(parts) == 1 and (not unit.is_count or unit.name == "lần"):
+        m = re.compile(r" (mỗi|một) ").match(t, end)
+        if m:
+            um = _measure_at(t, m.end(), False)
+            if um is not None and (um[0].dimension in _MEASURE_DIMS or um[0].dimension == "duration"):
+                uom, e = um
+                parts.append(_Unit(uom.canonical, e, uom.dimension, uom.base_unit, uom.factor, False))
+                end = e
+    if len(parts) == 1:
+        return unit
+    name = "/".join(p.name for p in parts)
+    src = parts[0].src if parts[0].is_count else None
+    factor, base = parts[0].factor, parts[0].base_unit
+    if parts[0].is_count:
+        factor, base = 1.0, parts[0].name
+    for d in parts[1:]:
+        if factor is None:
+            break
+        if d.is_count:
+            base = f"{base}/{d.name}"
+        elif d.factor is None or d.base_unit is None:
+            factor = None
+        else:
+            factor = factor / d.factor
+            base = f"{base}/{d.base_unit}"
+    return _Unit(name, end, "rate", base if factor is not None else None, factor, False, src)
+
+
+# ---------------------------------------------------------------- qualifiers
+
+
+def _qualifier_before(t: str, start: int, floor: int, dimension: str | None = None) -> tuple[str, int]:
+    """(qualifier, new start) from the words just before ``start`` (stacked: khoảng hơn)."""
+    w = _words()
+    found: list[str] = []
+    pos = start
+    for _ in range(3):
+        before = t[max(floor, pos - 30):pos]
+        if not before.endswith(" ") and pos > floor and t[pos - 1:pos].isalnum():
+            break
+        stripped = before.rstrip(" ")
+        hit = None
+        for phrase, sym in w["qualifiers"]:
+            if _ends_with_word(stripped, [phrase]):
+                hit = (phrase, sym)
+                break
+        if hit is None:
+            break
+        phrase, sym = hit
+        qstart = pos - (len(before) - len(stripped)) - len(phrase)
+        if phrase == "hơn" or phrase == "trên":
+            # comparative: "cao hơn 40-50%" reads =, and "hơn" is not part of the number
+            prev = t[max(floor, qstart - 15):qstart].rstrip().lower().split(" ")
+            if prev and prev[-1] in w["comparatives"] and not (
+                    prev[-1] in w["bound_adjectives"] and dimension in ("length", "area", "mass", "volume", "duration")):
+                break
+        if phrase in ("là", "đạt"):
+            break
+        found.append(sym)
+        pos = qstart
+        if phrase in ("từ",):
+            break
+    if not found:
+        return "=", start
+    if ">" in found or "<" in found:
+        sym = next(s for s in found if s in "<>")
+    elif "~" in found:
+        sym = "~"
+    else:
+        sym = "="
+    return sym, pos
+
+
+# ---------------------------------------------------------------- the extractor
+
+
+@dataclass(slots=True)
+class _Found:
+    start: int
+    end: int
+    value: float
+    value_max: float | None
+    total: float | None
+    unit: _Unit
+    qualifier: str
+    num_start: int
+
+
+def _blocked_spans(text: str, f: Folded) -> list[tuple[int, int]]:
+    fo = f.from_original
+    spans = []
+    for s, e, _p in find_periods(text):
+        spans.append((fo[s], fo[e] if e < len(fo) else len(f.text)))
+    for s, e in find_dates(text):
+        spans.append((fo[s], fo[e] if e < len(fo) else len(f.text)))
+    return spans
+
+
+def _chunk(t: str, n: NumberSpan) -> str:
+    """The non-space run around a digit number, without surrounding punctuation."""
+    a = n.start
+    while a > 0 and not t[a - 1].isspace():
+        a -= 1
+    b = n.end
+    while b < len(t) and not t[b].isspace():
+        b += 1
+    return t[a:b].strip(",;.:()[]\"“”'!?…")
+
+
+def _is_code(t: str, n: NumberSpan) -> bool:
+    if n.kind == "code":
+        return True
+    if n.kind != "digits":
+        return False
+    if n.start > 0 and (t[n.start - 1].isalpha() or t[n.start - 1] in "_#@"):
+        return True
+    if n.start > 0 and t[n.start - 1] in "-/:" and n.start > 1 and t[n.start - 2].isalnum():
+        # second half of a range or part is handled by the first number
+        return not (t[n.start - 1] in "-/" and t[n.start - 2].isdigit())
+    chunk = _chunk(t, n)
+    raw = n.raw
+    i = chunk.find(raw)
+    head, tail = chunk[:i], chunk[i + len(raw):]
+    if head and (head[-1].isalnum() or head[-1] in "-/:_#@&."):
+        return True
+    if not tail:
+        return False
+    if re.fullmatch(r"[-–/]\d+(?:[.,]\d+)*(?:[^\W\d_]{0,4}\d?|%)?(?:/[^\W\d_]+\d?)*", tail):
+        return False  # 3-4, 14/14, 20-25%, 450.000-550.000
+    if tail[0] in "%":
+        return False
+    if tail[0].isalpha():
+        if _measure_at(t, n.end, True) is not None:
+            return False
+        if _multiplier_glued(tail):
+            return False
+        return True
+    if tail[0] in ":":
+        return True
+    if tail[0] in "/" and tail[1:2].isalpha():
+        return False  # 60.000đ/kg handled as a rate; "20/người" rare
+    return bool(re.search(r"\d[/:]\d", tail)) or tail.count("/") > 1 or tail.count("-") > 1
+
+
+def _multiplier_glued(tail: str) -> bool:
+    from .numbers import multipliers
+    m = re.match(r"[^\W\d_]+", tail)
+    return bool(m and m.group(0).lower() in multipliers())
 
 
 def find_quantities(text: str, doc=None) -> tuple[list[Quantity], Period | None]:
-    return [], None
+    """Quantities in text order, with exact offsets, and the document's reporting period.
+
+    >>> qs, period = find_quantities("Đã sản xuất được 8.069 hộp trà giảo cổ lam thành phẩm.")
+    >>> [(q.text, q.value, q.unit_of_measure, q.item) for q in qs]
+    [('8.069 hộp', 8069.0, 'hộp', 'trà giảo cổ lam thành phẩm')]
+    """
+    if not text or not text.strip():
+        return [], None
+    f = fold(text)
+    t = f.text
+    if doc is None or t != text and not unicodedata.is_normalized("NFC", text):
+        # NFD or odd input: the segmenter reads the folded text (it expects NFC)
+        toks = _Tokens(_make_doc(t), None)
+    else:
+        toks = _Tokens(doc, f)
+    blocked = _blocked_spans(text, f)
+    numbers = scan_numbers(t)
+    found: list[_Found] = []
+    covered = -1
+    by_start = {n.start: n for n in numbers}
+    for n in numbers:
+        if n.start < covered:
+            continue
+        try:
+            q = _read(t, n, by_start, toks, blocked)
+        except (ValueError, IndexError, KeyError):  # never let one odd number stop the document
+            q = None
+        if q is not None:
+            found.append(q)
+            covered = q.end
+    found.extend(_gap_multiples(t, found, by_start, toks, blocked))
+    found.sort(key=lambda q: q.start)
+    out = [_to_quantity(text, f, t, q, toks) for q in found]
+    for prev, q in zip(out, out[1:]):
+        # "117 người (6,19%) có chứng chỉ": the share is of the same people
+        if q.dimension == "percent" and text[prev.end:q.start].strip() == "(" and prev.item:
+            q.item = prev.item
+    try:
+        period = document_period(text)
+    except Exception:  # a period is a bonus; never fail extraction over it
+        period = None
+    return out, period
+
+
+def _make_doc(text: str):
+    try:
+        from .segment import make_doc
+
+        return make_doc(text)
+    except Exception:
+        return None
+
+
+def _in_blocked(a: int, b: int, blocked) -> bool:
+    return any(x < b and a < y for x, y in blocked)
+
+
+def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens, blocked) -> _Found | None:
+    w = _words()
+    if math.isnan(n.value) or _in_blocked(n.start, n.end, blocked) or _is_code(t, n):
+        return None
+    if n.kind == "spelled" and not _spelled_ok(t, n, toks):
+        return None
+    if n.start > 1 and t[n.start - 1] in "/-–+" and t[n.start - 2].isdigit():
+        return None  # the second half of 61/62 or 3-4 belongs to the first
+    if re.search(r"(?:^|\s)\d+ $", t[max(0, n.start - 12):n.start]):
+        return None  # a run of digit groups: a phone number (0917 61 2020)
+    if re.search(r"\d ?(?:giờ|h) ?$", t[max(0, n.start - 8):n.start], re.IGNORECASE):
+        return None  # "8 giờ 30 (phút)", "18h30": the minutes of a time of day
+    if n.kind == "digits" and re.search(r"[^\W\d_] ?[-–] ?$", t[max(0, n.start - 4):n.start]):
+        return None  # "Covid - 19", "SARS-CoV-2": part of a name
+    if re.fullmatch(r"(?:19|20)\d\d", n.raw) and re.search(r"(?:19|20)\d\d(?:,| và| hoặc| đến| -)\s*$",
+                                                          t[max(0, n.start - 14):n.start]):
+        return None  # "năm 2017, 2018": the second year of a list
+    before = t[max(0, n.start - 40):n.start]
+    # vague amounts and "per": hàng trăm, vài ba, mỗi một
+    prev_word = before.rstrip().split(" ")[-1].lower() if before.strip() else ""
+    if prev_word in w["vague"]:
+        return None
+    end = n.end
+    value, value_max, total = n.value, None, None
+    # part x/y
+    nxt = by_start.get(n.end + 1)
+    if t[n.end:n.end + 1] == "/" and nxt is not None and nxt.kind == "digits" and not t[nxt.end:nxt.end + 1] == "/":
+        unit = _unit_after(t, nxt.end, toks)
+        if unit is None or unit.dimension == "duration" or unit.name in ("số", "tổng", "tổng số"):
+            return None  # "1/2 số người": a fraction of a whole
+        total, end = nxt.value, nxt.end
+    else:
+        unit = _unit_after(t, n.end, toks)
+        rng = _range_after(t, n, unit, by_start, toks)
+        if rng is not None:
+            value, value_max, end, unit = rng
+        elif unit is None and n.start > 0 and t[n.start - 1] == "$":
+            usd = _units()[0]["USD"]
+            unit = _Unit(usd.canonical, n.end, usd.dimension, usd.base_unit, usd.factor, False)
+            end = n.end
+        elif unit is None:
+            unit = _noun_before(t, n, toks)
+            if unit is None:
+                return None
+            unit = _Unit(unit, n.end, "count", None, None, True)
+            end = n.end
+    if unit is None:
+        return None
+    if unit.is_count and re.fullmatch(r"(?:19|20)\d\d", n.raw) and unit.name not in w["counts"]:
+        return None  # "đại hội đồng cổ đông 2021 mới đây": a year, not 2021 of something
+    if unit.is_count and n.kind == "digits" and re.fullmatch(r"\d+\.\d{1,2}", n.raw):
+        return None  # "gói thầu 5.10": English decimals only where they measure something
+    unit_end = max(unit.end, end)
+    # labels: Đợt 1, cấp 1, Chỉ thị 16, số 123 (unless a real measure follows: đường 5 km)
+    if unit.dimension not in _MEASURE_DIMS and unit.dimension != "rate":
+        label = _ends_with_word(before.rstrip(), w["labels"]) if before.endswith(" ") else None
+        if label:
+            lstart = n.start - 1 - len(label)
+            tok = toks.at(lstart)
+            # "trên địa bàn 9 huyện": bàn ends a longer word here, it is no label
+            if tok is None or tok[0] >= lstart or tok[1] != lstart + len(label):
+                return None
+        if _after_proper_name(t, n.start, toks):
+            return None
+    if n.kind == "spelled" and n.value == 1 and not n.multiplied:
+        # một: an article or "per" unless it carries a unit of measure (một tấn)
+        if unit.is_count or prev_word in w["per"]:
+            return None
+        if unit.dimension == "duration":
+            q, _ = _qualifier_before(t, n.start, 0)
+            if q == "=":
+                return None
+    if unit.is_count and unit.name in w["place_nouns"] and n.value > 1 and _names_one_place(t, unit.end):
+        return None
+    if unit.dimension == "duration" and not _duration_ok(t, n, unit, blocked):
+        return None
+    if unit.name == "giờ" and re.match(r" ?\d", t[unit.end:unit.end + 2]):
+        return None  # 8 giờ 30: a time of day
+    qual, qstart = _qualifier_before(t, n.start, 0, unit.dimension)
+    rest = t[unit_end:unit_end + 12].lower().lstrip()
+    if _starts_with_word(rest, w["lower_after"]):
+        qual = ">" if qual in ("=", "~") else qual
+    elif _starts_with_word(rest, w["upper_after"]):
+        qual = "<" if qual in ("=", "~") else qual
+    return _Found(qstart, unit_end, value, value_max, total, unit, qual, n.start)
+
+
+def _spelled_ok(t: str, n: NumberSpan, toks: _Tokens) -> bool:
+    """Spelled numerals must be words of their own (``Ba kích`` is a plant, ``một số`` is "some")."""
+    tok = toks.at(n.start)
+    first = t[n.start:n.end].split(" ")[0].lower()
+    if first == "năm" and _starts_with_word(t[n.end + 1:n.end + 20].lower(), _words()["five_year"]):
+        return False  # "năm tài chính", "năm học": the noun year
+    if tok is not None:
+        s, e, tag = tok
+        if s < n.start or e > n.end:
+            return False
+        if first == "năm" and tag != "M":
+            return False  # "năm" is far more often "year" than five
+        return True
+    if first == "năm":
+        nxt = _WORDCHARS.match(t, n.end + 1)
+        return bool(nxt and nxt.group(0).lower() in _words()["counts"])
+    nxt = _WORDCHARS.match(t, n.end + 1)
+    if first == "một" and nxt and nxt.group(0).lower() in {"số", "vài", "cách", "chút", "ít", "nửa"}:
+        return False
+    return True
+
+
+def _after_proper_name(t: str, start: int, toks: _Tokens) -> bool:
+    """``Hải Vân 2``, ``ST 25``, ``Bình Lục 15``: a number naming something."""
+    m = re.search(r"([^\W\d_][^\s]*) $", t[max(0, start - 30):start])
+    if not m:
+        return False
+    word = m.group(1)
+    if not word[0].isupper():
+        return False
+    if word.lower() in {q for q, _ in _words()["qualifiers"]}:
+        return False
+    # sentence-initial capitals are ordinary words ("Có 60% viên chức")
+    wstart = start - len(word) - 1
+    pre = t[max(0, wstart - 3):wstart]
+    if wstart <= 0 or re.search(r"(^|[.!?:;\n\"“(…-]\s*)$", pre) or pre.endswith("\n"):
+        return False
+    if word.isupper() and len(word) <= 4:
+        return True
+    tok = toks.at(wstart)
+    if tok is not None and tok[2] != "Np":
+        return False
+    return True
+
+
+def _names_one_place(t: str, p: int) -> bool:
+    """``24 tỉnh Thanh Hóa``: one named place after a plural count is a label, not a count."""
+    m = re.compile(r" ((?:[A-ZĐ][^\W\d_]*)(?: [A-ZĐ][^\W\d_]*)*)").match(t, p)
+    if not m:
+        return False
+    return not re.match(r"\s*(?:,|và|;|\))", t[m.end():m.end() + 5])
+
+
+def _duration_ok(t: str, n: NumberSpan, unit: _Unit, blocked) -> bool:
+    """A measured length of time, not relative time or a time of day."""
+    w = _words()
+    after = t[unit.end:unit.end + 20].lower().lstrip(" ")
+    if _starts_with_word(after, w["rel_after"]):
+        return False
+    if unit.name == "giờ":
+        if _starts_with_word(after, w["time_after"]):
+            return False
+        if _ends_with_word(t[max(0, n.start - 15):n.start].rstrip(), w["time_before"]):
+            return False
+    before = t[max(0, n.start - 20):n.start].rstrip().lower()
+    # cách đây hơn một năm: skip qualifiers then look for the relative marker
+    stripped = before
+    for phrase, _s in w["qualifiers"]:
+        if stripped.endswith(" " + phrase) or stripped == phrase:
+            stripped = stripped[: -len(phrase)].rstrip()
+            break
+    if _ends_with_word(stripped, w["rel_before"]):
+        return False
+    return True
+
+
+def _range_after(t: str, n: NumberSpan, unit: _Unit | None, by_start, toks):
+    """``3,42 - 3,73 tấn/ha``, ``từ 11 đến 12 triệu đồng/ha``, ``40.000 - 50.000 đồng/kg``."""
+    p = unit.end if unit is not None else n.end
+    m = re.compile(r"\s?[-–—]\s?|\s(?:đến|tới)\s(?:dưới\s)?").match(t, p)
+    if not m:
+        return None
+    n2 = by_start.get(m.end())
+    if n2 is None or math.isnan(n2.value) or n2.kind == "code":
+        return None
+    unit2 = _unit_after(t, n2.end, toks)
+    if unit is not None:
+        if unit2 is None:
+            return None
+        if unit2.name != unit.name and not unit2.name.startswith(unit.name + "/"):
+            return None
+        if "-" in m.group(0) and unit.dimension == "count" and unit.is_count:
+            return None  # "12 tin - 6 phóng sự" style lists
+    if unit2 is None:
+        return None
+    v1 = n.value
+    f2 = n2.value / _raw_value(n2) if n2.multiplied and _raw_value(n2) else 1.0
+    if not n.multiplied and f2 != 1.0:
+        v1 = n.value * f2
+    if not v1 < n2.value:
+        return None
+    return v1, n2.value, max(unit2.end, n2.end), unit2
+
+
+def _raw_value(n: NumberSpan) -> float | None:
+    from .numbers import parse_digits, parse_spelled
+
+    if n.kind == "digits":
+        return parse_digits(n.raw)
+    first = parse_spelled(n.raw.lower().split()[:1])
+    return first[0] if first else None
+
+
+def _noun_before(t: str, n: NumberSpan, toks: _Tokens) -> str | None:
+    """``số cán bộ là 1.890`` with no noun after the number: the counted noun before it."""
+    before = t[max(0, n.start - 60):n.start]
+    m = re.search(r"(?:tổng số|số lượng|số)\s+([^\W\d_]+(?: [^\W\d_]+)?)\s+(?:là|đạt|có|lên tới|khoảng)\s$",
+                  before, re.IGNORECASE)
+    if not m or not re.match(r"\s*(?:[,.;)]|$)", t[n.end:n.end + 3]):
+        return None
+    pos = n.start - len(before) + m.start(1)
+    c = _count_noun_at(t, pos, toks)
+    return c[0].lower() if c else None
+
+
+_GAP = re.compile(r"(?<![\w])gấp\s+(đôi|rưỡi)(?![\w])", re.IGNORECASE)
+
+
+def _gap_multiples(t: str, found: list[_Found], by_start, toks, blocked) -> list[_Found]:
+    """``gấp đôi`` (2), ``gấp rưỡi`` (1.5), ``gấp ba`` / ``gấp 5,6 lần`` are quantities in ``lần``."""
+    out = []
+    taken = [(q.start, q.end) for q in found]
+    lan = _Unit("lần", 0, "count", None, None, True)
+    for m in _GAP.finditer(t):
+        value = 2.0 if m.group(1).lower() == "đôi" else 1.5
+        out.append((m.start(), m.end(), value))
+    for m in re.finditer(r"(?<![\w])gấp\s+", t, re.IGNORECASE):
+        n = by_start.get(m.end())
+        if n is None or math.isnan(n.value) or n.kind == "code":
+            continue
+        end = n.end
+        lm = re.compile(r" lần(?![\w])").match(t, end)
+        if lm:
+            end = lm.end()
+        elif n.kind != "spelled":
+            continue
+        # gấp 5,6 lần may already be a "lần" count: replace it
+        taken = [(a, b) for a, b in taken if not (a <= n.start < b)]
+        found[:] = [q for q in found if not (q.num_start == n.start)]
+        out.append((m.start(), end, n.value))
+    res = []
+    for s, e, v in out:
+        if any(a < e and s < b for a, b in taken) or _in_blocked(s, e, blocked):
+            continue
+        qual, qs = _qualifier_before(t, s, 0)
+        res.append(_Found(qs, e, v, None, None, _Unit("lần", e, "count", None, None, True), qual, s))
+    return res
+
+
+def _to_quantity(text: str, f: Folded, t: str, q: _Found, toks: _Tokens) -> Quantity:
+    if q.start > 0 and t[q.start - 1] == "$":
+        q.start -= 1  # "$5 triệu"
+    s, e = f.span(q.start, q.end)
+    u = q.unit
+    name = u.name
+    if u.src is not None and u.dimension == "count":
+        ns, ne = f.span(*u.src)
+        name = unicodedata.normalize("NFC", text[ns:ne]).lower()
+    elif u.dimension == "rate" and u.src is not None:
+        ns, ne = f.span(*u.src)
+        name = unicodedata.normalize("NFC", text[ns:ne]).lower() + u.name[len(u.name.split("/")[0]):]
+    base_value = None
+    if u.factor is not None and u.base_unit is not None:
+        base_value = q.value * u.factor
+    return Quantity(
+        text=text[s:e], start=s, end=e, value=q.value, unit_of_measure=name,
+        qualifier=q.qualifier, dimension=u.dimension, value_max=q.value_max, total=q.total,
+        item=_item(text, f, t, q, toks), base_value=base_value,
+        base_unit=u.base_unit if base_value is not None else None,
+    )
+
+
+# ---------------------------------------------------------------- items
+
+# POS tags that end a noun phrase: prepositions, conjunctions, pronouns,
+# particles, determiners, numerals (underthesea tag set)
+_PHRASE_END_TAGS = {"E", "C", "CC", "P", "T", "L", "I", "X", "Z"}
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+def _item(text: str, f: Folded, t: str, q: _Found, toks: _Tokens) -> str | None:
+    """What is counted or measured.
+
+    - the noun phrase after the unit (``8.069 hộp trà giảo cổ lam`` → ``trà giảo cổ lam``);
+    - a counted noun followed by a relative clause is itself the item with its
+      clause (``1.811 lao động nông thôn được hỗ trợ học nghề``);
+    - else the noun phrase before the number (``tổng số tiền phạt 198 triệu đồng`` →
+      ``tiền phạt``; ``số lượng cán bộ, công chức là 1.890 người``).
+    """
+    u = q.unit
+    end = q.end
+    # "117 người (6,19%) có chứng chỉ": the share in brackets does not end the phrase
+    m = re.compile(r" ?\(\s*\d+(?:[.,]\d+)?\s?%\s*\)").match(t, end)
+    if m:
+        end = m.end()
+    clause = u.is_count or u.dimension == "percent"
+    span = _phrase_after(t, end, toks, clause)
+    if span is not None:
+        a, b, is_clause = span
+        s, e = f.span(a, b)
+        if is_clause and u.is_count and t[q.end - len(u.name):q.end].lower() == u.name:
+            if end != q.end:  # skipped "(6,19%)": the noun and its clause, without the share
+                ns, ne = f.span(q.end - len(u.name), q.end)
+                return f"{text[ns:ne]} {text[s:e]}"
+            s, _ = f.span(q.end - len(u.name), q.end)
+        return text[s:e]
+    compared = re.compile(r" (so với|so) [^\W\d_]").match(t, end)
+    if compared:
+        # "tăng 0,29% so với cùng kỳ năm 2016": what the figure is measured against
+        span = _phrase_after(t, compared.end(0) - 2, toks, False)
+        if span is not None:
+            s, e = f.span(end + 1, span[1])
+            return text[s:e]
+    before = _phrase_before(t, q.start, toks, u)
+    if before:
+        s, e = f.span(*before)
+        return text[s:e]
+    return None
+
+
+def _next_word(t: str, pos: int, toks: _Tokens) -> tuple[int, str] | None:
+    """(end, tag) of the word at ``pos`` (the segmenter's word when there is one)."""
+    tok = toks.at(pos)
+    if tok is not None:
+        return tok[1], tok[2]
+    m = _WORDCHARS.match(t, pos)
+    if m:
+        return m.end(), "?"
+    if pos < len(t) and not t[pos].isspace():
+        return pos + 1, "CH"
+    return None
+
+
+_AUX = {"được", "không", "đã", "chưa", "đang", "sẽ", "bị"}
+# predicates that never start a counted thing's clause
+# "25% cán bộ … đạt trình độ …", "117 người (6,19%) có chứng chỉ …": a population and its predicate
+_PREDICATES = {"có", "đạt"}
+_HARD_STOPS = {"là", "chỉ", "cũng", "đều", "thì", "mà", "nhưng", "nên", "khi", "nếu", "vì", "do", "này",
+               "đó", "kia", "ấy", "nói", "trên", "cho", "của", "với", "tại", "trong", "từ", "đến", "và", "hay",
+               "hoặc", "so", "theo", "để", "bằng", "như", "gồm", "bao gồm", "còn", "lại", "rồi", "mỗi", "một"}
+
+
+def _is_stop(t: str, pos: int, e: int, low: str) -> bool:
+    w = _words()
+    if low in w["item_stops"]:
+        return True
+    hit = _starts_with_word(t[pos:pos + 20].lower(), [x for x in w["item_stops"] if " " in x])
+    return bool(hit and len(hit) >= e - pos)
+
+
+def _phrase_after(t: str, p: int, toks: _Tokens, clause: bool) -> tuple[int, int, bool] | None:
+    """(start, end, is_clause) of the phrase after ``p``.
+
+    In clause mode (after a counted noun or a share) a relative clause may
+    follow (``lao động nông thôn được hỗ trợ học nghề``): then is_clause is
+    True and the counted noun belongs to the item.
+    """
+    w = _words()
+    if t[p:p + 1] != " ":
+        return None
+    start = pos = p + 1
+    end = None
+    n_words = 0
+    first_tag = prev_tag = None
+    prev_low = ""
+    is_clause = False
+    used_predicate = False
+    while n_words < w["item_max"]:
+        nw = _next_word(t, pos, toks)
+        if nw is None:
+            break
+        e, tag = nw
+        word = t[pos:e]
+        low = word.lower()
+        if not word[:1].isalnum():
+            if word == "," and end is not None:
+                # "sản xuất, kinh doanh", "cán bộ, công chức": a list of like words
+                nxt = _next_word(t, e + 1, toks) if t[e:e + 1] == " " else None
+                like = _NOUN_TAGS | {"V", "A"} if clause else _NOUN_TAGS | {prev_tag}
+                # "thành phẩm, tiêu thụ được …" starts a new clause, not a list of like words
+                after = _next_word(t, nxt[0] + 1, toks) if nxt and t[nxt[0]:nxt[0] + 1] == " " else None
+                new_clause = after is not None and (after[1] == "R" or t[nxt[0] + 1:after[0]].lower() in _AUX)
+                if nxt and not new_clause and nxt[1] in like and nxt[1] not in _PHRASE_END_TAGS \
+                        and not any(c.isdigit() for c in t[e + 1:nxt[0]]) \
+                        and not _is_stop(t, e + 1, nxt[0], t[e + 1:nxt[0]].lower()):
+                    pos = e + 1
+                    continue
+            if word == "(" and end is not None:
+                close = t.find(")", e, e + 60)
+                inner = t[e:close] if close > 0 else ""
+                if inner and not any(c.isdigit() for c in inner) and "(" not in inner:
+                    end = close + 1
+            break
+        if low == "trở" and end is not None and re.match(r" (?:lên|xuống)\b", t[e:e + 7]):
+            end = e + 4 if t[e + 1:e + 4] == "lên" else e + 6
+            break  # "B2 trở lên" closes the phrase
+        if any(c.isdigit() for c in word):
+            # a year after "năm" and codes such as B2 or F0 stay; a number ends the phrase
+            code = bool(re.fullmatch(r"[^\W\d_]{1,3}\d{1,2}", word))
+            if end is None or not ((prev_low == "năm" and _YEAR.fullmatch(word)) or code):
+                break
+        elif _is_stop(t, pos, e, low):
+            if not clause or low in _HARD_STOPS:
+                break
+            if low in _AUX or (tag == "V" and (end is None or (low in _PREDICATES and not used_predicate))):
+                is_clause = True
+                used_predicate = used_predicate or low in _PREDICATES
+            else:
+                break
+        elif tag == "R" and not (clause and low in _AUX):
+            break
+        elif tag in _PHRASE_END_TAGS and not (low == "và" and end is not None):
+            break
+        if low == "và":
+            nxt = _next_word(t, e + 1, toks) if t[e:e + 1] == " " else None
+            if not nxt or nxt[1] in _PHRASE_END_TAGS or any(c.isdigit() for c in t[e + 1:nxt[0]]) \
+                    or _is_stop(t, e + 1, nxt[0], t[e + 1:nxt[0]].lower()):
+                break
+        if end is None and not clause and tag in ("V", "R"):
+            # a measure's item is a noun phrase; "0,4g tinh bột nghệ" (tagged V) still is
+            nxt = _next_word(t, e + 1, toks) if t[e:e + 1] == " " else None
+            if tag == "R" or not nxt or nxt[1] not in _NOUN_TAGS:
+                break
+        if first_tag is None:
+            first_tag = tag
+        if low != "và":
+            prev_tag = tag
+        prev_low = low
+        end = e
+        n_words += len(word.split())
+        if t[e:e + 1] in (",", "("):
+            pos = e
+        elif t[e:e + 1] == " " and t[e + 1:e + 2] == "(":
+            pos = e + 1
+        elif t[e:e + 1] != " ":
+            break
+        else:
+            pos = e + 1
+    if end is None:
+        return None
+    return start, end, is_clause
+
+
+_OPENERS = ("theo", "qua", "trong", "tại", "với", "đối với", "ngoài ra", "bên cạnh", "riêng", "cụ thể", "kết quả",
+            "tuy nhiên", "trong đó", "còn", "nhưng", "và", "thì", "mà", "đồng thời")
+
+
+def _phrase_before(t: str, start: int, toks: _Tokens, unit: _Unit) -> tuple[int, int] | None:
+    """The item when nothing follows the unit, from the words before the number:
+
+    - ``Ông Nguyễn Liêm (69 tuổi``: the person an age belongs to;
+    - ``X là / đạt / bằng / có 1.890 người``: X;
+    - ``giải quyết việc làm mới cho 4.348 lao động``: what was given to the people counted;
+    - ``tổng số tiền phạt 198 triệu đồng``: the noun phrase right before a measure;
+    - else, for a measure, the clause that leads to it (``bà H. phải hoàn trả 2 tỷ đồng``).
+    """
+    w = _words()
+    seg = t[max(0, start - 150):start]
+    seg_start = start - len(seg)
+    # initials (bà H.T.L.V.) are not sentence ends; same length, so offsets hold
+    seg = re.sub(r"(?<=[A-ZĐ])\.", "·", seg)
+    if unit.name == "tuổi":
+        m = re.search(r"((?i:ông|bà|anh|chị|em|cháu|cụ|bé)?\s*[A-ZĐ][^\W\d_]*(?: [A-ZĐ][^\W\d_]*)*) \($", seg)
+        if m and m.group(1)[-1:].isalpha():
+            return seg_start + m.start(1), seg_start + m.end(1)
+    m = re.search(r"(?:^|[.;:(\n]\s*)([^.;:()\n]{3,120}?)\s(?:là|đạt|bằng)"
+                  r"(?:\s(?:cao|thấp|lên|xuống))?(?:\s(?:đến|tới|mức))?\s$", seg, re.IGNORECASE)
+    if m and m.group(1).rstrip().endswith(","):
+        m = None  # ", đạt 20 triệu tấn": the subject is further back
+    if m:
+        got = _subject_of(t, seg_start + m.start(1), seg_start + m.end(1), toks)
+        if got:
+            return got
+    if unit.is_count:
+        m = re.search(r"(?:^|[\s,;:(])((?:[^\W\d_]+ ){1,5})cho $", seg)
+        if m:
+            words = m.group(1).split()
+            keep: list[str] = []
+            for word in reversed(words):
+                if word.lower() in w["item_stops"] or word.lower() in _AUX:
+                    break
+                keep.insert(0, word)
+            if keep:
+                b = start - len(" cho ")
+                return _strip_lead(t, b - len(" ".join(keep)), b)
+        return None
+    if not seg.endswith(" "):
+        return None
+    words = list(_WORDCHARS.finditer(seg))
+    picked = []
+    for mw in reversed(words):
+        gap = seg[mw.end():(picked[-1].start() if picked else len(seg))]
+        if gap.strip():
+            break
+        low = mw.group(0).lower()
+        if low in w["item_stops"] or any(c.isdigit() for c in low) or len(picked) >= 6:
+            break
+        if low in {q for q, _ in w["qualifiers"]}:
+            break
+        tok = toks.at(seg_start + mw.start())
+        if not picked and tok is not None and tok[2] not in _NOUN_TAGS:
+            # "tiền phạt 198 triệu": a verb right before the number may close a noun compound
+            prev = toks.at(seg_start + mw.start() - 2) if mw.start() >= 2 else None
+            if not (tok[2] == "V" and prev is not None and prev[2] in _NOUN_TAGS):
+                break
+        if tok is not None and (tok[2] in _PHRASE_END_TAGS or tok[2] == "R"):
+            break
+        picked.append(mw)
+    if picked:
+        picked.reverse()
+        got = _strip_lead(t, seg_start + picked[0].start(), seg_start + picked[-1].end())
+        if got:
+            return got
+    if unit.dimension in _MEASURE_DIMS or unit.dimension == "rate":
+        got = _clause_before(t, seg, seg_start)
+        # a clause naming nothing ("tăng 5%") is no item
+        if got and (not toks.available or any(
+                (tok := toks.at(k)) is not None and tok[2] in _NOUN_TAGS for k in range(got[0], got[1]))):
+            return got
+    return None
+
+
+def _subject_of(t: str, a: int, b: int, toks: _Tokens) -> tuple[int, int] | None:
+    """The subject before là/đạt: the last comma part, with short like parts before it."""
+    w = _words()
+    parts = t[a:b].split(", ")
+    last = parts[-1]
+    last_start = b - len(last)
+    cut = 0
+    pos = last_start
+    while pos < b:  # word by word (the segmenter's words: "thu hồi" is not "thu")
+        nw = _next_word(t, pos, toks)
+        if nw is None:
+            pos += 1
+            continue
+        e = min(nw[0], b)
+        low = t[pos:e].lower()
+        # "dưới 40 tuổi" and "năm nay" stay inside the subject
+        if low in w["item_stops"] and low not in ("và", "nay", "này") and not t[e + 1:e + 2].isdigit():
+            cut = e - last_start + 1
+        pos = e + 1
+    if cut >= len(last):
+        cut = 0
+    keep = [last[cut:]] if cut < len(last) else []
+    if cut == 0:
+        for part in reversed(parts[:-1]):
+            words_ = [x.lower() for x in part.split()]
+            if len(words_) > 8 or any(x in w["item_stops"] for x in words_) or any(ch.isdigit() for ch in part):
+                break
+            keep.insert(0, part)
+    if not keep or not keep[-1].strip():
+        return None
+    a = b - len(", ".join(keep))
+    first = toks.at(a)
+    if first is not None and first[2] == "P":
+        return None  # "Đây là 62 người": a pronoun names nothing
+    return _strip_lead(t, a, b)
+
+
+def _clause_before(t: str, seg: str, seg_start: int) -> tuple[int, int] | None:
+    """``bà H.T.L.V. buộc phải hoàn trả`` (hơn 2 tỷ đồng): the clause that leads to a measure."""
+    m = re.search(r"(?:^|[,.;:(\n\"“]\s*)([^,.;:()\n\"“”]{3,80}?)\s$", seg)
+    if not m:
+        return None
+    a, b = seg_start + m.start(1), seg_start + m.end(1)
+    phrase = t[a:b]
+    low = phrase.lower()
+    for opener in sorted(_OPENERS, key=len, reverse=True):
+        if low.startswith(opener + " "):
+            a += len(opener) + 1
+            low = t[a:b].lower()
+    words = t[a:b].split()
+    if not words or len(words) > 10 or any(c.isdigit() for c in t[a:b]):
+        return None
+    return _strip_lead(t, a, b)
+
+
+_TRAIL_STRIP = ("lần lượt", "dự kiến", "tương ứng", "ước tính", "ước")
+_BARE_PERIOD = re.compile(r"(?:năm|tháng|quý|ngày|giai đoạn)\s+[\d/ -]+", re.IGNORECASE)
+
+
+def _strip_lead(t: str, a: int, b: int) -> tuple[int, int] | None:
+    w = _words()
+    for trail in _TRAIL_STRIP:
+        if t[a:b].lower().endswith(" " + trail):
+            b -= len(trail) + 1
+    if _BARE_PERIOD.fullmatch(t[a:b]):
+        return None
+    changed = True
+    while changed:
+        changed = False
+        phrase = t[a:b].lower()
+        for lead in w["lead_strip"]:
+            if phrase.startswith(lead + " "):
+                a += len(lead) + 1
+                changed = True
+                break
+    if a >= b or t[a:b].lower() in w["lead_strip"]:
+        return None
+    return a, b

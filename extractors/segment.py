@@ -68,6 +68,15 @@ def _align(text: str, start: int, end: int, pieces: list[tuple[str, str]]):
         yield t0, pos + len(tail.rstrip()), "X"
 
 
+def align_words(text: str, start: int, end: int, pieces: list[tuple[str, str]]):
+    """(start, end, tag) of each (word, tag) from an underthesea tagger run on text[start:end].
+
+    Words whose characters cannot be found are skipped; characters the tagger
+    dropped come back as tokens tagged ``X``.
+    """
+    return _align(text, start, end, pieces)
+
+
 def _tag(chunk: str) -> list[tuple[str, str]]:
     from underthesea import pos_tag
 
@@ -77,6 +86,22 @@ def _tag(chunk: str) -> list[tuple[str, str]]:
         from underthesea import word_tokenize
 
         return [(w, "X") for w in word_tokenize(chunk)]
+
+
+# Scraped pages often glue sentences and captions: "hiệu quả hơn.Cụ thể", "cho biết.Báo cáo".
+_GLUED_END = re.compile(r"[.!?][\"”]?(?=\w)")
+
+
+def _glued_breaks(text: str, start: int, end: int):
+    """Offsets inside text[start:end] where a sentence ends with no space after its stop."""
+    for m in _GLUED_END.finditer(text, start, end):
+        before = text[m.start() - 2:m.start()] if m.start() >= 2 else ""
+        nxt = text[m.end()] if m.end() < len(text) else ""
+        # a lower-case word (not an abbreviation like TP.HCM or v.v) then a capital
+        quoted = m.group().endswith(("\"", "”"))
+        if len(before) == 2 and before.isalpha() and before.islower() and (
+                nxt.isupper() or quoted and nxt.isdigit()):
+            yield m.end()
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -89,6 +114,13 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         pos = m.end()
     if text[pos:].strip():
         spans.append((pos, len(text)))
+    split = []
+    for s, e in spans:
+        for b in _glued_breaks(text, s, e):
+            split.append((s, b))
+            s = b
+        split.append((s, e))
+    spans = split
     # trim surrounding white space so sentences slice back cleanly
     out = []
     for s, e in spans:

@@ -1,12 +1,786 @@
 """Organizational units ("đơn vị"): head + name, abbreviations, back-references.
 
-Interface: find_units(text, doc) -> list[Unit]  (one entry per mention, in text order)
-STUB: replaced by the units issue.
+    find_units(text, doc) -> list[Unit]   one Unit per mention, in text order
+
+Vietnamese organization names are a head word followed by a name
+(``Sở`` + ``Khoa học và Công nghệ`` + ``tỉnh Cao Bằng``).  The heads, the
+standard abbreviations, media names, places and cue words are data files in
+``extractors/data/`` (``unit_heads.jsonl``, ``abbreviations.json``,
+``unit_media.jsonl``, ``places.json``, ``unit_not_heads.txt``,
+``unit_discourse.json``); this module only walks the text.
+
+The walk is over *syllables* (whitespace-separated pieces), because
+underthesea's words do not always respect name boundaries (it may return
+``Khoa học và`` as one word), while its POS tags still tell a verb that ends a
+name (``Sở Công Thương tham mưu``) from a noun inside it
+(``Trung tâm Dịch vụ việc làm``).
+
+Mentions are then grouped into entities, so that every mention of one
+organization carries one canonical ``name``: an abbreviation a document
+defines (``Chi cục Quản lý thị trường (QLTT)``) is learned and expanded when
+reused (``Chi cục QLTT``); a short back-reference (``Trung tâm``, ``Chi cục``,
+``đơn vị này``) takes the name of the unit of that kind named last in a
+subject position; a name with and without the document's home province
+(``Sở Lao động … Điện Biên`` / ``Sở LĐ-TB&XH``) is one unit.
 """
 from __future__ import annotations
 
+import json
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
 from .mentions import Unit
+
+# ---------------------------------------------------------------- data
+
+
+def _data_text(name: str) -> str:
+    return resources.files("extractors.data").joinpath(name).read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Head:
+    pieces: tuple[str, ...]
+    kind: str
+    place_body: bool = False      # UBND, Công an, …: the name is a place ("UBND tỉnh Cao Bằng")
+    standalone: bool = False      # Chính phủ, Tỉnh ủy: a complete name by itself
+    needs_capital: bool = False   # Báo, Đài, Trạm: only before a capitalized name
+    backref_only: bool = False    # Khối: only ever a short reference
+    lower_ok: bool = False        # a one-syllable head that may be written lower-case (trường, báo)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    heads: tuple[Head, ...]
+    heads_by_first: dict
+    not_heads: frozenset
+    expansions: dict
+    abbr_units: dict
+    media: tuple
+    provinces: tuple
+    levels: tuple
+    bare_levels: frozenset
+    regions: tuple
+    official_titles: frozenset
+    person_titles: frozenset
+    former: frozenset
+    non_subject_before: tuple
+    not_unit_after: frozenset
+    surnames: frozenset
+    name_stop_verbs: frozenset
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    heads = []
+    for line in _data_text("unit_heads.jsonl").splitlines():
+        if not line.strip():
+            continue
+        d = json.loads(line)
+        heads.append(Head(tuple(d["pattern"].split()), d["kind"], d.get("place_body", False),
+                          d.get("standalone", False), d.get("needs_capital", False),
+                          d.get("backref_only", False), d.get("lower_ok", False)))
+    heads.sort(key=lambda h: -len(h.pieces))  # longest head first
+    by_first: dict[str, list[Head]] = {}
+    for h in heads:
+        by_first.setdefault(h.pieces[0].lower(), []).append(h)
+    not_heads = frozenset(
+        l.strip().lower() for l in _data_text("unit_not_heads.txt").splitlines()
+        if l.strip() and not l.startswith("#"))
+    ab = json.loads(_data_text("abbreviations.json"))
+    media = tuple(json.loads(l) for l in _data_text("unit_media.jsonl").splitlines() if l.strip())
+    places = json.loads(_data_text("places.json"))
+    cues = json.loads(_data_text("unit_discourse.json"))
+    return Lexicon(
+        heads=tuple(heads), heads_by_first=by_first, not_heads=not_heads,
+        expansions=ab["expansions"], abbr_units=ab["units"], media=media,
+        provinces=tuple(sorted(places["provinces"], key=len, reverse=True)),
+        levels=tuple(sorted(places["levels"], key=len, reverse=True)),
+        bare_levels=frozenset(places["bare_levels"]), regions=tuple(places["regions"]),
+        official_titles=frozenset(cues["official_titles"]),
+        person_titles=frozenset(t.lower() for t in cues["person_titles"]),
+        former=frozenset(cues["former"]),
+        non_subject_before=tuple(sorted(cues["non_subject_before"], key=len, reverse=True)),
+        not_unit_after=frozenset(cues["not_unit_after"]),
+        surnames=frozenset(places["surnames"]),
+        name_stop_verbs=frozenset(cues["name_stop_verbs"]),
+    )
+
+
+# ---------------------------------------------------------------- pieces
+
+# A piece: a syllable with its inner joiners (KH&CN, TC-ĐL-CL, TP.HCM), or one punctuation mark.
+_PIECE = re.compile(r"\w+(?:[&\-.+]\w+)*\+?|[^\w\s]")
+# Words that never belong inside a name: they end it.
+_STOP_WORDS = frozenset("""
+đã đang sẽ vừa mới cũng đều vẫn còn chưa không chỉ luôn được bị là có cho của với tại trên từ về theo
+trong để đến thì mà nhưng nên vì do khi nếu này đó ấy kia các những mọi nhiều một số ra vào lên xuống
+như cùng tới sau trước giữa qua bởi hay hoặc rằng nhằm gồm gồm có hiện nay hôm
+""".split())
+_STOP_TAGS = ("R", "E", "C", "P", "L", "M", "T", "CH", "I", "X", "SPACE")
+_ABBR = re.compile(r"^(?=.*[A-ZĐ])[A-ZĐ0-9&\-.+]{2,}$|^[A-ZĐ][a-zđ]?[A-ZĐ][A-ZĐa-z&\-]*$")
+
+
+@dataclass
+class Piece:
+    start: int
+    end: int
+    text: str
+    tag: str = ""
+    tok_start: int = 0
+    tok_end: int = 0
+    newline_before: bool = False
+
+    @property
+    def cap(self) -> bool:
+        return self.text[:1].isupper()
+
+    @property
+    def word(self) -> bool:
+        return self.text[:1].isalnum()
+
+
+def _pieces(text: str, doc) -> list[Piece]:
+    out = []
+    tokens = [(t.idx, t.idx + len(t.text), t.tag_) for t in doc] if doc is not None else []
+    ti = 0
+    prev_end = 0
+    for m in _PIECE.finditer(text):
+        s, e = m.span()
+        while ti < len(tokens) and tokens[ti][1] <= s:
+            ti += 1
+        tag, ts, te = "", s, e
+        if ti < len(tokens) and tokens[ti][0] <= s:
+            ts, te, tag = tokens[ti]
+        out.append(Piece(s, e, m.group(), tag, ts, te, "\n" in text[prev_end:s]))
+        prev_end = e
+    return out
+
+
+def _is_abbr(t: str) -> bool:
+    return bool(_ABBR.match(t)) and not t.isdigit()
+
+
+def _initials_match(words: list[str], abbr: str) -> bool:
+    """Do the syllables' first letters spell the abbreviation (KH&CN ← Khoa học và Công nghệ)?"""
+    letters = [c for c in abbr.upper() if c.isalpha()]
+    inits = [w[0].upper() for w in words if w[:1].isalpha()]
+    if not letters or not inits or inits[0] != letters[0]:
+        return False
+    # every letter of the abbreviation in order among the initials; skipped
+    # initials may only be joining words (và, các)
+    i = 0
+    for w, c in zip([w for w in words if w[:1].isalpha()], inits):
+        if i < len(letters) and c == letters[i]:
+            i += 1
+        elif w.lower() not in ("và", "các", "của"):
+            return False
+    return i == len(letters)
+
+
+# ---------------------------------------------------------------- mentions
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    kind: str
+    raw: str                         # the name as written, parenthetical abbreviations removed
+    abbreviation: str | None = None
+    backref: bool = False
+    standalone_name: str | None = None
+    subject: bool = True             # not after a preposition: a candidate antecedent
+    name: str = ""
+    entity: int = -1
+    parent_start: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _match_head(pieces: list[Piece], i: int, lex: Lexicon) -> Head | None:
+    p = pieces[i]
+    for h in lex.heads_by_first.get(p.text.lower(), ()):
+        n = len(h.pieces)
+        if i + n > len(pieces):
+            continue
+        ok = True
+        for k, hp in enumerate(h.pieces):
+            q = pieces[i + k]
+            if k > 0 and q.newline_before:
+                ok = False
+                break
+            if k == 0:
+                # lower case only for multi-syllable heads (công ty, trung tâm) and the few
+                # one-syllable ones that are not also common words (trường; not bộ, vụ, ban)
+                lower_ok = (len(h.pieces) > 1 and not h.needs_capital) or h.lower_ok
+                if q.text != hp and not (lower_ok and q.text == hp[0].lower() + hp[1:]):
+                    ok = False
+                    break
+            elif q.text.lower() != hp.lower():
+                ok = False
+                break
+        if not ok:
+            continue
+        nxt = pieces[i + n] if i + n < len(pieces) else None
+        if nxt is not None and not nxt.newline_before:
+            if f"{pieces[i + n - 1].text} {nxt.text}".lower() in lex.not_heads:
+                continue
+        # underthesea glued the head to a lower-case syllable: an ordinary word (Hội nghị)
+        if n == 1 and nxt is not None and not nxt.cap and p.tok_end > p.end and nxt.start < p.tok_end:
+            continue
+        return h
+    return None
+
+
+def _place_at(pieces: list[Piece], i: int, lex: Lexicon) -> int:
+    """Pieces taken by a place phrase starting at i (``tỉnh Cao Bằng``, ``Đắk Lắk``), else 0."""
+    n = len(pieces)
+    for lv in lex.levels:
+        lvp = lv.split()
+        if i + len(lvp) <= n and all(pieces[i + k].text == lvp[k] or
+                                     pieces[i + k].text == lvp[k].capitalize() and i + k > 0
+                                     for k in range(len(lvp))):
+            j = i + len(lvp)
+            prov = _province_at(pieces, j, lex) if j < n else 0
+            if prov:
+                return len(lvp) + prov  # a known province ends the place (… tỉnh Sóc Trăng Trần Văn Lâu)
+            k = j
+            while k < n and pieces[k].cap and pieces[k].word and not pieces[k].newline_before and k - j < 3 \
+                    and not (k > j and pieces[k].text in lex.surnames and k + 1 < n and pieces[k + 1].cap
+                             and pieces[k + 1].word and not pieces[k + 1].newline_before):
+                if _match_head(pieces, k, lex) is not None and k > j:
+                    break
+                k += 1
+                # a hyphenated province name: Bà Rịa - Vũng Tàu
+                if k + 1 < n and pieces[k].text in "-–" and pieces[k + 1].cap and k - j >= 2:
+                    k += 1
+            return k - i if k > j else len(lvp)
+    return _province_at(pieces, i, lex)
+
+
+def _province_at(pieces: list[Piece], i: int, lex: Lexicon) -> int:
+    for prov in lex.provinces:
+        pp = _PIECE.findall(prov)
+        if i + len(pp) <= len(pieces) and all(pieces[i + k].text == pp[k] for k in range(len(pp))):
+            return len(pp)
+    return 0
+
+
+def _scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str):
+    """Extend a name from piece j (just after the head); (end index, abbreviation, has_capital)."""
+    n = len(pieces)
+    k = j
+    end = j              # pieces[j:end] belong to the name
+    abbr = None
+    capital = False
+    place_done = False
+    verbs_in_run = 0
+    inner_heads = 0
+    while k < n:
+        p = pieces[k]
+        if p.newline_before:
+            break
+        t = p.text
+        if t == "(":
+            close = k + 1
+            while close < n and pieces[close].text != ")" and close - k < 8:
+                close += 1
+            inner = pieces[k + 1:close]
+            inner_text = text[inner[0].start:inner[-1].end] if inner else ""
+            if (close < n and pieces[close].text == ")" and len(inner) == 1
+                    and _is_abbr(inner_text)
+                    and (capital or _initials_match([q.text for q in pieces[j:k] if q.word], inner_text))):
+                abbr = inner_text
+                k = close + 1
+                end = k
+                capital = True
+                continue
+            break
+        if not p.word:
+            if t in ",":
+                nxt = pieces[k + 1] if k + 1 < n else None
+                if (nxt is not None and nxt.cap and nxt.word and not place_done
+                        and _match_head(pieces, k + 1, lex) is None
+                        and _province_at(pieces, k + 1, lex) == 0
+                        and not any(text.startswith(r, nxt.start) for r in lex.regions)
+                        and nxt.text.lower() not in lex.person_titles
+                        and k == end and capital):
+                    k += 1
+                    continue
+                break
+            if t in "-–&" and k + 1 < n and pieces[k + 1].word and not place_done:
+                k += 1
+                continue
+            break
+        if place_done:
+            break
+        if t in ("Ông", "Bà", "GS", "PGS", "TS", "ThS") and k > j:
+            break
+        if p.cap and k > j and any(text.startswith(ti + " ", p.start) for ti in lex.official_titles if ti[:1].isupper()):
+            break  # an official's title: Báo Điện tử Chính phủ | Thủ tướng …
+        if p.cap or _is_abbr(t):
+            inner = _match_head(pieces, k, lex) if k > j else None
+            if inner is not None and (k > end or inner_heads or k - j > 3):
+                # a new organization after lower-case words (Sở … yêu cầu Trung tâm), or a
+                # run of names (Bộ Tư pháp Bộ Giao thông vận tải): only one level of
+                # nesting right after the head (Văn phòng UBND tỉnh, Ban Tổ chức Tỉnh ủy)
+                break
+            if inner is not None:
+                inner_heads += 1
+            w = _place_at(pieces, k, lex) if p.cap else 0
+            if w and _province_at(pieces, k, lex):
+                k += w
+                end = k
+                capital = True
+                place_done = True
+                continue
+            k += 1
+            end = k
+            capital = True
+            verbs_in_run = 0
+            continue
+        # lower case; a level word inside a longer word (nông thôn) is not a place
+        w = _place_at(pieces, k, lex) if p.tok_start == p.start else 0
+        if w:
+            if w == 1 or (w == len(t.split())):  # a bare level: UBND tỉnh, … việc làm tỉnh
+                if t in lex.bare_levels or text[p.start:pieces[k + w - 1].end] in lex.bare_levels:
+                    k += w
+                    end = k
+                    capital = capital or head.place_body
+                    # a bare level ends the name unless its place name follows
+                    continue
+                break
+            k += w
+            end = k
+            capital = True
+            place_done = True
+            continue
+        # the rest of a capitalized word (Quản lý, Tuyên giáo): same underthesea token
+        if end == k and capital and p.tok_start < p.start and any(
+                q.cap for q in pieces[j:k] if q.start >= p.tok_start):
+            k += 1
+            end = k
+            continue
+        low = t.lower()
+        if text[p.tok_start:p.tok_end].lower() in lex.name_stop_verbs and p.tok_start == p.start:
+            break  # a reporting verb ends the name (Ngân hàng Thế giới dự báo …)
+        if low in _STOP_WORDS and low != "và":
+            if low == "các" and k == j and not head.place_body:
+                k += 1  # Ban Quản lý các khu công nghiệp …, Liên hiệp các Hội …
+                continue
+            break
+        if p.tag.startswith(_STOP_TAGS) and low != "và":
+            break
+        if head.place_body and not capital:
+            break  # UBND + a lower-case word: not a named body
+        # noun-like lower-case syllables stay if a capitalized word follows, or
+        # if they finish a capitalized word (Phát triển nông thôn, Dịch vụ việc làm)
+        # one lower-case word that ends the name right after a capitalized one
+        # (Cục Quản lý Khám chữa bệnh,) — not one that a further lower-case word follows
+        if (end == k and capital and p.tag.startswith("N") and p.tok_start == p.start
+                and (pieces[k - 1].cap or pieces[k - 1].tok_start < pieces[k - 1].start)):
+            w_end = k + 1
+            while w_end < n and pieces[w_end].tok_start == p.tok_start and pieces[w_end].word:
+                w_end += 1
+            nxt = pieces[w_end] if w_end < n else None
+            if nxt is not None and nxt.text == "và":
+                pass  # a joiner: the name may go on (Thống kê khoa học và công nghệ)
+            elif nxt is None or nxt.newline_before or not nxt.word or nxt.text.lower() in _STOP_WORDS \
+                    or (nxt.tag.startswith(("V", "R", "E", "C")) and not nxt.cap and not _is_abbr(nxt.text)):
+                k = end = w_end
+                break
+        # a lower-case run is kept only if a capitalized word follows; a run with a
+        # verb in it is a predicate, not part of a name, once it is longer than a word or two
+        if p.tag.startswith("V") and p.tok_start == p.start:
+            verbs_in_run += 1
+            if verbs_in_run > 1 or k - end > 2:
+                break
+        if k - end > 8:
+            break
+        k += 1
+        if k - j > 16:
+            break
+    # do not end on a joiner
+    while end > j and pieces[end - 1].text.lower() in ("và", "-", "–", "&", ","):
+        end -= 1
+    return end, abbr, capital
+
+
+def _canonical(raw: str, kind: str, learned: dict, lex: Lexicon) -> str:
+    """Abbreviations expanded, 'Uỷ' spelled 'Ủy', repeated words once, spaces single."""
+    company = kind in ("Công ty", "Tổng công ty", "Tập đoàn", "Ngân hàng", "Doanh nghiệp tư nhân")
+    out = []
+    for m in re.finditer(r"\S+", raw):
+        w = m.group()
+        core = w.rstrip(",")
+        tail = w[len(core):]
+        if not company:
+            std = lex.expansions.get(core)
+            exp = None
+            if core in learned and not (std and _norm(std) == _norm(learned[core])):
+                exp = learned[core]
+            elif std:
+                exp = std
+            if exp is not None:
+                # "Trung tâm TTXTĐT" where TTXTĐT = "Trung tâm Xúc tiến Đầu tư": the head once
+                ew = exp.split()
+                for n in range(min(len(ew), len(out)), 0, -1):
+                    if [w.lower() for w in out[-n:]] == [w.lower() for w in ew[:n]]:
+                        del out[-n:]
+                        break
+                core = exp
+        out.append(core + tail)
+    # a doubled word is a typo (Thông tin và và Thống kê)
+    words = " ".join(out).split()
+    dedup = [w for i, w in enumerate(words) if i == 0 or w.lower() != words[i - 1].lower()]
+    s = " ".join(dedup)
+    s = s.replace("Uỷ", "Ủy").replace("uỷ", "ủy").replace("Toà", "Tòa").replace("toà", "tòa")
+    return _TONE_MISPLACED.sub(_move_tone, s)
+
+
+# A tone mark on the first vowel of oa/oe/uy before a final consonant is a typo
+# in every spelling style ("An tòan" for "An toàn"): it belongs on the second vowel.
+_TONES = {"ò": ("o", "\u0300"), "ó": ("o", "\u0301"), "ỏ": ("o", "\u0309"), "õ": ("o", "\u0303"),
+          "ọ": ("o", "\u0323"), "ù": ("u", "\u0300"), "ú": ("u", "\u0301"), "ủ": ("u", "\u0309"),
+          "ũ": ("u", "\u0303"), "ụ": ("u", "\u0323")}
+_TONE_MISPLACED = re.compile(r"([òóỏõọ])([ae])(?=[cmnpt])|([ùúủũụ])(y)(?=[cnt])")
+
+
+def _move_tone(m: re.Match) -> str:
+    first, second = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    base, tone = _TONES[first]
+    return base + unicodedata.normalize("NFC", second + tone)
+
+
+def _split_place(name: str, lex: Lexicon):
+    """(base, level, place) of a canonical name: 'Sở Y tế tỉnh Thái Nguyên' → ('Sở Y tế', 'tỉnh', 'Thái Nguyên')."""
+    levels = "|".join(re.escape(l) for l in sorted(
+        ["tỉnh", "thành phố", "huyện", "quận", "thị xã", "thị trấn", "xã", "phường"], key=len, reverse=True))
+    m = re.match(rf"^(.*\S)\s+({levels})(?:\s+(\S.*))?$", name)
+    if m and (m.group(3) is None or m.group(3)[:1].isupper()):
+        base, level, place = m.group(1), m.group(2), m.group(3)
+        if len(base.split()) >= 1:
+            return base, level, place
+    for prov in lex.provinces:
+        if name.endswith(" " + prov) and len(name) > len(prov) + 2:
+            return name[: -len(prov) - 1].rstrip(" ,"), "tỉnh", prov
+    return name, None, None
+
+
+def _norm(s: str) -> str:
+    s = unicodedata.normalize("NFC", s).casefold()
+    return re.sub(r"[\W_]+", " ", s).strip()
+
+
+# ---------------------------------------------------------------- the finder
 
 
 def find_units(text: str, doc=None) -> list[Unit]:
-    return []
+    """Every organization mention in ``text``, in text order, with canonical names.
+
+    >>> [u.name for u in find_units("UBND tỉnh Cao Bằng đã giao Sở KH&CN chủ trì.")]
+    ['Ủy ban nhân dân tỉnh Cao Bằng', 'Sở Khoa học và Công nghệ']
+    """
+    if doc is None:
+        from .segment import make_doc
+        doc = make_doc(text)
+    lex = lexicon()
+    pieces = _pieces(text, doc)
+    learned = _learn_abbreviations(text, pieces, lex)
+    mentions = _find_mentions(text, pieces, lex, learned)
+    mentions.extend(_find_media(text, pieces, lex, mentions))
+    mentions.sort(key=lambda m: m.start)
+    _resolve(text, mentions, lex, learned)
+    _parents(text, mentions)
+    return [Unit(text=text[m.start:m.end], start=m.start, end=m.end, name=m.name,
+                 abbreviation=m.abbreviation, kind=m.kind, parent=m.extra.get("parent"))
+            for m in mentions if m.name]
+
+
+def _learn_abbreviations(text: str, pieces: list[Piece], lex: Lexicon) -> dict:
+    """'Long form (ABBR)' definitions in this document: ABBR → long form."""
+    learned: dict[str, str] = {}
+    for i, p in enumerate(pieces):
+        if p.text != "(" or i + 2 >= len(pieces) or pieces[i + 2].text != ")":
+            continue
+        abbr = pieces[i + 1].text
+        if not _is_abbr(abbr):
+            continue
+        letters = sum(c.isalpha() for c in abbr)
+        # the shortest run of preceding syllables whose initials spell it
+        for size in range(letters, min(letters + 4, i) + 1):
+            words = [q for q in pieces[i - size:i] if q.word]
+            if any(q.newline_before for q in pieces[i - size + 1:i]):
+                break
+            if len(words) < letters:
+                continue
+            if _initials_match([q.text for q in words], abbr):
+                long = text[pieces[i - size].start:pieces[i - 1].end]
+                if abbr not in learned:
+                    learned[abbr] = long
+                break
+    return learned
+
+
+def _preceding(text: str, start: int, lex: Lexicon) -> bool:
+    """Is the unit at ``start`` in an object / place position (after tại, từ, của, …)?"""
+    before = text[max(0, start - 25):start].rstrip().lower()
+    return any(before.endswith(" " + w) or before == w for w in lex.non_subject_before)
+
+
+def _find_mentions(text, pieces, lex, learned) -> list[_Mention]:
+    out: list[_Mention] = []
+    n = len(pieces)
+    i = 0
+    while i < n:
+        p = pieces[i]
+        # an abbreviation that names a whole organization (WB, CDC) or a learned one
+        if p.word and _is_abbr(p.text) and (p.text in lex.abbr_units or _learned_unit(p.text, learned, lex)):
+            info = lex.abbr_units.get(p.text) or _learned_unit(p.text, learned, lex)
+            if not (i > 0 and pieces[i - 1].text == "(" and out and out[-1].end >= pieces[i - 1].start - 1):
+                j = i + 1
+                end = j
+                if info.get("place_body"):
+                    w = _place_at(pieces, j, lex)
+                    if w and not pieces[j].newline_before:
+                        end = j + w
+                raw = info["name"] + (" " + text[pieces[j].start:pieces[end - 1].end] if end > j else "")
+                out.append(_Mention(p.start, pieces[end - 1].end, info["kind"], raw,
+                                    subject=not _preceding(text, p.start, lex)))
+                i = end
+                continue
+        head = _match_head(pieces, i, lex) if p.word else None
+        if head is None:
+            i += 1
+            continue
+        if p.tok_start != p.start:
+            i += 1  # inside a longer word (thị trường, chiến trường)
+            continue
+        prev = pieces[i - 1] if i > 0 else None
+        if prev is not None and prev.word and prev.cap and not prev.newline_before and not _is_abbr(prev.text) \
+                and prev.end < p.start and not out_ends_at(out, prev.end) \
+                and not any(text[:p.start].rstrip().endswith(t) for t in lex.official_titles) \
+                and not (i < 2 or prev.newline_before or pieces[i - 2].text in ".!?:;\"“(-–,"):
+            # (a capitalized word that opens its sentence is just capitalized: Theo Sở …)
+            i += len(head.pieces)  # inside a proper name (Bí thư Lê Trường Lưu)
+            continue
+        before = text[max(0, p.start - 12):p.start].rstrip().lower()
+        if any(before.endswith(w) and (len(before) == len(w) or not before[-len(w) - 1].isalpha())
+               for w in lex.not_unit_after):
+            i += len(head.pieces)  # a street or a person (đường Trường Chinh, ông Trường)
+            continue
+        j = i + len(head.pieces)
+        head_cap = p.cap
+        if head.needs_capital or not head_cap:
+            nxt = pieces[j] if j < n else None
+            if nxt is None or not (nxt.cap or _is_abbr(nxt.text)) or nxt.newline_before:
+                i = j
+                continue
+        # "Thủ tướng Chính phủ" is an office, not the Government acting
+        if head.kind == "Chính phủ" and text[max(0, p.start - 10):p.start].rstrip().endswith("Thủ tướng"):
+            i = j
+            continue
+        if head.standalone:
+            # Tỉnh ủy, Chính phủ: complete names; only a place may follow (Tỉnh ủy Quảng Nam),
+            # never the official's name (Bí thư Tỉnh ủy Lê Trường Lưu)
+            w = _place_at(pieces, j, lex) if j < n and not pieces[j].newline_before else 0
+            if w and (_province_at(pieces, j, lex) or not pieces[j].cap):
+                end, abbr, capital = j + w, None, True
+            else:
+                end, abbr, capital = j, None, False
+        else:
+            end, abbr, capital = _scan_name(pieces, j, lex, head, text) if not head.backref_only else (j, None, False)
+        start = p.start
+        if end > j and capital and _after_official_title(text, p.start, lex):
+            end = _cut_person_name(pieces, j, end, lex)
+        if end > j and capital:
+            raw = _raw_name(text, pieces, i, end)
+            if head.kind == "Khối thi đua" and head.pieces == ("Khối",):
+                pass
+            out.append(_Mention(start, pieces[end - 1].end, head.kind, raw, abbreviation=abbr,
+                                subject=not _preceding(text, start, lex)))
+            i = end
+            continue
+        if head.standalone and head_cap:
+            out.append(_Mention(start, pieces[j - 1].end, head.kind, _raw_name(text, pieces, i, j),
+                                subject=not _preceding(text, start, lex)))
+            i = j
+            continue
+        if head_cap and not head.place_body and not head.needs_capital or head.backref_only:
+            # a short back-reference (Trung tâm, Chi cục, Sở): resolved later
+            out.append(_Mention(start, pieces[j - 1].end, head.kind, "", backref=True,
+                                subject=not _preceding(text, start, lex)))
+        i = j
+    # "đơn vị này" refers back to the last unit named
+    for m in re.finditer(r"\b[Đđ]ơn vị (?:này|trên)\b", text):
+        out.append(_Mention(m.start(), m.end(), "", "", backref=True,
+                            subject=not _preceding(text, m.start(), lex)))
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+def _after_official_title(text: str, pos: int, lex: Lexicon) -> bool:
+    before = text[max(0, pos - 25):pos].rstrip()
+    return any(before.endswith(t) for t in lex.official_titles)
+
+
+def _cut_person_name(pieces: list[Piece], j: int, end: int, lex: Lexicon) -> int:
+    """'Bộ trưởng Bộ GD&ĐT Nguyễn Kim Sơn': the name ends before the official's own name."""
+    for k in range(j + 1, end - 1):
+        if pieces[k].text in lex.surnames and pieces[k - 1].cap and all(
+                q.cap for q in pieces[k:end]) and 2 <= end - k <= 4:
+            return k
+    return end
+
+
+def out_ends_at(out: list, pos: int) -> bool:
+    """Does a unit found so far end at ``pos`` (two units side by side)?"""
+    return bool(out) and out[-1].end == pos
+
+
+def _learned_unit(abbr: str, learned: dict, lex: Lexicon):
+    """A learned abbreviation whose long form is itself a unit name (Ngân hàng Thế giới (WB))."""
+    long = learned.get(abbr)
+    if not long:
+        return None
+    first = long.split()[0].lower()
+    for h in lex.heads_by_first.get(first, ()):
+        if long.split()[: len(h.pieces)] == list(h.pieces) and len(long.split()) > len(h.pieces):
+            return {"name": long, "kind": h.kind}
+    return None
+
+
+def _raw_name(text, pieces, i, end) -> str:
+    """The name as written, without a parenthetical abbreviation inside it."""
+    s = text[pieces[i].start:pieces[end - 1].end]
+    s = re.sub(r"\s*\([^()]{1,20}\)\s*", " ", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _find_media(text, pieces, lex, mentions) -> list[_Mention]:
+    """Newspapers and stations named without a head word (PV Dân trí, '… - VnExpress')."""
+    taken = [(m.start, m.end) for m in mentions]
+    first_line_end = text.find("\n") if "\n" in text else len(text)
+    out = []
+    for med in lex.media:
+        surf = med["surface"]
+        for m in re.finditer(r"(?<!\w)" + re.escape(surf) + r"(?!\w)", text):
+            s, e = m.span()
+            if any(a <= s < b or a < e <= b for a, b in taken):
+                continue
+            before = text[max(0, s - 14):s]
+            cue = (re.search(r"(?:\bPV|phóng viên|Phóng viên|[Tt]heo|[Bb]áo)\s+$", before)
+                   or (e == first_line_end and re.search(r"\s[-–|]\s*$", before)))
+            if not (med["distinctive"] or cue):
+                continue
+            out.append(_Mention(s, e, med["kind"], med["name"], standalone_name=med["name"],
+                                subject=not _preceding(text, s, lex)))
+            taken.append((s, e))
+    return out
+
+
+def _home_province(text: str, lex: Lexicon) -> str | None:
+    counts = Counter()
+    for prov in lex.provinces:
+        c = len(re.findall(r"(?<!\w)" + re.escape(prov) + r"(?!\w)", text))
+        if c:
+            counts[prov] = c
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _resolve(text, mentions, lex, learned):
+    """Canonical names; one entity (one name) per organization; back-references resolved."""
+    home = _home_province(text, lex)
+    entities: list[dict] = []   # {base, level, place, names: [..], kind}
+    last_by_kind: dict[str, int] = {}
+    last_subject_by_kind: dict[str, int] = {}
+    last_entity = None
+    last_subject_entity = None
+    for m in mentions:
+        if m.backref:
+            if m.kind:
+                e = last_subject_by_kind.get(m.kind, last_by_kind.get(m.kind))
+            else:
+                e = last_subject_entity if last_subject_entity is not None else last_entity
+            if e is None:
+                continue
+            m.entity = e
+        else:
+            name = m.standalone_name or _canonical(m.raw, m.kind, learned, lex)
+            base, level, place = _split_place(name, lex)
+            e = _match_entity(entities, _norm(base), level, place, home)
+            if e is None:
+                entities.append({"base": _norm(base), "level": level, "place": place,
+                                 "names": [], "kind": m.kind})
+                e = len(entities) - 1
+            ent = entities[e]
+            if place and not ent["place"]:
+                ent["place"], ent["level"] = place, level
+            ent["names"].append(name)
+            m.entity = e
+        last_by_kind[entities[m.entity]["kind"]] = m.entity
+        last_entity = m.entity
+        if m.subject:
+            last_subject_by_kind[entities[m.entity]["kind"]] = m.entity
+            last_subject_entity = m.entity
+    for m in mentions:
+        if m.entity >= 0:
+            m.name = _display_name(entities[m.entity])
+
+
+def _match_entity(entities, base, level, place, home):
+    best = None
+    for idx, ent in enumerate(entities):
+        if ent["base"] != base:
+            continue
+        if (ent["place"], ent["level"]) == (place, level):
+            return idx
+        if place is None and ent["place"] is None:
+            return idx
+        # one side says only the level (UBND tỉnh) or nothing; the other names the home province
+        side_a, side_b = (place, level), (ent["place"], ent["level"])
+        for named, bare in ((side_a, side_b), (side_b, side_a)):
+            if named[0] is not None and bare[0] is None:
+                same_level = bare[1] is None or named[1] is None or bare[1] == named[1]
+                if same_level and (named[0] == home or home is None):
+                    best = idx
+                elif bare[1] is not None and same_level and best is None and sum(
+                        1 for o in entities if o["base"] == base and o["level"] == named[1] and o["place"]) <= 1:
+                    # "UBND thành phố" after the only "UBND thành phố Phú Quốc" of the article
+                    best = idx
+    return best
+
+
+def _display_name(ent) -> str:
+    """The fullest written form: with the place, and with its level (tỉnh Cao Bằng) if ever written."""
+    names = ent["names"]
+    with_place = [n for n in names if ent["place"] and n.endswith(ent["place"])]
+    with_level = [n for n in with_place if ent["level"] and n.endswith(f"{ent['level']} {ent['place']}")]
+    return (with_level or with_place or names)[0]
+
+
+def _parents(text, mentions):
+    """'X, đơn vị trực thuộc Sở Công Thương' / 'đơn vị trực thuộc Sở … là: X; Y' → parent."""
+    for i, m in enumerate(mentions):
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if nxt is None:
+            continue
+        between = text[m.end:nxt.start]
+        if re.fullmatch(r"\s*,?\s*(?:là\s+)?(?:một\s+)?(?:đơn vị\s+|cơ quan\s+)?(?:trực thuộc|thuộc)\s+", between):
+            m.extra["parent"] = nxt.name
+    for mt in re.finditer(r"(?:đơn vị|cơ quan)\s+(?:trực thuộc|thuộc)\s+", text):
+        par = next((m for m in mentions if m.start == mt.end()), None)
+        if par is None:
+            continue
+        stop = text.find(".", par.end)
+        stop = len(text) if stop < 0 else stop
+        colon = text.find(":", par.end, stop)
+        if colon < 0:
+            continue
+        for m in mentions:
+            if colon < m.start < stop and not m.backref and "parent" not in m.extra and m.name != par.name:
+                m.extra["parent"] = par.name

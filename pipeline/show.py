@@ -1,0 +1,176 @@
+"""``provnews show FILE [--html OUT]``: one document with its mentions highlighted.
+
+FILE is a ``.txt`` (read as UTF-8, cleaned, first line = title, extracted
+now), an ``.html`` page (through ``pipeline.ingest``), or a JSONL written by
+``provnews extract`` (its first document, mentions as stored).
+
+With ``--html`` the document is rendered by displaCy's span visualizer: units
+(``UNIT``), quantities (``QTY``) and, for each record, its activity verb
+(``ACT``) are marked, overlapping freely, and a table of records follows.
+Without it a plain terminal summary is printed: one line per record,
+``unit | activity | quantity | item``.
+"""
+from __future__ import annotations
+
+import html
+import json
+import sys
+from pathlib import Path
+
+from pipeline.records import Document, make_doc_id
+
+COLORS = {"UNIT": "#7aecec", "QTY": "#feca74", "ACT": "#c887fb"}
+
+
+class ShowError(Exception):
+    """The file cannot be shown; the message names the reason."""
+
+
+def load_document(path: Path) -> Document:
+    """The document to show: extracted now (.txt, .html) or as stored (.jsonl)."""
+    if not path.exists():
+        raise ShowError("no such file")
+    if not path.is_file():
+        raise ShowError("not a regular file")
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".json"):
+        from pipeline.records import read_jsonl
+
+        try:
+            docs = read_jsonl(path)
+        except (json.JSONDecodeError, TypeError, KeyError) as exc:
+            raise ShowError(f"not a JSONL of extracted documents ({exc.__class__.__name__})") from None
+        except UnicodeDecodeError:
+            raise ShowError("not UTF-8 text") from None
+        if not docs:
+            raise ShowError("no documents in the file")
+        return docs[0]
+    from extractors.extract import extract
+    from extractors.normalize import clean_text
+
+    if suffix == ".txt":
+        try:
+            raw = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ShowError(f"invalid UTF-8 at byte {exc.start}") from None
+        text = clean_text(raw).strip("\n")
+        if not text.strip():
+            raise ShowError("empty file")
+        title = text.split("\n", 1)[0].strip() or None
+        doc = Document(doc_id=make_doc_id(None, text), text=text, title=title)
+        return doc.with_extraction(extract(text))
+    if suffix in (".html", ".htm"):
+        from pipeline.ingest import InputError, extract_document, read_document
+
+        try:
+            return extract_document(read_document(path))
+        except InputError as exc:
+            raise ShowError(str(exc)) from None
+    raise ShowError(f"unsupported file type {suffix or '(none)'}; expected .txt, .html or .jsonl")
+
+
+def spans_of(doc: Document) -> list[dict]:
+    """displaCy manual spans: units, quantities and the activity verbs of the records."""
+    spans = []
+    for u in doc.units:
+        label = "UNIT" if u.name == u.text else f"UNIT: {u.name}"
+        spans.append({"start_token": u.start, "end_token": u.end, "label": label, "kind": "UNIT"})
+    for q in doc.quantities:
+        spans.append({"start_token": q.start, "end_token": q.end, "label": "QTY", "kind": "QTY"})
+    seen = set()
+    for r in doc.records:
+        if not r.activity:
+            continue
+        pos = _activity_offset(doc.text, r)
+        if pos is not None and pos not in seen:
+            seen.add(pos)
+            spans.append({"start_token": pos, "end_token": pos + len(r.activity), "label": "ACT", "kind": "ACT"})
+    return spans
+
+
+def _activity_offset(text: str, r) -> int | None:
+    """Where the record's activity is written: the occurrence nearest before its quantity."""
+    sent = text[r.start:r.end]
+    best = None
+    i = sent.find(r.activity)
+    while i >= 0:
+        best = r.start + i if best is None or r.start + i <= _quantity_start(text, r) else best
+        i = sent.find(r.activity, i + 1)
+    return best
+
+
+def _quantity_start(text: str, r) -> int:
+    i = text.find(r.quantity_text, r.start, r.end) if r.quantity_text else -1
+    return i if i >= 0 else r.end
+
+
+def render_html(doc: Document) -> str:
+    """A standalone HTML page: the text with spans marked, then the records as a table."""
+    from spacy import displacy
+
+    # displaCy's span renderer works on tokens: words and punctuation marks,
+    # each mention mapped to the tokens its characters cover (spans may overlap).
+    import re
+
+    toks = [(m.start(), m.end()) for m in re.finditer(r"\w+|[^\w\s]", doc.text)]
+    starts = [a for a, _ in toks]
+    from bisect import bisect_left, bisect_right
+
+    spans, colors = [], {}
+    for sp in spans_of(doc):
+        i = bisect_right(starts, sp["start_token"]) - 1
+        j = bisect_left(starts, sp["end_token"])
+        if i < 0 or j <= i:
+            continue
+        spans.append({"start_token": max(i, 0), "end_token": j, "label": sp["label"]})
+        colors[sp["label"]] = COLORS[sp["kind"]]
+    data = {"text": doc.text, "tokens": [doc.text[a:b] for a, b in toks], "spans": spans}
+    body = displacy.render(data, style="span", manual=True, page=False, options={"colors": colors})
+    rows = "\n".join(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
+            html.escape(r.unit or "—"), html.escape(r.activity or "—"), html.escape(r.quantity_text),
+            html.escape(r.item or ""), html.escape(r.location or ""))
+        for r in doc.records)
+    return f"""<!DOCTYPE html>
+<html lang="vi"><head><meta charset="utf-8"><title>{html.escape(doc.title or doc.doc_id)}</title>
+<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}} table{{border-collapse:collapse}}
+td,th{{border:1px solid #ccc;padding:.2em .5em}}</style></head><body>
+<h1>{html.escape(doc.title or doc.doc_id)}</h1>
+<p>{len(doc.units)} unit mentions, {len(doc.quantities)} quantities, {len(doc.records)} records</p>
+{body}
+<h2>Records</h2>
+<table><tr><th>unit</th><th>activity</th><th>quantity</th><th>item</th><th>location</th></tr>
+{rows}
+</table></body></html>
+"""
+
+
+def summary_lines(doc: Document) -> list[str]:
+    """One line per record: unit | activity | quantity | item."""
+    lines = [f"{doc.title or doc.doc_id}",
+             f"units: {', '.join(sorted({u.name for u in doc.units})) or '—'}"]
+    for r in doc.records:
+        lines.append(" | ".join([r.unit or "—", r.activity or "—", r.quantity_text, r.item or "—"]))
+    return lines
+
+
+def cli_show(args) -> int:
+    path = Path(args.file)
+    try:
+        doc = load_document(path)
+    except ShowError as exc:
+        print(f"provnews show: {path}: {exc}", file=sys.stderr)
+        return 2
+    if args.html:
+        out = Path(args.html)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(render_html(doc), encoding="utf-8")
+        except OSError as exc:
+            print(f"provnews show: {out}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        print(f"wrote {out}")
+        return 0
+    for line in summary_lines(doc):
+        print(line)
+    return 0

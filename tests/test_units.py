@@ -1,0 +1,235 @@
+"""Organizational units: heads, name boundaries, abbreviations, back-references, parents, not-units.
+
+Cases are ordinary Vietnamese news sentences, written for these rules (not
+copied from the dev gold); the expected names were checked by hand.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from extractors.segment import make_doc
+from extractors.units import find_units, lexicon
+
+
+def units(text):
+    found = find_units(text, make_doc(text))
+    for u in found:  # offsets slice back to the mention
+        assert text[u.start:u.end] == u.text
+    return found
+
+
+def names(text):
+    return [u.name for u in units(text)]
+
+
+# ---------------------------------------------------------------- heads and boundaries
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Sở Y tế tỉnh Thái Nguyên vừa công bố kết quả.", ["Sở Y tế tỉnh Thái Nguyên"]),
+    ("Chi cục QLTT Đắk Lắk đã kiểm tra 12 cửa hàng.", ["Chi cục Quản lý thị trường Đắk Lắk"]),
+    ("Bộ Tài chính yêu cầu các địa phương báo cáo.", ["Bộ Tài chính"]),
+    ("Hội Nông dân huyện Bảo Lâm tổ chức tập huấn.", ["Hội Nông dân huyện Bảo Lâm"]),
+    ("Tòa án nhân dân tỉnh Nghệ An đã xét xử 3 vụ án.", ["Tòa án nhân dân tỉnh Nghệ An"]),
+    ("Bệnh viện Đa khoa tỉnh Lào Cai tiếp nhận 20 bệnh nhân.", ["Bệnh viện Đa khoa tỉnh Lào Cai"]),
+    ("Hợp tác xã Nông nghiệp Tân Thành thu mua 5 tấn cà phê.", ["Hợp tác xã Nông nghiệp Tân Thành"]),
+    ("Công ty TNHH Viphaco đã xuất khẩu 2 container.", ["Công ty TNHH Viphaco"]),
+    ("Đài Phát thanh và Truyền hình tỉnh Yên Bái phát sóng 12 chương trình.",
+     ["Đài Phát thanh và Truyền hình tỉnh Yên Bái"]),
+    ("Trường Đại học Cần Thơ tuyển 9.000 sinh viên.", ["Trường Đại học Cần Thơ"]),
+    ("Bộ Chỉ huy Quân sự tỉnh Hà Giang tổ chức diễn tập.", ["Bộ Chỉ huy Quân sự tỉnh Hà Giang"]),
+    ("Ngân hàng Chính sách xã hội huyện Mèo Vạc giải ngân 3 tỷ đồng.",
+     ["Ngân hàng Chính sách xã hội huyện Mèo Vạc"]),
+    ("Chính phủ ban hành nghị quyết về phát triển.", ["Chính phủ"]),
+])
+def test_head_and_name_boundary(text, expected):
+    assert names(text) == expected
+
+
+def test_name_ends_before_the_verb_and_keeps_lower_case_inner_words():
+    text = "Trung tâm Dịch vụ việc làm tỉnh tăng cường tư vấn cho người lao động."
+    (u,) = units(text)
+    assert u.text == "Trung tâm Dịch vụ việc làm tỉnh"
+    assert u.kind == "Trung tâm"
+
+
+def test_lower_case_head_needs_a_capitalized_name():
+    assert names("Ông từng dạy ở trường Chính trị tỉnh nhiều năm.") == ["trường Chính trị tỉnh"]
+    assert names("Các trường học và công ty đều nghỉ.") == []
+
+
+def test_two_units_in_a_list_stay_apart():
+    assert names("Lực lượng QLTT phối hợp với Công an tỉnh, Cục Hải quan Lạng Sơn kiểm tra.") == [
+        "Công an tỉnh", "Cục Hải quan Lạng Sơn"]
+
+
+# ---------------------------------------------------------------- abbreviations
+
+
+def test_standard_abbreviations_are_expanded():
+    got = names("UBND tỉnh Cao Bằng giao Sở NN&PTNT và Sở GD&ĐT phối hợp với HĐND huyện Hà Quảng.")
+    assert got == ["Ủy ban nhân dân tỉnh Cao Bằng", "Sở Nông nghiệp và Phát triển nông thôn",
+                   "Sở Giáo dục và Đào tạo", "Hội đồng nhân dân huyện Hà Quảng"]
+
+
+def test_city_abbreviation_is_expanded_in_a_name():
+    assert names("Chủ tịch UBND TP Vinh cho biết.") == ["Ủy ban nhân dân thành phố Vinh"]
+
+
+def test_a_document_defined_abbreviation_is_learned_and_reused():
+    text = ("Ban Quản lý Khu kinh tế Dung Quất (BQLKKTDQ) cấp phép cho 5 dự án. "
+            "Trung tâm Xúc tiến Đầu tư (TTXTĐT) đã đón 10 đoàn. Sau đó Trung tâm TTXTĐT báo cáo.")
+    us = units(text)
+    assert us[0].abbreviation == "BQLKKTDQ"
+    assert us[0].name == "Ban Quản lý Khu kinh tế Dung Quất"
+    assert [u.name for u in us if u.text == "Trung tâm TTXTĐT"] == ["Trung tâm Xúc tiến Đầu tư"]
+
+
+def test_learned_abbreviation_with_commas_in_the_long_form():
+    text = ("Chi cục Tiêu chuẩn, Đo lường, Chất lượng (TC-ĐL-CL) đã thử nghiệm 9 mẫu. "
+            "Chi cục TC-ĐL-CL kiểm định thêm 30 công tơ.")
+    assert set(names(text)) == {"Chi cục Tiêu chuẩn, Đo lường, Chất lượng"}
+
+
+def test_an_abbreviation_that_names_a_whole_body():
+    got = names("Theo Ngân hàng Thế giới (WB), năng suất có thể tăng. WB nhận định như vậy.")
+    assert got == ["Ngân hàng Thế giới", "Ngân hàng Thế giới"]
+
+
+def test_company_keeps_its_registered_form():
+    assert names("Công ty CP XD TP Hà Nội ký hợp đồng.") == ["Công ty CP XD TP Hà Nội"]
+
+
+def test_abbreviation_lexicon_is_data():
+    ex = lexicon().expansions
+    for abbr in ("KH&CN", "NN&PTNT", "GD&ĐT", "LĐ-TB&XH", "TN&MT", "VH-TT&DL", "GTVT", "UBND", "HĐND",
+                 "MTTQ", "QLTT", "HTX"):
+        assert abbr in ex
+
+
+# ---------------------------------------------------------------- one name per organization
+
+
+def test_home_province_variants_are_one_unit():
+    text = ("Sở Tài nguyên và Môi trường Gia Lai đã thu hồi 12 ha đất. "
+            "Theo Sở TN&MT, tỉnh còn 40 ha chưa giao. Sở cũng kiểm tra 8 mỏ cát.")
+    assert set(names(text)) == {"Sở Tài nguyên và Môi trường Gia Lai"}
+    assert len(units(text)) == 3
+
+
+def test_same_name_in_another_province_is_another_unit():
+    text = ("Trung tâm Khuyến nông tỉnh Sơn La đón đoàn của Trung tâm Khuyến nông tỉnh Điện Biên. "
+            "Trung tâm Khuyến nông đã chuyển giao 3 giống lúa cho tỉnh Sơn La.")
+    got = set(names(text))
+    assert got == {"Trung tâm Khuyến nông tỉnh Sơn La", "Trung tâm Khuyến nông tỉnh Điện Biên"}
+
+
+def test_bare_level_resolves_to_the_named_body_of_the_home_province():
+    text = "UBND tỉnh Quảng Trị phê duyệt đề án. Sau đó, UBND tỉnh giao Sở Xây dựng triển khai ở Quảng Trị."
+    assert names(text)[:2] == ["Ủy ban nhân dân tỉnh Quảng Trị", "Ủy ban nhân dân tỉnh Quảng Trị"]
+
+
+# ---------------------------------------------------------------- back-references
+
+
+def test_short_back_reference_takes_the_last_subject_of_its_kind():
+    text = ("Trung tâm Y tế huyện Bảo Lạc đã khám cho 300 người; nhận thuốc từ Trung tâm Y tế huyện Hà Quảng. "
+            "Hiện nay Trung tâm đang điều trị 12 bệnh nhân.")
+    us = units(text)
+    assert us[-1].text == "Trung tâm"
+    assert us[-1].name == "Trung tâm Y tế huyện Bảo Lạc"
+
+
+def test_don_vi_nay_refers_to_the_last_unit():
+    text = "Lãnh đạo Sở Nội vụ tỉnh Bắc Kạn cho biết, đơn vị này đã gửi 3 văn bản."
+    us = units(text)
+    assert [u.text for u in us] == ["Sở Nội vụ tỉnh Bắc Kạn", "đơn vị này"]
+    assert us[1].name == "Sở Nội vụ tỉnh Bắc Kạn"
+
+
+def test_back_reference_without_antecedent_is_dropped():
+    assert names("Sở đã ban hành kế hoạch.") == []
+
+
+# ---------------------------------------------------------------- parents
+
+
+def test_parent_from_truc_thuoc():
+    text = "Chi cục Thủy sản Cà Mau, đơn vị trực thuộc Sở NN&PTNT, đã thả 2 triệu con giống."
+    us = units(text)
+    assert us[0].parent == "Sở Nông nghiệp và Phát triển nông thôn"
+    assert us[1].parent is None
+
+
+def test_parent_of_a_listed_set():
+    text = ("Các đơn vị trực thuộc Sở Y tế là: Trung tâm Kiểm soát bệnh tật tỉnh; "
+            "Chi cục Dân số. Bệnh viện Bạch Mai ở Hà Nội.")
+    parents = {u.name: u.parent for u in units(text)}
+    assert parents["Chi cục Dân số"] == "Sở Y tế"
+    assert parents["Trung tâm Kiểm soát bệnh tật tỉnh"] == "Sở Y tế"
+    assert parents["Bệnh viện Bạch Mai"] is None
+
+
+# ---------------------------------------------------------------- not units
+
+
+@pytest.mark.parametrize("text", [
+    "Các đơn vị đã hoàn thành nhiệm vụ của cơ quan hành chính Nhà nước.",
+    "Chính sách của Đảng và Nhà nước được bà con nông dân ủng hộ.",
+    "Tỉnh Cao Bằng có 10 huyện; huyện Nguyên Bình giáp tỉnh Bắc Kạn.",
+    "Xe đi qua trạm thu phí Bắc Hải Vân rồi đến sân bay Nội Bài.",
+    "Hội nghị tổng kết có 200 đại biểu; Báo cáo nêu rõ các Trường hợp vi phạm.",
+    "UBND các huyện, thị xã, thành phố đã ký cam kết.",
+    "Quyết định của Thủ tướng Chính phủ phê duyệt đề án.",
+])
+def test_not_units(text):
+    assert names(text) == []
+
+
+def test_only_the_larger_name_is_listed():
+    assert names("Văn phòng UBND tỉnh Hà Giang thông báo.") == ["Văn phòng Ủy ban nhân dân tỉnh Hà Giang"]
+    assert names("Ban Tổ chức Tỉnh ủy Quảng Nam họp.") == ["Ban Tổ chức Tỉnh ủy Quảng Nam"]
+
+
+def test_newspaper_named_as_a_source():
+    assert names("Trao đổi với PV Tuổi Trẻ, ông cho biết.") == ["Báo Tuổi Trẻ"]
+    assert names("Tăng giá điện - VnExpress\nNội dung.") == ["Báo VnExpress"]
+
+
+def test_head_data_files_are_valid():
+    lex = lexicon()
+    kinds = {h.kind for h in lex.heads}
+    for k in ("Sở", "Chi cục", "Trung tâm", "Ủy ban nhân dân", "Hội Nông dân", "Công an", "Báo", "Hợp tác xã"):
+        assert k in kinds
+    from importlib import resources
+    for line in resources.files("extractors.data").joinpath("unit_heads.jsonl").read_text("utf-8").splitlines():
+        if line.strip():
+            d = json.loads(line)
+            assert d["label"] == "UNIT" and d["pattern"] and d["kind"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a head word inside a person's or a street's name is no organization
+    ("Bí thư Tỉnh ủy Lê Trường Lưu nhận định tình hình đã ổn định.", ["Tỉnh ủy"]),
+    ("Vụ tai nạn xảy ra trên đường Trường Chinh, quận Thanh Xuân.", []),
+    # the official's name after the unit is not part of it
+    ("Chủ tịch UBND tỉnh Sóc Trăng Trần Văn Lâu chỉ đạo khắc phục.", ["Ủy ban nhân dân tỉnh Sóc Trăng"]),
+    # a one-syllable head written lower case is a common word (bộ hồ sơ, thị trường)
+    ("Đoàn đã trao bộ Quy hoạch chung cho thị trường Hà Nội.", []),
+    # a verb phrase between capitalized words ends the name
+    ("Bộ Giáo dục và Đào tạo tặng bằng khen cho Trường THPT Chu Văn An.",
+     ["Bộ Giáo dục và Đào tạo", "Trường Trung học phổ thông Chu Văn An"]),
+    # the country after a comma is not part of the name
+    ("Theo Bộ Y tế, Việt Nam có thêm 5 ca.", ["Bộ Y tế"]),
+    # the last lower-case word of a name (việc làm) is kept before punctuation
+    ("Trung tâm Dịch vụ việc làm, Sở Nội vụ cùng tham gia.", ["Trung tâm Dịch vụ việc làm", "Sở Nội vụ"]),
+])
+def test_name_edges_in_news_text(text, expected):
+    assert names(text) == expected
+
+
+def test_bare_level_joins_the_only_named_body_of_that_level():
+    text = "UBND thành phố Phú Quốc đã họp. Sau đó, UBND thành phố giao 3 nhiệm vụ."
+    assert set(names(text)) == {"Ủy ban nhân dân thành phố Phú Quốc"}
