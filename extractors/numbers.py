@@ -148,7 +148,17 @@ def _numerals() -> dict:
         "zero_tens": {fold_word(w) for w in d["zero_tens"]},
         "multipliers": {fold_word(k): float(v) for k, v in d["multipliers"].items()},
         "tens_multiplier": {fold_word(k): float(v) for k, v in d["tens_multiplier"].items()},
+        "not_multipliers": [fold_word(w) for w in d["not_multipliers"]["words"]],
     }
+
+
+def _is_other_word(text: str, pos: int) -> bool:
+    """The multiplier at ``pos`` starts another word (tỷ lệ, triệu phú)."""
+    low = text[pos:pos + 12].lower()
+    for w in _numerals()["not_multipliers"]:
+        if low.startswith(w) and (len(low) == len(w) or not low[len(w)].isalnum()):
+            return True
+    return False
 
 
 def multipliers() -> dict[str, float]:
@@ -315,6 +325,8 @@ def _multiplier_tail(text: str, pos: int) -> tuple[float, int, bool]:
         if not m:
             break
         w = m.group(1).lower()
+        if _is_other_word(text, m.start(1)):
+            break
         if w in mults and (m.group(0).startswith(" ") or not found and p == pos):
             factor *= mults[w]
             end = p = m.end()
@@ -396,7 +408,8 @@ def _scan_spelled(text: str) -> list[NumberSpan]:
         # syllables of one run: only single spaces between them
         run = [w]
         k = i + 1
-        while k < len(words) and text[words[k - 1][1]:words[k][0]] == " " and len(run) < 12:
+        while k < len(words) and text[words[k - 1][1]:words[k][0]] == " " and len(run) < 12 \
+                and not _is_other_word(text, words[k][0]):
             run.append(words[k][2])
             k += 1
         parsed = parse_spelled(run)

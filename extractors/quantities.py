@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .mentions import Period, Quantity
-from .numbers import NumberSpan, Folded, fold, fold_word, load_data, scan_numbers
+from .numbers import (Folded, NumberSpan, fold, fold_word, load_data, multipliers, parse_digits, parse_spelled,
+                      scan_numbers)
 from .periods import document_period, find_dates, find_periods
 
-_PUNCT_STOP = set(",;.:()[]{}\"“”'‘’!?…\n|")
 _WORDCHARS = re.compile(r"[^\W_]+(?:[-&][^\W_]+)*", re.UNICODE)
 _NOUN_TAGS = {"N", "Nc", "Nu", "Ny", "Nb", "Np"}
 
@@ -60,6 +60,26 @@ def _units() -> tuple[dict[str, UnitOfMeasure], list[str], dict[str, UnitOfMeasu
     by_canonical = {u.canonical: u for u in table.values()}
     denoms = {fold_word(k): by_canonical[v] for k, v in d["rate_denominators"].items() if not k.startswith("_")}
     return table, sorted(table, key=len, reverse=True), denoms
+
+
+def to_base(value: float, unit_of_measure: str) -> tuple[float, str] | None:
+    """The same amount in its base unit, from the unit table; None for counts and durations.
+
+    >>> to_base(1.5, "tấn")
+    (1500.0, 'kg')
+    >>> to_base(69.3, "tạ/ha")
+    (0.693, 'kg/m²')
+    """
+    table, _, denoms = _units()
+    factor, base = 1.0, []
+    for i, part in enumerate(unit_of_measure.split("/")):
+        key = fold_word(part.strip())
+        uom = table.get(key) or (denoms.get(key) if i else None)
+        if uom is None or uom.factor is None or uom.base_unit is None:
+            return None
+        factor = factor * uom.factor if i == 0 else factor / uom.factor
+        base.append(uom.base_unit)
+    return value * factor, "/".join(base)
 
 
 def _folded_list(words) -> list[str]:
@@ -94,7 +114,9 @@ def _words() -> dict:
         "item_stops": set(_folded_list(d["item"]["stop_words"])),
         "lead_strip": _folded_list(d["item"]["lead_strip"]),
         "item_max": int(d["item"]["max_words"]),
+        "relational_heads": set(_folded_list(d["item"]["relational_heads"])),
         "place_nouns": set(_folded_list(d["place_nouns"]["words"])),
+        "whole_nouns": set(_folded_list(d["whole_nouns"]["words"])),
         "five_year": _folded_list(d["spelled_five_year_words"]["words"]),
         "unit_compounds": {fold_word(k).lower(): _folded_list(v) for k, v in d["unit_compounds"].items()
                            if not k.startswith("_")},
@@ -452,7 +474,6 @@ def _is_code(t: str, n: NumberSpan) -> bool:
 
 
 def _multiplier_glued(tail: str) -> bool:
-    from .numbers import multipliers
     m = re.match(r"[^\W\d_]+", tail)
     return bool(m and m.group(0).lower() in multipliers())
 
@@ -543,9 +564,11 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
     nxt = by_start.get(n.end + 1)
     if t[n.end:n.end + 1] == "/" and nxt is not None and nxt.kind == "digits" and not t[nxt.end:nxt.end + 1] == "/":
         unit = _unit_after(t, nxt.end, toks)
-        if unit is None or unit.dimension == "duration" or unit.name in ("số", "tổng", "tổng số"):
-            return None  # "1/2 số người": a fraction of a whole
+        if unit is None or unit.dimension == "duration" or unit.name in w["whole_nouns"]:
+            return None  # "1/2 số người", "1/3 dân số": a fraction of a whole
         total, end = nxt.value, nxt.end
+        if nxt.multiplied and not n.multiplied and _raw_value(nxt):
+            value = n.value * nxt.value / _raw_value(nxt)  # "2.477/10.825 tỷ đồng"
     else:
         unit = _unit_after(t, n.end, toks)
         rng = _range_after(t, n, unit, by_start, toks)
@@ -707,8 +730,6 @@ def _range_after(t: str, n: NumberSpan, unit: _Unit | None, by_start, toks):
 
 
 def _raw_value(n: NumberSpan) -> float | None:
-    from .numbers import parse_digits, parse_spelled
-
     if n.kind == "digits":
         return parse_digits(n.raw)
     first = parse_spelled(n.raw.lower().split()[:1])
@@ -734,7 +755,6 @@ def _gap_multiples(t: str, found: list[_Found], by_start, toks, blocked) -> list
     """``gấp đôi`` (2), ``gấp rưỡi`` (1.5), ``gấp ba`` / ``gấp 5,6 lần`` are quantities in ``lần``."""
     out = []
     taken = [(q.start, q.end) for q in found]
-    lan = _Unit("lần", 0, "count", None, None, True)
     for m in _GAP.finditer(t):
         value = 2.0 if m.group(1).lower() == "đôi" else 1.5
         out.append((m.start(), m.end(), value))
@@ -818,6 +838,14 @@ def _item(text: str, f: Folded, t: str, q: _Found, toks: _Tokens) -> str | None:
                 return f"{text[ns:ne]} {text[s:e]}"
             s, _ = f.span(q.end - len(u.name), q.end)
         return text[s:e]
+    if u.is_count:
+        place = re.compile(r" (?:cho|vào|trong|tại|ở|về|từ|đến|trên)(?: (?:các|những|mọi))?(?= [^\W\d_])").match(t, end)
+        if place:
+            # "tuyển dụng 285 người vào các đơn vị hành chính": where the counted went
+            span = _phrase_after(t, place.end(), toks, False)
+            if span is not None:
+                s, e = f.span(end + 1, span[1])
+                return text[s:e]
     compared = re.compile(r" (so với|so) [^\W\d_]").match(t, end)
     if compared:
         # "tăng 0,29% so với cùng kỳ năm 2016": what the figure is measured against
@@ -827,7 +855,10 @@ def _item(text: str, f: Folded, t: str, q: _Found, toks: _Tokens) -> str | None:
             return text[s:e]
     before = _phrase_before(t, q.start, toks, u)
     if before:
-        s, e = f.span(*before)
+        s, e = f.span(before[0], before[1])
+        if len(before) == 3:  # a price or amount and the clause that owns it
+            os_, oe = f.span(*before[2])
+            return f"{text[s:e]} {text[os_:oe]}"
         return text[s:e]
     return None
 
@@ -1002,15 +1033,20 @@ def _phrase_before(t: str, start: int, toks: _Tokens, unit: _Unit) -> tuple[int,
         return None
     words = list(_WORDCHARS.finditer(seg))
     picked = []
-    for mw in reversed(words):
+    rev = list(reversed(words))
+    for i, mw in enumerate(rev):
         gap = seg[mw.end():(picked[-1].start() if picked else len(seg))]
         if gap.strip():
             break
         low = mw.group(0).lower()
+        if picked and low == "hơn" and i + 2 < len(rev) and rev[i + 1].group(0).lower() in w["comparatives"]:
+            # "giá cao hơn thị trường 1.000 đồng": the comparison is part of what is measured
+            picked += [mw, rev[i + 1], rev[i + 2]]
+            break
         if low in w["item_stops"] or any(c.isdigit() for c in low) or len(picked) >= 6:
             break
-        if low in {q for q, _ in w["qualifiers"]}:
-            break
+        if low in {q for q, _ in w["qualifiers"]} or low in _units()[0]:
+            break  # a qualifier or the unit of an earlier number ("từ 600 ha lên")
         tok = toks.at(seg_start + mw.start())
         if not picked and tok is not None and tok[2] not in _NOUN_TAGS:
             # "tiền phạt 198 triệu": a verb right before the number may close a noun compound
@@ -1023,6 +1059,10 @@ def _phrase_before(t: str, start: int, toks: _Tokens, unit: _Unit) -> tuple[int,
     if picked:
         picked.reverse()
         got = _strip_lead(t, seg_start + picked[0].start(), seg_start + picked[-1].end())
+        if got and t[got[0]:got[1]].lower() in w["relational_heads"]:
+            owner = _owner_clause(t, seg, seg_start, got[0])
+            if owner:
+                return got[0], got[1], owner
         if got:
             return got
     if unit.dimension in _MEASURE_DIMS or unit.dimension == "rate":
@@ -1032,6 +1072,19 @@ def _phrase_before(t: str, start: int, toks: _Tokens, unit: _Unit) -> tuple[int,
                 (tok := toks.at(k)) is not None and tok[2] in _NOUN_TAGS for k in range(got[0], got[1]))):
             return got
     return None
+
+
+def _owner_clause(t: str, seg: str, seg_start: int, head: int) -> tuple[int, int] | None:
+    """``bà H.T.L.V. trả 2 đợt với`` (số tiền …): the clause a price or amount belongs to."""
+    got = _clause_before(t, seg[:head - seg_start], seg_start, allow_digits=True)
+    if not got:
+        return None
+    a, b = got
+    m = re.search(r"\s\S*\d", t[a:b])
+    if m:
+        b = a + m.start()  # up to the first number: "trả 1 đợt" → "trả"
+    b = a + len(re.sub(r"\s+(?:với|ở|bằng|theo)$", "", t[a:b].rstrip()))
+    return (a, b) if b > a else None
 
 
 def _subject_of(t: str, a: int, b: int, toks: _Tokens) -> tuple[int, int] | None:
@@ -1071,7 +1124,7 @@ def _subject_of(t: str, a: int, b: int, toks: _Tokens) -> tuple[int, int] | None
     return _strip_lead(t, a, b)
 
 
-def _clause_before(t: str, seg: str, seg_start: int) -> tuple[int, int] | None:
+def _clause_before(t: str, seg: str, seg_start: int, allow_digits: bool = False) -> tuple[int, int] | None:
     """``bà H.T.L.V. buộc phải hoàn trả`` (hơn 2 tỷ đồng): the clause that leads to a measure."""
     m = re.search(r"(?:^|[,.;:(\n\"“]\s*)([^,.;:()\n\"“”]{3,80}?)\s$", seg)
     if not m:
@@ -1084,7 +1137,7 @@ def _clause_before(t: str, seg: str, seg_start: int) -> tuple[int, int] | None:
             a += len(opener) + 1
             low = t[a:b].lower()
     words = t[a:b].split()
-    if not words or len(words) > 10 or any(c.isdigit() for c in t[a:b]):
+    if not words or len(words) > 10 or (not allow_digits and any(c.isdigit() for c in t[a:b])):
         return None
     return _strip_lead(t, a, b)
 

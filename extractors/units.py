@@ -280,7 +280,7 @@ def _scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str)
     place_done = False
     verbs_in_run = 0
     inner_heads = 0
-    while k < n:
+    while k < n and k - j < 24:  # no organization name is longer; stops runaway capitals
         p = pieces[k]
         if p.newline_before:
             break
@@ -331,6 +331,15 @@ def _scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str)
                 break
             if inner is not None:
                 inner_heads += 1
+            region = next((r for r in lex.regions if r[:1].isupper() and text.startswith(r, p.start)
+                           and not text[p.start + len(r):p.start + len(r) + 1].isalnum()), None)
+            if region is not None and k > j:
+                while k < n and pieces[k].end <= p.start + len(region):
+                    k += 1
+                end = k
+                capital = True
+                place_done = True  # Hội Khuyến học Việt Nam | dự đại hội …
+                continue
             w = _place_at(pieces, k, lex) if p.cap else 0
             if w and _province_at(pieces, k, lex):
                 k += w
@@ -352,6 +361,8 @@ def _scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str)
                     end = k
                     capital = capital or head.place_body
                     # a bare level ends the name unless its place name follows
+                    if k < n and not (pieces[k].cap and pieces[k].word) or k >= n:
+                        break
                     continue
                 break
             k += w
@@ -382,11 +393,15 @@ def _scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str)
         # one lower-case word that ends the name right after a capitalized one
         # (Cục Quản lý Khám chữa bệnh,) — not one that a further lower-case word follows
         if (end == k and capital and p.tag.startswith("N") and p.tok_start == p.start
+                and p.tok_end > p.end  # a compound (việc làm), not a lone syllable (nơi, thành)
                 and (pieces[k - 1].cap or pieces[k - 1].tok_start < pieces[k - 1].start)):
             w_end = k + 1
             while w_end < n and pieces[w_end].tok_start == p.tok_start and pieces[w_end].word:
                 w_end += 1
             nxt = pieces[w_end] if w_end < n else None
+            if nxt is not None and nxt.text == "(":
+                k = end = w_end  # "(QLTT) tỉnh Gia Lai" may still follow
+                continue
             if nxt is not None and nxt.text == "và":
                 pass  # a joiner: the name may go on (Thống kê khoa học và công nghệ)
             elif nxt is None or nxt.newline_before or not nxt.word or nxt.text.lower() in _STOP_WORDS \
@@ -494,11 +509,38 @@ def find_units(text: str, doc=None) -> list[Unit]:
     mentions = _find_mentions(text, pieces, lex, learned)
     mentions.extend(_find_media(text, pieces, lex, mentions))
     mentions.sort(key=lambda m: m.start)
+    _complete_short_names(text, mentions, lex)
     _resolve(text, mentions, lex, learned)
     _parents(text, mentions)
     return [Unit(text=text[m.start:m.end], start=m.start, end=m.end, name=m.name,
                  abbreviation=m.abbreviation, kind=m.kind, parent=m.extra.get("parent"))
             for m in mentions if m.name]
+
+
+def _complete_short_names(text: str, mentions: list[_Mention], lex: Lexicon) -> None:
+    """A name cut short where the tagger saw a verb (a title: "Trung tâm Ứng dụng tiến bộ
+    khoa học và công nghệ tiêu thụ …") is completed from a fuller mention of the same article."""
+    fulls = set()
+    for m in mentions:
+        if m.raw and not m.backref and not m.standalone_name and len(m.raw.split()) >= 3:
+            base = _split_place(m.raw, lex)[0]
+            fulls.add(base)
+    starts = sorted(m.start for m in mentions)
+    for m in mentions:
+        if m.backref or m.standalone_name or not m.raw:
+            continue
+        for full in sorted(fulls, key=len, reverse=True):
+            end = m.start + len(full)
+            if len(full) <= m.end - m.start or text[m.start:end].lower() != full.lower():
+                continue
+            if end < len(text) and text[end].isalnum():
+                continue
+            if any(m.start < st < end for st in starts):
+                continue
+            m.end, m.raw = end, full
+            break
+    # overlapping mentions after completion keep the first
+    mentions.sort(key=lambda m: m.start)
 
 
 def _learn_abbreviations(text: str, pieces: list[Piece], lex: Lexicon) -> dict:
@@ -599,8 +641,6 @@ def _find_mentions(text, pieces, lex, learned) -> list[_Mention]:
             end = _cut_person_name(pieces, j, end, lex)
         if end > j and capital:
             raw = _raw_name(text, pieces, i, end)
-            if head.kind == "Khối thi đua" and head.pieces == ("Khối",):
-                pass
             out.append(_Mention(start, pieces[end - 1].end, head.kind, raw, abbreviation=abbr,
                                 subject=not _preceding(text, start, lex)))
             i = end
@@ -631,8 +671,8 @@ def _after_official_title(text: str, pos: int, lex: Lexicon) -> bool:
 def _cut_person_name(pieces: list[Piece], j: int, end: int, lex: Lexicon) -> int:
     """'Bộ trưởng Bộ GD&ĐT Nguyễn Kim Sơn': the name ends before the official's own name."""
     for k in range(j + 1, end - 1):
-        if pieces[k].text in lex.surnames and pieces[k - 1].cap and all(
-                q.cap for q in pieces[k:end]) and 2 <= end - k <= 4:
+        if pieces[k].text in lex.surnames and all(q.cap for q in pieces[k:end]) and 2 <= end - k <= 4 \
+                and not _province_at(pieces, k, lex):  # Hà Nội is a place, not Mr Hà
             return k
     return end
 
@@ -727,9 +767,16 @@ def _resolve(text, mentions, lex, learned):
         if m.subject:
             last_subject_by_kind[entities[m.entity]["kind"]] = m.entity
             last_subject_entity = m.entity
+    abbr_of: dict[int, str] = {}
+    for m in mentions:
+        if m.entity >= 0 and m.abbreviation:
+            abbr_of.setdefault(m.entity, m.abbreviation)
     for m in mentions:
         if m.entity >= 0:
             m.name = _display_name(entities[m.entity])
+            m.kind = m.kind or entities[m.entity]["kind"]
+            # the short form the article defines belongs to the unit, on every mention
+            m.abbreviation = m.abbreviation or abbr_of.get(m.entity)
 
 
 def _match_entity(entities, base, level, place, home):
@@ -784,3 +831,36 @@ def _parents(text, mentions):
         for m in mentions:
             if colon < m.start < stop and not m.backref and "parent" not in m.extra and m.name != par.name:
                 m.extra["parent"] = par.name
+
+
+# ---------------------------------------------------------------- spaCy component
+
+
+def _register_component() -> None:
+    """``nlp.add_pipe("provnews_units")``: the units of a Doc as ``doc.spans["units"]``.
+
+    The finder walks syllables rather than running a Matcher over tokens,
+    because underthesea's words cross name boundaries ("Khoa học và" is one
+    word to it); the spans are aligned to the Doc's tokens afterwards
+    (expanded to whole tokens), each labelled with its kind, and the Unit
+    objects themselves are kept in ``doc.user_data["units"]``.
+    """
+    from spacy.language import Language
+
+    if "provnews_units" in Language.factories:
+        return
+
+    @Language.component("provnews_units")
+    def units_component(doc):
+        found = find_units(doc.text, doc)
+        spans = []
+        for u in found:
+            span = doc.char_span(u.start, u.end, label=u.kind or "UNIT", alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.spans["units"] = spans
+        doc.user_data["units"] = found
+        return doc
+
+
+_register_component()

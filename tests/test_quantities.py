@@ -111,6 +111,8 @@ CASES = [
     ("trên địa bàn 9 huyện", [(9, None, None, "huyện", "=")]),
     ("khoản vay $5 triệu", [(5e6, None, None, "USD", "=")]),
     ("hai trăm năm mươi hộ", [(250, None, None, "hộ", "=")]),
+    ("giải ngân đạt 2.477/10.825 tỷ đồng", [(2.477e12, None, 10.825e12, "đồng", "=")]),
+    ("lưu lượng lũ 775,57 m3/s", [(775.57, None, None, "m³/s", "=")]),
     ("tổng vốn 8.200 tỷ đồng bằng vốn ngân sách", [(8.2e12, None, None, "đồng", "=")]),
 ]
 
@@ -141,7 +143,9 @@ NOT_QUANTITIES = [
     "giống lúa ST 25, chủ ruộng", "loại 2 còn xuống", "Ban Chỉ đạo 24 tỉnh Thanh Hóa đã",
     # bare numbers and vague amounts
     "Nam Định (1)", "(Lý Nhân 337, Bình Lục 15)", "hàng trăm hộ", "nhiều cơ sở", "hàng chục ngàn doanh nghiệp",
-    "vài ba người", "một nửa số hộ", "trả tối thiểu 1/10 tổng kinh phí",
+    "vài ba người", "một nửa số hộ", "trả tối thiểu 1/10 tổng kinh phí", "cho khoảng 1/3 dân số Hà Nội",
+    "Chỉ một tỷ lệ nhỏ trái chủ", "bệnh nhân Covid - 19 sức khỏe ổn định", "đại hội đồng cổ đông 2021 mới đây",
+    "năm 2017, 2018 lần lượt là", "quy hoạch chi tiết tỷ lệ 1/500 khu đô thị",
     # một as an article or "per"
     "một doanh nghiệp", "một tài xế", "Một vụ trừ hết", "lợi nhuận trên một ha lúa", "một số nông dân",
     "Hành hương khô có năm người dân bán với giá cao nhưng năm nay",
@@ -166,20 +170,26 @@ def test_qualifier_does_not_carry_to_next_list_item():
     assert [q for *_, q in summary("có trên 20 hộ, 15 hộ nghèo")] == [">", "="]
 
 
-@pytest.mark.parametrize("text, item", [
+@pytest.mark.parametrize("text, quantity, item", [
     ("đã sản xuất được 8.069 hộp trà giảo cổ lam thành phẩm, tiêu thụ được trên 8.000 hộp",
-     "trà giảo cổ lam thành phẩm"),
-    ("thu mua được 1.511 kg nguyên liệu nghệ vàng tươi; tổ chức", "nguyên liệu nghệ vàng tươi"),
-    ("theo Nghị định với tổng số tiền phạt 198 triệu đồng; đồng thời", "tiền phạt"),
-    ("kiểm tra tại 29 cơ sở sản xuất, kinh doanh với 29 lượt", "sản xuất, kinh doanh"),
-    ("Số lượng viên chức cấp tỉnh và huyện là 20.272 người thì", "viên chức cấp tỉnh và huyện"),
+     "8.069 hộp", "trà giảo cổ lam thành phẩm"),
+    ("thu mua được 1.511 kg nguyên liệu nghệ vàng tươi; tổ chức", "1.511 kg", "nguyên liệu nghệ vàng tươi"),
+    ("theo Nghị định với tổng số tiền phạt 198 triệu đồng; đồng thời", "198 triệu đồng", "tiền phạt"),
+    ("kiểm tra tại 29 cơ sở sản xuất, kinh doanh với 29 lượt", "29 cơ sở", "sản xuất, kinh doanh"),
+    ("Số lượng viên chức cấp tỉnh và huyện là 20.272 người thì", "20.272 người", "viên chức cấp tỉnh và huyện"),
     ("Trong số này có 1.811 lao động nông thôn được hỗ trợ học nghề theo chính sách",
-     "lao động nông thôn được hỗ trợ học nghề"),
-    ("đã cập nhật được 259 tin, bài; viết", None),
+     "1.811 lao động", "lao động nông thôn được hỗ trợ học nghề"),
+    ("đã cập nhật được 259 tin, bài; viết", "259 tin, bài", None),
+    ("bà H.T.L.V. trả 2 đợt với số tiền 410 triệu đồng; bà N.", "410 triệu đồng", "số tiền bà H.T.L.V. trả"),
+    ("tuyển dụng 285 người vào các đơn vị hành chính, sự nghiệp; thông qua", "285 người",
+     "vào các đơn vị hành chính, sự nghiệp"),
+    ("Ông Nguyễn Liêm (69 tuổi ở xã Cát Hải)", "69 tuổi", "Ông Nguyễn Liêm"),
+    ("giá cao hơn thị trường 1.000 đồng mỗi kg", "1.000 đồng mỗi kg", "giá cao hơn thị trường"),
+    ("tăng 0,29% so với cùng kỳ năm 2016.", "0,29%", "so với cùng kỳ năm 2016"),
 ])
-def test_items(text, item):
-    qs = quantities(text)
-    assert qs[0].item == item
+def test_items(text, quantity, item):
+    by_text = {q.text: q for q in quantities(text)}
+    assert by_text[quantity].item == item
 
 
 def test_dimensions_and_base_values():

@@ -153,7 +153,6 @@ def test_records_by_unit_and_activity(portal_corpus):
     _assert_same(got, _expected(_facts(articles, host), ["unit", "activity"]))
 
 
-@pytest.mark.xfail(strict=True, reason="extraction does not yet reproduce the facts' canonical unit names")
 def test_money_by_unit(portal_corpus):
     corpus, host, articles = portal_corpus
     got = _stats(corpus, ["unit"], "--where", "base_unit=đồng")
