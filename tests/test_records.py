@@ -182,3 +182,40 @@ def test_activity_from_the_colon_list():
 ])
 def test_source_lead_ins(text, wanted, unit):
     assert records(text, [wanted])[wanted].unit == unit
+
+
+def test_a_light_verb_gives_way_to_the_verb_that_says_what_was_done():
+    text = "Sở Khoa học và Công nghệ tỉnh Tuyên Quang đã tổ chức nghiệm thu 7 đề tài."
+    assert records(text, ["7 đề tài"])["7 đề tài"].activity == "nghiệm thu"
+
+
+def test_a_value_phrase_takes_the_verb_of_the_thing_valued():
+    text = ("Chi cục QLTT tỉnh Hà Giang đã tịch thu hàng hóa vi phạm có trị giá 96 triệu đồng; "
+            "Ban Quản lý đã cấp mới 12 dự án đầu tư với tổng vốn đăng ký 450 triệu USD.")
+    r = records(text, ["96 triệu đồng", "12 dự án", "450 triệu USD"])
+    assert r["96 triệu đồng"].activity == "tịch thu"
+    assert r["12 dự án"].activity == "cấp mới"
+    assert r["450 triệu USD"].activity == "cấp mới"
+
+
+def test_existential_co_gives_way_to_the_reporting_verb_after_the_figures():
+    text = "Khối thi đua đã có 14 tập thể và 61 cá nhân tham gia đăng ký thi đua; có 28 vụ vi phạm về giá."
+    r = records(text, ["14 tập thể", "61 cá nhân", "28 vụ"])
+    assert "đăng ký" in r["14 tập thể"].activity
+    assert "đăng ký" in r["61 cá nhân"].activity
+    assert r["28 vụ"].activity == "có"
+
+
+def test_copula_after_a_verb_phrase_and_after_a_noun_subject():
+    text = ("Đối với cán bộ cấp xã, bồi dưỡng ngoại ngữ là 447 người. "
+            "Tổng số tiền thu nộp ngân sách là 312 triệu đồng.")
+    r = records(text, ["447 người", "312 triệu đồng"])
+    assert r["447 người"].activity == "bồi dưỡng"
+    assert "thu nộp" in r["312 triệu đồng"].activity and r["312 triệu đồng"].activity.endswith("là")
+
+
+def test_counted_people_are_not_the_speaker():
+    text = ("Trung tâm Khuyến nông tỉnh Cao Bằng chuyển giao quy trình cho 18 hộ dân tại huyện Trùng Khánh.\n"
+            "Sản lượng nấm tươi thu hoạch đạt 9,6 tấn.")
+    r = records(text, ["18 hộ", "9,6 tấn"])
+    assert r["9,6 tấn"].unit == "Trung tâm Khuyến nông tỉnh Cao Bằng"

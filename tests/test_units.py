@@ -233,3 +233,50 @@ def test_name_edges_in_news_text(text, expected):
 def test_bare_level_joins_the_only_named_body_of_that_level():
     text = "UBND thành phố Phú Quốc đã họp. Sau đó, UBND thành phố giao 3 nhiệm vụ."
     assert set(names(text)) == {"Ủy ban nhân dân thành phố Phú Quốc"}
+
+
+def test_a_misplaced_tone_mark_is_moved_in_the_canonical_name():
+    # "tòan" is a typo in every spelling style; the canonical name says "toàn"
+    (u,) = units("Chi cục An tòan vệ sinh thực phẩm tỉnh Điện Biên kiểm tra 84 cơ sở.")
+    assert u.text.startswith("Chi cục An tòan")
+    assert u.name == "Chi cục An toàn vệ sinh thực phẩm tỉnh Điện Biên"
+
+
+def test_the_written_level_is_preferred_for_the_canonical_name():
+    text = ("Chi cục Kiểm lâm Lào Cai trồng rừng\n"
+            "Năm 2021, Chi cục Kiểm lâm tỉnh Lào Cai đã trồng 1.820 ha rừng.")
+    assert set(names(text)) == {"Chi cục Kiểm lâm tỉnh Lào Cai"}
+
+
+def test_a_name_cut_short_in_a_title_is_completed_from_the_body():
+    text = ("Trung tâm Ứng dụng tiến bộ khoa học và công nghệ tiêu thụ 8.000 hộp trà\n"
+            "Năm nay, Trung tâm Ứng dụng tiến bộ khoa học và công nghệ tỉnh Cao Bằng đã tiêu thụ 8.000 hộp trà.")
+    us = units(text)
+    assert us[0].text == "Trung tâm Ứng dụng tiến bộ khoa học và công nghệ"
+    assert {u.name for u in us} == {"Trung tâm Ứng dụng tiến bộ khoa học và công nghệ tỉnh Cao Bằng"}
+
+
+def test_cac_right_after_the_head_belongs_to_the_name():
+    assert names("Ban Quản lý các khu công nghiệp tỉnh Bắc Ninh cấp mới 12 dự án.") == [
+        "Ban Quản lý các khu công nghiệp tỉnh Bắc Ninh"]
+
+
+def test_every_mention_carries_the_unit_s_kind_and_defined_abbreviation():
+    text = ("Chi cục Quản lý thị trường (QLTT) tỉnh Gia Lai kiểm tra 56 vụ. "
+            "Chi cục QLTT cũng xử lý 41 vụ; đơn vị này nộp ngân sách 312 triệu đồng.")
+    us = units(text)
+    assert [u.text for u in us] == ["Chi cục Quản lý thị trường (QLTT) tỉnh Gia Lai", "Chi cục QLTT", "đơn vị này"]
+    assert {u.name for u in us} == {"Chi cục Quản lý thị trường tỉnh Gia Lai"}
+    assert [u.kind for u in us] == ["Chi cục"] * 3
+    assert [u.abbreviation for u in us] == ["QLTT"] * 3
+
+
+def test_units_as_a_spacy_component():
+    import spacy
+
+    nlp = spacy.blank("xx")
+    nlp.add_pipe("provnews_units")
+    doc = nlp(make_doc("UBND tỉnh Cao Bằng giao Sở KH&CN chủ trì."))
+    assert [(s.text, s.label_) for s in doc.spans["units"]] == [
+        ("UBND tỉnh Cao Bằng", "Ủy ban nhân dân"), ("Sở KH&CN", "Sở")]
+    assert [u.name for u in doc.user_data["units"]] == ["Ủy ban nhân dân tỉnh Cao Bằng", "Sở Khoa học và Công nghệ"]
