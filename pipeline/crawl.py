@@ -439,33 +439,41 @@ def summary_line(result: CrawlResult) -> str:
             f"{result.store_path}; {warcs} WARC file(s) in {result.warc_dir}")
 
 
-def cli_crawl(args) -> int:
-    """``provnews crawl``: one-line errors, progress on stderr, exit 0/1/2/130."""
+def crawl_from_args(args, command: str = "crawl") -> tuple[int, "CrawlResult | None"]:
+    """The crawl step of ``provnews crawl`` and ``provnews run``: (exit status, result).
+
+    Errors are reported in one line; the status is 0 when the caller may go on.
+    """
     try:
         settings = Settings.load(args)
         seeds = [check_seed(u) for u in args.urls]
     except (CrawlError, ValueError) as exc:
-        print(f"provnews crawl: {exc}", file=sys.stderr)
-        return 2
+        print(f"provnews {command}: {exc}", file=sys.stderr)
+        return 2, None
     progress = Progress(quiet=settings.quiet)
     try:
         result = crawl(seeds, args.out, settings, progress)
     except CrawlError as exc:
-        print(f"provnews crawl: {exc}", file=sys.stderr)
-        return 2
+        print(f"provnews {command}: {exc}", file=sys.stderr)
+        return 2, None
     except Exception as exc:
         name = type(exc).__name__
         if name in ("StoreError", "OperationalError", "DatabaseError", "PermissionError", "OSError"):
-            print(f"provnews crawl: {exc}", file=sys.stderr)
-            return 1
+            print(f"provnews {command}: {exc}", file=sys.stderr)
+            return 1, None
         raise
     for error in result.seed_errors:
-        print(f"provnews crawl: {error}", file=sys.stderr)
+        print(f"provnews {command}: {error}", file=sys.stderr)
     if not settings.quiet:
         print(summary_line(result), file=sys.stderr)
     if result.state == "interrupted":
-        print("provnews crawl: interrupted; run the same command again to resume", file=sys.stderr)
-        return 130
+        print(f"provnews {command}: interrupted; run the same command again to resume", file=sys.stderr)
+        return 130, result
     if result.seed_errors and len(result.seed_errors) == len(seeds):
-        return 1
-    return 0
+        return 1, result
+    return 0, result
+
+
+def cli_crawl(args) -> int:
+    """``provnews crawl``: one-line errors, progress on stderr, exit 0/1/2/130."""
+    return crawl_from_args(args, "crawl")[0]
