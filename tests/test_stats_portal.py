@@ -157,3 +157,30 @@ def test_money_by_unit(portal_corpus):
     corpus, host, articles = portal_corpus
     got = _stats(corpus, ["unit"], "--where", "base_unit=đồng")
     _assert_same(got, _expected(_facts(articles, host), ["unit"], lambda f: f["measure"] == "đồng"))
+
+
+@pytest.mark.parametrize("table", ["records", "quantities", "units", "documents"])
+def test_csv_and_parquet_exports_round_trip(portal_corpus, tmp_path, table):
+    """Every row of the store reaches both exports, with numbers typed as numbers."""
+    import csv
+
+    corpus = portal_corpus[0]
+    store_rows = json.loads(run_cli("query", "--corpus", str(corpus), "--format", "json",
+                                    f"SELECT count(*) AS n FROM {table}").stdout)[0]["n"]
+    assert store_rows > 0
+    out_csv = tmp_path / f"{table}.csv"
+    proc = run_cli("export", str(corpus), "--format", "csv", "--table", table, "--output", str(out_csv))
+    assert proc.returncode == 0, proc.stderr
+    with out_csv.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == store_rows
+    numeric = {"records": "value", "quantities": "value", "units": "start", "documents": "quantities"}[table]
+    assert all(float(r[numeric]) >= 0 for r in rows)  # numbers stay numbers (no leading ')
+    pq = pytest.importorskip("pyarrow.parquet")
+    out_pq = tmp_path / f"{table}.parquet"
+    proc = run_cli("export", str(corpus), "--format", "parquet", "--table", table, "--output", str(out_pq))
+    assert proc.returncode == 0, proc.stderr
+    parquet = pq.read_table(out_pq)
+    assert parquet.num_rows == store_rows
+    assert str(parquet.schema.field(numeric).type) in ("double", "int64")
+    assert parquet.column("doc_id").to_pylist() == [r["doc_id"] for r in rows]
