@@ -105,27 +105,25 @@ def _quantity_start(text: str, r) -> int:
 
 
 def render_html(doc: Document) -> str:
-    """A standalone HTML page: the text with spans marked, then the records as a table."""
+    """A standalone HTML page: the text with spans marked, then units and records as tables."""
     from spacy import displacy
 
-    # displaCy's span renderer works on tokens: words and punctuation marks,
-    # each mention mapped to the tokens its characters cover (spans may overlap).
-    import re
-
-    toks = [(m.start(), m.end()) for m in re.finditer(r"\w+|[^\w\s]", doc.text)]
-    starts = [a for a, _ in toks]
-    from bisect import bisect_left, bisect_right
-
-    spans, colors = [], {}
-    for sp in spans_of(doc):
-        i = bisect_right(starts, sp["start_token"]) - 1
-        j = bisect_left(starts, sp["end_token"])
-        if i < 0 or j <= i:
-            continue
-        spans.append({"start_token": max(i, 0), "end_token": j, "label": sp["label"]})
-        colors[sp["label"]] = COLORS[sp["kind"]]
-    data = {"text": doc.text, "tokens": [doc.text[a:b] for a, b in toks], "spans": spans}
-    body = displacy.render(data, style="span", manual=True, page=False, options={"colors": colors})
+    # displaCy's entity style renders the text exactly as it is (character
+    # offsets, line breaks kept); it needs non-overlapping spans, so a
+    # quantity wins over a unit, and both over an activity verb.
+    priority = {"QTY": 0, "UNIT": 1, "ACT": 2}
+    chosen: list[dict] = []
+    for sp in sorted(spans_of(doc), key=lambda sp: (priority[sp["kind"]], sp["start_token"])):
+        a, b = sp["start_token"], sp["end_token"]
+        if all(b <= c["start"] or a >= c["end"] for c in chosen):
+            chosen.append({"start": a, "end": b, "label": sp["kind"]})
+    chosen.sort(key=lambda c: c["start"])
+    data = {"text": doc.text, "ents": chosen, "title": None}
+    body = displacy.render(data, style="ent", manual=True, page=False, options={"colors": COLORS})
+    units = "\n".join(
+        f"<tr><td>{html.escape(name)}</td><td>{html.escape(kind or '')}</td><td>{html.escape(abbr or '')}</td>"
+        f"<td>{html.escape(parent or '')}</td><td>{n}</td></tr>"
+        for (name, kind, abbr, parent), n in _unit_rows(doc))
     rows = "\n".join(
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
             html.escape(r.unit or "—"), html.escape(r.activity or "—"), html.escape(r.quantity_text),
@@ -138,11 +136,26 @@ td,th{{border:1px solid #ccc;padding:.2em .5em}}</style></head><body>
 <h1>{html.escape(doc.title or doc.doc_id)}</h1>
 <p>{len(doc.units)} unit mentions, {len(doc.quantities)} quantities, {len(doc.records)} records</p>
 {body}
+<h2>Units</h2>
+<table><tr><th>name</th><th>kind</th><th>abbreviation</th><th>parent</th><th>mentions</th></tr>
+{units}
+</table>
 <h2>Records</h2>
 <table><tr><th>unit</th><th>activity</th><th>quantity</th><th>item</th><th>location</th></tr>
 {rows}
 </table></body></html>
 """
+
+
+def _unit_rows(doc: Document):
+    """Distinct units (by canonical name) with their number of mentions, in order of appearance."""
+    seen: dict[str, list] = {}
+    for u in doc.units:
+        row = seen.setdefault(u.name, [(u.name, u.kind, u.abbreviation, u.parent), 0])
+        row[1] += 1
+        if u.abbreviation or u.parent:
+            row[0] = (u.name, u.kind, u.abbreviation or row[0][2], u.parent or row[0][3])
+    return [tuple(r) for r in seen.values()]
 
 
 def summary_lines(doc: Document) -> list[str]:

@@ -20,7 +20,7 @@ def test_show_writes_html_with_the_marked_spans(tmp_path):
     assert proc.returncode == 0, proc.stderr
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
-    assert 'class="spans"' in page                 # displaCy span markup
+    assert 'class="entities"' in page              # displaCy entity markup
     assert "UNIT" in page and "QTY" in page and "ACT" in page
     assert "Chi cục Quản lý thị trường" in page    # the unit's canonical name is shown
     for surface in ("114 vụ", "198 triệu đồng"):    # the record table lists each quantity
