@@ -171,18 +171,27 @@ class CorpusCounts:
     failed: int = 0
 
 
-def extract_corpus(corpus_dir: str | Path, everything: bool = False) -> CorpusCounts:
-    """Extract the documents of a corpus store not yet extracted (all with ``everything``)."""
+def extract_corpus(corpus_dir: str | Path, everything: bool = False, workers: int = 1,
+                   engine: str = "local", scheduler: str | None = None) -> CorpusCounts:
+    """Extract the documents of a corpus store not yet extracted (all with ``everything``).
+
+    Each document is saved as soon as it is extracted, so an interrupted run
+    keeps what it finished and the next run takes only the rest.
+    """
+    from pipeline.engine import map_extract
     from pipeline.store import CorpusStore
 
     counts = CorpusCounts()
     with CorpusStore(corpus_dir) as store:
         docs = list(store.iter_documents() if everything else store.pending_documents())
         progress = Progress(len(docs))
-        for doc in docs:
+        for i, result in map_extract([d.text for d in docs], workers=workers, engine=engine,
+                                     scheduler=scheduler):
+            doc = docs[i]
             try:
-                extract_document(doc)
-                store.save_extraction(doc)
+                if isinstance(result, Exception):
+                    raise result
+                store.save_extraction(doc.with_extraction(result))
             except Exception as exc:  # reported and kept pending; the other documents go on
                 counts.failed += 1
                 message = f"extraction failed ({type(exc).__name__}: {exc})"
@@ -202,7 +211,8 @@ def cli_extract(args) -> int:
         if not (Path(args.corpus) / "corpus.sqlite").exists():
             print(f"provnews extract: {args.corpus}: no corpus here (corpus.sqlite missing)", file=sys.stderr)
             return 2
-        c = extract_corpus(args.corpus, everything=args.all)
+        c = extract_corpus(args.corpus, everything=args.all, workers=args.workers, engine=args.engine,
+                           scheduler=args.scheduler)
         print(f"extracted {c.documents} documents: {c.units} units, {c.quantities} quantities, "
               f"{c.records} records" + (f"; {c.failed} failed" if c.failed else ""), file=sys.stderr)
         return 1 if c.failed else 0
