@@ -17,13 +17,34 @@ Walking the text in order, a *current subject* is kept:
   and becomes the record's ``location``;
 - a clause about private people (``người dân bán``, ``thương lái mua``) sets it
   to none when the subject came from an earlier paragraph; inside the
-  paragraph of a unit's report they are that unit's figures.
+  paragraph of a unit's report they are that unit's figures; people that are
+  counted (``số học sinh``, ``tổng số hộ``) are no agent;
+- an official is remembered by name: introduced once with the office
+  (``ông Nguyễn Trọng Khải, Giám đốc Sở Y tế …``, ``Thứ trưởng Bộ TT&TT Nguyễn
+  Huy Dũng``), later mentions (``Cũng theo ông Khải``, ``Thứ trưởng Nguyễn Huy
+  Dũng cho hay``) speak for the same organization, also after a participial
+  lead (``Trao đổi với PV, bà …, Phó Giám đốc Sở …``); an unknown name is a
+  private person;
+- a quotation closed by its speaker (``"…", ông Thắng cho biết``) is the
+  speaker's, over however many sentences it runs;
+- a named document as source (``Theo Tiêu chuẩn thiết kế …,``), a media
+  credit (``Ảnh: …``) and a header field (``Content:``) end the subject;
+- within a clause: a figure said to be a unit's (``15 triệu đồng của Ban
+  ATGT``) and a unit made the agent of a causative (``cho Trung tâm Y tế mua
+  10.000 khẩu trang``) take that unit;
+- afterwards, a figure with no stated owner that repeats an attributed one
+  (same amount, unit of measure and verb) is the same fact (spec section 6).
 
 The activity is the verb group that governs the quantity: the nearest verbs
 before it in its clause (``cung cấp, tiêu thụ được 200 kg`` → ``cung cấp, tiêu
 thụ``), the clause's own verb when the quantity sits in a place phrase
 (``kiểm tra … tại 29 cơ sở``), and the previous quantity's verb for a list
-item or a share in brackets (``04 cơ sở …; 11 cơ sở …``, ``117 người (6,19%)``).
+item or a share in brackets (``04 cơ sở …; 11 cơ sở …``, ``117 người (6,19%)``),
+also after a verbless label (``trong đó bậc học mầm non 294 người``).  A
+negation belongs to the verb (``chưa có``); an adjective predicating a
+measurement is the activity (``dài gần 200 km``); a duration after ``sau``
+measures the verb after it; a causative gives way to the caused event
+(``làm 3 người tử vong``).
 Cue words are data: ``data/activity_cues.json``, ``data/unit_discourse.json``.
 """
 from __future__ import annotations
@@ -61,15 +82,22 @@ def _patterns() -> dict:
     person = _alt([t for t in c["person_titles"]] + [t.capitalize() for t in c["person_titles"]])
     levels = _alt(c["levels"] + [l.capitalize() for l in c["levels"]])
     return {
+        "credit": re.compile(rf"(?<!\w)(?:{_alt(c['media_credits'])})\s*:\s*"),
+        "field_line": re.compile(rf"(?:{_alt(c['header_fields'])})\s*:"),
+        "pivot": re.compile(rf"(?:^|\s)(?:{_alt(c['causative_pivots'])})\s*$", re.IGNORECASE),
+        "titled_name": re.compile(rf"(?<!\w)(?:{titles})\s+({cap}(?:\s+{cap}){{1,3}})"),
+        "title_end": re.compile(rf"(?:^|\s)(?:{titles})(?:\s+(?:thường trực|phụ trách))?\s*$", re.IGNORECASE),
+        "named_document": re.compile(r"^(?:[Cc]ũng\s+)?[Tt]heo\s+(?:các\s+|những\s+)?[A-ZĐÀ-Ỹ]"),
         "person": re.compile(rf"(?:(?<!\w)|(?<=[a-zđà-ỹ])(?=[ÔB]))(?:{person})\s+{cap}(?:\s+{cap}){{0,4}}"),
         "official_tail": re.compile(rf"^\s*(?:\([^()]*\)\s*)?,\s*((?:{_alt(c['former'])})\s+)?(?:{titles})(?:\s+\w+){{0,3}}?\s*$",
                                     re.IGNORECASE),
         "adverbial": re.compile(rf"^(?:{_alt(c['adverbial_starters'])})\b[^,;:]{{0,80}},\s*", re.IGNORECASE),
         "source_lead": re.compile(
-            r"^(?:(?:theo|qua)(?:\s+[^,;:]{0,60}?)?(?:\s+của)?"
+            r"^(?:(?:cũng\s+)?(?:theo|qua)(?:\s+[^,;:]{0,60}?)?(?:\s+của)?"
             r"|(?:báo cáo|thống kê|kế hoạch|số liệu|đánh giá)(?:\s+[^,;:]{0,40}?)?\s+của"
             r"|(?:các\s+)?(?:lãnh đạo|đại diện)|(?:các\s+)?đơn vị\s+(?:trong|thuộc|trực thuộc)"
-            r"|hiện nay|hiện|sau đó|đồng thời|cụ thể|trong đó)\s*$", re.IGNORECASE),
+            r"|hiện nay|hiện|sau đó|đồng thời|cụ thể|trong đó|trước đây|trước đó|mới đây|vừa qua|năm nay)\s*$",
+            re.IGNORECASE),
         "source_end": re.compile(
             r"(?:^|\s)(?:(?:các\s+)?đơn vị\s+(?:trong|thuộc|trực thuộc)|lãnh đạo|đại diện)$", re.IGNORECASE),
         "people_subject": re.compile(
@@ -126,13 +154,16 @@ def attribute(text: str, doc, units: list[Unit], quantities: list[Quantity],
     periods = _own_periods(text)
     units = sorted(units, key=lambda u: u.start)
 
+    officials = _officials(text, units)
+    quoted = _quoted_speakers(text, units, officials)
     records: list[Record] = []
+    explicit: set[int] = set()  # records whose null unit the sentence itself states
     current: str | None = None
     current_para = -1
     qi = 0
     order = sorted(range(len(quantities)), key=lambda i: quantities[i].start)
     for s, e in sents:
-        events = _events(text, s, e, units)
+        events = _events(text, s, e, units, officials)
         whole = next((ev for ev in events if ev.whole_sentence), None)
         sent_qs = []
         while qi < len(order) and quantities[order[qi]].start < e:
@@ -140,6 +171,9 @@ def attribute(text: str, doc, units: list[Unit], quantities: list[Quantity],
                 sent_qs.append(order[qi])
             qi += 1
         para = para_of(s)
+        if _patterns()["field_line"].match(text, s):
+            # "Summary:", "Content:" … open a new part of the record: nothing carries over
+            current, current_para = None, para
         ev_i = 0
         prev_q, prev_act = None, None
         for idx in sent_qs:
@@ -148,6 +182,18 @@ def attribute(text: str, doc, units: list[Unit], quantities: list[Quantity],
                 current, current_para = _apply(events[ev_i], current, current_para, para)
                 ev_i += 1
             unit = whole.unit if whole is not None else current
+            owner = _owner_after(text, q, units)
+            speaker = next(((u,) for a, b, u in quoted if a <= q.start < b), None)
+            pivot = _pivot_agent(text, s, q, units, toks, tok_starts)
+            if owner is not None:
+                unit = owner  # "15 triệu đồng của Ban ATGT tỉnh": the owner's own figure
+            elif pivot is not None:
+                unit = pivot  # "đồng ý cho Trung tâm Y tế mua 10.000 khẩu trang": the unit that buys
+            elif speaker is not None:
+                unit = speaker[0]  # inside a quote: the speaker's figure
+            if unit is None and (speaker is not None or any(
+                    ev.unit is None for ev in events[:ev_i]) or (whole is not None)):
+                explicit.add(idx)
             agent_place = next((ev.location for ev in reversed(events[:ev_i]) if ev.location), None)
             act = _activity(text, s, q, prev_q, prev_act, toks, tok_starts)
             loc = (agent_place if unit is None and agent_place else None) or _location(text, s, e, q, units)
@@ -165,7 +211,121 @@ def attribute(text: str, doc, units: list[Unit], quantities: list[Quantity],
             records.append(Record.for_quantity(i, q, unit=None, activity=None, sentence=q.text,
                                                start=q.start, end=q.end, period=period))
     records.sort(key=lambda r: r.quantity)
+    _same_fact(records, quantities, explicit)
     return records
+
+
+def _pivot_agent(text, s, q, units, toks, tok_starts) -> str | None:
+    """A unit that is the object of a causative verb and the agent of the next one.
+
+    ``… đồng ý cho Trung tâm Y tế mua 10.000 khẩu trang``, ``giao Sở Tài chính cấp
+    2 tỷ đồng``: the figure is what the unit after ``cho``/``giao``/``yêu cầu`` does,
+    within that clause only.
+    """
+    cs = _clause_start(text, s, q.start)
+    not_act = set(_cues()["not_activity"])
+    for u in units:
+        if not (cs <= u.start and u.end <= q.start) or u.kind in _NOT_SUBJECT_KINDS:
+            continue
+        if not _patterns()["pivot"].search(text[max(cs, u.start - 14):u.start]):
+            continue
+        k = bisect_right(tok_starts, u.end - 1)
+        while k < len(toks) and toks[k][0] < u.end:
+            k += 1
+        if k < len(toks) and toks[k][0] < q.start and toks[k][3][:1].islower() and _is_verb(toks[k], not_act) \
+                and not re.search(r"[,;]", text[u.end:q.start]):
+            return u.name
+    return None
+
+
+def _owner_after(text: str, q: Quantity, units: list[Unit]) -> str | None:
+    """The unit a figure is said to belong to right after it (``15 triệu đồng của Ban ATGT tỉnh``)."""
+    m = re.match(r"\s*của\s+", text[q.end:q.end + 12])
+    if not m:
+        return None
+    at = q.end + m.end()
+    u = next((u for u in units if u.start == at), None)
+    return u.name if u is not None and u.kind not in _NOT_SUBJECT_KINDS else None
+
+
+_QUOTE_OPEN = "\"“"
+_QUOTE_CLOSE = re.compile(r"[\"”]\s*,\s*")
+
+
+def _quoted_speakers(text: str, units: list[Unit], officials) -> list[tuple[int, int, str | None]]:
+    """(start, end, unit) of quotations closed by their speaker (``"…", ông Thắng cho biết``).
+
+    The figures inside a quotation are the speaker's: an official's organization,
+    none for a private person.  The quotation opens at the nearest quote mark
+    before the closing one (it may run over several paragraphs).
+    """
+    pats = _patterns()
+    out = []
+    for m in _QUOTE_CLOSE.finditer(text):
+        close = m.start()
+        opener = max(text.rfind(q, 0, close) for q in _QUOTE_OPEN)
+        if opener < 0 or close - opener > 3000:
+            continue
+        rest = text[m.end():m.end() + 200]
+        line_end = rest.find("\n")
+        rest = rest if line_end < 0 else rest[:line_end]
+        unit, found = None, False
+        pm = pats["person"].match(rest)
+        tm = pats["titled_name"].match(rest)
+        um = next((u for u in units if u.start == m.end()), None)
+        if pm:
+            got = _official_tail_unit(text, m.end() + pm.end(), units)
+            if got is not None:
+                unit, found = (None if got[1] else got[0].name), True
+            else:
+                known, unit = _lookup_official(officials, _person_name(pm.group()), m.end())
+                found = True  # a private person, or a known official
+            end = pm.end()
+        elif tm:
+            found, unit = _lookup_official(officials, tm.group(1), m.end())
+            end = tm.end()
+        elif um is not None and um.kind not in _NOT_SUBJECT_KINDS:
+            found, unit, end = True, um.name, um.end - m.end()
+        if not found:
+            continue
+        if not pats["speech_after"].match(rest[end:]) and not re.match(
+                r"\s*(?:\([^()]*\)\s*)?,?[^,.;]{0,60}?(?:" + _alt(_cues()["speech_verbs"]) + r")\b", rest[end:]):
+            continue
+        out.append((opener, close, unit))
+    return out
+
+
+def _same_fact(records: list[Record], quantities: list[Quantity], explicit: set[int]) -> None:
+    """A figure with no stated owner that repeats one the article attributes takes that unit.
+
+    News states a figure in the title, lead or a summary sentence and attributes it
+    later (``Có khoảng 30% các tour hủy`` … ``ông Đạt, Phó chủ tịch UBND thành
+    phố: các tour hủy khoảng 30%``), spec section 6.  The same fact is the same
+    amount in the same unit of measure reported by the same verb; the nearest
+    attributed occurrence wins.
+    """
+    def verbs(act):
+        return {w for w in (act or "").lower().replace(",", " ").split() if w not in ("là", "có", "được", "đã")}
+
+    for r in records:
+        if r.unit is not None or r.quantity in explicit:
+            continue
+        q = quantities[r.quantity]
+        best = None
+        for o in records:
+            if o.unit is None or o is r:
+                continue
+            p = quantities[o.quantity]
+            if (p.value, p.value_max, p.total, (p.unit_of_measure or "").lower()) != \
+                    (q.value, q.value_max, q.total, (q.unit_of_measure or "").lower()):
+                continue
+            if not verbs(r.activity) & verbs(o.activity):
+                continue
+            d = abs(p.start - q.start)
+            if best is None or d < best[0]:
+                best = (d, o.unit)
+        if best is not None:
+            r.unit = best[1]
 
 
 def _split_tokens(text, doc, spans, quantities, in_unit):
@@ -240,38 +400,146 @@ def _strip_adverbials(prefix: str) -> str:
     return prefix
 
 
-def _events(text: str, s: int, e: int, units: list[Unit]) -> list[_Event]:
+def _person_name(mention: str) -> str:
+    """The name in a person mention without its title: "ông Nguyễn Trọng Khải" → "Nguyễn Trọng Khải"."""
+    words = mention.split()
+    while len(words) > 1 and not words[0][:1].isupper():
+        words = words[1:]
+    if len(words) > 1 and words[0].lower() in _person_titles_lower():
+        words = words[1:]
+    return " ".join(words)
+
+
+@lru_cache(maxsize=1)
+def _person_titles_lower() -> frozenset:
+    return frozenset(t.lower() for t in _cues()["person_titles"])
+
+
+def _official_tail_unit(text, end, units):
+    """The unit an official's title names right after a person (", Giám đốc Sở Y tế …"), else None.
+
+    Returns (unit, is_former) or None when no title follows.
+    """
+    pats = _patterns()
+    for u in units:
+        if u.start > end and u.start - end < 60:
+            tail = pats["official_tail"].match(text[end:u.start])
+            if tail:
+                return u, bool(tail.group(1))
+            return None
+    return None
+
+
+def _officials(text: str, units: list[Unit]) -> list[tuple[int, str, str | None]]:
+    """(position, name, unit name) for every person the article introduces with an office.
+
+    Vietnamese news names an official once in full with the office
+    ("ông Nguyễn Trọng Khải, Giám đốc Sở Y tế tỉnh Hà Nam", "Thứ trưởng Bộ TT&TT
+    Nguyễn Huy Dũng") and then by the given name or title alone ("ông Khải",
+    "Thứ trưởng Nguyễn Huy Dũng"); those later mentions speak for the same
+    organization.  A former official (``nguyên``) speaks for none.
+    """
+    pats = _patterns()
+    out = []
+    for m in pats["person"].finditer(text):
+        got = _official_tail_unit(text, m.end(), units)
+        if got is not None:
+            u, former = got
+            out.append((m.start(), _person_name(m.group()), None if former else u.name))
+    for u in units:
+        before = text[max(0, u.start - 40):u.start]
+        if pats["title_end"].search(before) and u.kind not in _NOT_SUBJECT_KINDS:
+            nm = re.match(r"\s+([A-ZĐÀ-Ỹ][\w.]*(?:\s+[A-ZĐÀ-Ỹ][\w.]*){1,3})", text[u.end:u.end + 60])
+            if nm and not any(v.start == u.end + nm.start(1) for v in units):
+                former = re.search(r"(?:nguyên|cựu)\s+\S+(?:\s+\S+)?\s*$", before, re.IGNORECASE)
+                out.append((u.start, nm.group(1), None if former else u.name))
+    return sorted(out)
+
+
+def _lookup_official(officials, name: str, pos: int):
+    """(found, unit) for a person named at ``pos``: by full name, else by given name."""
+    if not name:
+        return False, None
+    given = name.split()[-1]
+    hit = None
+    for p, full, unit in officials:
+        if p >= pos:
+            break
+        if full == name or (len(name.split()) == 1 and full.split()[-1] == given):
+            hit = (True, unit)
+    return hit or (False, None)
+
+
+def _events(text: str, s: int, e: int, units: list[Unit], officials=()) -> list[_Event]:
     """Who takes the subject where, in one sentence."""
     pats = _patterns()
     c = _cues()
     events: list[_Event] = []
     sent_units = [u for u in units if s <= u.start < e]
     official_units: set[int] = set()
+    # a media credit ("Ảnh: Ban Quản lý dự án …", "Đồ hoạ: Khánh Hoàng") closes a section of a
+    # flattened article: the organization it names is no subject, and what follows starts afresh
+    credits = [m for m in pats["credit"].finditer(text, s, e)]
+    credit_units = {u.start for u in sent_units if any(m.end() == u.start for m in credits)}
+    credit_ends = [u.end for u in sent_units if u.start in credit_units]
+    for m in credits:
+        events.append(_Event(m.start(), None))
+
+    def after_credit(cs: int, pos: int) -> int:
+        return max([cs] + [ce for ce in credit_ends if ce <= pos])
+
+    def opens_clause(prefix: str, known_official: bool) -> bool:
+        # the person is the clause's subject: nothing before it but adverbials or a
+        # source lead ("Theo …", "Cũng theo …"); an official may also follow a
+        # participial lead ("Trao đổi với PV, bà …, Phó Giám đốc Sở …, cho biết")
+        if not prefix or pats["source_lead"].match(prefix) or prefix.endswith(("là", "theo")) \
+                or re.search(r"(?:^|\s)(?:theo|là)$", prefix):
+            return True
+        return known_official and prefix.endswith(",")
+
     # named people, and officials of an organization
     for m in pats["person"].finditer(text, s, e):
-        cs = _clause_start(text, s, m.start())
+        cs = after_credit(_clause_start(text, s, m.start()), m.start())
         prefix = _strip_adverbials(text[cs:m.start()]).strip().lower()
         if m.start() > 0 and text[m.start() - 1].isalpha():
             prefix = ""  # glued to a photo caption: "Ảnh: Trần ThanhÔng Lâm …" starts anew
-        if prefix and not pats["source_lead"].match(prefix) and not prefix.endswith(("là", "theo")):
-            if not re.search(r"(?:^|\s)(?:theo|là)$", prefix):
-                continue
-        unit = None
-        for u in sent_units:
-            if u.start > m.end() and u.start - m.end() < 60:
-                tail = pats["official_tail"].match(text[m.end():u.start])
-                if tail:
-                    official_units.add(u.start)
-                    unit = None if tail.group(1) else u.name
-                break
+        unit, known = None, False
+        got = _official_tail_unit(text, m.end(), sent_units)
+        if got is not None:
+            official_units.add(got[0].start)
+            unit, known = (None if got[1] else got[0].name), True
+        else:
+            known, unit = _lookup_official(officials, _person_name(m.group()), m.start())
+        if not opens_clause(prefix, known and unit is not None):
+            continue
+        whole = bool(pats["speech_after"].match(text[m.end():e])) and m.start() > s + 20
+        events.append(_Event(m.start(), unit, whole_sentence=whole and unit is not None))
+    # an official named by title and name only ("Thứ trưởng Nguyễn Huy Dũng cho biết")
+    for m in pats["titled_name"].finditer(text, s, e):
+        if any(u.start <= m.start(1) < u.end for u in sent_units) or any(ev.pos <= m.start() < ev.pos + 40 for ev in events):
+            continue
+        known, unit = _lookup_official(officials, m.group(1), m.start())
+        if not known:
+            continue
+        cs = _clause_start(text, s, m.start())
+        prefix = _strip_adverbials(text[cs:m.start()]).strip().lower()
+        if not opens_clause(prefix, unit is not None):
+            continue
         whole = bool(pats["speech_after"].match(text[m.end():e])) and m.start() > s + 20
         events.append(_Event(m.start(), unit, whole_sentence=whole and unit is not None))
     for u in sent_units:
-        if u.start in official_units or u.kind in _NOT_SUBJECT_KINDS:
+        if u.start in official_units or u.kind in _NOT_SUBJECT_KINDS or u.start in credit_units:
             continue
-        cs = _clause_start(text, s, u.start)
+        cs = after_credit(_clause_start(text, s, u.start), u.start)
         raw_prefix = text[cs:u.start]
         prefix = _strip_adverbials(raw_prefix).strip().lower()
+        titled = pats["title_end"].search(prefix)
+        if titled:
+            # an official named by office ("Thứ trưởng Bộ TT&TT Nguyễn Huy Dũng cho biết"):
+            # the office's organization, after any participial lead ("Phát biểu tại …,")
+            prefix = prefix[:titled.start()].strip()
+            if prefix.endswith(","):
+                prefix = ""
         subject = (not prefix or pats["source_lead"].match(prefix) is not None
                    or pats["source_end"].search(prefix) is not None)
         if subject and prefix == "" and raw_prefix.strip() == "" and cs > s:
@@ -293,13 +561,25 @@ def _events(text: str, s: int, e: int, units: list[Unit]) -> list[_Event]:
             continue
         if pos != cs and not text[s:pos].rstrip().endswith(","):
             continue
+        if pats["named_document"].match(rest) and not any(ev.pos >= start and ev.pos < start + 40 for ev in events) \
+                and not any(start < u.start < start + 12 for u in sent_units):
+            # "Theo Tiêu chuẩn thiết kế …," / "Theo Nghị định …,": a named document, not
+            # an organization, is the source; the figures are nobody's report
+            events.append(_Event(start, None))
+            continue
         pm = pats["place_agent"].match(rest)
+        if pm and re.search(rf"(?:{_alt(c['levels'])})\s+[A-ZĐÀ-Ỹ][\w.]*(?:\s+[A-ZĐÀ-Ỹ][\w.]*)*\s*,\s*$",
+                            text[max(s, pos - 60):pos], re.IGNORECASE):
+            pm = None  # one more place of an address (xã Đạo Lý, huyện Lý Nhân), not an agent
         if pm and not any(u.start <= start < u.end for u in sent_units):
             after = rest[pm.end():pm.end() + 30]
             if re.match(r"\s+(?!và\b|có\b|là\b)(?:đã\s+|vừa\s+|sẽ\s+|đang\s+)?[a-zđà-ỹ]", after):
                 events.append(_Event(start, None, location=pm.group().strip()))
                 continue
         pp = pats["people"].match(rest)
+        if pp and (re.match(r"(?:tổng\s+)?số(?:\s+lượng)?\s", pp.group(), re.IGNORECASE)
+                   or _counted(text, start + pp.start())):
+            pp = None
         if pp:
             events.append(_Event(start, None, soft=True))
     # private people as the subject of a verb anywhere in the sentence (người dân bán …)
@@ -309,10 +589,17 @@ def _events(text: str, s: int, e: int, units: list[Unit]) -> list[_Event]:
             continue  # "cho 18 hộ dân tại huyện …": the people are an object or a place's
         if re.search(r"\d\s*$", text[max(s, m.start() - 4):m.start()]):
             continue  # counted people ("18 hộ dân") are a figure, not the speaker
+        if _counted(text, m.start()):
+            continue  # "số học sinh …", "tổng số hộ dân …": the people are what is counted
         if not any(ev.pos == m.start() for ev in events) and not _preceding_prep(text, m.start()):
             events.append(_Event(m.start(), None, soft=True))
     events.sort(key=lambda ev: ev.pos)
     return events
+
+
+def _counted(text: str, pos: int) -> bool:
+    """People nouns after "số", "tổng số", "số lượng": what a figure counts, not an agent."""
+    return bool(re.search(r"(?:^|\s)(?:tổng\s+)?số(?:\s+lượng)?\s*$", text[max(0, pos - 16):pos], re.IGNORECASE))
 
 
 _NOT_A_PREDICATE = frozenset("tại ở trên trong của với cho về từ đến theo và hoặc là thuộc".split())
@@ -340,7 +627,67 @@ def _is_verb(tok, not_act) -> bool:
     return tag.startswith("V") or low in _verb_lexicon()
 
 
+_QUALIFIER_WORDS = r"(?:khoảng|gần|hơn|trên|dưới|xấp xỉ|ước|ước tính|tối đa|tối thiểu|ít nhất|chỉ|từ|đến|lên|còn)"
+
+
 def _activity(text, s, q, prev_q, prev_act, toks, tok_starts) -> str | None:
+    """The verb that governs the quantity, with a negation before it (``chưa có``)."""
+    c = _cues()
+    before = text[max(s, q.start - 40):q.start]
+    # a measurement predicated by an adjective: "Toàn tuyến dài gần 32 km", "Mỗi trạm rộng 5 ha"
+    m = re.search(rf"(?:^|\s)({_alt(c['dimension_adjectives'])})(?:\s+{_QUALIFIER_WORDS})*\s*$", before,
+                  re.IGNORECASE)
+    if m and not re.search(r"(?:chiều|độ|bề)\s*$", before[:m.start(1)], re.IGNORECASE):
+        # only as the clause's predicate: after a verb it modifies the object
+        # ("làm đường rộng 7-12 m", "đạt cao đến 105 tạ/ha")
+        cs = _clause_start(text, s, q.start)
+        adj_at = q.start - len(before) + m.start(1)
+        not_act = set(c["not_activity"])
+        lo = bisect_right(tok_starts, cs - 1)
+        if not any(_is_verb(t, not_act) and t[3].lower() not in ("có", "là")
+                   for t in toks[lo:bisect_right(tok_starts, adj_at - 1)] if t[0] >= cs):
+            return m.group(1)
+    # a nominalized verb owned by the figure: "với sự tham dự của trên 500 đại biểu"
+    m = re.search(r"(?:^|\s)sự\s+([^\s,;:]+(?:\s+[^\s,;:]+)?)\s+của\s*$", before, re.IGNORECASE)
+    if m and m.group(1).lower() in _verb_lexicon():
+        return m.group(1)
+    # a duration after "sau"/"qua" measures the verb after it: "sau gần 10 ngày phát động"
+    if (q.unit_of_measure or "") in ("ngày", "tháng", "năm", "tuần", "giờ") and re.search(
+            rf"(?:^|\s)(?:{_alt(c['duration_leads'])})(?:\s+{_QUALIFIER_WORDS})*\s*$", before, re.IGNORECASE):
+        not_act = set(c["not_activity"])
+        k = bisect_right(tok_starts, q.end - 1)
+        while k < len(toks) and toks[k][0] < q.end:
+            k += 1
+        if k < len(toks) and toks[k][0] - q.end <= 2 and _is_verb(toks[k], not_act):
+            return _extend(text, toks, k, k, toks[k][0], q, not_act, forward=True, stop=_clause_end(text, q.end))
+    act = _activity_core(text, s, q, prev_q, prev_act, toks, tok_starts)
+    not_act = set(c["not_activity"])
+    i = bisect_right(tok_starts, q.start) - 1
+    if act and any(act.lower() == cv or act.lower().endswith(" " + cv) for cv in c["causatives"]) and (q.unit_of_measure or "").lower() in c["person_counters"]:
+        # "làm 3 người tử vong", "khiến 2 người bị thương": the caused event is reported
+        k = _verb_after(text, toks, i, q, not_act)
+        if k is not None:
+            act = _extend(text, toks, k, k, toks[k][0], q, not_act, forward=True, stop=_clause_end(text, q.end))
+    if act is None:
+        # no verb in the figure's clause: the sentence's verb before it (a fronted
+        # participle, "Khánh thành giữa năm 2023, hai đoạn cao tốc … gần 200 km")
+        for k in range(i, -1, -1):
+            if toks[k][0] < s:
+                break
+            if toks[k][1] <= q.start and _is_verb(toks[k], not_act):
+                act = _extend(text, toks, k, k, s, q, not_act)
+                break
+    if act:
+        at = text.rfind(act, s, q.start)  # the verb's own occurrence: the last before the figure
+        at = at if at >= 0 else text.find(act, q.end)
+        if at >= 0:
+            neg = re.search(rf"(?:^|\s)((?:{_alt(c['negations'])})\s+)$", text[max(s, at - 14):at], re.IGNORECASE)
+            if neg:
+                act = neg.group(1) + act
+    return act
+
+
+def _activity_core(text, s, q, prev_q, prev_act, toks, tok_starts) -> str | None:
     not_act = set(_cues()["not_activity"])
     cs = _clause_start(text, s, q.start)
     # a share in brackets, or the next item of a list: the previous figure's verb
@@ -352,6 +699,18 @@ def _activity(text, s, q, prev_q, prev_act, toks, tok_starts) -> str | None:
             return prev_act  # "kiểm tra … tại 29 cơ sở … với 29 lượt": the same act
         if _LIST_BETWEEN.fullmatch(between) and \
                 not _has_verb(text, prev_q.end, q.start, toks, tok_starts, not_act):
+            return prev_act
+        labelled = _LABELLED_ITEM.fullmatch(between)
+        label_toks = [t for t in toks[bisect_right(tok_starts, prev_q.end - 1):bisect_right(tok_starts, q.start - 1)]
+                      if labelled and prev_q.end + labelled.start(2) <= t[0] < q.start]
+        if labelled and label_toks and label_toks[0][2] in ("N", "Nc", "Np") \
+                and _LIST_BETWEEN.fullmatch(labelled.group(1)) and prev_q.start >= s \
+                and not any(t[2] == "NAME" or t[3].lower() in _cues()["predicate_markers"] for t in label_toks) and not any(
+                t[3].lower() in _verb_lexicon() for t in toks[bisect_right(tok_starts, prev_q.end - 1):
+                                                              bisect_right(tok_starts, q.start - 1)]
+                if prev_q.end <= t[0] < q.start):
+            # a labelled item "…, trong đó bậc mầm non 234.717 học sinh, bậc tiểu học 6.135 lớp":
+            # a label without a verb of its own shares the head figure's verb
             return prev_act
     first = bisect_right(tok_starts, cs - 1)
     i = bisect_right(tok_starts, q.start) - 1
@@ -398,6 +757,16 @@ def _activity(text, s, q, prev_q, prev_act, toks, tok_starts) -> str | None:
                 # (a verb right after a noun modifies it: dự án đầu tư, hàng hóa vi phạm)
                 nearest = k
                 break
+    about = re.search(r"(?:^|\s)về\s", text[max(cs, toks[nearest][0] - 60):toks[nearest][0]].lower())
+    if about is not None:
+        # a verb inside the topic phrase ("thiệt hại về doanh thu ăn uống khoảng 160 tỷ"):
+        # the word the phrase is about, when it reports figures
+        at = max(cs, toks[nearest][0] - 60) + about.start()
+        for k in range(nearest - 1, first - 1, -1):
+            if toks[k][1] <= at and toks[k][0] >= cs:
+                if toks[k][3].lower() in _verb_lexicon() and toks[k][3].lower() not in ("có", "là"):
+                    nearest = k
+                break
     group = nearest
     before = text[toks[nearest][1]:q.start].lower()
     if re.search(r"(?:^|\s)(?:tại|ở|trên|tới)(?:\s+\w+){0,2}\s*$", before):
@@ -417,7 +786,10 @@ def _activity(text, s, q, prev_q, prev_act, toks, tok_starts) -> str | None:
             # the clause opens with the verb: "bồi dưỡng … là 443 người" reports the verb
             return _extend(text, toks, k, k, cs, q, not_act, forward=True, stop=toks[group][0])
         for k in range(k, group):
-            if toks[k][3].lower() in _verb_lexicon() and toks[k][3].lower() not in ("có", "là") and group - k <= 8:
+            if toks[k][3].lower() in _verb_lexicon() and toks[k][3].lower() not in ("có", "là") and (
+                    group - k <= 8 or k > 0 and toks[k - 1][3].lower() in _cues()["nominalizers"]):
+                # ("nhu cầu đào tạo giáo viên … là 599 người": a nominalized verb heads the
+                # subject however long its complement)
                 # a verb inside the noun subject ("tổng số tiền thu nộp … là 312 triệu"):
                 # the phrase up to the copula, which names both
                 return text[toks[k][0]:toks[group][1]]
@@ -426,13 +798,19 @@ def _activity(text, s, q, prev_q, prev_act, toks, tok_starts) -> str | None:
                 text, prev_q.end, toks[group][0], toks, tok_starts, not_act):
         # a parallel item "…; viên chức là 11.533 người" repeats the previous "bồi dưỡng … là"
         return prev_act
-    if word == "có" and not re.search(r"\w", text[toks[group][1]:q.start]):
+    if word == "có" and not re.search(r"\w", text[toks[group][1]:q.start]) and not re.search(
+            rf"(?:^|\s)(?:{_alt(_cues()['negations'])})\s*$", text[max(cs, toks[group][0] - 10):toks[group][0]],
+            re.IGNORECASE):
+        # (a negated existential, "chưa có 2 trạm y tế đạt chuẩn", is itself the report)
         # existential "có 14 tập thể tham gia đăng ký": the reporting verb after the figures
         k = _first_verb_after(text, toks, i, q, not_act, reporting=True)
         if k is not None:
             return _extend(text, toks, k, k, cs, q, not_act, forward=True, stop=_clause_end(text, q.end))
     return _extend(text, toks, group, group, cs, q, not_act)
 
+
+# A list item led by a short label before its figure ("bậc tiểu học 6.135 lớp").
+_LABELLED_ITEM = re.compile(r"(.*?[,;]\s*(?:trong đó\s*,?\s*)?)([^\d,;:()]{1,40})", re.DOTALL)
 
 _LIST_BETWEEN = re.compile(
     r"[^;:()]{0,80}?(?:,|;|\bvà|\bhoặc|(?:trong đó|bao gồm|gồm|cụ thể)(?:\s+có)?\s*:?)\s*(?:thậm chí\s+|chỉ\s+)?")
@@ -530,6 +908,12 @@ def _extend(text, toks, lo, hi, cs, q, not_act, forward=False, stop=None) -> str
                 and not (lo - 3 >= 0 and toks[lo - 3][2] in ("N", "Nc")):
             # coordinated verbs (phát hiện, xử lý); not a verb inside the previous
             # object's noun phrase (cơ sở giết mổ, xử phạt 4 cơ sở)
+            lo -= 2
+        elif t[2] == "N" and " " not in t[3] and lo - 2 >= 0 and toks[lo - 2][0] >= cs \
+                and toks[lo - 2][2] == "V" and _is_verb(toks[lo - 2], not_act) \
+                and toks[lo - 2][3].lower() not in ("có", "là"):
+            # a verb with its one-word object before the verb of purpose: "lấy mẫu xét nghiệm",
+            # "cho đất nghỉ" name one act
             lo -= 2
         else:
             break

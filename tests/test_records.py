@@ -219,3 +219,180 @@ def test_counted_people_are_not_the_speaker():
             "Sản lượng nấm tươi thu hoạch đạt 9,6 tấn.")
     r = records(text, ["18 hộ", "9,6 tấn"])
     assert r["9,6 tấn"].unit == "Trung tâm Khuyến nông tỉnh Cao Bằng"
+
+
+# ---------------------------------------------------------------- round 2: discourse topic
+# Constructed paragraphs for the general rules of Vietnamese news discourse added in
+# round 2; expected units and verbs decided by reading each paragraph.
+
+
+def test_an_official_referred_to_by_given_name_keeps_speaking_for_the_organization():
+    text = ("Ông Lê Văn Bình, Giám đốc Sở Xây dựng tỉnh Nghệ An, cho biết ngành đã cấp 300 giấy phép.\n"
+            "Nông dân trong vùng gieo trồng 500 ha lúa.\n"
+            "Cũng theo ông Bình, năm nay sẽ cấp thêm 120 giấy phép.")
+    r = records(text, ["300 giấy phép", "500 ha", "120 giấy phép"])
+    assert r["300 giấy phép"].unit == "Sở Xây dựng tỉnh Nghệ An"
+    assert r["500 ha"].unit is None  # private people in a new paragraph
+    assert r["120 giấy phép"].unit == "Sở Xây dựng tỉnh Nghệ An"
+
+
+def test_an_unknown_person_by_given_name_is_a_private_person():
+    text = ("Sở Xây dựng tỉnh Nghệ An đã cấp 300 giấy phép.\n"
+            "Theo ông Bình, giá thuê nhà là 3 triệu đồng.")
+    r = records(text, ["300 giấy phép", "3 triệu đồng"])
+    assert r["3 triệu đồng"].unit is None
+
+
+def test_an_official_named_by_office_then_by_title_and_name():
+    text = ("Phát biểu tại hội nghị, Phó Chủ tịch UBND tỉnh Quảng Trị Nguyễn Văn An cho biết toàn tỉnh "
+            "đã xây dựng 120 km đường.\n"
+            "Người dân đóng góp 3 tỷ đồng.\n"
+            "Cũng theo Phó Chủ tịch Nguyễn Văn An, tỉnh sẽ làm thêm 40 km đường.")
+    r = records(text, ["120 km", "3 tỷ đồng", "40 km"])
+    assert r["120 km"].unit == "Ủy ban nhân dân tỉnh Quảng Trị"
+    assert r["3 tỷ đồng"].unit is None
+    assert r["40 km"].unit == "Ủy ban nhân dân tỉnh Quảng Trị"
+
+
+def test_an_official_after_a_participial_lead():
+    text = ("Trả lời phóng viên, bà Trần Thị Mai, Phó Giám đốc Sở Y tế tỉnh Nam Định, "
+            "xác nhận tỉnh ghi nhận thêm 3 ca mắc mới.")
+    r = records(text, ["3 ca"])
+    assert r["3 ca"].unit == "Sở Y tế tỉnh Nam Định"
+
+
+def test_a_quotation_belongs_to_its_speaker():
+    text = ("Ông Phạm Văn Hùng, Chủ tịch UBND huyện Gia Lâm, cho biết huyện đã hỗ trợ 200 hộ.\n"
+            "Bà Nguyễn Thị Lan, một người trồng rau, vừa bán được 2 tấn rau.\n"
+            "\"Giá năm nay chỉ 8.000 đồng/kg. Nhà tôi lỗ 20 triệu đồng\", bà Lan nói.\n"
+            "\"Huyện đã chi 500 triệu đồng để mua rau cho bà con\", ông Hùng cho biết.")
+    r = records(text, ["200 hộ", "2 tấn", "8.000 đồng/kg", "20 triệu đồng", "500 triệu đồng"])
+    assert r["200 hộ"].unit == "Ủy ban nhân dân huyện Gia Lâm"
+    assert r["2 tấn"].unit is None
+    assert r["8.000 đồng/kg"].unit is None
+    assert r["20 triệu đồng"].unit is None
+    assert r["500 triệu đồng"].unit == "Ủy ban nhân dân huyện Gia Lâm"
+
+
+def test_counted_people_after_so_do_not_end_the_report():
+    text = ("Theo báo cáo của Sở Giáo dục và Đào tạo tỉnh Hà Tĩnh, toàn tỉnh có 12.000 giáo viên.\n"
+            "Số học sinh tiểu học là 95.000 em.\n"
+            "Học sinh được hỗ trợ 500.000 đồng.")
+    r = records(text, ["12.000 giáo viên", "95.000 em", "500.000 đồng"])
+    assert r["95.000 em"].unit == "Sở Giáo dục và Đào tạo tỉnh Hà Tĩnh"
+    assert r["500.000 đồng"].unit is None  # the pupils themselves are the subject
+
+
+def test_a_place_in_an_address_is_not_an_agent():
+    text = ("UBND tỉnh Thái Bình vừa quyết định cách ly thôn Đông, xã Bình Minh, huyện Kiến Xương phòng dịch.\n"
+            "Vùng cách ly có 250 hộ.")
+    r = records(text, ["250 hộ"])
+    assert r["250 hộ"].unit == "Ủy ban nhân dân tỉnh Thái Bình"
+
+
+def test_a_figure_said_to_be_a_unit_s_own():
+    text = "Ông Hoàng Văn Minh đã trao 20 triệu đồng của Sở Lao động - Thương binh và Xã hội tỉnh Bến Tre cho gia đình."
+    r = records(text, ["20 triệu đồng"])
+    assert (r["20 triệu đồng"].unit or "").startswith("Sở Lao động - Thương binh và Xã hội")
+
+
+def test_a_named_document_as_source_has_no_unit():
+    text = ("Sở Xây dựng tỉnh Lào Cai đã cấp 50 giấy phép.\n"
+            "Theo Quy chuẩn kỹ thuật quốc gia, mỗi 500 m đường cần bố trí 2 trụ cứu hỏa.")
+    r = records(text, ["50 giấy phép", "500 m", "2 trụ"])
+    assert r["50 giấy phép"].unit == "Sở Xây dựng tỉnh Lào Cai"
+    assert r["500 m"].unit is None and r["2 trụ"].unit is None
+
+
+def test_a_header_field_starts_a_new_discourse():
+    text = ("Summary: Sở Tài chính tỉnh Hòa Bình cho biết dự án rất quan trọng.\n"
+            "Content: Dự án có tổng vốn 500 tỷ đồng.")
+    r = records(text, ["500 tỷ đồng"])
+    assert r["500 tỷ đồng"].unit is None
+
+
+def test_an_unattributed_figure_repeated_by_an_official_is_the_same_fact():
+    text = ("Có khoảng 40% khách hủy phòng trong dịp lễ.\n"
+            "Chị Hoa, chủ một khách sạn, cho biết chị đã bán 40% số phòng.\n"
+            "Ông Lê Văn Tâm, Phó Giám đốc Sở Du lịch tỉnh Khánh Hòa, cho biết khách hủy phòng khoảng 40%.")
+    r = records(text, [("khoảng 40%"), "40%", "khoảng 40%"])
+    got = [x.unit for x in r.values()]
+    assert got == [None if i == 1 else "Sở Du lịch tỉnh Khánh Hòa" for i in range(3)]
+    # the private owner's 40% (another verb, her own sale) stays hers
+
+
+def test_a_unit_after_a_causative_verb_is_the_agent_of_the_next():
+    text = "UBND huyện Nông Cống đã đồng ý cho Trung tâm Y tế huyện Tĩnh Gia mua 5.000 liều vắc xin."
+    r = records(text, ["5.000 liều"])
+    assert r["5.000 liều"].unit == "Trung tâm Y tế huyện Tĩnh Gia"
+    assert r["5.000 liều"].activity == "mua"
+
+
+def test_a_bare_time_adverb_before_the_unit():
+    text = "Trước đây Sở Giao thông vận tải tỉnh Phú Yên đã lắp đặt 4 trạm cân."
+    r = records(text, ["4 trạm"])
+    assert r["4 trạm"].unit == "Sở Giao thông vận tải tỉnh Phú Yên"
+
+
+# ---------------------------------------------------------------- round 2: activities
+
+
+@pytest.mark.parametrize("text, wanted, verb", [
+    ("Xã Hòa Bình chưa có 2 trạm y tế đạt chuẩn.", "2 trạm", "chưa có"),
+    ("Con đê ven sông dài gần 12 km.", "gần 12 km", "dài"),
+    ("Mỗi khu dân cư rộng 3 ha.", "3 ha", "rộng"),
+    pytest.param("Mỗi khu tái định cư rộng 3 ha.", "3 ha", "rộng", marks=pytest.mark.xfail(
+        reason="a verb inside the subject's compound noun (tái định cư) looks like the predicate; "
+               "the tagger gives no way to tell it from 'Công ty làm đường rộng 6 m'", strict=True)),
+    ("Công ty làm đường rộng 6 m.", "6 m", "làm"),
+    ("Sau 6 tháng triển khai, mô hình cho lãi cao.", "6 tháng", "triển khai"),
+    ("Hội nghị có sự tham gia của 300 đại biểu.", "300 đại biểu", "tham gia"),
+])
+def test_activity_general_cases(text, wanted, verb):
+    r = records(text, [wanted])
+    assert verb in (r[wanted].activity or ""), r[wanted].activity
+
+
+def test_a_labelled_list_item_shares_the_head_verb():
+    text = "Tổng số giáo viên là 800 người, trong đó bậc học mầm non 300 người, bậc học tiểu học 500 người."
+    r = records(text, ["800 người", "300 người", "500 người"])
+    assert [x.activity for x in r.values()] == ["là", "là", "là"]
+
+
+def test_a_labelled_item_with_its_own_verb_keeps_it():
+    text = "Giá lúa là 7.000 đồng/kg, nâng thu nhập mỗi vụ lên 30 triệu đồng."
+    r = records(text, ["7.000 đồng/kg", "30 triệu đồng"])
+    assert r["30 triệu đồng"].activity != r["7.000 đồng/kg"].activity
+
+
+def test_a_nominalized_verb_heads_a_long_subject():
+    text = ("Nhu cầu tuyển dụng giáo viên có trình độ đại học cho các trường ở vùng cao trong năm học tới "
+            "của toàn tỉnh là 420 người.")
+    r = records(text, ["420 người"])
+    assert "tuyển dụng" in r["420 người"].activity
+
+
+@pytest.mark.parametrize("text, wanted, verb", [
+    # a causative: the caused event is what is reported
+    ("Vụ cháy làm 2 người tử vong.", "2 người", "tử vong"),
+    # a causative with a thing counted keeps its own verb
+    ("Công ty làm 15 cây cầu dân sinh.", "15 cây", "làm"),
+    # a verb with its one-word object before the verb of purpose names one act
+    ("Trung tâm đã hoàn thành việc lấy mẫu xét nghiệm cho 240 người.", "240 người", "lấy mẫu xét nghiệm"),
+    # the word a "về" phrase is about, not a verb inside the phrase
+    ("Tỉnh thiệt hại về doanh thu ăn uống khoảng 70 tỷ đồng.", "khoảng 70 tỷ đồng", "thiệt hại"),
+    # no verb in the figure's clause: a fronted participle before it
+    ("Khởi công năm 2022, tuyến đường mới tổng chiều dài 18 km.", "18 km", "Khởi công"),
+])
+def test_activity_general_cases_round2(text, wanted, verb):
+    r = records(text, [wanted])
+    assert verb in (r[wanted].activity or ""), r[wanted].activity
+
+
+def test_a_media_credit_is_no_subject_and_ends_the_section():
+    text = ("Ông Trần Văn Hòa, Giám đốc Sở Giao thông vận tải tỉnh Bình Phước, cho biết đã sửa 12 cây cầu. "
+            "Cầu mới nhìn từ trên cao. Ảnh: Sở Giao thông vận tải tỉnh Bình Phước "
+            "Giai đoạn trước, dự án dùng 300 tỷ đồng vốn vay.")
+    r = records(text, ["12 cây", "300 tỷ đồng"])
+    assert r["12 cây"].unit == "Sở Giao thông vận tải tỉnh Bình Phước"
+    assert r["300 tỷ đồng"].unit is None
