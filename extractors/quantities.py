@@ -16,7 +16,7 @@ How a number becomes a quantity, in order:
    ``A mỗi B``) or else the counted noun, found from the POS tags of the
    segmenter (``17 F1`` → ``f1``); a number with neither is no quantity;
 5. qualifier from the words just before (``trên``, ``khoảng hơn``) or after
-   (``trở lên``); item from the noun phrase after the unit, or before the number.
+   (``trở lên``); the item (what is counted or measured) comes from ``items.py``.
 
 Lexicons are data: ``data/quantity_words.json``, ``data/numerals.json``.
 """
@@ -28,6 +28,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .items import item_of, share_items
 from .mentions import Period, Quantity
 from .numbers import (Folded, NumberSpan, fold, fold_word, load_data, multipliers, parse_digits, parse_spelled,
                       scan_numbers)
@@ -112,9 +113,6 @@ def _words() -> dict:
         "rel_after": _folded_list(d["relative_time"]["after"]),
         "rel_before": _folded_list(d["relative_time"]["before"]),
         "item_stops": set(_folded_list(d["item"]["stop_words"])),
-        "lead_strip": _folded_list(d["item"]["lead_strip"]),
-        "item_max": int(d["item"]["max_words"]),
-        "relational_heads": set(_folded_list(d["item"]["relational_heads"])),
         "place_nouns": set(_folded_list(d["place_nouns"]["words"])),
         "whole_nouns": set(_folded_list(d["whole_nouns"]["words"])),
         "five_year": _folded_list(d["spelled_five_year_words"]["words"]),
@@ -511,11 +509,11 @@ def find_quantities(text: str, doc=None) -> tuple[list[Quantity], Period | None]
             covered = q.end
     found.extend(_gap_multiples(t, found, by_start, toks, blocked))
     found.sort(key=lambda q: q.start)
-    out = [_to_quantity(text, f, t, q, toks) for q in found]
-    for prev, q in zip(out, out[1:]):
-        # "117 người (6,19%) có chứng chỉ": the share is of the same people
-        if q.dimension == "percent" and text[prev.end:q.start].strip() == "(" and prev.item:
-            q.item = prev.item
+    out, floor = [], 0
+    for q in found:
+        out.append(_to_quantity(text, f, t, q, toks, floor))
+        floor = q.end  # words before this point belong to the previous quantity's item
+    share_items(out, text)
     try:
         period = document_period(text)
     except Exception:  # a period is a bonus; never fail extraction over it
@@ -781,7 +779,7 @@ def _gap_multiples(t: str, found: list[_Found], by_start, toks, blocked) -> list
     return res
 
 
-def _to_quantity(text: str, f: Folded, t: str, q: _Found, toks: _Tokens) -> Quantity:
+def _to_quantity(text: str, f: Folded, t: str, q: _Found, toks: _Tokens, floor: int = 0) -> Quantity:
     if q.start > 0 and t[q.start - 1] == "$":
         q.start -= 1  # "$5 triệu"
     s, e = f.span(q.start, q.end)
@@ -799,369 +797,6 @@ def _to_quantity(text: str, f: Folded, t: str, q: _Found, toks: _Tokens) -> Quan
     return Quantity(
         text=text[s:e], start=s, end=e, value=q.value, unit_of_measure=name,
         qualifier=q.qualifier, dimension=u.dimension, value_max=q.value_max, total=q.total,
-        item=_item(text, f, t, q, toks), base_value=base_value,
+        item=item_of(text, f, t, q.start, q.end, u, toks, floor), base_value=base_value,
         base_unit=u.base_unit if base_value is not None else None,
     )
-
-
-# ---------------------------------------------------------------- items
-
-# POS tags that end a noun phrase: prepositions, conjunctions, pronouns,
-# particles, determiners, numerals (underthesea tag set)
-_PHRASE_END_TAGS = {"E", "C", "CC", "P", "T", "L", "I", "X", "Z"}
-_YEAR = re.compile(r"(?:19|20)\d{2}")
-
-
-def _item(text: str, f: Folded, t: str, q: _Found, toks: _Tokens) -> str | None:
-    """What is counted or measured.
-
-    - the noun phrase after the unit (``8.069 hộp trà giảo cổ lam`` → ``trà giảo cổ lam``);
-    - a counted noun followed by a relative clause is itself the item with its
-      clause (``1.811 lao động nông thôn được hỗ trợ học nghề``);
-    - else the noun phrase before the number (``tổng số tiền phạt 198 triệu đồng`` →
-      ``tiền phạt``; ``số lượng cán bộ, công chức là 1.890 người``).
-    """
-    u = q.unit
-    end = q.end
-    # "117 người (6,19%) có chứng chỉ": the share in brackets does not end the phrase
-    m = re.compile(r" ?\(\s*\d+(?:[.,]\d+)?\s?%\s*\)").match(t, end)
-    if m:
-        end = m.end()
-    clause = u.is_count or u.dimension == "percent"
-    span = _phrase_after(t, end, toks, clause)
-    if span is not None:
-        a, b, is_clause = span
-        s, e = f.span(a, b)
-        if is_clause and u.is_count and t[q.end - len(u.name):q.end].lower() == u.name:
-            if end != q.end:  # skipped "(6,19%)": the noun and its clause, without the share
-                ns, ne = f.span(q.end - len(u.name), q.end)
-                return f"{text[ns:ne]} {text[s:e]}"
-            s, _ = f.span(q.end - len(u.name), q.end)
-        return text[s:e]
-    if u.is_count:
-        place = re.compile(r" (?:cho|vào|trong|tại|ở|về|từ|đến|trên)(?: (?:các|những|mọi))?(?= [^\W\d_])").match(t, end)
-        if place:
-            # "tuyển dụng 285 người vào các đơn vị hành chính": where the counted went
-            span = _phrase_after(t, place.end(), toks, False)
-            if span is not None:
-                s, e = f.span(end + 1, span[1])
-                return text[s:e]
-    compared = re.compile(r" (so với|so) [^\W\d_]").match(t, end)
-    if compared:
-        # "tăng 0,29% so với cùng kỳ năm 2016": what the figure is measured against
-        span = _phrase_after(t, compared.end(0) - 2, toks, False)
-        if span is not None:
-            s, e = f.span(end + 1, span[1])
-            return text[s:e]
-    before = _phrase_before(t, q.start, toks, u)
-    if before:
-        s, e = f.span(before[0], before[1])
-        if len(before) == 3:  # a price or amount and the clause that owns it
-            os_, oe = f.span(*before[2])
-            return f"{text[s:e]} {text[os_:oe]}"
-        return text[s:e]
-    return None
-
-
-def _next_word(t: str, pos: int, toks: _Tokens) -> tuple[int, str] | None:
-    """(end, tag) of the word at ``pos`` (the segmenter's word when there is one)."""
-    tok = toks.at(pos)
-    if tok is not None:
-        return tok[1], tok[2]
-    m = _WORDCHARS.match(t, pos)
-    if m:
-        return m.end(), "?"
-    if pos < len(t) and not t[pos].isspace():
-        return pos + 1, "CH"
-    return None
-
-
-_AUX = {"được", "không", "đã", "chưa", "đang", "sẽ", "bị"}
-# predicates that never start a counted thing's clause
-# "25% cán bộ … đạt trình độ …", "117 người (6,19%) có chứng chỉ …": a population and its predicate
-_PREDICATES = {"có", "đạt"}
-_HARD_STOPS = {"là", "chỉ", "cũng", "đều", "thì", "mà", "nhưng", "nên", "khi", "nếu", "vì", "do", "này",
-               "đó", "kia", "ấy", "nói", "trên", "cho", "của", "với", "tại", "trong", "từ", "đến", "và", "hay",
-               "hoặc", "so", "theo", "để", "bằng", "như", "gồm", "bao gồm", "còn", "lại", "rồi", "mỗi", "một"}
-
-
-def _is_stop(t: str, pos: int, e: int, low: str) -> bool:
-    w = _words()
-    if low in w["item_stops"]:
-        return True
-    hit = _starts_with_word(t[pos:pos + 20].lower(), [x for x in w["item_stops"] if " " in x])
-    return bool(hit and len(hit) >= e - pos)
-
-
-def _phrase_after(t: str, p: int, toks: _Tokens, clause: bool) -> tuple[int, int, bool] | None:
-    """(start, end, is_clause) of the phrase after ``p``.
-
-    In clause mode (after a counted noun or a share) a relative clause may
-    follow (``lao động nông thôn được hỗ trợ học nghề``): then is_clause is
-    True and the counted noun belongs to the item.
-    """
-    w = _words()
-    if t[p:p + 1] != " ":
-        return None
-    start = pos = p + 1
-    end = None
-    n_words = 0
-    first_tag = prev_tag = None
-    prev_low = ""
-    is_clause = False
-    used_predicate = False
-    while n_words < w["item_max"]:
-        nw = _next_word(t, pos, toks)
-        if nw is None:
-            break
-        e, tag = nw
-        word = t[pos:e]
-        low = word.lower()
-        if not word[:1].isalnum():
-            if word == "," and end is not None:
-                # "sản xuất, kinh doanh", "cán bộ, công chức": a list of like words
-                nxt = _next_word(t, e + 1, toks) if t[e:e + 1] == " " else None
-                like = _NOUN_TAGS | {"V", "A"} if clause else _NOUN_TAGS | {prev_tag}
-                # "thành phẩm, tiêu thụ được …" starts a new clause, not a list of like words
-                after = _next_word(t, nxt[0] + 1, toks) if nxt and t[nxt[0]:nxt[0] + 1] == " " else None
-                new_clause = after is not None and (after[1] == "R" or t[nxt[0] + 1:after[0]].lower() in _AUX)
-                if nxt and not new_clause and nxt[1] in like and nxt[1] not in _PHRASE_END_TAGS \
-                        and not any(c.isdigit() for c in t[e + 1:nxt[0]]) \
-                        and not _is_stop(t, e + 1, nxt[0], t[e + 1:nxt[0]].lower()):
-                    pos = e + 1
-                    continue
-            if word == "(" and end is not None:
-                close = t.find(")", e, e + 60)
-                inner = t[e:close] if close > 0 else ""
-                if inner and not any(c.isdigit() for c in inner) and "(" not in inner:
-                    end = close + 1
-            break
-        if low == "trở" and end is not None and re.match(r" (?:lên|xuống)\b", t[e:e + 7]):
-            end = e + 4 if t[e + 1:e + 4] == "lên" else e + 6
-            break  # "B2 trở lên" closes the phrase
-        if any(c.isdigit() for c in word):
-            # a year after "năm" and codes such as B2 or F0 stay; a number ends the phrase
-            code = bool(re.fullmatch(r"[^\W\d_]{1,3}\d{1,2}", word))
-            if end is None or not ((prev_low == "năm" and _YEAR.fullmatch(word)) or code):
-                break
-        elif _is_stop(t, pos, e, low):
-            if not clause or low in _HARD_STOPS:
-                break
-            if low in _AUX or (tag == "V" and (end is None or (low in _PREDICATES and not used_predicate))):
-                is_clause = True
-                used_predicate = used_predicate or low in _PREDICATES
-            else:
-                break
-        elif tag == "R" and not (clause and low in _AUX):
-            break
-        elif tag in _PHRASE_END_TAGS and not (low == "và" and end is not None):
-            break
-        if low == "và":
-            nxt = _next_word(t, e + 1, toks) if t[e:e + 1] == " " else None
-            if not nxt or nxt[1] in _PHRASE_END_TAGS or any(c.isdigit() for c in t[e + 1:nxt[0]]) \
-                    or _is_stop(t, e + 1, nxt[0], t[e + 1:nxt[0]].lower()):
-                break
-        if end is None and not clause and tag in ("V", "R"):
-            # a measure's item is a noun phrase; "0,4g tinh bột nghệ" (tagged V) still is
-            nxt = _next_word(t, e + 1, toks) if t[e:e + 1] == " " else None
-            if tag == "R" or not nxt or nxt[1] not in _NOUN_TAGS:
-                break
-        if first_tag is None:
-            first_tag = tag
-        if low != "và":
-            prev_tag = tag
-        prev_low = low
-        end = e
-        n_words += len(word.split())
-        if t[e:e + 1] in (",", "("):
-            pos = e
-        elif t[e:e + 1] == " " and t[e + 1:e + 2] == "(":
-            pos = e + 1
-        elif t[e:e + 1] != " ":
-            break
-        else:
-            pos = e + 1
-    if end is None:
-        return None
-    return start, end, is_clause
-
-
-_OPENERS = ("theo", "qua", "trong", "tại", "với", "đối với", "ngoài ra", "bên cạnh", "riêng", "cụ thể", "kết quả",
-            "tuy nhiên", "trong đó", "còn", "nhưng", "và", "thì", "mà", "đồng thời")
-
-
-def _phrase_before(t: str, start: int, toks: _Tokens, unit: _Unit) -> tuple[int, int] | None:
-    """The item when nothing follows the unit, from the words before the number:
-
-    - ``Ông Nguyễn Liêm (69 tuổi``: the person an age belongs to;
-    - ``X là / đạt / bằng / có 1.890 người``: X;
-    - ``giải quyết việc làm mới cho 4.348 lao động``: what was given to the people counted;
-    - ``tổng số tiền phạt 198 triệu đồng``: the noun phrase right before a measure;
-    - else, for a measure, the clause that leads to it (``bà H. phải hoàn trả 2 tỷ đồng``).
-    """
-    w = _words()
-    seg = t[max(0, start - 150):start]
-    seg_start = start - len(seg)
-    # initials (bà H.T.L.V.) are not sentence ends; same length, so offsets hold
-    seg = re.sub(r"(?<=[A-ZĐ])\.", "·", seg)
-    if unit.name == "tuổi":
-        m = re.search(r"((?i:ông|bà|anh|chị|em|cháu|cụ|bé)?\s*[A-ZĐ][^\W\d_]*(?: [A-ZĐ][^\W\d_]*)*) \($", seg)
-        if m and m.group(1)[-1:].isalpha():
-            return seg_start + m.start(1), seg_start + m.end(1)
-    m = re.search(r"(?:^|[.;:(\n]\s*)([^.;:()\n]{3,120}?)\s(?:là|đạt|bằng)"
-                  r"(?:\s(?:cao|thấp|lên|xuống))?(?:\s(?:đến|tới|mức))?\s$", seg, re.IGNORECASE)
-    if m and m.group(1).rstrip().endswith(","):
-        m = None  # ", đạt 20 triệu tấn": the subject is further back
-    if m:
-        got = _subject_of(t, seg_start + m.start(1), seg_start + m.end(1), toks)
-        if got:
-            return got
-    if unit.is_count:
-        m = re.search(r"(?:^|[\s,;:(])((?:[^\W\d_]+ ){1,5})cho $", seg)
-        if m:
-            words = m.group(1).split()
-            keep: list[str] = []
-            for word in reversed(words):
-                if word.lower() in w["item_stops"] or word.lower() in _AUX:
-                    break
-                keep.insert(0, word)
-            if keep:
-                b = start - len(" cho ")
-                return _strip_lead(t, b - len(" ".join(keep)), b)
-        return None
-    if not seg.endswith(" "):
-        return None
-    words = list(_WORDCHARS.finditer(seg))
-    picked = []
-    rev = list(reversed(words))
-    for i, mw in enumerate(rev):
-        gap = seg[mw.end():(picked[-1].start() if picked else len(seg))]
-        if gap.strip():
-            break
-        low = mw.group(0).lower()
-        if picked and low == "hơn" and i + 2 < len(rev) and rev[i + 1].group(0).lower() in w["comparatives"]:
-            # "giá cao hơn thị trường 1.000 đồng": the comparison is part of what is measured
-            picked += [mw, rev[i + 1], rev[i + 2]]
-            break
-        if low in w["item_stops"] or any(c.isdigit() for c in low) or len(picked) >= 6:
-            break
-        if low in {q for q, _ in w["qualifiers"]} or low in _units()[0]:
-            break  # a qualifier or the unit of an earlier number ("từ 600 ha lên")
-        tok = toks.at(seg_start + mw.start())
-        if not picked and tok is not None and tok[2] not in _NOUN_TAGS:
-            # "tiền phạt 198 triệu": a verb right before the number may close a noun compound
-            prev = toks.at(seg_start + mw.start() - 2) if mw.start() >= 2 else None
-            if not (tok[2] == "V" and prev is not None and prev[2] in _NOUN_TAGS):
-                break
-        if tok is not None and (tok[2] in _PHRASE_END_TAGS or tok[2] == "R"):
-            break
-        picked.append(mw)
-    if picked:
-        picked.reverse()
-        got = _strip_lead(t, seg_start + picked[0].start(), seg_start + picked[-1].end())
-        if got and t[got[0]:got[1]].lower() in w["relational_heads"]:
-            owner = _owner_clause(t, seg, seg_start, got[0])
-            if owner:
-                return got[0], got[1], owner
-        if got:
-            return got
-    if unit.dimension in _MEASURE_DIMS or unit.dimension == "rate":
-        got = _clause_before(t, seg, seg_start)
-        # a clause naming nothing ("tăng 5%") is no item
-        if got and (not toks.available or any(
-                (tok := toks.at(k)) is not None and tok[2] in _NOUN_TAGS for k in range(got[0], got[1]))):
-            return got
-    return None
-
-
-def _owner_clause(t: str, seg: str, seg_start: int, head: int) -> tuple[int, int] | None:
-    """``bà H.T.L.V. trả 2 đợt với`` (số tiền …): the clause a price or amount belongs to."""
-    got = _clause_before(t, seg[:head - seg_start], seg_start, allow_digits=True)
-    if not got:
-        return None
-    a, b = got
-    m = re.search(r"\s\S*\d", t[a:b])
-    if m:
-        b = a + m.start()  # up to the first number: "trả 1 đợt" → "trả"
-    b = a + len(re.sub(r"\s+(?:với|ở|bằng|theo)$", "", t[a:b].rstrip()))
-    return (a, b) if b > a else None
-
-
-def _subject_of(t: str, a: int, b: int, toks: _Tokens) -> tuple[int, int] | None:
-    """The subject before là/đạt: the last comma part, with short like parts before it."""
-    w = _words()
-    parts = t[a:b].split(", ")
-    last = parts[-1]
-    last_start = b - len(last)
-    cut = 0
-    pos = last_start
-    while pos < b:  # word by word (the segmenter's words: "thu hồi" is not "thu")
-        nw = _next_word(t, pos, toks)
-        if nw is None:
-            pos += 1
-            continue
-        e = min(nw[0], b)
-        low = t[pos:e].lower()
-        # "dưới 40 tuổi" and "năm nay" stay inside the subject
-        if low in w["item_stops"] and low not in ("và", "nay", "này") and not t[e + 1:e + 2].isdigit():
-            cut = e - last_start + 1
-        pos = e + 1
-    if cut >= len(last):
-        cut = 0
-    keep = [last[cut:]] if cut < len(last) else []
-    if cut == 0:
-        for part in reversed(parts[:-1]):
-            words_ = [x.lower() for x in part.split()]
-            if len(words_) > 8 or any(x in w["item_stops"] for x in words_) or any(ch.isdigit() for ch in part):
-                break
-            keep.insert(0, part)
-    if not keep or not keep[-1].strip():
-        return None
-    a = b - len(", ".join(keep))
-    first = toks.at(a)
-    if first is not None and first[2] == "P":
-        return None  # "Đây là 62 người": a pronoun names nothing
-    return _strip_lead(t, a, b)
-
-
-def _clause_before(t: str, seg: str, seg_start: int, allow_digits: bool = False) -> tuple[int, int] | None:
-    """``bà H.T.L.V. buộc phải hoàn trả`` (hơn 2 tỷ đồng): the clause that leads to a measure."""
-    m = re.search(r"(?:^|[,.;:(\n\"“]\s*)([^,.;:()\n\"“”]{3,80}?)\s$", seg)
-    if not m:
-        return None
-    a, b = seg_start + m.start(1), seg_start + m.end(1)
-    phrase = t[a:b]
-    low = phrase.lower()
-    for opener in sorted(_OPENERS, key=len, reverse=True):
-        if low.startswith(opener + " "):
-            a += len(opener) + 1
-            low = t[a:b].lower()
-    words = t[a:b].split()
-    if not words or len(words) > 10 or (not allow_digits and any(c.isdigit() for c in t[a:b])):
-        return None
-    return _strip_lead(t, a, b)
-
-
-_TRAIL_STRIP = ("lần lượt", "dự kiến", "tương ứng", "ước tính", "ước")
-_BARE_PERIOD = re.compile(r"(?:năm|tháng|quý|ngày|giai đoạn)\s+[\d/ -]+", re.IGNORECASE)
-
-
-def _strip_lead(t: str, a: int, b: int) -> tuple[int, int] | None:
-    w = _words()
-    for trail in _TRAIL_STRIP:
-        if t[a:b].lower().endswith(" " + trail):
-            b -= len(trail) + 1
-    if _BARE_PERIOD.fullmatch(t[a:b]):
-        return None
-    changed = True
-    while changed:
-        changed = False
-        phrase = t[a:b].lower()
-        for lead in w["lead_strip"]:
-            if phrase.startswith(lead + " "):
-                a += len(lead) + 1
-                changed = True
-                break
-    if a >= b or t[a:b].lower() in w["lead_strip"]:
-        return None
-    return a, b
