@@ -7,7 +7,10 @@ Vietnamese organization names are a head word followed by a name
 standard abbreviations, media names, places and cue words are data files in
 ``extractors/data/`` (``unit_heads.jsonl``, ``abbreviations.json``,
 ``unit_media.jsonl``, ``places.json``, ``unit_not_heads.txt``,
-``unit_discourse.json``); this module only walks the text.
+``unit_discourse.json``, ``unit_names.jsonl`` — national bodies whose names are
+a closed list, so that they end a name and give one canonical spelling —, and
+``unit_name_verbs.txt`` — verbs that are ordinary words inside a name); this
+module only walks the text.
 
 The walk is over *syllables* (whitespace-separated pieces), because
 underthesea's words do not always respect name boundaries (it may return
@@ -51,6 +54,10 @@ class Head:
     needs_capital: bool = False   # Báo, Đài, Trạm: only before a capitalized name
     backref_only: bool = False    # Khối: only ever a short reference
     lower_ok: bool = False        # a one-syllable head that may be written lower-case (trường, báo)
+    requires_next: tuple = ()     # Trường, Đài: only before a school / station type (not Trường Giang, Đài Loan)
+    name_capital: bool = False    # Bộ, Sở, Cục: the name starts capitalized; "Bộ đặt mục tiêu" is a back-reference
+    named_after_people: bool = False  # Trường, Công ty: a person's name may be the name (Trường THPT Chu Văn An)
+    national: bool = False        # Quốc hội, Chính phủ: one in the country, no place follows
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,11 @@ class Lexicon:
     not_unit_after: frozenset
     surnames: frozenset
     name_stop_verbs: frozenset
+    name_verbs: frozenset
+    end_titles: tuple             # offices that end a name (Báo Điện tử Chính phủ | Thủ tướng …)
+    known_names: tuple            # (normalized variant, canonical name, variant word count), longest first
+    canonical_places: tuple       # (variant, canonical spelling), longest first
+    countries: frozenset
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +95,9 @@ def lexicon() -> Lexicon:
         d = json.loads(line)
         heads.append(Head(tuple(d["pattern"].split()), d["kind"], d.get("place_body", False),
                           d.get("standalone", False), d.get("needs_capital", False),
-                          d.get("backref_only", False), d.get("lower_ok", False)))
+                          d.get("backref_only", False), d.get("lower_ok", False),
+                          tuple(d.get("requires_next", ())), d.get("name_capital", False),
+                          d.get("named_after_people", False), d.get("national", False)))
     heads.sort(key=lambda h: -len(h.pieces))  # longest head first
     by_first: dict[str, list[Head]] = {}
     for h in heads:
@@ -92,15 +106,40 @@ def lexicon() -> Lexicon:
         l.strip().lower() for l in _data_text("unit_not_heads.txt").splitlines()
         if l.strip() and not l.startswith("#"))
     ab = json.loads(_data_text("abbreviations.json"))
-    media = tuple(json.loads(l) for l in _data_text("unit_media.jsonl").splitlines() if l.strip())
     places = json.loads(_data_text("places.json"))
+    media = []
+    for l in _data_text("unit_media.jsonl").splitlines():
+        if not l.strip():
+            continue
+        med = json.loads(l)
+        if "template" not in med:
+            media.append(med)
+            continue
+        # one entry per province: "{province} TV" → "Hà Nam TV", the provincial station
+        for prov in places["provinces"]:
+            if " " in prov and prov[:1].isupper() and "-" not in prov:
+                canon = places.get("canonical_places", {}).get(prov, prov)
+                media.append({**med, "surface": med["template"].format(province=prov),
+                              "name": med["name"].format(province=canon)})
+    media = tuple(media)
     cues = json.loads(_data_text("unit_discourse.json"))
+    known = []
+    for line in _data_text("unit_names.jsonl").splitlines():
+        if line.strip():
+            d = json.loads(line)
+            for v in [d["name"], *d.get("variants", ())]:
+                known.append((_norm(v), d["name"], len(_norm(v).split())))
+    known.sort(key=lambda k: -len(k[0]))
+    name_verbs = frozenset(l.strip() for l in _data_text("unit_name_verbs.txt").splitlines()
+                           if l.strip() and not l.startswith("#"))
+    # regions and countries end a name ("Hội Khuyến học Việt Nam", "Bộ Quốc phòng Nga"); longest first
+    regions = sorted([*places["regions"], *places.get("countries", ())], key=len, reverse=True)
     return Lexicon(
         heads=tuple(heads), heads_by_first=by_first, not_heads=not_heads,
         expansions=ab["expansions"], abbr_units=ab["units"], media=media,
         provinces=tuple(sorted(places["provinces"], key=len, reverse=True)),
         levels=tuple(sorted(places["levels"], key=len, reverse=True)),
-        bare_levels=frozenset(places["bare_levels"]), regions=tuple(places["regions"]),
+        bare_levels=frozenset(places["bare_levels"]), regions=tuple(regions),
         official_titles=frozenset(cues["official_titles"]),
         person_titles=frozenset(t.lower() for t in cues["person_titles"]),
         former=frozenset(cues["former"]),
@@ -108,13 +147,18 @@ def lexicon() -> Lexicon:
         not_unit_after=frozenset(cues["not_unit_after"]),
         surnames=frozenset(places["surnames"]),
         name_stop_verbs=frozenset(cues["name_stop_verbs"]),
+        name_verbs=name_verbs,
+        end_titles=tuple(t for t in (*cues["official_titles"], *cues.get("name_end_titles", ())) if t[:1].isupper()),
+        known_names=tuple(known),
+        countries=frozenset(places.get("countries", ())),
+        canonical_places=tuple(sorted(places.get("canonical_places", {}).items(), key=lambda kv: -len(kv[0]))),
     )
 
 
 # ---------------------------------------------------------------- pieces
 
 # A piece: a syllable with its inner joiners (KH&CN, TC-ĐL-CL, TP.HCM), or one punctuation mark.
-_PIECE = re.compile(r"\w+(?:[&\-.+]\w+)*\+?|[^\w\s]")
+_PIECE = re.compile(r"\w+(?:[&\-+]\w+|\.(?=[A-ZĐ]{2})\w+)*\+?|[^\w\s]")
 # Words that never belong inside a name: they end it.
 _STOP_WORDS = frozenset("""
 đã đang sẽ vừa mới cũng đều vẫn còn chưa không chỉ luôn được bị là có cho của với tại trên từ về theo
@@ -159,6 +203,12 @@ def _pieces(text: str, doc) -> list[Piece]:
         out.append(Piece(s, e, m.group(), tag, ts, te, "\n" in text[prev_end:s]))
         prev_end = e
     return out
+
+
+def _next_is_capital(text: str, pos: int) -> bool:
+    """Does a capitalized word follow on the same line (a longer proper name goes on)?"""
+    m = re.match(r"[ \t]+(\w)", text[pos:pos + 4])
+    return bool(m) and m.group(1).isupper()
 
 
 def _is_abbr(t: str) -> bool:
@@ -229,6 +279,11 @@ def _match_head(pieces: list[Piece], i: int, lex: Lexicon) -> Head | None:
         if nxt is not None and not nxt.newline_before:
             if f"{pieces[i + n - 1].text} {nxt.text}".lower() in lex.not_heads:
                 continue
+        if h.requires_next:
+            after = " ".join(q.text.lower() for q in pieces[i + n:i + n + 3]) + " "
+            if not any(after.startswith(w + " ") or after.startswith(w) and w.endswith(" ")
+                       for w in h.requires_next):
+                continue
         # underthesea glued the head to a lower-case syllable: an ordinary word (Hội nghị)
         if n == 1 and nxt is not None and not nxt.cap and p.tok_end > p.end and nxt.start < p.tok_end:
             continue
@@ -248,6 +303,10 @@ def _place_at(pieces: list[Piece], i: int, lex: Lexicon) -> int:
             prov = _province_at(pieces, j, lex) if j < n else 0
             if prov:
                 return len(lvp) + prov  # a known province ends the place (… tỉnh Sóc Trăng Trần Văn Lâu)
+            if j + 2 < n and pieces[j].text in lex.surnames and all(
+                    pieces[q].cap and pieces[q].word and not pieces[q].newline_before for q in (j + 1, j + 2)) \
+                    and not (j + 3 < n and pieces[j + 3].cap and pieces[j + 3].word):
+                return len(lvp)  # "… phòng, chống dịch tỉnh Trần Xuân Dưỡng": the official's name follows
             k = j
             while k < n and pieces[k].cap and pieces[k].word and not pieces[k].newline_before and k - j < 3 \
                     and not (k > j and pieces[k].text in lex.surnames and k + 1 < n and pieces[k + 1].cap
@@ -313,6 +372,10 @@ def _scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str)
                     continue
                 break
             if t in "-–&" and k + 1 < n and pieces[k + 1].word and not place_done:
+                spaced = p.start > pieces[k - 1].end if k > 0 else False
+                if t in "-–" and spaced and not (pieces[k + 1].cap or _is_abbr(pieces[k + 1].text)) and k > j \
+                        and pieces[k - 1].cap:
+                    break  # "Tập đoàn Đèo Cả - chủ đầu tư dự án": an apposition, not the name
                 k += 1
                 continue
             break
@@ -320,11 +383,11 @@ def _scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str)
             break
         if t in ("Ông", "Bà", "GS", "PGS", "TS", "ThS") and k > j:
             break
-        if p.cap and k > j and any(text.startswith(ti + " ", p.start) for ti in lex.official_titles if ti[:1].isupper()):
+        if p.cap and k > j and any(text.startswith(ti + " ", p.start) for ti in lex.end_titles):
             break  # an official's title: Báo Điện tử Chính phủ | Thủ tướng …
         if p.cap or _is_abbr(t):
             inner = _match_head(pieces, k, lex) if k > j else None
-            if inner is not None and (k > end or inner_heads or k - j > 3):
+            if inner is not None and (k > end or inner_heads or k - j > 3 or inner.kind == head.kind):
                 # a new organization after lower-case words (Sở … yêu cầu Trung tâm), or a
                 # run of names (Bộ Tư pháp Bộ Giao thông vận tải): only one level of
                 # nesting right after the head (Văn phòng UBND tỉnh, Ban Tổ chức Tỉnh ủy)
@@ -333,6 +396,10 @@ def _scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str)
                 inner_heads += 1
             region = next((r for r in lex.regions if r[:1].isupper() and text.startswith(r, p.start)
                            and not text[p.start + len(r):p.start + len(r) + 1].isalnum()), None)
+            if region in lex.countries and (_province_at(pieces, k, lex) or _next_is_capital(text, p.start + len(region))):
+                region = None  # Lào Cai, Sơn Mỹ Lan: a country's name inside a longer name
+            elif region in lex.countries and p.tok_end > p.start + len(region):
+                region = None  # Mỹ thuật: one word with the next syllable
             if region is not None and k > j:
                 while k < n and pieces[k].end <= p.start + len(region):
                     k += 1
@@ -370,13 +437,27 @@ def _scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str)
             capital = True
             place_done = True
             continue
-        # the rest of a capitalized word (Quản lý, Tuyên giáo): same underthesea token
-        if end == k and capital and p.tok_start < p.start and any(
-                q.cap for q in pieces[j:k] if q.start >= p.tok_start):
+        if t == "và" and k + 1 < n and pieces[k + 1].text[:1].isdigit():
+            break  # "Đại học Sư phạm và 33 đầu sách": a count, not part of the name
+        if t == "và" and k + 2 < n and (_place_at(pieces, k + 1, lex) > 1 and pieces[k + 2].text.lower() != "hội"
+                                         or _match_head(pieces, k + 1, lex)
+                                         or pieces[k + 1].text in lex.abbr_units
+                                         or any(text.startswith(ti + " ", pieces[k + 1].start) for ti in lex.end_titles)):
+            break  # "Sở GD&ĐT và Thành phố Hà Nội", "Bộ Y tế và Bộ Công an": two bodies
+        # the rest of a capitalized word (Quản lý, Tuyên giáo): same underthesea token — but
+        # not after a title-case proper name or an abbreviation (Phan Thiết gắn, GD&ĐT tặng)
+        same_tok = [q for q in pieces[j:k] if q.start >= p.tok_start]
+        cap_run = 0  # capitalized syllables of this word before p: 2+ is a title-case proper name
+        while cap_run < len(same_tok) and same_tok[-1 - cap_run].cap and not _is_abbr(same_tok[-1 - cap_run].text):
+            cap_run += 1
+        if end == k and capital and p.tok_start < p.start and any(q.cap for q in same_tok) \
+                and cap_run <= 1 and not (same_tok and _is_abbr(same_tok[-1].text)):
             k += 1
             end = k
             continue
         low = t.lower()
+        if k > end and _match_head(pieces, k, lex) is not None and p.tok_start == p.start:
+            break  # a new organization after lower-case words (… đánh giá cao trường Cao đẳng …)
         if text[p.tok_start:p.tok_end].lower() in lex.name_stop_verbs and p.tok_start == p.start:
             break  # a reporting verb ends the name (Ngân hàng Thế giới dự báo …)
         if low in _STOP_WORDS and low != "và":
@@ -394,7 +475,8 @@ def _scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str)
         # (Cục Quản lý Khám chữa bệnh,) — not one that a further lower-case word follows
         if (end == k and capital and p.tag.startswith("N") and p.tok_start == p.start
                 and p.tok_end > p.end  # a compound (việc làm), not a lone syllable (nơi, thành)
-                and (pieces[k - 1].cap or pieces[k - 1].tok_start < pieces[k - 1].start)):
+                and (pieces[k - 1].cap or pieces[k - 1].tok_start < pieces[k - 1].start)
+                and not _is_abbr(pieces[k - 1].text)):
             w_end = k + 1
             while w_end < n and pieces[w_end].tok_start == p.tok_start and pieces[w_end].word:
                 w_end += 1
@@ -410,7 +492,8 @@ def _scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str)
                 break
         # a lower-case run is kept only if a capitalized word follows; a run with a
         # verb in it is a predicate, not part of a name, once it is longer than a word or two
-        if p.tag.startswith("V") and p.tok_start == p.start:
+        if p.tag.startswith("V") and p.tok_start == p.start \
+                and text[p.tok_start:p.tok_end].lower() not in lex.name_verbs:
             verbs_in_run += 1
             if verbs_in_run > 1 or k - end > 2:
                 break
@@ -454,7 +537,33 @@ def _canonical(raw: str, kind: str, learned: dict, lex: Lexicon) -> str:
     dedup = [w for i, w in enumerate(words) if i == 0 or w.lower() != words[i - 1].lower()]
     s = " ".join(dedup)
     s = s.replace("Uỷ", "Ủy").replace("uỷ", "ủy").replace("Toà", "Tòa").replace("toà", "tòa")
-    return _TONE_MISPLACED.sub(_move_tone, s)
+    s = _TONE_MISPLACED.sub(_move_tone, s)
+    # a level word written capitalized inside a name (UBND Tỉnh, Đảng bộ Thành phố): lower case
+    s = re.sub(r"(?<=\S )(Tỉnh|Thành phố|Huyện|Quận|Thị xã|Xã|Phường|Thị trấn)(?= (?![Đđ]oàn|[ỦủUu][ỷy]\b)[^\W\d_]|$)",
+               lambda m: m.group(1).lower() if (m.end() == len(s) and m.group(1) not in ("Xã", "Phường"))
+               or m.end() < len(s) and s[m.end() + 1].isupper() else m.group(1), s)
+    for variant, canon in lex.canonical_places:
+        s = re.sub(r"(?<!\w)" + re.escape(variant) + r"(?!\w)", canon, s)
+    if not company:
+        s = _known_canonical(s, lex)
+    return s
+
+
+def _known_canonical(s: str, lex: Lexicon) -> str:
+    """A known national body's variant (Bộ Giao thông, Bộ GTVT) → its official name; a country may follow."""
+    words = s.split()
+    for m in range(len(words), 1, -1):
+        key = _norm(" ".join(words[:m]))
+        for kn, canon, _ in lex.known_names:
+            if key == kn:
+                rest = words[m:]
+                if not words[m - 1][:1].isalnum():
+                    return s
+                if not rest or " ".join(rest) in lex.regions or rest[0] in lex.bare_levels \
+                        or _norm(" ".join(rest)) in {_norm(p) for p in lex.provinces}:
+                    return " ".join([canon, *rest])
+                return s
+    return s
 
 
 # A tone mark on the first vowel of oa/oe/uy before a final consonant is a typo
@@ -482,8 +591,25 @@ def _split_place(name: str, lex: Lexicon):
             return base, level, place
     for prov in lex.provinces:
         if name.endswith(" " + prov) and len(name) > len(prov) + 2:
-            return name[: -len(prov) - 1].rstrip(" ,"), "tỉnh", prov
+            # a bare province name says nothing of the level (Cần Thơ is a city): None
+            return name[: -len(prov) - 1].rstrip(" ,"), None, prov
+    if name.endswith(" Việt Nam") and len(name.split()) > 3:
+        return name[: -len(" Việt Nam")], None, "Việt Nam"  # Cục Hàng không (Việt Nam)
     return name, None, None
+
+
+_LEGAL_FORM = re.compile(r"\b(?:thương mại cổ phần|tmcp|cổ phần|cp|trách nhiệm hữu hạn|tnhh|một thành viên|mtv|"
+                         r"thương mại|tm|dịch vụ|dv|jsc)\b")
+
+
+def _key(base: str, kind: str) -> str:
+    """What two written forms of one organization share: case, punctuation, "và"/"&" and,
+    for a company, its legal form aside (Công ty TNHH TM DV Đại Ngân = Công ty Đại Ngân)."""
+    k = _norm(base.replace("&", " và "))
+    if kind in ("Công ty", "Tổng công ty", "Tập đoàn", "Ngân hàng"):
+        k = _LEGAL_FORM.sub(" ", k)
+    k = re.sub(r"^trường (?=đại học )", "", k)  # Trường Đại học FPT = Đại học FPT
+    return " ".join(w for w in k.split() if w != "và")
 
 
 def _norm(s: str) -> str:
@@ -617,6 +743,13 @@ def _find_mentions(text, pieces, lex, learned) -> list[_Mention]:
             continue
         j = i + len(head.pieces)
         head_cap = p.cap
+        if head.name_capital and j < n and not (pieces[j].cap or _is_abbr(pieces[j].text)) \
+                and _place_at(pieces, j, lex) == 0:
+            # "Bộ đặt mục tiêu": the head alone, a back-reference
+            out.append(_Mention(p.start, pieces[j - 1].end, head.kind, "", backref=True,
+                                subject=not _preceding(text, p.start, lex)))
+            i = j
+            continue
         if head.needs_capital or not head_cap:
             nxt = pieces[j] if j < n else None
             if nxt is None or not (nxt.cap or _is_abbr(nxt.text)) or nxt.newline_before:
@@ -629,7 +762,7 @@ def _find_mentions(text, pieces, lex, learned) -> list[_Mention]:
         if head.standalone:
             # Tỉnh ủy, Chính phủ: complete names; only a place may follow (Tỉnh ủy Quảng Nam),
             # never the official's name (Bí thư Tỉnh ủy Lê Trường Lưu)
-            w = _place_at(pieces, j, lex) if j < n and not pieces[j].newline_before else 0
+            w = _place_at(pieces, j, lex) if j < n and not pieces[j].newline_before and not head.national else 0
             if w and (_province_at(pieces, j, lex) or not pieces[j].cap):
                 end, abbr, capital = j + w, None, True
             else:
@@ -637,8 +770,15 @@ def _find_mentions(text, pieces, lex, learned) -> list[_Mention]:
         else:
             end, abbr, capital = _scan_name(pieces, j, lex, head, text) if not head.backref_only else (j, None, False)
         start = p.start
-        if end > j and capital and _after_official_title(text, p.start, lex):
-            end = _cut_person_name(pieces, j, end, lex)
+        if end > j and capital and (_after_official_title(text, p.start, lex) or not head.named_after_people):
+            end = _cut_person_name(pieces, j, end, lex, strict=not _after_official_title(text, p.start, lex))
+        if end > j and capital:
+            end = _end_of_known_name(text, pieces, i, end, lex)
+        if end > j and capital and head.kind == "Báo":
+            end = _end_of_media_name(text, pieces, j, end, lex)
+        if end > j and capital and _generic_name(text[pieces[j].start:pieces[end - 1].end], head, lex):
+            i = end  # "các trường THPT", "Công ty TNHH": a type of body, no name
+            continue
         if end > j and capital:
             raw = _raw_name(text, pieces, i, end)
             out.append(_Mention(start, pieces[end - 1].end, head.kind, raw, abbreviation=abbr,
@@ -663,18 +803,101 @@ def _find_mentions(text, pieces, lex, learned) -> list[_Mention]:
     return out
 
 
+_LEGAL_FORMS = frozenset({"tnhh", "cp", "cổ phần", "tnhh mtv", "mtv", "trách nhiệm hữu hạn", "một thành viên",
+                          "tmcp", "thương mại cổ phần", "tnhh một thành viên", "cổ phần đầu tư"})
+
+
+def _generic_name(after_head: str, head: Head, lex: Lexicon) -> bool:
+    """Is the "name" only the type of the body (trường THPT, trường Đại học, Công ty TNHH)?"""
+    words = _norm(_expand_abbreviations(after_head, lex))
+    if head.requires_next:
+        types = {_norm(t) for t in head.requires_next} | {
+            _norm(_expand_abbreviations(t.upper(), lex)) for t in head.requires_next}
+        parts = [w.strip() for w in re.split(r"\bvà\b", words)]
+        return all(p in types for p in parts if p)
+    if head.kind in ("Công ty", "Tổng công ty"):
+        return words in _LEGAL_FORMS
+    return False
+
+
 def _after_official_title(text: str, pos: int, lex: Lexicon) -> bool:
     before = text[max(0, pos - 25):pos].rstrip()
     return any(before.endswith(t) for t in lex.official_titles)
 
 
-def _cut_person_name(pieces: list[Piece], j: int, end: int, lex: Lexicon) -> int:
-    """'Bộ trưởng Bộ GD&ĐT Nguyễn Kim Sơn': the name ends before the official's own name."""
+def _cut_person_name(pieces: list[Piece], j: int, end: int, lex: Lexicon, strict: bool = False) -> int:
+    """'Bộ trưởng Bộ GD&ĐT Nguyễn Kim Sơn': the name ends before the official's own name.
+
+    Without an official's title before the unit (``strict``), only a full
+    person's name (surname + 2-3 syllables, each capitalized, at the end of the
+    name) after at least two name syllables is cut: "Sở Xây dựng Phùng Phú Phong".
+    """
     for k in range(j + 1, end - 1):
-        if pieces[k].text in lex.surnames and all(q.cap for q in pieces[k:end]) and 2 <= end - k <= 4 \
-                and not _province_at(pieces, k, lex):  # Hà Nội is a place, not Mr Hà
+        if pieces[k].text in lex.surnames and all(q.cap and q.word for q in pieces[k:end]) and 2 <= end - k <= 4 \
+                and not _province_at(pieces, k, lex) \
+                and pieces[k - 1].text not in "-–&":
+            after_level = pieces[k - 1].text.lower() in lex.bare_levels \
+                or any(pieces[k - 1].text.lower() == lv.split()[-1] for lv in lex.levels)
+            if after_level and pieces[k - 1].text.lower() != "tỉnh":
+                continue  # "xã Trần Phú", "phường Phạm Ngũ Lão": places named after people; every
+                          # province is known, so "tỉnh Vương Quốc Tuấn" is the official's name
+            if strict and (after_level or end - k < 3 or k - j < 2 or any(_is_abbr(q.text) for q in pieces[k:end])):
+                continue
             return k
     return end
+
+
+def _end_of_known_name(text: str, pieces: list[Piece], i: int, end: int, lex: Lexicon) -> int:
+    """A known national body (Bộ Nội vụ) ends its name unless a place or country follows.
+
+    "Bộ Nội vụ thừa lệnh …", "Bộ LĐ-TB&XH quy định …": the lower-case word is the predicate.
+    """
+    known = {kn for kn, _, _ in lex.known_names}
+    # a known name the scan stopped short of (Cục Quản lý Khám, chữa bệnh): completed
+    for k in range(min(end + 4, len(pieces)) - 1, end - 1, -1):
+        if any(q.newline_before for q in pieces[end:k + 1]):
+            continue
+        if pieces[k].word and _norm(_expand_abbreviations(text[pieces[i].start:pieces[k].end], lex)) in known:
+            return k + 1
+    best = None
+    for k in range(i + 1, end - 1):
+        key = _norm(_expand_abbreviations(text[pieces[i].start:pieces[k].end], lex))
+        if key in known:
+            best = k
+    if best is None:
+        return end
+    whole = _norm(_expand_abbreviations(text[pieces[i].start:pieces[end - 1].end], lex))
+    if any(whole == kn for kn, _, _ in lex.known_names):
+        return end
+    nxt = pieces[best + 1]
+    if nxt.text == ",":
+        return best + 1  # "Bộ Tài chính, ICISE …": a list, the known name is complete
+    if nxt.text in lex.surnames and not _province_at(pieces, best + 1, lex):
+        return best + 1  # "Thứ trưởng Bộ Y tế Đỗ xuân Tuyên": the official's name
+    if nxt.cap or _is_abbr(nxt.text) or not nxt.word or nxt.text.lower() in ("và", "&") \
+            or _place_at(pieces, best + 1, lex):
+        return end
+    return best + 1
+
+
+def _end_of_media_name(text: str, pieces: list[Piece], j: int, end: int, lex: Lexicon) -> int:
+    """"Báo Người Lao Động Bạn đọc …": a known newspaper's name ends where its title ends
+    (footers run capitalized words together)."""
+    best = end
+    for med in lex.media:
+        surf = med["surface"]
+        if text.startswith(surf, pieces[j].start) or text[pieces[j].start:].lower().startswith(surf.lower() + " "):
+            stop = pieces[j].start + len(surf)
+            k = j
+            while k < end and pieces[k].end <= stop:
+                k += 1
+            if k < end and k > j:
+                best = k if best == end else max(best, k)
+    return best
+
+
+def _expand_abbreviations(s: str, lex: Lexicon) -> str:
+    return " ".join(lex.expansions.get(w, w) for w in s.split())
 
 
 def out_ends_at(out: list, pos: int) -> bool:
@@ -713,7 +936,7 @@ def _find_media(text, pieces, lex, mentions) -> list[_Mention]:
             if any(a <= s < b or a < e <= b for a, b in taken):
                 continue
             before = text[max(0, s - 14):s]
-            cue = (re.search(r"(?:\bPV|phóng viên|Phóng viên|[Tt]heo|[Bb]áo)\s+$", before)
+            cue = (re.search(r"(?:\bPV|phóng viên|Phóng viên|[Tt]heo|[Bb]áo|\b[Vv]ới|[Ảả]nh\s*:|[Nn]guồn\s*:)\s*$", before)
                    or (e == first_line_end and re.search(r"\s[-–|]\s*$", before)))
             if not (med["distinctive"] or cue):
                 continue
@@ -729,7 +952,19 @@ def _home_province(text: str, lex: Lexicon) -> str | None:
         c = len(re.findall(r"(?<!\w)" + re.escape(prov) + r"(?!\w)", text))
         if c:
             counts[prov] = c
-    return counts.most_common(1)[0][0] if counts else None
+    if not counts:
+        return None
+    canon = Counter()
+    for prov, c in counts.items():
+        canon[_canon_province(prov, lex)] += c
+    return canon.most_common(1)[0][0]
+
+
+def _canon_province(prov: str, lex: Lexicon) -> str:
+    """TPHCM, TP.HCM, HCM → Hồ Chí Minh; Đăk Lăk → Đắk Lắk (the spelling canonical names use)."""
+    if "HCM" in prov:
+        return "Hồ Chí Minh"
+    return dict(lex.canonical_places).get(prov, prov)
 
 
 def _resolve(text, mentions, lex, learned):
@@ -752,14 +987,16 @@ def _resolve(text, mentions, lex, learned):
         else:
             name = m.standalone_name or _canonical(m.raw, m.kind, learned, lex)
             base, level, place = _split_place(name, lex)
-            e = _match_entity(entities, _norm(base), level, place, home)
+            e = _match_entity(entities, _key(base, m.kind), level, place, home)
             if e is None:
-                entities.append({"base": _norm(base), "level": level, "place": place,
+                entities.append({"base": _key(base, m.kind), "level": level, "place": place,
                                  "names": [], "kind": m.kind})
                 e = len(entities) - 1
             ent = entities[e]
             if place and not ent["place"]:
                 ent["place"], ent["level"] = place, level
+            elif place and place == ent["place"] and level and not ent["level"]:
+                ent["level"] = level  # the written level is preferred (Sở Y tế tỉnh Hà Nam)
             ent["names"].append(name)
             m.entity = e
         last_by_kind[entities[m.entity]["kind"]] = m.entity
@@ -788,6 +1025,10 @@ def _match_entity(entities, base, level, place, home):
             return idx
         if place is None and ent["place"] is None:
             return idx
+        if place is not None and place == ent["place"] and (level is None or ent["level"] is None):
+            return idx  # Sở Y tế Hà Nam = Sở Y tế tỉnh Hà Nam
+        if "Việt Nam" in (place, ent["place"]) and None in (place, ent["place"]):
+            best = idx if best is None else best  # Cục Hàng không = Cục Hàng không Việt Nam
         # one side says only the level (UBND tỉnh) or nothing; the other names the home province
         side_a, side_b = (place, level), (ent["place"], ent["level"])
         for named, bare in ((side_a, side_b), (side_b, side_a)):

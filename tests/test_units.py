@@ -280,3 +280,142 @@ def test_units_as_a_spacy_component():
     assert [(s.text, s.label_) for s in doc.spans["units"]] == [
         ("UBND tỉnh Cao Bằng", "Ủy ban nhân dân"), ("Sở KH&CN", "Sở")]
     assert [u.name for u in doc.user_data["units"]] == ["Ủy ban nhân dân tỉnh Cao Bằng", "Sở Khoa học và Công nghệ"]
+
+
+# ---------------------------------------------------------------- round 2: general coverage
+
+
+@pytest.mark.parametrize("text", [
+    "Danh hài Trường Giang tham gia chương trình.",            # a person, not a school
+    "Hàng hóa xuất sang Đài Loan tăng mạnh.",                   # a place, not a station
+    "Gạo Đài Thơm 8 được giá.",                                 # a rice variety
+    "Cục diện chiến sự thay đổi nhanh.",                        # "the course of", not a department
+])
+def test_head_words_that_are_not_units_here(text):
+    assert names(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a known ministry ends its name before the predicate
+    ("Bộ Nội vụ thừa lệnh Thủ tướng ban hành văn bản.", ["Bộ Nội vụ"]),
+    ("Bộ LĐ-TB&XH quy định mức hỗ trợ mới.", ["Bộ Lao động - Thương binh và Xã hội"]),
+    # a foreign ministry keeps its country
+    ("Bộ Quốc phòng Nga cho biết đã bắn hạ 3 máy bay.", ["Bộ Quốc phòng Nga"]),
+    # a school is named after a person; a state body is not: the official's name is cut
+    ("Trường THPT Chu Văn An đạt 20 giải.", ["Trường Trung học phổ thông Chu Văn An"]),
+    ("Theo Sở Xây dựng Phùng Phú Phong, thành phố có 5 dự án.", ["Sở Xây dựng"]),
+    # verbs that are ordinary words inside a name do not end it
+    ("Ban Quản lý dự án đầu tư xây dựng hạ tầng đô thị TP HCM cho biết.",
+     ["Ban Quản lý dự án đầu tư xây dựng hạ tầng đô thị thành phố Hồ Chí Minh"]),
+    # a dash before a lower-case apposition ends the name
+    ("Tập đoàn Đèo Cả - chủ đầu tư dự án - đã hoàn thành 2 km.", ["Tập đoàn Đèo Cả"]),
+    # a proper name glued by the tagger to the verb after it (Phan Thiết gắn)
+    ("Ông Huy, Giám đốc Ban quản lý dự án cao tốc Vĩnh Hảo - Phan Thiết gắn bảng hướng dẫn.",
+     ["Ban quản lý dự án cao tốc Vĩnh Hảo - Phan Thiết"]),
+    # two bodies joined by "và" stay apart
+    ("Sở GD&ĐT và Thành phố Hà Nội thống nhất phương án.", ["Sở Giáo dục và Đào tạo"]),
+    # a country inside a longer word is not a country
+    ("Trường Đại học Mỹ thuật Việt Nam tuyển 200 sinh viên.", ["Trường Đại học Mỹ thuật Việt Nam"]),
+    # new heads: Ủy ban, Cảng vụ, Trạm y tế, Chi nhánh
+    ("Ủy ban Dân tộc và Cảng vụ Hàng hải Vũng Tàu ký kết.", ["Ủy ban Dân tộc", "Cảng vụ Hàng hải Vũng Tàu"]),
+    ("Trạm y tế xã Quảng Hòa tiêm 300 liều vắc xin.", ["Trạm y tế xã Quảng Hòa"]),
+    ("Chi nhánh Ngân hàng Chính sách xã hội tỉnh Sóc Trăng giải ngân 5 tỷ đồng.",
+     ["Chi nhánh Ngân hàng Chính sách xã hội tỉnh Sóc Trăng"]),
+    ("Ban ATGT tỉnh Quảng Trị hỗ trợ 15 triệu đồng.", ["Ban An toàn giao thông tỉnh Quảng Trị"]),
+])
+def test_round2_boundaries_and_heads(text, expected):
+    assert names(text) == expected
+
+
+def test_head_before_a_lower_case_word_is_a_back_reference():
+    text = "Bộ Nông nghiệp và Phát triển nông thôn họp. Bộ đặt mục tiêu Tăng trưởng 3%."
+    assert set(names(text)) == {"Bộ Nông nghiệp và Phát triển nông thôn"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # one ministry written three ways is one name
+    ("Bộ GTVT đã phê duyệt. Bộ Giao thông Vận tải cho biết. Bộ Giao thông sẽ kiểm tra.",
+     {"Bộ Giao thông vận tải"}),
+    ("Bộ Thông tin - Truyền thông và Bộ TT&TT là một.", {"Bộ Thông tin và Truyền thông"}),
+    # a national body with and without "Việt Nam"
+    ("Cục Hàng không Việt Nam yêu cầu. Sau đó Cục Hàng không kiểm tra 5 hãng.", {"Cục Hàng không Việt Nam"}),
+    # a company with and without its legal form
+    ("Công ty cổ phần Taekwang Vina đã tuyển 500 người. Công ty Taekwang Vina đã trả lương.",
+     {"Công ty cổ phần Taekwang Vina"}),
+    # the city's abbreviations expand to its full name
+    ("UBND TP HCM chỉ đạo Công an TP.HCM kiểm tra.",
+     {"Ủy ban nhân dân thành phố Hồ Chí Minh", "Công an thành phố Hồ Chí Minh"}),
+    # a bare province name says nothing of the level: Cần Thơ is a city
+    ("Cục Quản lý thị trường Cần Thơ kiểm tra. Cục Quản lý thị trường thành phố Cần Thơ xử phạt.",
+     {"Cục Quản lý thị trường thành phố Cần Thơ"}),
+    ("UBND tỉnh Thừa Thiên - Huế họp.", {"Ủy ban nhân dân tỉnh Thừa Thiên Huế"}),
+    # the National Assembly takes no place after it (đoàn đại biểu Quốc hội TPHCM is a delegation)
+    ("Quốc hội TPHCM thông qua nghị quyết.", {"Quốc hội"}),
+])
+def test_one_organization_one_canonical_name(text, expected):
+    assert set(names(text)) == expected
+
+
+def test_provincial_station_and_media_cues():
+    text = "Lấy mẫu xét nghiệm cho 1.068 người (ảnh: Hà Nam TV).\nTrao đổi với Dân trí, ông A cho biết."
+    assert set(names(text)) == {"Đài Phát thanh và Truyền hình Hà Nam", "Báo Dân trí"}
+
+
+def test_foreign_news_agency_is_a_unit():
+    assert names("Theo Reuters, giá dầu tăng 2%.") == ["Hãng tin Reuters"]
+
+
+def test_a_missing_space_after_a_full_stop_does_not_join_words():
+    text = "Trung tâm Hành chính Đà Nẵng mở cửa.Linh cho biết."
+    (u,) = units(text)
+    assert u.text == "Trung tâm Hành chính Đà Nẵng"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the official's name after "tỉnh" is not a place (every province is known) …
+    ("Ông A, Chủ tịch UBND tỉnh Vương Quốc Tuấn cho biết.", ["Ủy ban nhân dân tỉnh"]),
+    # … but a district or ward may be named after a person
+    ("Trưởng Công an phường Phạm Ngũ Lão cho biết.", ["Công an phường Phạm Ngũ Lão"]),
+    ("Giám đốc Trung tâm Y tế huyện Lý Nhân cho biết.", ["Trung tâm Y tế huyện Lý Nhân"]),
+    # an official's name after a known ministry, even mis-capitalized
+    ("Thứ trưởng Bộ Y tế Đỗ xuân Tuyên cho biết.", ["Bộ Y tế"]),
+    # a known name the tagger cut short is completed
+    ("Theo Cục Quản lý Khám, chữa bệnh, Bộ Y tế, có 200 ca.", ["Cục Quản lý Khám chữa bệnh", "Bộ Y tế"]),
+    # a reporting verb ends a name
+    ("Sở Văn hóa - Thể thao và Du lịch chủ trì lễ hội.", ["Sở Văn hóa - Thể thao và Du lịch"]),
+])
+def test_round2_people_and_predicates_after_names(text, expected):
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a type of body without a name is not a unit
+    ("Các trường THPT và trường Đại học, Công ty TNHH đều nghỉ.", []),
+    ("Trường Trung học cơ sở Thanh Xuân và trường Tiểu học đều nghỉ.", ["Trường Trung học cơ sở Thanh Xuân"]),
+    # a level written capitalized inside a name is the level
+    ("UBND Tỉnh đã họp.", ["Ủy ban nhân dân tỉnh"]),
+    # "và" before another body or an official ends the name
+    ("Bộ Y tế và WHO khuyến cáo.", ["Bộ Y tế", "Tổ chức Y tế Thế giới"]),
+    ("Ban Bí thư và Thủ tướng chỉ đạo.", ["Ban Bí thư"]),
+    # "và" inside a name stays
+    ("Trường THCS và THPT Nguyễn Du có 2 lớp.", ["Trường Trung học cơ sở và Trung học phổ thông Nguyễn Du"]),
+])
+def test_round2_generic_types_and_joined_bodies(text, expected):
+    assert names(text) == expected
+
+
+def test_an_office_after_a_name_ends_it():
+    assert names("Theo Báo Điện tử Chính phủ Thủ tướng Phạm Minh Chính đã ký.") == ["Báo Điện tử Chính phủ"]
+
+
+def test_university_with_and_without_truong_is_one_unit():
+    assert set(names("Trường Đại học FPT tuyển 100 người. Đại học FPT cho biết.")) == {"Trường Đại học FPT"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Đại học Sư phạm và 33 đầu sách giáo khoa được duyệt.", ["Đại học Sư phạm"]),
+    ("Giáo sư Đại học Chicago tin rằng giá sẽ tăng.", ["Đại học Chicago"]),
+    ("Công ty TNHH Việt Hưng trụ sở tại Hà Nội tuyển 50 người.", ["Công ty TNHH Việt Hưng"]),
+])
+def test_round2_words_that_end_a_name(text, expected):
+    assert names(text) == expected
