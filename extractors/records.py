@@ -70,6 +70,13 @@ def _cues() -> dict:
     return cues
 
 
+# Vietnamese capitals and small letters.  A range such as À-Ỹ would mix both cases
+# (Latin Extended Additional alternates capital and small: Ạ ạ Ả ả …, and đ lies
+# inside it), so that "tỉnh đã" read as a place name and "ông Quang cho" as a person.
+_UP = "[" + "".join(ch for ch in map(chr, range(0x41, 0x1EFA)) if ch.isalpha() and ch.isupper()) + "]"
+_LOW = "[" + "".join(ch for ch in map(chr, range(0x61, 0x1EFA)) if ch.isalpha() and ch.islower()) + "]"
+
+
 def _alt(words) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
@@ -77,7 +84,7 @@ def _alt(words) -> str:
 @lru_cache(maxsize=1)
 def _patterns() -> dict:
     c = _cues()
-    cap = r"[A-ZĐÀ-Ỹ][\w.]*"
+    cap = _UP + r"[\w.]*"
     titles = _alt(c["official_titles"])
     person = _alt([t for t in c["person_titles"]] + [t.capitalize() for t in c["person_titles"]])
     levels = _alt(c["levels"] + [l.capitalize() for l in c["levels"]])
@@ -87,8 +94,8 @@ def _patterns() -> dict:
         "pivot": re.compile(rf"(?:^|\s)(?:{_alt(c['causative_pivots'])})\s*$", re.IGNORECASE),
         "titled_name": re.compile(rf"(?<!\w)(?:{titles})\s+({cap}(?:\s+{cap}){{1,3}})"),
         "title_end": re.compile(rf"(?:^|\s)(?:{titles})(?:\s+(?:thường trực|phụ trách))?\s*$", re.IGNORECASE),
-        "named_document": re.compile(r"^(?:[Cc]ũng\s+)?[Tt]heo\s+(?:các\s+|những\s+)?[A-ZĐÀ-Ỹ]"),
-        "person": re.compile(rf"(?:(?<!\w)|(?<=[a-zđà-ỹ])(?=[ÔB]))(?:{person})\s+{cap}(?:\s+{cap}){{0,4}}"),
+        "named_document": re.compile(r"^(?:[Cc]ũng\s+)?[Tt]heo\s+(?:các\s+|những\s+)?" + _UP),
+        "person": re.compile(rf"(?:(?<!\w)|(?<={_LOW})(?=[ÔB]))(?:{person})\s+{cap}(?:\s+{cap}){{0,4}}"),
         "official_tail": re.compile(rf"^\s*(?:\([^()]*\)\s*)?,\s*((?:{_alt(c['former'])})\s+)?(?:{titles})(?:\s+\w+){{0,3}}?\s*$",
                                     re.IGNORECASE),
         "adverbial": re.compile(rf"^(?:{_alt(c['adverbial_starters'])})\b[^,;:]{{0,80}},\s*", re.IGNORECASE),
@@ -101,7 +108,7 @@ def _patterns() -> dict:
         "source_end": re.compile(
             r"(?:^|\s)(?:(?:các\s+)?đơn vị\s+(?:trong|thuộc|trực thuộc)|lãnh đạo|đại diện)$", re.IGNORECASE),
         "people_subject": re.compile(
-            rf"(?<!\w)(?:{_alt(c['people_nouns'])})(?:\s+(?:này|đó|ấy|trên))?\s+(?:(?:đã|đang|sẽ|vừa|mới|cũng|chỉ|còn|đều|lại|thì)\s+)*(?=[a-zđà-ỹ])",
+            rf"(?<!\w)(?:{_alt(c['people_nouns'])})(?:\s+(?:này|đó|ấy|trên))?\s+(?:(?:đã|đang|sẽ|vừa|mới|cũng|chỉ|còn|đều|lại|thì)\s+)*(?={_LOW})",
             re.IGNORECASE),
         "people": re.compile(
             rf"^(?:(?:một số|nhiều|các|những|mọi|toàn bộ|hầu hết|\w+)\s+)?(?:{_alt(c['people_nouns'])})(?!\w)",
@@ -449,7 +456,7 @@ def _officials(text: str, units: list[Unit]) -> list[tuple[int, str, str | None]
     for u in units:
         before = text[max(0, u.start - 40):u.start]
         if pats["title_end"].search(before) and u.kind not in _NOT_SUBJECT_KINDS:
-            nm = re.match(r"\s+([A-ZĐÀ-Ỹ][\w.]*(?:\s+[A-ZĐÀ-Ỹ][\w.]*){1,3})", text[u.end:u.end + 60])
+            nm = re.match(rf"\s+({_UP}[\w.]*(?:\s+{_UP}[\w.]*){{1,3}})", text[u.end:u.end + 60])
             if nm and not any(v.start == u.end + nm.start(1) for v in units):
                 former = re.search(r"(?:nguyên|cựu)\s+\S+(?:\s+\S+)?\s*$", before, re.IGNORECASE)
                 out.append((u.start, nm.group(1), None if former else u.name))
@@ -573,7 +580,7 @@ def _events(text: str, s: int, e: int, units: list[Unit], officials=()) -> list[
             pm = None  # one more place of an address (xã Đạo Lý, huyện Lý Nhân), not an agent
         if pm and not any(u.start <= start < u.end for u in sent_units):
             after = rest[pm.end():pm.end() + 30]
-            if re.match(r"\s+(?!và\b|có\b|là\b)(?:đã\s+|vừa\s+|sẽ\s+|đang\s+)?[a-zđà-ỹ]", after):
+            if re.match(rf"\s+(?!và\b|có\b|là\b)(?:đã\s+|vừa\s+|sẽ\s+|đang\s+)?{_LOW}", after):
                 events.append(_Event(start, None, location=pm.group().strip()))
                 continue
         pp = pats["people"].match(rest)
