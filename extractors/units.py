@@ -24,21 +24,23 @@ defines (``Chi cục Quản lý thị trường (QLTT)``) is learned and expande
 reused (``Chi cục QLTT``); a short back-reference (``Trung tâm``, ``Chi cục``,
 ``đơn vị này``) takes the name of the unit of that kind named last in a
 subject position; a name with and without the document's home province
-(``Sở Lao động … Điện Biên`` / ``Sở LĐ-TB&XH``) is one unit.
+(``Sở Lao động … Điện Biên`` / ``Sở LĐ-TB&XH``) is one unit.  How a name is
+*written* once found (abbreviations expanded, spelling variants unified, the
+place split off for matching) is ``unit_names.py``.
 """
 from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
 from .mentions import Unit
-from .unit_names import canon_province as _canon_province
 from .unit_names import canonical as _canonical
 from .unit_names import display_name as _display_name
+from .unit_names import home_province as _home_province
+from .unit_names import match_entity as _match_entity
 from .unit_names import expand_abbreviations as _expand_abbreviations
 from .unit_names import key as _key
 from .unit_names import norm as _norm
@@ -64,6 +66,9 @@ class Head:
     name_capital: bool = False    # Bộ, Sở, Cục: the name starts capitalized; "Bộ đặt mục tiêu" is a back-reference
     named_after_people: bool = False  # Trường, Công ty: a person's name may be the name (Trường THPT Chu Văn An)
     national: bool = False        # Quốc hội, Chính phủ: one in the country, no place follows
+    division: bool = False        # Phòng, Vụ, Đội: a division, often named with its body after it
+    contains_divisions: bool = False  # Công an, Bộ, Sở: a body whose name may end a division's name
+                                  # (Phòng Cảnh sát Môi trường Công an tỉnh An Giang is one unit)
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,8 @@ class Lexicon:
     known_names: tuple            # (normalized variant, canonical name, variant word count), longest first
     canonical_places: tuple       # (variant, canonical spelling), longest first
     countries: frozenset
+    inner_commas: tuple = ()      # "phòng, chống": a comma that does not end a name
+    media_credits: tuple = ()     # "Ảnh", "Video": a caption credit, a person's name follows
 
 
 @lru_cache(maxsize=1)
@@ -103,7 +110,8 @@ def lexicon() -> Lexicon:
                           d.get("standalone", False), d.get("needs_capital", False),
                           d.get("backref_only", False), d.get("lower_ok", False),
                           tuple(d.get("requires_next", ())), d.get("name_capital", False),
-                          d.get("named_after_people", False), d.get("national", False)))
+                          d.get("named_after_people", False), d.get("national", False),
+                          d.get("division", False), d.get("contains_divisions", False)))
     heads.sort(key=lambda h: -len(h.pieces))  # longest head first
     by_first: dict[str, list[Head]] = {}
     for h in heads:
@@ -158,6 +166,8 @@ def lexicon() -> Lexicon:
         known_names=tuple(known),
         countries=frozenset(places.get("countries", ())),
         canonical_places=tuple(sorted(places.get("canonical_places", {}).items(), key=lambda kv: -len(kv[0]))),
+        inner_commas=tuple(tuple(_PIECE.findall(c.lower())) for c in cues.get("name_inner_commas", ())),
+        media_credits=tuple(cues.get("media_credits", ())),
     )
 
 
@@ -172,6 +182,10 @@ trong để đến thì mà nhưng nên vì do khi nếu này đó ấy kia các
 như cùng tới sau trước giữa qua bởi hay hoặc rằng nhằm gồm gồm có hiện nay hôm
 """.split())
 _STOP_TAGS = ("R", "E", "C", "P", "L", "M", "T", "CH", "I", "X", "SPACE")
+# Capitalized function words that open a sentence: never inside a name, so one ends it
+# where a flattened page runs two sentences together ("Báo Điện tử Chính phủ Theo …").
+_SENTENCE_OPENERS = frozenset({"Theo", "Tại", "Trong", "Khi", "Nếu", "Sau", "Trước", "Hiện", "Còn", "Nhưng", "Tuy"})
+_NUMBER_LABEL = re.compile(r"\d+[A-Za-z]?|[IVX]+")
 _ABBR = re.compile(r"^(?=.*[A-ZĐ])[A-ZĐ0-9&\-.+]{2,}$|^[A-ZĐ][a-zđ]?[A-ZĐ][A-ZĐa-z&\-]*$")
 
 
@@ -306,6 +320,9 @@ def _place_at(pieces: list[Piece], i: int, lex: Lexicon) -> int:
                                      pieces[i + k].text == lvp[k].capitalize() and i + k > 0
                                      for k in range(len(lvp))):
             j = i + len(lvp)
+            if j + 1 < n and pieces[j].text == "." and pieces[j].start == pieces[j - 1].end \
+                    and len(lvp) == 1 and len(lv) <= 2 and lv[:1].isupper() and pieces[j + 1].cap and pieces[j + 1].word and not pieces[j + 1].newline_before:
+                j += 1  # an abbreviated level with its full stop: "UBND TP. Phú Quốc"
             prov = _province_at(pieces, j, lex) if j < n else 0
             if prov:
                 return len(lvp) + prov  # a known province ends the place (… tỉnh Sóc Trăng Trần Văn Lâu)
@@ -366,11 +383,20 @@ def _scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str)
                 continue
             break
         if not p.word:
+            if t == "." and k > j and pieces[k - 1].text in lex.levels and p.start == pieces[k - 1].end \
+                    and len(pieces[k - 1].text) <= 2 and pieces[k - 1].text[:1].isupper() \
+                    and k + 1 < n and pieces[k + 1].cap and pieces[k + 1].word and not pieces[k + 1].newline_before:
+                k += 1  # "UBND TP. Phú Quốc": the abbreviated level's full stop
+                continue
+            if t == "," and k > j and any(_phrase_at(pieces, k - c.index(","), c) for c in lex.inner_commas):
+                k += 1  # "Ban Chỉ đạo phòng, chống dịch …": a fixed pair, the name goes on
+                continue
             if t in ",":
                 nxt = pieces[k + 1] if k + 1 < n else None
                 if (nxt is not None and nxt.cap and nxt.word and not place_done
                         and _match_head(pieces, k + 1, lex) is None
                         and _province_at(pieces, k + 1, lex) == 0
+                        and _place_at(pieces, k + 1, lex) == 0  # "Công ty Việt Thắng Jean, TP Thủ Đức": where it is
                         and not any(text.startswith(r, nxt.start) for r in lex.regions)
                         and nxt.text.lower() not in lex.person_titles
                         and k == end and capital):
@@ -389,11 +415,20 @@ def _scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str)
             break
         if t in ("Ông", "Bà", "GS", "PGS", "TS", "ThS") and k > j:
             break
+        if t in _SENTENCE_OPENERS and k > j:
+            break  # a flattened page runs sentences together: "Báo Điện tử Chính phủ Theo …"
         if p.cap and k > j and any(text.startswith(ti + " ", p.start) for ti in lex.end_titles):
             break  # an official's title: Báo Điện tử Chính phủ | Thủ tướng …
         if p.cap or _is_abbr(t):
             inner = _match_head(pieces, k, lex) if k > j else None
-            if inner is not None and (k > end or inner_heads or k - j > 3 or inner.kind == head.kind):
+            # a division written with its body (Phòng Cảnh sát Môi trường Công an tỉnh …,
+            # Vụ Quy hoạch kiến trúc Bộ Xây dựng) is one name, however long the division's name
+            division_of = (inner is not None and head.division and inner.contains_divisions
+                           and inner.kind != head.kind and not inner_heads
+                           and (k == end or verbs_in_run == 0 and k - end <= 3  # "… kiến trúc Bộ": nouns only
+                                and all(q.word for q in pieces[end:k])))  # not "Cục … - Bộ Y tế": two units
+            if inner is not None and not division_of and (
+                    k > end or inner_heads or k - j > 3 or inner.kind == head.kind):
                 # a new organization after lower-case words (Sở … yêu cầu Trung tâm), or a
                 # run of names (Bộ Tư pháp Bộ Giao thông vận tải): only one level of
                 # nesting right after the head (Văn phòng UBND tỉnh, Ban Tổ chức Tỉnh ủy)
@@ -433,8 +468,11 @@ def _scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str)
                     k += w
                     end = k
                     capital = capital or head.place_body
-                    # a bare level ends the name unless its place name follows
-                    if k < n and not (pieces[k].cap and pieces[k].word) or k >= n:
+                    # a bare level ends the name unless its place name follows, maybe after
+                    # the abbreviation: "Trung tâm Kiểm soát bệnh tật tỉnh (CDC) Hà Nam"
+                    abbr_then_place = k + 3 < n and pieces[k].text == "(" and pieces[k + 2].text == ")" \
+                        and _is_abbr(pieces[k + 1].text) and pieces[k + 3].cap and pieces[k + 3].word
+                    if k < n and not (pieces[k].cap and pieces[k].word) and not abbr_then_place or k >= n:
                         break
                     continue
                 break
@@ -466,6 +504,13 @@ def _scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str)
             break  # a new organization after lower-case words (… đánh giá cao trường Cao đẳng …)
         if text[p.tok_start:p.tok_end].lower() in lex.name_stop_verbs and p.tok_start == p.start:
             break  # a reporting verb ends the name (Ngân hàng Thế giới dự báo …)
+        if _NUMBER_LABEL.fullmatch(t) and k > j and verbs_in_run == 0 and not head.place_body and not capital \
+                and _ends_number_name(pieces, k):
+            # a body named by a number after lower-case words: "Bệnh viện quân y 175", "Bệnh viện
+            # dã chiến cấp 2 (số 1)"; after a capitalized name it is a branch ("Bạch Mai cơ sở 2")
+            k = end = k + 1
+            capital = True
+            break
         if low in _STOP_WORDS and low != "và":
             if low == "các" and k == j and not head.place_body:
                 k += 1  # Ban Quản lý các khu công nghiệp …, Liên hiệp các Hội …
@@ -511,7 +556,70 @@ def _scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str)
     # do not end on a joiner
     while end > j and pieces[end - 1].text.lower() in ("và", "-", "–", "&", ","):
         end -= 1
+    # a numbered unit: "Đội Quản lý thị trường số 1", "Trường THCS số 2"
+    if capital and end > j and end + 1 < n and pieces[end].text == "số" and _NUMBER_LABEL.fullmatch(pieces[end + 1].text) \
+            and not pieces[end].newline_before and not pieces[end + 1].newline_before:
+        end += 2
     return end, abbr, capital
+
+
+def _abbr_qualifier_end(text: str, pieces: list[Piece], j: int, lex: Lexicon) -> int:
+    """After an abbreviation that names a body: the capitalized words that say which one
+    ("VKSND Tối cao", "CDC Đông Anh"), up to 3 syllables; j if none.
+
+    Not a new organization, an official's title, a person's name or a sentence opener.
+    """
+    n = len(pieces)
+    k = j
+    while k < n and k - j < 3 and pieces[k].word and pieces[k].cap and not pieces[k].newline_before \
+            and not _is_abbr(pieces[k].text) and pieces[k].text not in _SENTENCE_OPENERS \
+            and _match_head(pieces, k, lex) is None \
+            and not any(text.startswith(t, pieces[k].start) for t in lex.end_titles) \
+            and not (k == j and pieces[k].text in lex.surnames):
+        k += 1
+        while k < n and pieces[k].word and pieces[k].start < pieces[k - 1].tok_end:
+            k += 1  # the rest of the word: "Tối cao"
+    if k < n and pieces[k].word and pieces[k].cap and not pieces[k].newline_before:
+        return j  # a longer capitalized run: a heading or a list, not a qualifier
+    return k
+
+
+def _after_credit(text: str, pos: int, lex: Lexicon) -> bool:
+    """Does a caption credit end just before pos ("Ảnh: Lê Tuyết | Công ty …")? A flattened page
+    runs the credit into the next sentence; the head then opens that sentence."""
+    before = text[max(0, pos - 50):pos]
+    for credit in lex.media_credits:
+        at = before.rfind(credit)
+        if at < 0:
+            continue
+        m = re.match(r"\s*:\s*((?:\w+\.?\s+){1,4})$", before[at + len(credit):])
+        if m and all(w[:1].isupper() for w in m.group(1).split()):
+            return True
+    return False
+
+
+def _ends_compound(pieces: list[Piece], i: int, size: int) -> bool:
+    """Are the ``size`` syllables before piece i the end of a longer word (yêu cầu, not cầu)?"""
+    first = i - size
+    return first >= 1 and pieces[first].tok_start < pieces[first].start
+
+
+def _ends_number_name(pieces: list[Piece], k: int) -> bool:
+    """Does the number at k end a name, rather than count something ("… 175 đã", not "… 5 km")?"""
+    nxt = pieces[k + 1] if k + 1 < len(pieces) else None
+    if nxt is None or nxt.newline_before:
+        return True
+    if not nxt.word:  # "175," but not "19/5", "2.000", "1,5"
+        after = pieces[k + 2] if k + 2 < len(pieces) else None
+        return nxt.text != "%" and not (after is not None and after.start == nxt.end and after.text[:1].isdigit())
+    return nxt.text == "số" or nxt.text.lower() in _STOP_WORDS \
+        or (nxt.tag.startswith(("V", "R", "E", "C")) and not nxt.cap)
+
+
+def _phrase_at(pieces: list[Piece], i: int, phrase: tuple) -> bool:
+    """Do the pieces from i spell ``phrase`` (lower-case pieces)?"""
+    return i >= 0 and i + len(phrase) <= len(pieces) and all(
+        pieces[i + q].text.lower() == phrase[q] for q in range(len(phrase)))
 
 
 # ---------------------------------------------------------------- the finder
@@ -613,6 +721,8 @@ def _find_mentions(text, pieces, lex, learned) -> list[_Mention]:
                     w = _place_at(pieces, j, lex)
                     if w and not pieces[j].newline_before:
                         end = j + w
+                if end == j:
+                    end = _abbr_qualifier_end(text, pieces, j, lex)
                 raw = info["name"] + (" " + text[pieces[j].start:pieces[end - 1].end] if end > j else "")
                 out.append(_Mention(p.start, pieces[end - 1].end, info["kind"], raw,
                                     subject=not _preceding(text, p.start, lex)))
@@ -629,12 +739,14 @@ def _find_mentions(text, pieces, lex, learned) -> list[_Mention]:
         if prev is not None and prev.word and prev.cap and not prev.newline_before and not _is_abbr(prev.text) \
                 and prev.end < p.start and not out_ends_at(out, prev.end) \
                 and not any(text[:p.start].rstrip().endswith(t) for t in lex.official_titles) \
-                and not (i < 2 or prev.newline_before or pieces[i - 2].text in ".!?:;\"“(-–,"):
+                and not (i < 2 or prev.newline_before or pieces[i - 2].text in ".!?:;\"“(-–,") \
+                and not _after_credit(text, p.start, lex):
             # (a capitalized word that opens its sentence is just capitalized: Theo Sở …)
             i += len(head.pieces)  # inside a proper name (Bí thư Lê Trường Lưu)
             continue
         before = text[max(0, p.start - 12):p.start].rstrip().lower()
         if any(before.endswith(w) and (len(before) == len(w) or not before[-len(w) - 1].isalpha())
+               and not _ends_compound(pieces, i, len(w.split()))
                for w in lex.not_unit_after):
             i += len(head.pieces)  # a street or a person (đường Trường Chinh, ông Trường)
             continue
@@ -710,7 +822,8 @@ def _generic_name(after_head: str, head: Head, lex: Lexicon) -> bool:
     if head.requires_next:
         types = {_norm(t) for t in head.requires_next} | {
             _norm(_expand_abbreviations(t.upper(), lex)) for t in head.requires_next}
-        parts = [w.strip() for w in re.split(r"\bvà\b", words)]
+        # "trường THPT", "trường ĐH, CĐ", "trường tiểu học và THCS": types only
+        parts = [_norm(w) for w in re.split(r",|\bvà\b", _expand_abbreviations(after_head.replace(",", " , "), lex))]
         return all(p in types for p in parts if p)
     if head.kind in ("Công ty", "Tổng công ty"):
         return words in _LEGAL_FORMS
@@ -817,6 +930,9 @@ def _raw_name(text, pieces, i, end) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
+_MEDIA_REPORTS = re.compile(r"\s+(?:đã\s+|từng\s+)?(?:đưa tin|phản ánh|thông tin|đăng tải|đăng tin)\b")
+
+
 def _find_media(text, pieces, lex, mentions) -> list[_Mention]:
     """Newspapers and stations named without a head word (PV Dân trí, '… - VnExpress')."""
     taken = [(m.start, m.end) for m in mentions]
@@ -828,29 +944,21 @@ def _find_media(text, pieces, lex, mentions) -> list[_Mention]:
             s, e = m.span()
             if any(a <= s < b or a < e <= b for a, b in taken):
                 continue
-            before = text[max(0, s - 14):s]
-            cue = (re.search(r"(?:\bPV|phóng viên|Phóng viên|[Tt]heo|[Bb]áo|\b[Vv]ới|[Ảả]nh\s*:|[Nn]guồn\s*:)\s*$", before)
-                   or (e == first_line_end and re.search(r"\s[-–|]\s*$", before)))
+            before = text[max(0, s - 20):s]
+            cue = (re.search(r"(?:\bPV|phóng viên|Phóng viên|[Tt]heo|[Bb]áo|\b[Vv]ới|[Ảả]nh\s*:|[Nn]guồn\s*:"
+                             r"|\b[Nn]hư(?: trước đó| đã)?)\s*$", before)
+                   or (e == first_line_end and re.search(r"\s[-–|]\s*$", before))
+                   # the paper reporting: "như Dân trí đã phản ánh", "Dân trí đưa tin"
+                   or _MEDIA_REPORTS.match(text, e)
+                   # a dateline: the paper's name opens the lead ("Dân trí Thanh tra Bộ …", "(Dân trí) -")
+                   or (s == 0 or text[s - 1] == "\n") and re.match(r" [A-ZĐÀ-Ỹ]", text[e:e + 2])
+                   or text[s - 1:s] == "(" and text.startswith(")", e) and (s < 2 or text[s - 2] == "\n"))
             if not (med["distinctive"] or cue):
                 continue
             out.append(_Mention(s, e, med["kind"], med["name"], standalone_name=med["name"],
                                 subject=not _preceding(text, s, lex)))
             taken.append((s, e))
     return out
-
-
-def _home_province(text: str, lex: Lexicon) -> str | None:
-    counts = Counter()
-    for prov in lex.provinces:
-        c = len(re.findall(r"(?<!\w)" + re.escape(prov) + r"(?!\w)", text))
-        if c:
-            counts[prov] = c
-    if not counts:
-        return None
-    canon = Counter()
-    for prov, c in counts.items():
-        canon[_canon_province(prov, lex)] += c
-    return canon.most_common(1)[0][0]
 
 
 def _resolve(text, mentions, lex, learned):
@@ -890,43 +998,30 @@ def _resolve(text, mentions, lex, learned):
         if m.subject:
             last_subject_by_kind[entities[m.entity]["kind"]] = m.entity
             last_subject_entity = m.entity
+    for ent in entities:
+        if ent["place"] is None and ent["level"] == "tỉnh" and home and re.search(
+                r"(?<!\w)tỉnh " + re.escape(home) + r"(?!\w)", text):
+            # "UBND tỉnh", "Công an tỉnh" in an article about one province: that province's body
+            ent["place"] = home
+            ent["names"].insert(0, f"{ent['names'][0]} {home}")
     abbr_of: dict[int, str] = {}
     for m in mentions:
         if m.entity >= 0 and m.abbreviation:
             abbr_of.setdefault(m.entity, m.abbreviation)
     for m in mentions:
-        if m.entity >= 0:
-            m.name = _display_name(entities[m.entity])
+        ent = entities[m.entity] if m.entity >= 0 else None
+        if ent is not None and ent["place"] is None and ent["level"] in _LOCAL_LEVELS:
+            m.entity = -1  # "Trạm Y tế xã", "UBND phường" with no commune named: a kind of body, no unit
+            continue
+        if ent is not None:
+            m.name = _display_name(ent)
             m.kind = m.kind or entities[m.entity]["kind"]
             # the short form the article defines belongs to the unit, on every mention
             m.abbreviation = m.abbreviation or abbr_of.get(m.entity)
 
 
-def _match_entity(entities, base, level, place, home):
-    best = None
-    for idx, ent in enumerate(entities):
-        if ent["base"] != base:
-            continue
-        if (ent["place"], ent["level"]) == (place, level):
-            return idx
-        if place is None and ent["place"] is None:
-            return idx
-        if place is not None and place == ent["place"] and (level is None or ent["level"] is None):
-            return idx  # Sở Y tế Hà Nam = Sở Y tế tỉnh Hà Nam
-        if "Việt Nam" in (place, ent["place"]) and None in (place, ent["place"]):
-            best = idx if best is None else best  # Cục Hàng không = Cục Hàng không Việt Nam
-        # one side says only the level (UBND tỉnh) or nothing; the other names the home province
-        side_a, side_b = (place, level), (ent["place"], ent["level"])
-        for named, bare in ((side_a, side_b), (side_b, side_a)):
-            if named[0] is not None and bare[0] is None:
-                same_level = bare[1] is None or named[1] is None or bare[1] == named[1]
-                if same_level and (named[0] == home or home is None):
-                    best = idx
-                elif bare[1] is not None and same_level and best is None and sum(
-                        1 for o in entities if o["base"] == base and o["level"] == named[1] and o["place"]) <= 1:
-                    # "UBND thành phố" after the only "UBND thành phố Phú Quốc" of the article
-                    best = idx
-    return best
+# Levels with thousands of bodies: named only by the place ("UBND xã Tân Hòa"), never by the level alone.
+_LOCAL_LEVELS = frozenset({"xã", "phường", "thị trấn"})
 
 
 def _parents(text, mentions):
