@@ -78,6 +78,11 @@ def _words() -> dict:
         "time_nouns": _folded_list(it["time_nouns"]),
         "ages": set(_folded_list(it["ages"])),
         "rel_time_after": set(_folded_list(d["relative_time"]["after"])),
+        "classifiers": set(_folded_list(it["classifiers"])),
+        "noun_modifiers": set(_folded_list(it["noun_modifiers"])),
+        "occurrences": set(_folded_list(it["occurrences"])),
+        "trade_verbs": _folded_list(it["trade_verbs"]),
+        "count_nouns": set(_folded_list(d["count_nouns"]["words"])),
     }
 
 
@@ -91,9 +96,14 @@ def starts_with_word(after: str, phrases) -> str | None:
 
 
 def share_items(quantities: list, text: str) -> None:
-    """``117 người (6,19%) có chứng chỉ``: a share in brackets is of the same people."""
+    """``117 người (6,19%) có chứng chỉ``: a share in brackets is of the same people; the
+    second of two like amounts with no item of its own (``1,2 tỷ đồng và 1 tỷ đồng``) too."""
     for prev, q in zip(quantities, quantities[1:]):
         if q.dimension == "percent" and text[prev.end:q.start].strip() == "(" and prev.item:
+            q.item = prev.item
+        elif q.item is None and prev.item and q.unit_of_measure == prev.unit_of_measure \
+                and text[prev.end:q.start] in (" và ", ", "):
+            # "lần lượt là gần 1,2 tỷ đồng và 1 tỷ đồng": the second amount of a pair is of the same thing
             q.item = prev.item
 
 
@@ -119,14 +129,40 @@ def item_of(text: str, f: Folded, t: str, start: int, end: int, unit, toks, floo
     w = _words()
     if unit.dimension == "duration" and unit.name not in w["ages"]:
         return _time_of(text, f, t, start, end, unit, toks, floor)
+    if unit.name in w["ages"]:
+        # an age is of the person or group named before it, not of what follows
+        before = _phrase_before(t, start, toks, unit, floor)
+        if before:
+            s, e = f.span(before[0], before[1])
+            return text[s:e]
     got = _item(text, f, t, start, end, unit, toks, floor)
     parts = unit.name.split("/")
     if got and unit.dimension == "rate" and parts[0] in w["money_units"] \
             and w["unit_dimensions"].get(fold_word(parts[-1]), "count") in w["priced_dimensions"] \
-            and not any(h in got.lower().split() for h in w["price_words"]):
+            and (_traded_thing(got) != got or not any(h in got.lower().split() for h in w["price_words"])):
         # "hành khô còn 7.000 đồng/kg": money per thing is its price (per month is no price)
-        return f"{w['price_head']} {_lower_initial(got)}"
+        return f"{w['price_head']} {_lower_initial(_traded_thing(got))}"
     return got
+
+
+def _traded_thing(clause: str) -> str:
+    """``thương lái thu mua hành tím khô ở mức cực thấp`` → ``hành tím khô``: a price is of
+    the thing bought or sold, the object of the trade verb in the clause before it."""
+    w = _words()
+    low = clause.lower()
+    for verb in w["trade_verbs"]:
+        m = re.search(r"(?:^|\s)" + re.escape(verb) + r"\s", low)
+        if not m:
+            continue
+        words = clause[m.end():].split(" ")
+        keep = []
+        for word in words:
+            if word.lower() in w["item_stops"] or not word[:1].isalpha():
+                break
+            keep.append(word)
+        if keep:
+            return " ".join(keep)
+    return clause
 
 
 def _lower_initial(phrase: str) -> str:
@@ -196,6 +232,7 @@ def _item(text: str, f: Folded, t: str, start: int, end: int, unit, toks, floor:
     - else the noun phrase before the number (``tổng số tiền phạt 198 triệu đồng`` →
       ``tiền phạt``; ``số lượng cán bộ, công chức là 1.890 người``).
     """
+    w = _words()
     u = unit
     q_end = end
     # "117 người (6,19%) có chứng chỉ": the share in brackets does not end the phrase
@@ -216,6 +253,12 @@ def _item(text: str, f: Folded, t: str, start: int, end: int, unit, toks, floor:
     if det:
         end = det.end()  # "khoảng 30% các tour hủy đặt phòng": a plural marker, not a stop
     span = _phrase_after(t, end, toks, clause)
+    pair = re.compile(r", ([^\W\d_]+(?: [^\W\d_]+)?)(?= [^\W\d_])").match(t, end) if u.is_count else None
+    if span is None and pair and _is_count_noun(pair.group(1)) \
+            and not re.search(r"\d", re.sub(r"năm (?:19|20)\d\d", "", re.match(r"[^,;.()\n]*", t[pair.end():]).group(0))):
+        # "20 chương trình, đề án khuyến công": two counted nouns share the number and the
+        # phrase after the second; a number further on means a list instead (905 người, giáo viên tiểu học 2.431 người)
+        span = _phrase_after(t, pair.end(), toks, clause)
     if span is not None:
         a, b, is_clause = span
         b = _modifiers_after(t, b, toks)
@@ -234,6 +277,12 @@ def _item(text: str, f: Folded, t: str, start: int, end: int, unit, toks, floor:
                 ns, ne = f.span(q_end - len(u.name), q_end)
                 return f"{text[ns:ne]} {text[s:e]}"
             s, _ = f.span(q_end - len(u.name), q_end)
+        elif u.is_count and a == q_end + 1 and t[q_end - len(u.name):q_end].lower() == u.name \
+                and u.name not in w["classifiers"] and _only_modifies(t, a, toks):
+            # "hai mỏ ở Trà Vinh", "110 công nhân nam": a place or a quality after the noun only
+            # says which ones; what is counted is still the noun (a classifier such as
+            # "hộp" never is: "hộp trà")
+            s, _ = f.span(q_end - len(u.name), q_end)
         return text[s:e]
     if u.is_count and t[q_end - len(u.name):q_end].lower() == u.name:
         b = _modifiers_after(t, q_end, toks)
@@ -248,11 +297,17 @@ def _item(text: str, f: Folded, t: str, start: int, end: int, unit, toks, floor:
             span = _phrase_after(t, place.end(), toks, False)
             if span is not None:
                 s, e = f.span(end + 1, span[1])
+                if end == q_end and t[q_end - len(u.name):q_end].lower() == u.name \
+                        and u.name not in w["classifiers"] and _only_modifies(t, end + 1, toks):
+                    s, _ = f.span(q_end - len(u.name), q_end)  # "3 mỏ ở huyện X": where the counted are
                 return text[s:e]
     compared = re.compile(r" (so với|so) [^\W\d_]").match(t, end)
     if compared:
         # "tăng 0,29% so với cùng kỳ năm 2016": what the figure is measured against
         span = _phrase_after(t, compared.end(0) - 2, toks, False)
+        det = re.compile(r" (?:các|những)(?= [^\W\d_])", re.IGNORECASE).match(t, compared.end(0) - 2)
+        if span is None and det:  # "so với các thị trường khác": a plural marker, not a stop
+            span = _phrase_after(t, det.end(), toks, False)
         if span is not None:
             s, e = f.span(end + 1, span[1])
             return text[s:e]
@@ -295,6 +350,35 @@ def _modifiers_after(t: str, b: int, toks) -> int:
             break
         b = span[1]
     return b
+
+
+def _is_count_noun(phrase: str) -> bool:
+    """A counted noun from the lexicon (``đề án``, ``cơ sở``), as a whole."""
+    return phrase.lower() in _words()["count_nouns"]
+
+
+def _only_modifies(t: str, a: int, toks) -> bool:
+    """The phrase at ``a`` opens with a place preposition or an adjective: it modifies a noun
+    before it and names no thing of its own (``ở Trà Vinh``, ``nam``, ``lớn``)."""
+    nw = _next_word(t, a, toks)
+    if nw is None:
+        return False
+    low = t[a:nw[0]].lower()
+    return low in _words()["locatives"] or low in _words()["noun_modifiers"] or nw[1] == "A"
+
+
+def _like_after(t: str, e: int, toks, prev_tag: str | None) -> bool:
+    """``cơ sở sản xuất và kinh doanh``: và joins a word like the one before it (same tag,
+    no number, no new predicate), so the pair names one kind of thing."""
+    nxt = _next_word(t, e + 1, toks) if t[e:e + 1] == " " else None
+    if nxt is None or prev_tag is None or nxt[1] != prev_tag or not toks.available:
+        return False
+    word = t[e + 1:nxt[0]]
+    if not word[:1].isalpha() or word[:1].isupper() or _is_stop(t, e + 1, nxt[0], word.lower()):
+        return False
+    # the joined word must end the phrase or go on as a noun phrase, not open a clause
+    after = _next_word(t, nxt[0] + 1, toks) if t[nxt[0]:nxt[0] + 1] == " " else None
+    return after is None or after[1] not in ("V", "R") or prev_tag == "V"
 
 
 def _next_is_noun(t: str, e: int, toks) -> bool:
@@ -411,7 +495,7 @@ def _phrase_after(t: str, p: int, toks, clause: bool, lists: bool = True) -> tup
             pass  # "chứng chỉ ngoại ngữ từ B2 trở lên": a threshold that says which ones
         elif low in w["per_words"] and end is not None and _next_is_noun(t, e, toks):
             pass  # "40-50 triệu đồng lợi nhuận mỗi năm": a per-unit modifier stays inside
-        elif _is_stop(t, pos, e, low):
+        elif _is_stop(t, pos, e, low) and not (low == "và" and end is not None and _like_after(t, e, toks, prev_tag)):
             if not clause or low in _HARD_STOPS:
                 break
             if low in _AUX and seen_verb:
@@ -509,6 +593,9 @@ def _phrase_before(t: str, start: int, toks, unit, floor: int = 0) -> tuple[int,
         m = re.search(r"((?i:ông|bà|anh|chị|em|cháu|cụ|bé)?\s*[A-ZĐ][^\W\d_]*(?: [A-ZĐ][^\W\d_]*)*) \($", full_seg)
         if m and m.group(1)[-1:].isalpha():
             return full_start + m.start(1), full_start + m.end(1)
+        got = _person_before(t, seg, seg_start, toks)
+        if got:
+            return got
     m = re.search(r"(?:^|[.;:(\n]\s*)([^.;:()\n]{3,240}?)\s(?:là|đạt|bằng)"
                   r"(?:\s(?:cao|thấp|lên|xuống))?(?:\s(?:đến|tới|mức))?\s$", full_seg, re.IGNORECASE)
     if m and m.group(1).rstrip().endswith(","):
@@ -519,6 +606,20 @@ def _phrase_before(t: str, start: int, toks, unit, floor: int = 0) -> tuple[int,
             return got
     count_group = False
     if unit.is_count:
+        # anchored at a real boundary (not at the previous quantity) and not "X, gồm A, B":
+        # that lists the members of the previous figure
+        m = re.search(r"(?:^|[.;:\n]\s*)([^.;:()\n\d]{3,300}?)\s(?:gồm|bao gồm)\s$", full_seg)
+        if m and (full_start + m.start(1) < floor or m.group(1).rstrip().endswith(",")
+                  or (m.start() == 0 and full_start > 0 and t[full_start - 1] not in ".;:\n")):
+            m = None
+        words_ = m.group(1).lower().split() if m else []
+        if m and len(words_) <= 40 and "là" not in words_ \
+                and not any(m.group(1).lower().startswith(o + " ") for o in _OPENERS + ("cũng theo",)):
+            # "; nhóm hỗ trợ xây dựng, đăng ký thương hiệu, … gồm 3 chương trình": a group that
+            # lists its members is named by the whole clause, commas and all
+            got = _strip_lead(t, full_start + m.start(1), full_start + m.end(1))
+            if got:
+                return got
         # "(giữ chức vụ lãnh đạo, quản lý dưới 40 tuổi có 219 người)", "nhóm … gồm 2 chương
         # trình": a count that only says how many the subject has or holds
         got = _subject_before(t, start, toks, tuple(w["count_subject_verbs"]))
@@ -544,6 +645,12 @@ def _phrase_before(t: str, start: int, toks, unit, floor: int = 0) -> tuple[int,
             if keep:
                 b = start - len(" cho ")
                 return _strip_lead(t, b - len(" ".join(keep)), b)
+        if unit.name in w["occurrences"] and not t[start:start + 3].lower() == "gấp":
+            # "bà H. trả 2 đợt", "phun thuốc 3 lần": a count of occurrences counts what the
+            # clause before did
+            got = _clause_before(t, seg, seg_start)
+            if got:
+                return got
         # "trong đó bậc học mầm non 234.717 học sinh": the group a count belongs to is the
         # noun phrase right before it; a verb there ("kiểm tra 114 vụ") makes it an object
         last = re.search(r"(\S+) $", seg)
@@ -602,15 +709,85 @@ def _phrase_before(t: str, start: int, toks, unit, floor: int = 0) -> tuple[int,
     return None
 
 
+def _person_before(t: str, seg: str, seg_start: int, toks) -> tuple[int, int] | None:
+    """Whose age it is: ``ông Nguyễn Văn Đức, 58 tuổi`` (an apposition), ``đối tượng lãnh đạo,
+    quản lý dưới 40 tuổi``, ``nhận lao động đến 45 tuổi`` (the noun phrase right before).
+
+    Walking back over the segmenter's words: nouns, and verbs used as nouns in a list
+    (``lãnh đạo, quản lý``); a verb before a noun (``nhận lao động``) takes it as its object
+    and ends the phrase."""
+    w = _words()
+    m = re.search(r"[^.;:()\n\"“”\d%]{3,120}$", seg)
+    if not m:
+        return None
+    a0 = seg_start + m.start()
+    b = seg_start + len(seg.rstrip())
+    if t[b - 1:b] == ",":  # an apposition: the last comma part before the number
+        b -= 1
+        a0 = max(a0, t.rfind(",", a0, b) + 1)
+        # "xe do tài xế Phan Nhật, 34 tuổi": the person is after the last function word
+        for m2 in re.finditer(r"[^\W\d_]+", t[a0:b]):
+            if m2.group(0).lower() in w["item_stops"]:
+                a0 = a0 + m2.end()
+        got = _strip_lead(t, a0, b)
+        if got and len(t[got[0]:got[1]].split()) <= 8:
+            return got
+        return None
+    if not toks.available:
+        return None
+    picked: list[tuple[int, str]] = []  # (start, tag) from the end
+    pos = b
+    while pos > a0 and len(picked) < 8:
+        k = pos - 1
+        while k > a0 and t[k] == " ":
+            k -= 1
+        if t[k] == ",":
+            if not picked:
+                break
+            picked.append((k, ","))
+            pos = k
+            continue
+        tok = toks.at(k)
+        if tok is None or tok[0] < a0:
+            break
+        s_, e_, tag = tok
+        low = t[s_:e_].lower()
+        if low in w["item_stops"] or low in w["qualifiers"] or any(c.isdigit() for c in low):
+            break
+        first = next((tg for _, tg in reversed(picked) if tg != ","), None) if picked else None
+        if tag in _NOUN_TAGS:
+            picked.append((s_, tag))
+        elif tag in ("V", "A") and (not picked or picked[-1][1] in (",", "V", "A") or first in ("V", "A")):
+            picked.append((s_, tag))
+        else:
+            break
+        pos = s_
+    while picked and picked[-1][1] == ",":
+        picked.pop()
+    if not picked or not any(tg in _NOUN_TAGS for _, tg in picked):
+        return None
+    return _strip_lead(t, picked[-1][0], b)
+
+
 def _owner_clause(t: str, seg: str, seg_start: int, head: int) -> tuple[int, int] | None:
     """``bà H.T.L.V. trả 2 đợt với`` (số tiền …): the clause a price or amount belongs to."""
-    got = _clause_before(t, seg[:head - seg_start], seg_start, allow_digits=True)
+    before = seg[:head - seg_start]
+    if before.endswith(", "):
+        before = before[:-2] + " "  # "khu vực X, quy mô khoảng 17 ha": the owner sits before the comma
+    # "các địa điểm … gồm khu vực Bãi Khem với quy mô": a long clause owns through its last listing verb
+    m = re.search(r"(?:^|\s)(?:gồm|bao gồm|là|có)\s(?=[^,.;:()\n]{3,}$)", before)
+    long_clause = len(re.split(r"[,.;:()\n]", before)[-1].split()) > _words()["clause_max"]
+    if m and len(before[m.end():].split()) >= 2 and (long_clause or "gồm" in m.group(0)):
+        before, seg_start = before[m.end():], seg_start + m.end()
+    got = _clause_before(t, before, seg_start, allow_digits=True)
     if not got:
         return None
     a, b = got
-    m = re.search(r"\s\S*\d", t[a:b])
-    if m:
-        b = a + m.start()  # up to the first number: "trả 1 đợt" → "trả"
+    labels = _words()["labels"]
+    for m in re.finditer(r"(\S+)\s\S*\d", t[a:b]):
+        if m.group(1).lower() not in labels:  # "phường 1" is a name, "trả 1 đợt" a count
+            b = a + m.end(1)
+            break
     b = a + len(re.sub(r"\s+(?:với|ở|bằng|theo)$", "", t[a:b].rstrip()))
     return (a, b) if b > a else None
 

@@ -166,7 +166,10 @@ _DATE = re.compile(
     # 25 tháng Chạp (lunar), 5 tháng 6 năm 2020
     r"|(?:(?<=ngày )|(?<=mùng )|(?<=mồng )|(?<=\()|(?<=, ))?(?P<d5>[0-3]?\d)\s+tháng\s+"
     r"(?:(?-i:(?P<lunar>Giêng|Chạp|Một|Hai|Ba|Tư|Năm|Sáu|Bảy|Tám|Chín|Mười(?: một)?))(?![\w])"
-    r"|(?P<m5>[01]?\d)\s+năm\s+(?:19|20)\d{2}))"
+    r"|(?P<m5>[01]?\d)\s+năm\s+(?:19|20)\d{2}"
+    # lunar months are written lower-case too (24 tháng chạp); a day then a month number
+    # with no year is still a date (đường 23 tháng 8, ngày 30 tháng 4)
+    r"|(?P<lunar2>giêng|chạp)|(?P<m6>1[0-2]|0?[1-9])(?!\d|[.,]\d|/|\s*(?:%|tuổi|năm|ngày|tháng|lần))))"
     r"(?![\w/])",
     re.IGNORECASE,
 )
@@ -183,7 +186,9 @@ def find_dates(text: str) -> list[tuple[int, int]]:
     for m in _DATE.finditer(f.text):
         g = m.groupdict()
         d = g["d"] or g["d2"] or g["d3"] or g["d4"] or g["d5"]
-        mo = g["m"] or g["m2"] or g["m3"] or g["m4"] or g["m5"] or "1"
+        mo = g["m"] or g["m2"] or g["m3"] or g["m4"] or g["m5"] or g["m6"] or "1"
+        if g["m6"] and int(d) < 13:
+            continue  # "6 tháng 2 …" may be six months and a count; from the 13th on it is a day
         if not (1 <= int(d) <= 31 and 1 <= int(mo) <= 12):
             continue
         out.append(f.span(*m.span()))

@@ -98,6 +98,7 @@ def _words() -> dict:
     quals.sort(key=lambda t: len(t[0]), reverse=True)
     return {
         "qualifiers": quals,
+        "reporting_verbs": set(_folded_list(q["verbs"])),
         "lower_after": _folded_list(d["lower_bound_after"]),
         "upper_after": _folded_list(d["upper_bound_after"]),
         "comparatives": set(_folded_list(d["comparatives"]["words"])),
@@ -115,6 +116,8 @@ def _words() -> dict:
         "item_stops": set(_folded_list(d["item"]["stop_words"])),
         "place_nouns": set(_folded_list(d["place_nouns"]["words"])),
         "whole_nouns": set(_folded_list(d["whole_nouns"]["words"])),
+        "both_sides": set(_folded_list(d["both_sides"]["words"])),
+        "duration_after_mot": _folded_list(d["duration_after_mot"]["words"]),
         "five_year": _folded_list(d["spelled_five_year_words"]["words"]),
         "unit_compounds": {fold_word(k).lower(): _folded_list(v) for k, v in d["unit_compounds"].items()
                            if not k.startswith("_")},
@@ -278,6 +281,10 @@ def _unit_after(t: str, p: int, toks: _Tokens, allow_count: bool = True) -> _Uni
         uom, end = m
         unit = _Unit(uom.canonical, end, uom.dimension, uom.base_unit, uom.factor, False)
         return _rate(t, unit, toks)
+    if glued and allow_count and _glued_count(t, p):
+        # "6cơ sở": a typo that glues a known counted noun to its number
+        noun = _glued_count(t, p)
+        return _Unit(noun, p + len(noun), "count", None, None, True, (p, p + len(noun)))
     if glued or not allow_count:
         return None
     c = _count_noun_at(t, q, toks)
@@ -299,6 +306,14 @@ def _unit_after(t: str, p: int, toks: _Tokens, allow_count: bool = True) -> _Uni
             end = b0 + len(second)
     unit = _Unit(name, end, "count", None, None, True, (q, end))
     return _rate(t, unit, toks)
+
+
+def _glued_count(t: str, p: int) -> str | None:
+    """A known counted noun of two or more letters glued to the number ending at ``p`` (``6cơ sở``)."""
+    if not t[p:p + 1].islower():
+        return None
+    got = _starts_with_word(t[p:p + 30].lower(), _words()["counts_sorted"])
+    return got if got and len(got) >= 2 and got not in _words()["not_counts"] else None
 
 
 def _rate(t: str, unit: _Unit, toks: _Tokens) -> _Unit:
@@ -383,7 +398,7 @@ def _qualifier_before(t: str, start: int, floor: int, dimension: str | None = No
             if prev and prev[-1] in w["comparatives"] and not (
                     prev[-1] in w["bound_adjectives"] and dimension in ("length", "area", "mass", "volume", "duration")):
                 break
-        if phrase in ("là", "đạt"):
+        if phrase in w["reporting_verbs"]:
             break
         found.append(sym)
         pos = qstart
@@ -460,6 +475,8 @@ def _is_code(t: str, n: NumberSpan) -> bool:
         return False
     if tail[0].isalpha():
         if _measure_at(t, n.end, True) is not None:
+            return False
+        if not head and _glued_count(t, n.end):
             return False
         if _multiplier_glued(tail):
             return False
@@ -584,6 +601,8 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
             end = n.end
     if unit is None:
         return None
+    if value == 0 and unit.dimension == "money" and value_max is None:
+        return None  # "nhà vệ sinh 0 đồng", "siêu thị 0 đồng": free of charge, a label
     if unit.is_count and re.fullmatch(r"(?:19|20)\d\d", n.raw) and unit.name not in w["counts"]:
         return None  # "đại hội đồng cổ đông 2021 mới đây": a year, not 2021 of something
     if unit.is_count and n.kind == "digits" and re.fullmatch(r"\d+\.\d{1,2}", n.raw):
@@ -598,7 +617,8 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
             # "trên địa bàn 9 huyện": bàn ends a longer word here, it is no label
             if tok is None or tok[0] >= lstart or tok[1] != lstart + len(label):
                 return None
-        if _after_proper_name(t, n.start, toks):
+        if _after_proper_name(t, n.start, toks) and not (unit.is_count and _known_count(unit.name)
+                                                          and _after_acronym(t, n.start)):
             return None
     if n.kind == "spelled" and n.value == 1 and not n.multiplied:
         # một: an article or "per" unless it carries a unit of measure (một tấn)
@@ -606,10 +626,13 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
             return None
         if unit.dimension == "duration":
             q, _ = _qualifier_before(t, n.start, 0)
-            if q == "=":
+            # "sau một ngày đoàn kiểm tra nhắc nhở": after sau/mất/kéo dài it is a measured time
+            if q == "=" and not _ends_with_word(before.rstrip(), w["duration_after_mot"]):
                 return None
     if unit.is_count and unit.name in w["place_nouns"] and n.value > 1 and _names_one_place(t, unit.end):
         return None
+    if n.kind == "spelled" and n.value == 2 and unit.is_count and unit.name.split(" ")[0] in w["both_sides"]:
+        return None  # "hai bên đường", "hai bờ kênh", "cả hai hướng": both sides, not a count
     if unit.dimension == "duration" and not _duration_ok(t, n, unit, blocked):
         return None
     if unit.name == "giờ" and re.match(r" ?\d", t[unit.end:unit.end + 2]):
@@ -626,7 +649,10 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
 def _spelled_ok(t: str, n: NumberSpan, toks: _Tokens) -> bool:
     """Spelled numerals must be words of their own (``Ba kích`` is a plant, ``một số`` is "some")."""
     tok = toks.at(n.start)
-    first = t[n.start:n.end].split(" ")[0].lower()
+    raw = t[n.start:n.end]
+    if raw.isupper() and len(raw) > 1:
+        return False  # "HAI", "BA": a ticker or code, not a spelled number
+    first = raw.split(" ")[0].lower()
     if first == "năm" and _starts_with_word(t[n.end + 1:n.end + 20].lower(), _words()["five_year"]):
         return False  # "năm tài chính", "năm học": the noun year
     if tok is not None:
@@ -651,8 +677,8 @@ def _after_proper_name(t: str, start: int, toks: _Tokens) -> bool:
     if not m:
         return False
     word = m.group(1)
-    if not word[0].isupper():
-        return False
+    if not word[0].isupper() or not word[-1].isalnum():
+        return False  # "ông Đức, 58 tuổi", "Quảng Nam: 8 ca": punctuation parts the name from the number
     if word.lower() in {q for q, _ in _words()["qualifiers"]}:
         return False
     # sentence-initial capitals are ordinary words ("Có 60% viên chức")
@@ -668,6 +694,16 @@ def _after_proper_name(t: str, start: int, toks: _Tokens) -> bool:
     return True
 
 
+def _known_count(name: str) -> bool:
+    return fold_word(name).lower() in _words()["counts"]
+
+
+def _after_acronym(t: str, start: int) -> bool:
+    """``bậc THPT 2.698 lớp``, ``khối THCS 390 người``: an acronym names the group a
+    counted list item belongs to; with a known counted noun after it the number counts."""
+    return bool(re.search(r"(?:^|\s)[A-ZĐ]{2,5} $", t[max(0, start - 8):start]))
+
+
 def _names_one_place(t: str, p: int) -> bool:
     """``24 tỉnh Thanh Hóa``: one named place after a plural count is a label, not a count."""
     m = re.compile(r" ((?:[A-ZĐ][^\W\d_]*)(?: [A-ZĐ][^\W\d_]*)*)").match(t, p)
@@ -676,12 +712,18 @@ def _names_one_place(t: str, p: int) -> bool:
     return not re.match(r"\s*(?:,|và|;|\))", t[m.end():m.end() + 5])
 
 
+# days followed by the dates or the holiday they are: a period, not a measured time
+_NAMED_DAYS = re.compile(r" (?:nghỉ )?(?:lễ|tết|mùng|mồng|\d{1,2}/\d{1,2}(?![\d/]))", re.IGNORECASE)
+
+
 def _duration_ok(t: str, n: NumberSpan, unit: _Unit, blocked) -> bool:
     """A measured length of time, not relative time or a time of day."""
     w = _words()
     after = t[unit.end:unit.end + 20].lower().lstrip(" ")
     if _starts_with_word(after, w["rel_after"]):
         return False
+    if unit.name == "ngày" and _NAMED_DAYS.match(t, unit.end):
+        return False  # "trong hai ngày mùng 3 và mùng 4 Tết", "4 ngày nghỉ lễ 30/4 và 1/5": the days named
     if unit.name == "giờ":
         if _starts_with_word(after, w["time_after"]):
             return False
@@ -702,7 +744,7 @@ def _duration_ok(t: str, n: NumberSpan, unit: _Unit, blocked) -> bool:
 def _range_after(t: str, n: NumberSpan, unit: _Unit | None, by_start, toks):
     """``3,42 - 3,73 tấn/ha``, ``từ 11 đến 12 triệu đồng/ha``, ``40.000 - 50.000 đồng/kg``."""
     p = unit.end if unit is not None else n.end
-    m = re.compile(r"\s?[-–—]\s?|\s(?:đến|tới)\s(?:dưới\s)?").match(t, p)
+    m = re.compile(r"\s?[-–—]\s?|\s(?:đến|tới)\s(?:(?:dưới|trên|hơn)\s)?").match(t, p)
     if not m:
         return None
     n2 = by_start.get(m.end())

@@ -156,3 +156,73 @@ def test_a_plural_marker_after_a_share_is_no_stop():
 def test_whose_they_are_says_which_ones_are_counted():
     # nothing but the owner follows the counted noun: the noun and its owner are the item
     assert items("7 lĩnh vực của tỉnh sẽ được ưu tiên.")["7 lĩnh vực"] == "lĩnh vực của tỉnh"
+
+
+@pytest.mark.parametrize("text, quantity, item", [
+    # a place or a quality after a counted noun only says which ones: the noun is counted
+    ("Tỉnh phát hiện 3 mỏ ở huyện Tuy Phong.", "3 mỏ", "mỏ ở huyện Tuy Phong"),
+    ("Nhà máy tuyển thêm 50 công nhân nữ.", "50 công nhân", "công nhân nữ"),
+    # a classifier or container never is the item (spec: 8.069 hộp trà …)
+    ("Hợp tác xã bán 200 hộp chè xanh.", "200 hộp", "chè xanh"),
+])
+def test_a_modifier_after_a_counted_noun_keeps_the_noun(text, quantity, item):
+    assert items(text)[quantity] == item
+
+
+def test_va_joins_like_words_inside_the_item():
+    got = items("Đoàn kiểm tra tại 15 cơ sở chế biến và bảo quản nông sản.")
+    assert got["15 cơ sở"] == "chế biến và bảo quản nông sản"
+
+
+@pytest.mark.parametrize("text, quantity, item", [
+    ("Ngày 3/5, bà Nguyễn Thị Hoa, 71 tuổi, cho biết.", "71 tuổi", "bà Nguyễn Thị Hoa"),
+    ("Đề án hỗ trợ 30% cán bộ trẻ và 10% đối tượng giáo viên, nhân viên dưới 35 tuổi học tiếng Anh.",
+     "dưới 35 tuổi", "đối tượng giáo viên, nhân viên"),
+])
+def test_an_age_belongs_to_the_person_or_group_before_it(text, quantity, item):
+    assert items(text)[quantity] == item
+
+
+def test_a_size_names_the_place_it_is_of():
+    got = items("Dự án gồm khu vực Bãi Trước - phường 1 với quy mô khoảng 12,5 ha; "
+                "khu vực Mũi Nghinh Phong, quy mô khoảng 8 ha.")
+    assert got["khoảng 12,5 ha"] == "quy mô khu vực Bãi Trước - phường 1"
+    assert got["khoảng 8 ha"] == "quy mô khu vực Mũi Nghinh Phong"
+
+
+def test_a_conditional_or_a_hanging_word_is_not_part_of_the_item():
+    got = items("Nếu tính sản lượng thì đạt 3 tấn/sào.")
+    assert got["3 tấn/sào"] == "tính sản lượng"
+
+
+def test_a_group_that_lists_its_members_is_named_by_the_whole_clause():
+    got = items("Các đề án chia thành hai nhóm: nhóm hỗ trợ đào tạo nghề, tư vấn khởi nghiệp gồm 5 đề án; "
+                "nhóm xây dựng thương hiệu gồm 2 đề án.")
+    assert got["5 đề án"] == "nhóm hỗ trợ đào tạo nghề, tư vấn khởi nghiệp"
+    assert got["2 đề án"] == "nhóm xây dựng thương hiệu"
+    # "X, gồm A, B": the members of the figure before, not a group of their own
+    assert items("Tỉnh có 170 đơn vị hành chính cấp xã, gồm 40 phường và 130 xã.")["40 phường"] is None
+
+
+def test_occurrences_count_what_the_clause_before_did():
+    assert items("Trong đó, ông A. chỉ trả 1 đợt với số tiền 20 triệu đồng.")["1 đợt"] == "ông A. chỉ trả"
+
+
+def test_two_counted_nouns_share_the_phrase_after_the_second():
+    assert items("Tỉnh duyệt 12 chương trình, đề án khuyến nông năm 2023.")["12 chương trình"] == \
+        "khuyến nông năm 2023"
+
+
+def test_the_second_of_two_like_amounts_shares_the_item():
+    got = items("bà X. và ông Y. đã trả với số tiền lần lượt là 1,2 tỷ đồng và 1 tỷ đồng.")
+    assert got["1 tỷ đồng"] == got["1,2 tỷ đồng"] is not None
+
+
+def test_a_price_is_of_the_thing_traded():
+    got = items("Thương lái chỉ thu mua khoai lang tím ở mức 3.000 - 4.000 đồng/kg.")
+    assert got["3.000 - 4.000 đồng/kg"] == "giá khoai lang tím"
+
+
+def test_a_comparison_with_a_plural_marker_is_still_the_reference():
+    got = items("Giá bán cao hơn 15% so với các tỉnh lân cận.")
+    assert got["15%"] == "so với các tỉnh lân cận"  # comparative hơn: =, outside the span

@@ -290,3 +290,55 @@ def test_dev_gold_quantities_f1_floor():
         assert f1 >= 0.90, f"{name}: F1 {f1:.3f}"
         tp, npred, ngold = tp + hits, npred + len(qs), ngold + len(gold["quantities"])
     assert 2 * tp / (npred + ngold) >= 0.97
+
+
+# ---------------------------------------------------------------- round 3: rules checked on unseen articles
+
+
+@pytest.mark.parametrize("text, expected", [
+    # punctuation between a name and a number parts them: the number is no label of the name
+    ("Ông Trần Văn Bình, 62 tuổi, sống ở xã bên.", [(62, None, None, "tuổi", "=")]),
+    ("Theo bà Lan, 3 trường hợp đã xuất viện.", [(3, None, None, "trường hợp", "=")]),
+    ("Bắc Giang: 12 ca bệnh mới trong ngày.", [(12, None, None, "ca bệnh", "=")]),
+    # an acronym naming a group in a breakdown, then a known counted noun: the count stands
+    ("bậc THCS 1.204 người, bậc THPT 87 người.", [(1204, None, None, "người", "="), (87, None, None, "người", "=")]),
+    # the southern land unit công, and công in compounds is no unit
+    ("Nhà tôi trồng 4 công lúa, thuê thêm 12 công nhân.", [(4, None, None, "công", "="), (12, None, None, "công nhân", "=")]),
+    # a typo gluing a known counted noun to its number
+    ("Đoàn đã kiểm tra 9cơ sở kinh doanh.", [(9, None, None, "cơ sở", "=")]),
+    ("với tổng số 120 hộ tương ứng 415 nhân khẩu.", [(120, None, None, "hộ", "="), (415, None, None, "nhân khẩu", "=")]),
+    # lên đến / lên tới report the figure (=) and stay out of the span
+    ("công suất phòng lên tới 70-75% vào cuối tuần", [(70, 75, None, "%", "=")]),
+    # a bound inside a range: từ A đến trên B is one range
+    ("lương từ 6 đến trên 9 triệu đồng", [(6e6, 9e6, None, "đồng", "=")]),
+    # spelled một with a length of time after sau / mất measures the time
+    ("Sau một tuần thi công, cầu đã thông xe.", [(1, None, None, "tuần", "=")]),
+])
+def test_round3_cases(text, expected):
+    got = summary(text)
+    assert [(v, vm, t, u, q) for v, vm, t, u, q in got] == expected, got
+
+
+@pytest.mark.parametrize("text", [
+    "Hàng cây xanh được trồng ở hai bên đường.",        # both sides, not a count
+    "kè đá hai bờ sông và cả hai hướng tuyến",          # both banks / directions
+    "Siêu thị 0 đồng mở cửa cho người nghèo.",          # free of charge: a label
+    "Trong hai ngày mùng 2 và mùng 3 Tết, lãnh đạo",    # the days named: a period
+    "Trong 3 ngày nghỉ lễ 2/9, du khách",               # a holiday: a period
+    "văn bằng 2 khối ngành kinh tế",                    # văn bằng 2 = a second degree
+    "diễn ra đêm 23 tháng chạp tại sân đình",           # a lunar date
+    "tuyến đường 19 tháng 5 được mở rộng",              # a date naming a street
+    "Bệnh nhân cho biết trước đó 5 ngày có đi chợ.",    # relative time
+])
+def test_round3_not_quantities(text):
+    assert summary(text) == []
+
+
+def test_a_known_count_after_a_proper_name_stays_a_label():
+    # "Hải Vân 2" and per-place breakdowns are still no quantities
+    assert summary("hầm Hải Vân 2 thông xe; (Lý Nhân 337, Bình Lục 15)") == []
+
+
+def test_a_spelled_number_in_capitals_is_a_code_in_ordinary_text():
+    assert summary("Các mã HQC, HAI hôm nay vẫn giảm sàn.") == []
+    assert summary("Hai người bị thương.") == [(2, None, None, "người", "=")]
