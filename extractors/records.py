@@ -13,8 +13,10 @@ Walking the text in order, a *current subject* is kept:
 - a named official takes it for the organization (``ông Hạnh, Phó Giám đốc
   Sở Y tế Hà Nội,``); a former official (``nguyên chủ tịch …``) or a private
   person (``ông Liêm``, ``GS Võ Tòng Xuân``) sets it to none;
-- a place acting as an agent (``tỉnh Quảng Ngãi triển khai``) sets it to none
-  and becomes the record's ``location``;
+- a place acting as an agent (``tỉnh Quảng Ngãi triển khai``, ``Huyện Yên Định
+  có 26 đơn vị``) sets it to none and becomes the record's ``location``; so does a
+  level word alone with an auxiliary (``thành phố đang quản lý``, ``TP cũng đã``)
+  unless the sentence names its source (``Cũng theo Phó Chủ tịch UBND …, tỉnh sẽ``);
 - a clause about private people (``người dân bán``, ``thương lái mua``) sets it
   to none when the subject came from an earlier paragraph; inside the
   paragraph of a unit's report they are that unit's figures; people that are
@@ -44,7 +46,11 @@ also after a verbless label (``trong đó bậc học mầm non 294 người``).
 negation belongs to the verb (``chưa có``); an adjective predicating a
 measurement is the activity (``dài gần 200 km``); a duration after ``sau``
 measures the verb after it; a causative gives way to the caused event
-(``làm 3 người tử vong``).
+(``làm 3 người tử vong``), and list items that each have their verb after them
+keep their own (``3 người chết, 17 người bị thương``).  A qualifier that is a verb
+(``vượt 79% chỉ tiêu``) is the activity when its phrase has no other verb; the
+reporting verb after an existential ``có`` stops at a preposition; a word
+capitalized inside a sentence belongs to a name and is never the activity.
 Cue words are data: ``data/activity_cues.json``, ``data/unit_discourse.json``.
 """
 from __future__ import annotations
@@ -67,6 +73,7 @@ def _cues() -> dict:
     cues.update(json.loads(files.joinpath("unit_discourse.json").read_text(encoding="utf-8")))
     places = json.loads(files.joinpath("places.json").read_text(encoding="utf-8"))
     cues["levels"] = places["levels"]
+    cues["bare_levels"] = places["bare_levels"]
     return cues
 
 
@@ -114,6 +121,9 @@ def _patterns() -> dict:
             rf"^(?:(?:một số|nhiều|các|những|mọi|toàn bộ|hầu hết|\w+)\s+)?(?:{_alt(c['people_nouns'])})(?!\w)",
             re.IGNORECASE),
         "place_agent": re.compile(rf"^(?:{levels})\s+{cap}(?:\s+{cap})*"),
+        "bare_place_agent": re.compile(
+            rf"^(?:{_alt(c['bare_levels'])})(?:\s+(?:này|nhà))?\s+(?:{_alt(c['place_agent_followers'])})(?!\w)",
+            re.IGNORECASE),
         "place": re.compile(rf"(?<!\w)(?:{levels})\s+{cap}(?:\s+{cap}){{0,3}}"),
         "speech_after": re.compile(rf"^\s*(?:\([^()]*\)\s*)?(?:,[^,;]{{0,60}},\s*)?(?:đã\s+|vừa\s+)?(?:{_alt(c['speech_verbs'])})\b"),
     }
@@ -360,8 +370,30 @@ def _split_tokens(text, doc, spans, quantities, in_unit):
                 continue
             lo2 = lo + piece.index(stripped)
             hi2 = lo2 + len(stripped)
-            out.append((lo2, hi2, "NAME" if in_unit(lo2) else tag, stripped))
+            if in_unit(lo2):
+                out.append((lo2, hi2, "NAME", stripped))
+                continue
+            words = stripped.split(" ")
+            n_cap = next((k for k, w in enumerate(words) if not w[:1].isupper()), len(words))
+            if 0 < n_cap < len(words) and (n_cap > 1 or words[0].isupper() or any(ch.isdigit() for ch in words[0])):
+                # a name glued to the next word by the segmenter ("huyện Phù Mỹ trồng"):
+                # the name, then the word with the segment's tag
+                cut = lo2 + len(" ".join(words[:n_cap]))
+                out.append((lo2, cut, "CAP", text[lo2:cut]))
+                lo2 = cut + 1
+                stripped = text[lo2:hi2]
+            elif stripped[:1].isupper() and _mid_sentence(text, lo2):
+                tag = "CAP"  # a capital inside a sentence starts a name (ngành Quản lý công, thị xã Phú Mỹ)
+            out.append((lo2, hi2, tag, stripped))
     return out
+
+
+def _mid_sentence(text: str, pos: int) -> bool:
+    """Is ``pos`` inside a sentence: after a word, a comma or an opening bracket (not after a stop, colon, quote or dash)?"""
+    k = pos - 1
+    while k >= 0 and text[k] in " \t":
+        k -= 1
+    return k >= 0 and (text[k].isalnum() or text[k] in ",%(")
 
 
 def _apply(ev: _Event, current, current_para, para):
@@ -580,9 +612,18 @@ def _events(text: str, s: int, e: int, units: list[Unit], officials=()) -> list[
             pm = None  # one more place of an address (xã Đạo Lý, huyện Lý Nhân), not an agent
         if pm and not any(u.start <= start < u.end for u in sent_units):
             after = rest[pm.end():pm.end() + 30]
-            if re.match(rf"\s+(?!và\b|có\b|là\b)(?:đã\s+|vừa\s+|sẽ\s+|đang\s+)?{_LOW}", after):
+            if re.match(rf"\s+(?!và\b)(?:đã\s+|vừa\s+|sẽ\s+|đang\s+)?{_LOW}", after):
                 events.append(_Event(start, None, location=pm.group().strip()))
                 continue
+        bare = pats["bare_place_agent"].match(rest)
+        if bare and not any(u.start <= start < u.end for u in sent_units) \
+                and not any(ev.unit is not None and ev.pos < start for ev in events):
+            # the province or city named by its level alone ("thành phố đang quản lý
+            # 17 trường hợp", "TP cũng đã tiếp nhận", "tỉnh đã triển khai"): a place acting
+            # as an agent, whatever unit held the subject in earlier sentences; not when
+            # the sentence itself names its source ("Cũng theo Phó Chủ tịch UBND …, tỉnh sẽ …")
+            events.append(_Event(start, None))
+            continue
         pp = pats["people"].match(rest)
         if pp and (re.match(r"(?:tổng\s+)?số(?:\s+lượng)?\s", pp.group(), re.IGNORECASE)
                    or _counted(text, start + pp.start())):
@@ -629,7 +670,7 @@ def _verb_lexicon() -> frozenset:
 def _is_verb(tok, not_act) -> bool:
     t0, t1, tag, word = tok
     low = word.lower()
-    if low in not_act or not any(ch.isalpha() for ch in word):
+    if low in not_act or not any(ch.isalpha() for ch in word) or tag == "CAP":
         return False
     return tag.startswith("V") or low in _verb_lexicon()
 
@@ -667,6 +708,15 @@ def _activity(text, s, q, prev_q, prev_act, toks, tok_starts) -> str | None:
             k += 1
         if k < len(toks) and toks[k][0] - q.end <= 2 and _is_verb(toks[k], not_act):
             return _extend(text, toks, k, k, toks[k][0], q, not_act, forward=True, stop=_clause_end(text, q.end))
+    # a qualifier that is a verb ("khối ngành III vượt 79% chỉ tiêu", "Quản lý Kinh tế (vượt
+    # 96,6%)"): it governs the figure when its phrase has no verb of its own
+    lead = re.match(r"\w+", q.text)
+    if lead and lead.group().lower() in c.get("qualifier_verbs", ()):
+        not_act = set(c["not_activity"])
+        seg = max(_clause_start(text, s, q.start), *(text.rfind(ch, s, q.start) + 1 for ch in ",("))
+        if not any(_is_verb(t, not_act) for t in toks[bisect_right(tok_starts, seg - 1):bisect_right(tok_starts, q.start - 1)]
+                   if seg <= t[0] and t[1] <= q.start):
+            return lead.group()
     act = _activity_core(text, s, q, prev_q, prev_act, toks, tok_starts)
     not_act = set(c["not_activity"])
     i = bisect_right(tok_starts, q.start) - 1
@@ -674,6 +724,14 @@ def _activity(text, s, q, prev_q, prev_act, toks, tok_starts) -> str | None:
         # "làm 3 người tử vong", "khiến 2 người bị thương": the caused event is reported
         k = _verb_after(text, toks, i, q, not_act)
         if k is not None:
+            act = _extend(text, toks, k, k, toks[k][0], q, not_act, forward=True, stop=_clause_end(text, q.end))
+    if act is not None and act == prev_act and prev_q is not None and prev_q.start >= s:
+        # a list whose items each carry their own verb after them ("làm 1 người tử vong và
+        # 2 người bị thương", "3 người chết, 17 người bị thương"): when the previous item's
+        # activity was the verb right after it, this item's verb after it is its own
+        k = _verb_after(text, toks, i, q, not_act)
+        kp = _verb_after(text, toks, bisect_right(tok_starts, prev_q.start) - 1, prev_q, not_act)
+        if k is not None and kp is not None and prev_act.lower().split()[0] == toks[kp][3].lower().split()[0]:
             act = _extend(text, toks, k, k, toks[k][0], q, not_act, forward=True, stop=_clause_end(text, q.end))
     if act is None:
         # no verb in the figure's clause: the sentence's verb before it (a fronted
@@ -886,6 +944,10 @@ def _first_verb_after(text, toks, i, q, not_act, reporting=False):
             break
         if t0 < q.end:
             continue
+        if reporting and depth == 0 and word.lower() in _REPORTING_STOPS:
+            # the figure's own phrase ends at a preposition: "có 11 thành viên sáng lập với
+            # mục đích hướng tới sản xuất" (not at a comma: "có 25% cán bộ, công chức … đạt")
+            break
         if word == "(":
             depth += 1
         elif word == ")":
@@ -899,6 +961,10 @@ def _first_verb_after(text, toks, i, q, not_act, reporting=False):
             if low in _verb_lexicon():
                 return k
     return None
+
+
+# Words that open a new phrase after a counted noun: a verb beyond them is not what the figure did.
+_REPORTING_STOPS = frozenset("với để nhằm cho của tại ở trong từ theo về nhưng song".split())
 
 
 # Directional complements that complete a verb (thu về, tăng lên, giảm xuống, đưa ra).

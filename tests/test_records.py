@@ -396,3 +396,67 @@ def test_a_media_credit_is_no_subject_and_ends_the_section():
     r = records(text, ["12 cây", "300 tỷ đồng"])
     assert r["12 cây"].unit == "Sở Giao thông vận tải tỉnh Bình Phước"
     assert r["300 tỷ đồng"].unit is None
+
+
+# ---- round 3: rules found on unannotated vi-news articles (each checked by reading the sentence)
+
+
+def test_a_bare_level_acting_ends_the_earlier_unit():
+    # "thành phố đang quản lý …": the city itself acts (spec 6: a place as agent has no unit)
+    text = ("Trung tâm Kiểm soát bệnh tật tỉnh Nam Định đã lấy 120 mẫu xét nghiệm. "
+            "Theo đó, thành phố đang quản lý 17 trường hợp tiếp xúc gần.")
+    r = records(text, ["120 mẫu", "17 trường hợp"])
+    assert r["120 mẫu"].unit == "Trung tâm Kiểm soát bệnh tật tỉnh Nam Định"
+    assert r["17 trường hợp"].unit is None
+    assert r["17 trường hợp"].activity == "quản lý"
+
+
+def test_a_province_wide_total_stays_with_the_reporting_unit():
+    # "toàn tỉnh có …" in a unit's report is that unit's figure, not a place acting
+    text = "Theo báo cáo của Sở Y tế tỉnh Hà Nam, toàn tỉnh có 7 trường hợp dương tính."
+    r = records(text, ["7 trường hợp"])
+    assert r["7 trường hợp"].unit == "Sở Y tế tỉnh Hà Nam"
+
+
+def test_a_named_place_with_co_is_the_place_s_own_figure():
+    # "Huyện Yên Định có 26 đơn vị …": the district's own statistics, not the unit that spoke before
+    text = ("Theo tờ trình của Chính phủ, tỉnh Thanh Hóa có 559 đơn vị hành chính cấp xã.\n"
+            "Huyện Yên Định có 26 đơn vị hành chính cấp xã, gồm 24 xã và 2 thị trấn.")
+    r = records(text, ["559 đơn vị", "26 đơn vị", "24 xã", "2 thị trấn"])
+    assert r["26 đơn vị"].unit is None and r["24 xã"].unit is None
+    assert r["26 đơn vị"].location == "Huyện Yên Định"
+
+
+def test_a_small_letter_after_a_level_word_is_no_place_name():
+    # "tỉnh đã …" is no place called "đã": no location from it
+    text = "Nhận thức được nguy cơ, tỉnh đã duy trì 200 tổ kiểm soát trên toàn tuyến biên giới."
+    r = records(text, ["200 tổ"])
+    assert r["200 tổ"].location is None
+    assert r["200 tổ"].activity == "duy trì"
+
+
+def test_a_word_of_a_name_is_never_the_activity():
+    # a capital inside the sentence starts a name ("ngành Quản lý công"); the verb is vượt
+    text = "Năm 2019, trường tuyển sinh vượt chỉ tiêu ở ngành Quản lý Kinh tế (vượt 96,6%)."
+    r = records(text, ["vượt 96,6%"])
+    assert r["vượt 96,6%"].activity == "vượt"
+
+
+def test_a_name_glued_to_its_verb_gives_the_verb():
+    text = "Vụ đông xuân năm nay, huyện Phù Mỹ trồng trên 240 ha hành tím."
+    r = records(text, ["trên 240 ha"])
+    assert r["trên 240 ha"].activity == "trồng"
+
+
+def test_existential_co_does_not_take_a_verb_beyond_a_preposition():
+    # "có 11 thành viên … với mục đích hướng tới sản xuất": the members are what the HTX has
+    text = "Hợp tác xã Nông nghiệp Mỹ Hòa có 11 thành viên sáng lập với mục đích hướng tới sản xuất nông nghiệp sạch."
+    r = records(text, ["11 thành viên"])
+    assert r["11 thành viên"].activity == "có"
+
+
+def test_list_items_each_with_their_own_verb_after():
+    text = "Vụ tai nạn khiến 3 người chết, 17 người bị thương."
+    r = records(text, ["3 người", "17 người"])
+    assert r["3 người"].activity == "chết"
+    assert r["17 người"].activity == "bị thương"
