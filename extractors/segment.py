@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from functools import lru_cache
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -147,7 +148,7 @@ def make_doc(text: str) -> Doc:
             chunk = text[cs:ce]
             if not chunk.strip():
                 continue
-            tokens.extend(_align(text, cs, ce, _tag(chunk)))
+            tokens.extend(_align(text, cs, ce, _tag(_tagger_input(text, cs, ce))))
     words, spaces, tags, starts = [], [], [], []
     for i, (s, e, tag) in enumerate(tokens):
         nxt = tokens[i + 1][0] if i + 1 < len(tokens) else len(text)
@@ -186,3 +187,121 @@ def _clauses(text: str, start: int, end: int):
             pos = i + 1
     if pos < end:
         yield pos, end
+
+
+# --- glued words -------------------------------------------------------------
+# CMS pages and phenikaa-mds texts lose line breaks and spaces: "Hà TĩnhÔtô",
+# "TP HCMXe Lexus", "Covid-19của", "năm 2020.Theo".  underthesea would make one
+# token of two words, so the tagger is given a space at each such seam; the
+# Doc keeps the original text (its tokens simply end there, with no space).
+# Brand names written in camel case (VinFast, TikTok, iPhone, HDBank) are kept:
+# a seam is cut only when both sides are plausible Vietnamese syllables.
+
+# an unaccented syllable: onset, vowels, and a coda that needs no tone mark
+# (p/t/c/ch codas only take sắc or nặng, so "Net", "Tok", "Viet" are not Vietnamese)
+_ASCII_SYLLABLE = re.compile(
+    r"(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ng|nh|[mn])?", re.I)
+# camel-case names whose halves both look Vietnamese
+_CAMEL_WORDS = frozenset({"MoMo", "SaPa", "HaNoi", "SaiGon"})
+
+
+def _letter(c: str) -> bool:
+    return c.isalpha() or unicodedata.category(c) == "Mn"
+
+
+def _vietnamese_syllable(s: str) -> bool:
+    """Does s look like one Vietnamese syllable (accented, or a valid unaccented one)?"""
+    if any(not c.isascii() for c in s):
+        return all(_letter(c) for c in s)
+    return bool(_ASCII_SYLLABLE.fullmatch(s))
+
+
+def _has_accented_lower(s: str) -> bool:
+    return any(not c.isascii() and (c.islower() or unicodedata.category(c) == "Mn") for c in s)
+
+
+def _run(text: str, i: int, lo: int, hi: int) -> tuple[int, int]:
+    """The run of letters around text[i] within [lo, hi)."""
+    a = i
+    while a > lo and _letter(text[a - 1]):
+        a -= 1
+    b = i
+    while b < hi and _letter(text[b]):
+        b += 1
+    return a, b
+
+
+def word_breaks(text: str, start: int = 0, end: int | None = None) -> list[int]:
+    """Offsets inside text[start:end] where two glued words meet (a word boundary, no space).
+
+    >>> word_breaks("Hà TĩnhÔtô")
+    [7]
+    >>> word_breaks("TP.HCM, iPhone, VinFast, 1500m2, COVID-19")
+    []
+    """
+    end = len(text) if end is None else end
+    out = []
+    for i in range(max(start, 1), end):
+        c, p = text[i], text[i - 1]
+        if _letter(c) and c.isupper():
+            # the letter before, skipping combining accents (NFD text)
+            k = i - 1
+            while k > start and unicodedata.category(text[k]) == "Mn":
+                k -= 1
+            q = text[k]
+            if q.islower() and _letter(q):
+                # lower → Upper inside a run: "TĩnhÔtô", "TrịHơn"
+                a, _ = _run(text, i, start, end)
+                left = text[a:i]
+                b = i + 1
+                while b < end and _letter(text[b]) and not text[b].isupper():
+                    b += 1
+                right = text[i:b]
+                # the left syllable starts at its capital: "HàTĩnh" → "Tĩnh"
+                caps = [j for j in range(a, i) if text[j].isupper()]
+                syl = text[caps[-1]:i] if caps else left
+                word = text[a:_run(text, i, start, end)[1]]
+                if word in _CAMEL_WORDS or (len(right) < 2 and right.isascii()) \
+                        or len(syl) < 2 and syl.isascii() \
+                        or b < end and text[b].isupper() and right.isascii():
+                    continue  # "SeABank", "PetroVietNam"-like names go on in camel case
+                if _vietnamese_syllable(syl) and _vietnamese_syllable(right):
+                    out.append(i)
+            elif q.isupper() and _letter(q) and i + 1 < end and text[i + 1].islower():
+                # an acronym, then a capitalized word: "HCMXe", "UBNDTỉnh" (not "HDBank")
+                a, _ = _run(text, i, start, end)
+                b = i + 1
+                while b < end and _letter(text[b]) and not text[b].isupper():
+                    b += 1
+                acro = text[a:i]
+                if len(acro) >= 2 and all(ch.isupper() for ch in acro if ch.isalpha()) \
+                        and _vietnamese_syllable(text[i:b]) \
+                        and not (b < end and text[b].isupper()):  # "UPCoM": one name in camel case
+                    out.append(i)
+        elif _letter(c) and p.isdigit():
+            # a number glued to a word: "19của", "2020Theo" (not "1500m2", "0,4g", "F1")
+            _, b = _run(text, i, start, end)
+            w = text[i:b]
+            if _has_accented_lower(w) and len(w) >= 2 or len(w) >= 3 and w[0].isupper() and w[1:].islower():
+                out.append(i)
+        elif c.isdigit() and _letter(p):
+            # a word glued to a number: "năm2020" (not "COVID19", "ĐT741", "m2")
+            a, _ = _run(text, i - 1, start, end)
+            w = text[a:i]
+            if _has_accented_lower(w) and len(w) >= 2:
+                out.append(i)
+        elif c in ".!?" and i + 2 < end and (p.isdigit() or p.islower()) \
+                and text[i + 1].isupper() and text[i + 2].islower():
+            # a stop glued to the next sentence: "năm 2020.Theo" (not "TP.HCM", "PGS.TS")
+            out.append(i + 1)
+    return out
+
+
+def _tagger_input(text: str, start: int, end: int) -> str:
+    """text[start:end] with a space at each glued-word seam (what the tagger reads)."""
+    parts, pos = [], start
+    for b in word_breaks(text, start, end):
+        parts.append(text[pos:b])
+        pos = b
+    parts.append(text[pos:end])
+    return " ".join(parts)

@@ -808,8 +808,66 @@ def _find_mentions(text, pieces, lex, learned) -> list[_Mention]:
     for m in re.finditer(r"\b[Đđ]ơn vị (?:này|trên)\b", text):
         out.append(_Mention(m.start(), m.end(), "", "", backref=True,
                             subject=not _preceding(text, m.start(), lex)))
+    out.extend(_short_refs_found(text, pieces, lex, out))
     out.sort(key=lambda m: m.start)
     return out
+
+
+@lru_cache(maxsize=1)
+def _short_ref_table() -> dict:
+    return json.loads(_data_text("unit_short_refs.json"))
+
+
+def _short_refs_found(text, pieces, lex, found) -> list[_Mention]:
+    """Generic nouns that may refer back to one named organization (nhà trường, HTX, doanh nghiệp này).
+
+    Resolved in ``_resolve`` only when exactly one organization they can mean was named before.
+    """
+    table = _short_ref_table()
+    not_after = tuple(sorted(table["not_after"], key=len, reverse=True))
+    starts = {p.start: p for p in pieces}
+    taken = [(m.start, m.end) for m in found]
+    out = []
+    for ref in table["refs"]:
+        for phrase in ref["phrases"]:
+            for m in re.finditer(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", text,
+                                 flags=re.I if phrase[:1].islower() else 0):
+                s, e = m.span()
+                if m.group()[1:] != phrase[1:]:
+                    continue  # only the first letter may be capitalized (sentence start)
+                p = starts.get(s)
+                if p is None or p.tok_start != s:
+                    continue  # inside a longer word (thị trường, môi trường)
+                last = next((q for q in pieces if q.start < e <= q.end), None)
+                if last is None or last.tok_end > e:
+                    continue  # the start of a longer word (trường hợp, công ty con is fine)
+                if any(a < e and s < b for a, b in taken):
+                    continue
+                before = text[max(0, s - 12):s].rstrip().lower()
+                if any(before.endswith(w) and (len(before) == len(w) or not before[-len(w) - 1].isalpha())
+                       for w in not_after):
+                    continue
+                nxt = re.match(r"[ \t]+(\w)", text[e:e + 4])
+                if nxt and (nxt.group(1).isupper() or nxt.group(1).isdigit()):
+                    continue  # a name follows ("lực lượng CSGT Đội 6"): not a bare reference
+                dets = ref.get("determiners")
+                if dets:
+                    after = text[e:e + 12].lstrip(" ")
+                    if not any(after.startswith(d) and not after[len(d):len(d) + 1].isalpha() for d in dets):
+                        continue
+                out.append(_Mention(s, e, "", "", backref=True, subject=not _preceding(text, s, lex),
+                                    extra={"short_ref": ref}))
+                taken.append((s, e))
+    return out
+
+
+def _short_ref_target(ref: dict, entities: list[dict]) -> int | None:
+    """The one entity named so far that a short reference can mean, else None."""
+    kinds = set(ref.get("kinds", ()))
+    has = ref.get("name_has", ())
+    hits = [i for i, ent in enumerate(entities)
+            if ent["kind"] in kinds or any(h.lower() in n.lower() for h in has for n in ent["names"])]
+    return hits[0] if len(hits) == 1 else None
 
 
 _LEGAL_FORMS = frozenset({"tnhh", "cp", "cổ phần", "tnhh mtv", "mtv", "trách nhiệm hữu hạn", "một thành viên",
@@ -971,7 +1029,9 @@ def _resolve(text, mentions, lex, learned):
     last_subject_entity = None
     for m in mentions:
         if m.backref:
-            if m.kind:
+            if "short_ref" in m.extra:
+                e = _short_ref_target(m.extra["short_ref"], entities)
+            elif m.kind:
                 e = last_subject_by_kind.get(m.kind, last_by_kind.get(m.kind))
             else:
                 e = last_subject_entity if last_subject_entity is not None else last_entity

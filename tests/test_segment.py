@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extractors.segment import make_doc, sentence_spans
+from extractors.segment import make_doc, sentence_spans, word_breaks
 
 TRICKY = [
     "",
@@ -66,3 +66,26 @@ def test_glued_sentences_are_split_but_abbreviations_are_not():
 def test_a_glued_quote_opening_with_a_number_starts_a_sentence():
     text = 'việc làm hơn."450.000 ha đất có thể được chuyển đổi'
     assert [text[s:e] for s, e in sentence_spans(text)] == ['việc làm hơn."', "450.000 ha đất có thể được chuyển đổi"]
+
+
+@pytest.mark.parametrize("text,words", [
+    ("Hà TĩnhÔtô bị lật", ["Ôtô"]),                 # lower → Upper inside a syllable
+    ("TP HCMXe Lexus bốc cháy", ["HCM", "Xe"]),     # an acronym, then a capitalized word
+    ("Quảng TrịHơn 20 km đường", ["Hơn"]),
+    ("do Covid-19của tỉnh", ["của"]),               # a number glued to a word
+    ("trong năm 2020.Theo đó", ["Theo"]),          # a stop glued to the next sentence
+])
+def test_glued_words_become_separate_tokens(text, words):
+    doc = make_doc(text)
+    assert doc.text == text
+    toks = [t.text for t in doc]
+    for w in words:
+        assert w in toks, toks
+
+
+@pytest.mark.parametrize("word", ["TP.HCM", "KH&CN", "iPhone", "McDonald", "1500m2", "0,4g", "COVID-19", "F1",
+                                  "TTKS", "VnExpress", "PGS.TS", "VinFast", "TikTok", "HDBank", "YouTube", "ĐT741", "UPCoM", "ePi"])
+def test_legit_mixed_forms_are_not_split(word):
+    assert word_breaks(f"Theo {word} hôm nay") == []
+    if not word[0].isdigit():  # underthesea itself splits a number from its unit (1500 m2)
+        assert word in [t.text for t in make_doc(f"Theo {word} hôm nay")]

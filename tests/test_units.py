@@ -530,3 +530,39 @@ def test_head_after_a_caption_credit_opens_a_sentence():
     assert names("Ảnh: Minh Hà Công ty TNHH Hải Long tuyển 300 lao động.") == ["Công ty TNHH Hải Long"]
     # without a credit, a head inside a person's name is no unit
     assert names("Bí thư Lê Trường Lưu phát biểu.") == []
+
+
+def spans(text):
+    return [(u.text, u.name) for u in find_units(text)]
+
+
+@pytest.mark.parametrize("text,ref,expected", [
+    ("Trường THPT Nguyễn Du khai giảng. Nhà trường đã trao 50 suất học bổng.", "Nhà trường",
+     "Trường Trung học phổ thông Nguyễn Du"),
+    ("Trường THCS Lê Lợi khai giảng. Trường có 500 học sinh.", "Trường", "Trường Trung học cơ sở Lê Lợi"),
+    ("Hợp tác xã Nông nghiệp Tân Phú có 120 thành viên. HTX này đã sản xuất 300 tấn lúa.", "HTX",
+     "Hợp tác xã Nông nghiệp Tân Phú"),
+    ("Công ty TNHH Minh Phát khánh thành nhà máy. Doanh nghiệp này tạo việc làm cho 200 lao động.",
+     "Doanh nghiệp", "Công ty TNHH Minh Phát"),
+    ("Phòng CSGT Công an tỉnh Nghệ An xử lý 300 trường hợp. Lực lượng CSGT đã phạt 2 tỷ đồng.",
+     "Lực lượng CSGT", "Phòng Cảnh sát giao thông Công an tỉnh Nghệ An"),
+    ("Tổng công ty Cảng hàng không Việt Nam (ACV) công bố kết quả. ACV cho biết lợi nhuận tăng 20%.", "ACV",
+     "Tổng công ty Cảng hàng không Việt Nam"),
+])
+def test_short_reference_resolves_to_the_one_named_unit(text, ref, expected):
+    later = [(t, n) for t, n in spans(text) if t == ref]
+    assert later == [(ref, expected)]
+
+
+@pytest.mark.parametrize("text", [
+    # two schools named: "nhà trường" is ambiguous, so it is no unit
+    "Trường THPT Nguyễn Du và Trường THCS Lê Lợi khai giảng. Nhà trường đã trao 50 suất học bổng.",
+    # nothing named before it
+    "Nhà trường đã trao 50 suất học bổng cho Trường THPT Nguyễn Du.",
+    # generic: plural, inside a longer word, no determiner
+    "Công ty TNHH Minh Phát tuyển dụng. Các công ty khác cũng vậy, thị trường ổn định.",
+    "Công ty TNHH Minh Phát tuyển dụng. Doanh nghiệp cần hỗ trợ vốn.",
+])
+def test_short_reference_without_a_single_antecedent_is_no_unit(text):
+    found = spans(text)
+    assert all(t[:1].isupper() and len(t.split()) > 2 for t, _ in found), found
