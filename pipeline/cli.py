@@ -14,6 +14,26 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never fetch models at run time
 DEFAULT_CORPUS = "corpus/crawl"
 
 
+def _call(module: str, function: str):
+    """The command's handler, imported only when that command runs (fast --help, optional extras)."""
+    def handler(args):
+        import importlib
+
+        return getattr(importlib.import_module(module), function)(args)
+    return handler
+
+
+def _crawl_options(p) -> None:
+    """Options shared by ``crawl`` and ``run``."""
+    p.add_argument("urls", nargs="+", help="seed URLs")
+    p.add_argument("--out", default=DEFAULT_CORPUS, help=f"corpus folder (default {DEFAULT_CORPUS})")
+    p.add_argument("--delay", type=float, default=1.0, help="minimum seconds between requests to a host")
+    p.add_argument("--max-pages", type=int, default=None, help="stop after this many fetches")
+    p.add_argument("--allow-domain", action="append", default=[], help="also crawl this host")
+    p.add_argument("--user-agent", default=None, help="User-Agent header")
+    p.add_argument("--quiet", action="store_true", help="no progress display")
+
+
 def _add_extract(sub):
     p = sub.add_parser(
         "extract", help="extract units, quantities and records from .txt/.html files or a corpus",
@@ -27,7 +47,7 @@ def _add_extract(sub):
     p.add_argument("--engine", default="local", choices=["local", "dask"],
                    help="local processes, or Dask distributed (extra [dask])")
     p.add_argument("--scheduler", help="with --engine dask: address of an existing Dask scheduler")
-    p.set_defaults(func=lambda a: __import__("pipeline.ingest", fromlist=["x"]).cli_extract(a))
+    p.set_defaults(func=_call("pipeline.ingest", "cli_extract"))
 
 
 def _add_export(sub):
@@ -41,7 +61,7 @@ def _add_export(sub):
     p.add_argument("--table", default="records", choices=["records", "quantities", "units", "documents"],
                    help="which table for csv/parquet (default records)")
     p.add_argument("--no-bom", action="store_true", help="CSV without the UTF-8 BOM Excel needs")
-    p.set_defaults(func=lambda a: __import__("pipeline.export", fromlist=["x"]).cli_export(a))
+    p.set_defaults(func=_call("pipeline.export", "cli_export"))
 
 
 def _add_eval(sub):
@@ -56,7 +76,7 @@ def _add_eval(sub):
     p.add_argument("--errors", action="store_true", help="list every missed and spurious mention")
     p.add_argument("--min-f1", default="", help="floors, e.g. units=0.9,quantities=0.97,records=0.85")
     p.add_argument("--baseline", choices=["underthesea-ner"], help="score a baseline's units instead")
-    p.set_defaults(func=lambda a: __import__("pipeline.evaluate", fromlist=["x"]).cli_eval(a))
+    p.set_defaults(func=_call("pipeline.evaluate", "cli_eval"))
 
 
 def _add_show(sub):
@@ -66,7 +86,7 @@ def _add_show(sub):
     )
     p.add_argument("file", help="a .txt/.html file, or a JSONL of extracted documents")
     p.add_argument("--html", help="write displaCy-style HTML to this file")
-    p.set_defaults(func=lambda a: __import__("pipeline.show", fromlist=["x"]).cli_show(a))
+    p.set_defaults(func=_call("pipeline.show", "cli_show"))
 
 
 def _add_crawl(sub):
@@ -74,14 +94,8 @@ def _add_crawl(sub):
         "crawl", help="crawl sites politely into WARC files and the corpus store",
         description="Example: provnews crawl https://khcn.example.gov.vn/ --out corpus/crawl --delay 1",
     )
-    p.add_argument("urls", nargs="+", help="seed URLs")
-    p.add_argument("--out", default=DEFAULT_CORPUS, help=f"corpus folder (default {DEFAULT_CORPUS})")
-    p.add_argument("--delay", type=float, default=1.0, help="minimum seconds between requests to a host")
-    p.add_argument("--max-pages", type=int, default=None, help="stop after this many fetches")
-    p.add_argument("--allow-domain", action="append", default=[], help="also crawl this host")
-    p.add_argument("--user-agent", default=None, help="User-Agent header")
-    p.add_argument("--quiet", action="store_true", help="no progress display")
-    p.set_defaults(func=lambda a: __import__("pipeline.crawl", fromlist=["x"]).cli_crawl(a))
+    _crawl_options(p)
+    p.set_defaults(func=_call("pipeline.crawl", "cli_crawl"))
 
 
 def _add_run(sub):
@@ -89,15 +103,9 @@ def _add_run(sub):
         "run", help="crawl, extract and export in one go",
         description="Example: provnews run http://127.0.0.1:8000/ --out corpus/crawl",
     )
-    p.add_argument("urls", nargs="+", help="seed URLs")
-    p.add_argument("--out", default=DEFAULT_CORPUS, help="corpus folder")
-    p.add_argument("--outputs", default="outputs", help="folder for the exports")
-    p.add_argument("--delay", type=float, default=1.0)
-    p.add_argument("--max-pages", type=int, default=None)
-    p.add_argument("--allow-domain", action="append", default=[])
-    p.add_argument("--user-agent", default=None)
-    p.add_argument("--quiet", action="store_true")
-    p.set_defaults(func=lambda a: __import__("pipeline.run", fromlist=["x"]).cli_run(a))
+    _crawl_options(p)
+    p.add_argument("--outputs", default="outputs", help="folder for the exports (default outputs)")
+    p.set_defaults(func=_call("pipeline.run", "cli_run"))
 
 
 def _add_query(sub):
@@ -108,7 +116,7 @@ def _add_query(sub):
     p.add_argument("sql")
     p.add_argument("--corpus", default=DEFAULT_CORPUS)
     p.add_argument("--format", default="table", choices=["table", "csv", "json"])
-    p.set_defaults(func=lambda a: __import__("pipeline.query", fromlist=["x"]).cli_query(a))
+    p.set_defaults(func=_call("pipeline.query", "cli_query"))
 
 
 def _add_stats(sub):
@@ -127,7 +135,7 @@ def _add_stats(sub):
                    help="also count headline figures that the body states again (left out by default)")
     p.add_argument("--search", help="only documents matching these words (full-text)")
     p.add_argument("--format", default="table", choices=["table", "csv", "json"])
-    p.set_defaults(func=lambda a: __import__("pipeline.query", fromlist=["x"]).cli_stats(a))
+    p.set_defaults(func=_call("pipeline.query", "cli_stats"))
 
 
 def _add_serve(sub):
@@ -138,7 +146,7 @@ def _add_serve(sub):
     p.add_argument("--corpus", default=DEFAULT_CORPUS)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8001)
-    p.set_defaults(func=lambda a: __import__("pipeline.serve", fromlist=["x"]).cli_serve(a))
+    p.set_defaults(func=_call("pipeline.serve", "cli_serve"))
 
 
 def build_parser() -> argparse.ArgumentParser:
