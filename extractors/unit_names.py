@@ -118,6 +118,9 @@ _LEGAL_FORM = re.compile(r"\b(?:thương mại cổ phần|tmcp|cổ phần|cp|t
                          r"thương mại|tm|dịch vụ|dv|jsc)\b")
 
 
+_DISEASE_WORDS = re.compile(r"\b(?:dịch bệnh|dịch|covid 19|covid|ncov|sars cov 2)\b")
+
+
 def key(base: str, kind: str) -> str:
     """What two written forms of one organization share: case, punctuation, "và"/"&" and,
     for a company, its legal form aside (Công ty TNHH TM DV Đại Ngân = Công ty Đại Ngân)."""
@@ -125,6 +128,10 @@ def key(base: str, kind: str) -> str:
     if kind in ("Công ty", "Tổng công ty", "Tập đoàn", "Ngân hàng"):
         k = _LEGAL_FORM.sub(" ", k)
     k = re.sub(r"^trường (?=đại học )", "", k)  # Trường Đại học FPT = Đại học FPT
+    if kind == "Ban Chỉ đạo":
+        # one steering board, its disease written several ways: "phòng, chống dịch tỉnh Hà Nam"
+        # = "phòng, chống Covid-19 tỉnh Hà Nam" = "phòng chống dịch Covid-19"
+        k = _DISEASE_WORDS.sub(" ", k)
     return " ".join(w for w in k.split() if w != "và")
 
 

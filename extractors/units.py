@@ -352,6 +352,164 @@ def _province_at(pieces: list[Piece], i: int, lex: Lexicon) -> int:
     return 0
 
 
+# Words that open the predicate after a subject: the lower-case words before them may end its name.
+_PREDICATE_OPENERS = frozenset("cho đã đang sẽ vừa cũng đều vẫn".split())
+# Time nouns after a name are a date, not part of the name ("Bộ Y tế ngày 5/3").
+_TIME_NOUNS = frozenset("ngày tháng năm quý tuần sáng chiều tối trưa đêm hôm lúc dịp đợt kỳ giai đoạn".split())
+
+
+def _noun_tail(pieces: list[Piece], end: int, k: int, verbs_in_run: int, capital: bool) -> int:
+    """A short lower-case run of nouns left open when the scan stops at a boundary (a bracket,
+    a comma, the sentence end, the parent body): the rest of the name, written lower-case
+    ("Cục Quản lý đăng ký kinh doanh (Bộ …)", "Tổng cục Thi hành án dân sự Bộ Tư pháp").
+    Returns the new end (``end`` when the run is not a name's tail)."""
+    run = pieces[end:k]
+    if not capital or not run or len(run) > 4 or verbs_in_run > 1:
+        return end
+    if verbs_in_run and not run[0].tag.startswith("N"):
+        return end  # a run that opens with a verb is a predicate; the tagger may call a
+                    # later word of a noun run a verb (án dân sự)
+    if not (pieces[end - 1].cap or pieces[end - 1].tok_start < pieces[end - 1].start):
+        return end
+    if any(not q.word or q.cap or q.newline_before or q.text.lower() in _STOP_WORDS
+           or q.text.lower() in _TIME_NOUNS or _NUMBER_LABEL.fullmatch(q.text)
+           or (q.tag and not q.tag.startswith(("N", "A", "V"))) for q in run):
+        return end
+    if run[-1].tok_end > run[-1].end:
+        return end  # the run stops inside a word: not a boundary
+    return k
+
+
+def _lower_name_end(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str) -> int:
+    """A name written all lower-case after a capitalized head: "Trung tâm dịch vụ việc làm,",
+    "Ban quản lý khu công nghiệp tỉnh". Only when the name opens with a field of work
+    (``unit_name_verbs.txt``: dịch vụ, quản lý …) or the head ends with one (Ban Quản lý),
+    so that "Trung tâm thương mại" (a building) and "Trung tâm thành phố" stay out; and only
+    up to a boundary (punctuation, a place, a function word), never into a predicate.
+    Returns the end index (``j`` when there is no such name)."""
+    n = len(pieces)
+    if j >= n or pieces[j].newline_before or pieces[j].cap or not pieces[j].word \
+            or pieces[j].tok_start != pieces[j].start:
+        return j
+    first = text[pieces[j].tok_start:pieces[j].tok_end].lower()
+    if first not in lex.name_verbs and " ".join(head.pieces[1:]).lower() not in lex.name_verbs:
+        return j
+    k = j
+    while k < n and k - j < 6:
+        q = pieces[k]
+        low = q.text.lower()
+        if q.newline_before or not q.word or q.cap or low in _STOP_WORDS or low in _TIME_NOUNS \
+                or _NUMBER_LABEL.fullmatch(q.text) or (q.tag or "N").startswith(_STOP_TAGS) \
+                or (q.tok_start == q.start and _place_at(pieces, k, lex)):
+            break
+        if q.tag.startswith("V") and q.tok_start == q.start \
+                and text[q.tok_start:q.tok_end].lower() not in lex.name_verbs:
+            return j  # a predicate: "Trung tâm quản lý tốt …" is not a name
+        k += 1
+    if k == j or pieces[k - 1].tok_end > pieces[k - 1].end or k - j >= 6:
+        return j
+    if k < n and not pieces[k].newline_before:
+        w = _place_at(pieces, k, lex) if pieces[k].word else 0
+        if w:
+            return k + w
+        if pieces[k].word and pieces[k].text.lower() not in _STOP_WORDS:
+            return j
+    return k
+
+
+def _unit_in_title(text: str, pieces: list[Piece], i: int, lex: Lexicon):
+    """"Tổng cục phó Địa chất và Khoáng sản", "Cục trưởng Hàng không": an official's title
+    made of the head + trưởng/phó, with the body's name right after it (not a repeated head,
+    not the official's own name). Returns (mention, next index) or None."""
+    n = len(pieces)
+    for h in lex.heads_by_first.get(pieces[i].text.lower(), ()):
+        m = i + len(h.pieces)
+        if not (h.name_capital or h.division) or m + 1 >= n or pieces[i].text != h.pieces[0] \
+                or any(pieces[i + k].text.lower() != h.pieces[k].lower() for k in range(len(h.pieces))) \
+                or pieces[m].text not in ("trưởng", "phó"):
+            continue
+        q = pieces[m + 1]
+        if q.newline_before or not (q.cap and q.word) or q.text in lex.surnames \
+                or _match_head(pieces, m + 1, lex) is not None or _place_at(pieces, m + 1, lex):
+            return None
+        end, abbr, capital = _scan_name(pieces, m + 1, lex, h, text)
+        if end > m + 1 and capital:  # "Bộ trưởng Y tế Nguyễn Thanh Long": the official's name
+            end = _cut_person_name(pieces, m, end, lex)
+        if end <= m + 1 or not capital:
+            return None
+        raw = " ".join(h.pieces) + " " + _raw_name(text, pieces, m + 1, end)
+        return _Mention(pieces[i].start, pieces[end - 1].end, h.kind, raw, abbreviation=abbr,
+                        subject=not _preceding(text, pieces[i].start, lex)), end
+    return None
+
+
+_LIST_WORDS = frozenset({"các", "và", "của", "những"})
+
+
+def _until_own_short_name(text: str, pieces: list[Piece], i: int, end: int, head: Head) -> int:
+    """"Ban Chỉ đạo Nhà nước các công trình, dự án quan trọng quốc gia, trọng điểm ngành giao
+    thông vận tải (Ban Chỉ đạo)": a long name with lower-case words and commas, which the
+    article closes itself by defining its short name — the head again — in brackets. The name
+    runs up to the bracket (the bracket included), if nothing between looks like a clause."""
+    n = len(pieces)
+    k = end
+    while k < n and k - end < 30:
+        q = pieces[k]
+        if q.newline_before:
+            return end
+        if q.text == "(":
+            break
+        if q.word and q.text.lower() in _STOP_WORDS and q.text.lower() not in _LIST_WORDS:
+            return end
+        if not q.word and q.text not in ",-–":
+            return end
+        k += 1
+    else:
+        return end
+    close = k + 1
+    while close < n and pieces[close].text != ")" and close - k <= 5:
+        close += 1
+    if k == end or close >= n or pieces[close].text != ")" or close - k - 1 < len(head.pieces):
+        return end
+    if any(pieces[k + 1 + t].text.lower() != hp.lower() for t, hp in enumerate(head.pieces)):
+        return end
+    return close + 1
+
+
+def _lower_head_after_title(text: str, pieces: list[Piece], i: int, lex: Lexicon) -> Head | None:
+    """"Phó cục trưởng cục Tin học hóa", "Giám đốc sở Tài chính": a one-syllable head
+    (Cục, Sở, Bộ) written lower-case is a head right after an official's title, when a
+    capitalized name follows; elsewhere "cục", "sở", "bộ" are common words."""
+    if i + 1 >= len(pieces) or not (pieces[i + 1].cap and pieces[i + 1].word) or pieces[i + 1].newline_before:
+        return None
+    before = text[max(0, pieces[i].start - 25):pieces[i].start].rstrip().lower()
+    if not any(before.endswith(t.lower()) and (len(before) == len(t) or not before[-len(t) - 1].isalpha())
+               for t in lex.official_titles if t[:1].isupper()):
+        return None
+    for h in lex.heads_by_first.get(pieces[i].text.capitalize().lower(), ()):
+        if len(h.pieces) == 1 and h.name_capital and pieces[i].text == h.pieces[0].lower():
+            return h
+    return None
+
+
+def _title_at(text: str, pos: int, lex: Lexicon) -> bool:
+    """Does an official's or a person's title start at pos ("…, Cố vấn cao cấp …")?"""
+    low = text[pos:pos + 30].lower()
+    return any(low.startswith(t.lower() + " ") for t in (*lex.end_titles, *lex.person_titles))
+
+
+def _generic_then_head(pieces: list[Piece], i: int, lex: Lexicon) -> bool:
+    """Does one lower-case word (cơ quan, lực lượng) and then a head start at i? After "và" it
+    is a second body ("Trung tâm Kiểm soát Bệnh tật và cơ quan Công an"), not the name going on."""
+    if i >= len(pieces) or pieces[i].cap or not pieces[i].word:
+        return False
+    k = i + 1
+    while k < len(pieces) and pieces[k].start < pieces[i].tok_end and pieces[k].word:
+        k += 1
+    return k < len(pieces) and pieces[k].cap and not pieces[k].newline_before \
+        and _match_head(pieces, k, lex) is not None
+
+
 def _scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str):
     """Extend a name from piece j (just after the head); (end index, abbreviation, has_capital)."""
     n = len(pieces)
@@ -381,6 +539,7 @@ def _scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str)
                 end = k
                 capital = True
                 continue
+            end = _noun_tail(pieces, end, k, verbs_in_run, capital)
             break
         if not p.word:
             if t == "." and k > j and pieces[k - 1].text in lex.levels and p.start == pieces[k - 1].end \
@@ -399,9 +558,23 @@ def _scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str)
                         and _place_at(pieces, k + 1, lex) == 0  # "Công ty Việt Thắng Jean, TP Thủ Đức": where it is
                         and not any(text.startswith(r, nxt.start) for r in lex.regions)
                         and nxt.text.lower() not in lex.person_titles
+                        and not _title_at(text, nxt.start, lex)  # "Cục Y tế Dự phòng, Cố vấn …"
                         and k == end and capital):
                     k += 1
                     continue
+                if nxt is not None and nxt.word and not nxt.cap and k == end and capital and not place_done:
+                    # "Hiệp hội Cà phê, ca cao Việt Nam": a list of lower-case fields inside
+                    # the name, closed by the country or region the body covers
+                    m = k + 1
+                    while m < n and m - k <= 4 and pieces[m].word and not pieces[m].cap \
+                            and not pieces[m].newline_before and pieces[m].text.lower() not in _STOP_WORDS \
+                            and not (pieces[m].tag or "N").startswith(("V", "R", "E", "C")):
+                        m += 1
+                    if m > k + 1 and m < n and not pieces[m].newline_before and any(
+                            r[:1].isupper() and text.startswith(r, pieces[m].start) for r in lex.regions):
+                        k += 1
+                        continue
+                end = _noun_tail(pieces, end, k, verbs_in_run, capital)
                 break
             if t in "-–&" and k + 1 < n and pieces[k + 1].word and not place_done:
                 spaced = p.start > pieces[k - 1].end if k > 0 else False
@@ -410,6 +583,8 @@ def _scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str)
                     break  # "Tập đoàn Đèo Cả - chủ đầu tư dự án": an apposition, not the name
                 k += 1
                 continue
+            if t in ".;:!?":
+                end = _noun_tail(pieces, end, k, verbs_in_run, capital)
             break
         if place_done:
             break
@@ -420,6 +595,9 @@ def _scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str)
         if p.cap and k > j and any(text.startswith(ti + " ", p.start) for ti in lex.end_titles):
             break  # an official's title: Báo Điện tử Chính phủ | Thủ tướng …
         if p.cap or _is_abbr(t):
+            if abbr is not None and not _place_at(pieces, k, lex) and not any(
+                    r[:1].isupper() and text.startswith(r, p.start) for r in lex.regions):
+                break  # "Tổ chức Y tế Thế giới (WHO) Tedros …": the defined name is complete
             inner = _match_head(pieces, k, lex) if k > j else None
             # a division written with its body (Phòng Cảnh sát Môi trường Công an tỉnh …,
             # Vụ Quy hoạch kiến trúc Bộ Xây dựng) is one name, however long the division's name
@@ -428,10 +606,14 @@ def _scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str)
                            and (k == end or verbs_in_run == 0 and k - end <= 3  # "… kiến trúc Bộ": nouns only
                                 and all(q.word for q in pieces[end:k])))  # not "Cục … - Bộ Y tế": two units
             if inner is not None and not division_of and (
-                    k > end or inner_heads or k - j > 3 or inner.kind == head.kind):
+                    k > end or inner_heads or k - j > 3 or inner.kind == head.kind
+                    or k > j and not head.division and not head.named_after_people
+                    and not inner.standalone and not inner.place_body):  # "Bộ Công thương Tổng cục …": a list
                 # a new organization after lower-case words (Sở … yêu cầu Trung tâm), or a
                 # run of names (Bộ Tư pháp Bộ Giao thông vận tải): only one level of
                 # nesting right after the head (Văn phòng UBND tỉnh, Ban Tổ chức Tỉnh ủy)
+                if inner.contains_divisions and k > end:
+                    end = _noun_tail(pieces, end, k, verbs_in_run, capital)
                 break
             if inner is not None:
                 inner_heads += 1
@@ -486,6 +668,8 @@ def _scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str)
         if t == "và" and k + 2 < n and (_place_at(pieces, k + 1, lex) > 1 and pieces[k + 2].text.lower() != "hội"
                                          or _match_head(pieces, k + 1, lex)
                                          or pieces[k + 1].text in lex.abbr_units
+                                         # "… Bệnh tật và cơ quan Công an": a generic noun, then a body
+                                         or _generic_then_head(pieces, k + 1, lex)
                                          or any(text.startswith(ti + " ", pieces[k + 1].start) for ti in lex.end_titles)):
             break  # "Sở GD&ĐT và Thành phố Hà Nội", "Bộ Y tế và Bộ Công an": two bodies
         # the rest of a capitalized word (Quản lý, Tuyên giáo): same underthesea token — but
@@ -515,6 +699,8 @@ def _scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str)
             if low == "các" and k == j and not head.place_body:
                 k += 1  # Ban Quản lý các khu công nghiệp …, Liên hiệp các Hội …
                 continue
+            if low in _PREDICATE_OPENERS:
+                end = _noun_tail(pieces, end, k, verbs_in_run, capital)  # "cục Tin học hóa cho biết"
             break
         if p.tag.startswith(_STOP_TAGS) and low != "và":
             break
@@ -729,7 +915,14 @@ def _find_mentions(text, pieces, lex, learned) -> list[_Mention]:
                 i = end
                 continue
         head = _match_head(pieces, i, lex) if p.word else None
+        if head is None and p.word and not p.cap:
+            head = _lower_head_after_title(text, pieces, i, lex)
         if head is None:
+            titled = _unit_in_title(text, pieces, i, lex) if p.word and p.cap else None
+            if titled is not None:
+                out.append(titled[0])
+                i = titled[1]
+                continue
             i += 1
             continue
         if p.tok_start != p.start:
@@ -778,6 +971,13 @@ def _find_mentions(text, pieces, lex, learned) -> list[_Mention]:
                 end, abbr, capital = j, None, False
         else:
             end, abbr, capital = _scan_name(pieces, j, lex, head, text) if not head.backref_only else (j, None, False)
+        if not (end > j and capital) and head_cap and not head.place_body and not head.standalone \
+                and not head.backref_only and not head.needs_capital and not head.name_capital:
+            low_end = _lower_name_end(pieces, j, lex, head, text)
+            if low_end > j:
+                end, capital = low_end, True
+        if end > j and capital:
+            end = _until_own_short_name(text, pieces, i, end, head)
         start = p.start
         if end > j and capital and (_after_official_title(text, p.start, lex) or not head.named_after_people):
             end = _cut_person_name(pieces, j, end, lex, strict=not _after_official_title(text, p.start, lex))
@@ -790,6 +990,7 @@ def _find_mentions(text, pieces, lex, learned) -> list[_Mention]:
             continue
         if end > j and capital:
             raw = _raw_name(text, pieces, i, end)
+            raw = raw[:1].upper() + raw[1:]  # "Phó cục trưởng cục Tin học hóa": the head as a name starts
             out.append(_Mention(start, pieces[end - 1].end, head.kind, raw, abbreviation=abbr,
                                 subject=not _preceding(text, start, lex)))
             i = end
@@ -1003,7 +1204,7 @@ def _find_media(text, pieces, lex, mentions) -> list[_Mention]:
             if any(a <= s < b or a < e <= b for a, b in taken):
                 continue
             before = text[max(0, s - 20):s]
-            cue = (re.search(r"(?:\bPV|phóng viên|Phóng viên|[Tt]heo|[Bb]áo|\b[Vv]ới|[Ảả]nh\s*:|[Nn]guồn\s*:"
+            cue = (re.search(r"(?:\bPV|phóng viên|Phóng viên|[Tt]heo|[Bb]áo|\b[Vv]ới|[Ảả]nh\s*:|[Nn]guồn\s*:|\bNguồn"
                              r"|\b[Nn]hư(?: trước đó| đã)?)\s*$", before)
                    or (e == first_line_end and re.search(r"\s[-–|]\s*$", before))
                    # the paper reporting: "như Dân trí đã phản ánh", "Dân trí đưa tin"
@@ -1043,6 +1244,8 @@ def _resolve(text, mentions, lex, learned):
             base, level, place = _split_place(name, lex)
             e = _match_entity(entities, _key(base, m.kind), level, place, home)
             if e is None:
+                e = _body_left_out(name, entities, lex)
+            if e is None:
                 entities.append({"base": _key(base, m.kind), "level": level, "place": place,
                                  "names": [], "kind": m.kind})
                 e = len(entities) - 1
@@ -1078,6 +1281,18 @@ def _resolve(text, mentions, lex, learned):
             m.kind = m.kind or entities[m.entity]["kind"]
             # the short form the article defines belongs to the unit, on every mention
             m.abbreviation = m.abbreviation or abbr_of.get(m.entity)
+
+
+def _body_left_out(name: str, entities: list[dict], lex: Lexicon) -> int | None:
+    """"Thanh tra Bộ" after "Thanh tra Bộ GTVT": a division named with its body's head word
+    alone means the one division of that body named before (None if none or several)."""
+    last = name.split()[-1]
+    if not any(h.name_capital and len(h.pieces) == 1 for h in lex.heads_by_first.get(last.lower(), ())) \
+            or not last[:1].isupper() or len(name.split()) < 2:
+        return None
+    hits = [i for i, ent in enumerate(entities)
+            if any(nm.startswith(name + " ") and nm[len(name) + 1:][:1].isupper() for nm in ent["names"])]
+    return hits[0] if len(hits) == 1 else None
 
 
 # Levels with thousands of bodies: named only by the place ("UBND xã Tân Hòa"), never by the level alone.

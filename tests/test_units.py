@@ -566,3 +566,99 @@ def test_short_reference_resolves_to_the_one_named_unit(text, ref, expected):
 def test_short_reference_without_a_single_antecedent_is_no_unit(text):
     found = spans(text)
     assert all(t[:1].isupper() and len(t.split()) > 2 for t, _ in found), found
+
+
+# ---------------------------------------------------------------- round 5: articles nobody tuned on
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a lower-case tail of the name, closed by a bracket, the parent body or the sentence end
+    ("Cục Quản lý đăng ký kinh doanh (Bộ Tài chính) vừa công bố số liệu.",
+     ["Cục Quản lý đăng ký kinh doanh", "Bộ Tài chính"]),
+    ("Số liệu của Tổng cục Thi hành án dân sự Bộ Tư pháp cho thấy điều đó.",
+     ["Tổng cục Thi hành án dân sự", "Bộ Tư pháp"]),
+    # a name written all lower-case after a capitalized head, opening with a field of work
+    ("Theo Trung tâm dịch vụ việc làm, có 200 lao động nghỉ việc.", ["Trung tâm dịch vụ việc làm"]),
+    ("Ban quản lý khu kinh tế tỉnh Quảng Ninh đã cấp 5 giấy phép.",
+     ["Ban quản lý khu kinh tế tỉnh Quảng Ninh"]),
+    # lower-case fields after a comma, closed by the country the body covers
+    ("Theo Hiệp hội Chè, cà phê Việt Nam, giá xuất khẩu tăng.", ["Hiệp hội Chè, cà phê Việt Nam"]),
+    # an official's title after a comma ends the name
+    ("Ông Lê Văn C, nguyên Cục trưởng Cục Chăn nuôi, Cố vấn Bộ Y tế cho biết như vậy.",
+     ["Cục Chăn nuôi", "Bộ Y tế"]),
+    # after the bracketed abbreviation, a foreign person's name is not part of the name
+    ("Tổng giám đốc Quỹ Tiền tệ Quốc tế (IMF) Kristalina Georgieva phát biểu hôm qua.",
+     ["Quỹ Tiền tệ Quốc tế"]),
+    # "và" + a generic noun + a head: two bodies, not one long name
+    ("Sở Y tế và lực lượng Công an tỉnh Bắc Giang đã họp.", ["Sở Y tế", "Công an tỉnh Bắc Giang"]),
+    ("Viện Pasteur và cơ quan Công an thành phố Nha Trang phối hợp điều tra.",
+     ["Viện Pasteur", "Công an thành phố Nha Trang"]),
+    # a run of names without punctuation (a page's link list): one unit each
+    ("Bộ Tài chính Tổng cục Hải quan Bộ Công an", ["Bộ Tài chính", "Tổng cục Hải quan", "Bộ Công an"]),
+    # a company introduced by "hãng"
+    ("Đại diện hãng Bamboo Airways cho biết 4 chuyến bay bị hủy.", ["Hãng Bamboo Airways"]),
+])
+def test_names_on_unseen_articles(text, expected):
+    assert names(text) == expected
+
+
+def test_a_long_name_closed_by_its_own_short_name_in_brackets():
+    text = ("Ông Nam, Trưởng Ban Chỉ đạo Nhà nước các dự án, công trình trọng điểm ngành điện "
+            "(Ban Chỉ đạo), chủ trì cuộc họp. Ban Chỉ đạo yêu cầu hoàn thành 4 dự án.")
+    found = units(text)
+    assert found[0].name == ("Ban Chỉ đạo Nhà nước các dự án, công trình trọng điểm ngành điện")
+    assert len({u.name for u in found}) == 1  # the short name refers back to the board
+
+
+def test_a_unit_named_inside_an_officials_title():
+    # "Tổng cục phó" + the body's name; the repeated head ("Cục trưởng Cục …") and the
+    # official's own name ("Cục trưởng Nguyễn …") are the usual forms and stay as they were
+    assert names("Ông Hoàng Văn D, Tổng cục phó Thủy lợi, cho biết có 30 hồ chứa.") == ["Tổng cục Thủy lợi"]
+    assert names("Cục trưởng Nguyễn Văn E cho biết như vậy.") == []
+    assert names("Cục trưởng Cục Trồng trọt cho biết như vậy.") == ["Cục Trồng trọt"]
+    assert names("Bộ trưởng Tài chính Hồ Đức Phớc cho biết như vậy.") == ["Bộ Tài chính"]
+
+
+def test_a_division_named_with_its_body_head_alone_is_the_one_named_before():
+    text = "Thanh tra Bộ Xây dựng đã kiểm tra 8 dự án. Sau đó, Thanh tra Bộ kiến nghị xử lý 2 chủ đầu tư."
+    assert set(names(text)) == {"Thanh tra Bộ Xây dựng"}
+    # two such divisions named before: the reader cannot tell, no merge
+    text2 = ("Thanh tra Bộ Xây dựng và Thanh tra Bộ Tài chính đã họp. Thanh tra Bộ kiến nghị xử lý.")
+    assert "Thanh tra Bộ" in names(text2)
+
+
+def test_one_steering_board_whose_disease_is_written_two_ways():
+    text = ("Ban Chỉ đạo phòng, chống dịch tỉnh Thái Bình đã họp. "
+            "Ban Chỉ đạo phòng, chống Covid-19 tỉnh Thái Bình yêu cầu cách ly 20 người.")
+    assert len(set(names(text))) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "Khu đất được quy hoạch cho dự án Trung tâm Thương mại Quốc tế.",   # a facility, a place
+    "Đoàn khách tham quan Huế, Đà Nẵng và Hội An trong 3 ngày.",           # a city, not a Hội
+    "Trung tâm thương mại mở cửa từ 9 giờ.",                              # no field of work: a building
+    "Trung tâm quản lý tốt 20 dự án.",                                    # a predicate, not a name
+])
+def test_not_units_on_unseen_articles(text):
+    assert names(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ông Nguyễn Văn A, Phó cục trưởng cục Tin học hóa cho biết 20 hồ sơ đã được xử lý.", ["Cục Tin học hóa"]),
+    ("Bà Lan, Giám đốc sở Tài chính tỉnh Nam Định cho biết như vậy.", ["Sở Tài chính tỉnh Nam Định"]),
+])
+def test_a_lower_case_head_right_after_an_officials_title(text, expected):
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Ông Bình có một bộ sưu tập lớn.",
+    "Anh ấy làm việc ở cục Thuế.",   # no official's title before: "cục" stays a common word
+])
+def test_a_lower_case_head_elsewhere_is_no_unit(text):
+    assert names(text) == []
+
+
+def test_a_source_credit_without_a_colon_names_the_paper():
+    assert names("Giá ốc hương tăng mạnh. Nguồn Tiền Phong: https://tienphong.vn/abc") == ["Báo Tiền Phong"]
+    assert names("Nguồn lao động của tỉnh dồi dào.") == []
