@@ -29,6 +29,11 @@ Walking the text in order, a *current subject* is kept:
   private person;
 - a quotation closed by its speaker (``"…", ông Thắng cho biết``) is the
   speaker's, over however many sentences it runs;
+- a kind word alone as a clause subject before a verb (``Năm 2018, trường tiếp
+  tục tuyển thêm …``) takes it for the one unit of that kind named earlier;
+- a sentence that opens in another country or region (``Tại Campuchia, …``,
+  ``Ở miền Tây, …``) is another story: it sets the subject to none, the place
+  becomes the location;
 - a named document as source (``Theo Tiêu chuẩn thiết kế …,``), a media
   credit (``Ảnh: …``) and a header field (``Content:``) end the subject;
 - within a clause: a figure said to be a unit's (``15 triệu đồng của Ban
@@ -74,6 +79,8 @@ def _cues() -> dict:
     places = json.loads(files.joinpath("places.json").read_text(encoding="utf-8"))
     cues["levels"] = places["levels"]
     cues["bare_levels"] = places["bare_levels"]
+    cues["countries"] = places["countries"]
+    cues["regions"] = places["regions"]
     return cues
 
 
@@ -181,6 +188,13 @@ def attribute(text: str, doc, units: list[Unit], quantities: list[Quantity],
     order = sorted(range(len(quantities)), key=lambda i: quantities[i].start)
     for s, e in sents:
         events = _events(text, s, e, units, officials)
+        backrefs = _kind_backrefs(text, s, e, units, toks, tok_starts)
+        away = _elsewhere(text, s, e)
+        if away is not None and not any(ev.pos <= away.pos for ev in events):
+            events.insert(0, away)
+        if backrefs:
+            taken = {ev.pos for ev in events}
+            events = sorted(events + [ev for ev in backrefs if ev.pos not in taken], key=lambda ev: ev.pos)
         whole = next((ev for ev in events if ev.whole_sentence), None)
         sent_qs = []
         while qi < len(order) and quantities[order[qi]].start < e:
@@ -643,6 +657,66 @@ def _events(text: str, s: int, e: int, units: list[Unit], officials=()) -> list[
             events.append(_Event(m.start(), None, soft=True))
     events.sort(key=lambda ev: ev.pos)
     return events
+
+
+@lru_cache(maxsize=1)
+def _elsewhere_pattern():
+    c = _cues()
+    places = [p for p in c["countries"] + c["regions"] if p.lower() not in ("việt nam", "quốc tế")]
+    return re.compile(
+        rf"\W*(?:(?:{_alt(c['elsewhere_leads'])})\s*,?\s*)?(?:tại|ở)\s+(?:khu vực\s+|nước\s+)?"
+        rf"({_alt(places)})(?!\w)", re.IGNORECASE)
+
+
+def _elsewhere(text: str, s: int, e: int) -> _Event | None:
+    """A sentence that opens in another country or region starts another story.
+
+    ``Ví dụ tại Ấn Độ, trong 24 giờ qua đã phát hiện thêm 340.000 ca``, ``Ở miền Tây,
+    riêng hai dự án … cần khoảng 40 triệu m3 cát``: the ministry whose report the
+    paragraph carried did not count these; the subject ends there (a unit named in
+    the sentence still takes it) and the place is the record's location.  Places
+    inside one province (``Tại xã Thạnh An, …``) continue the report.
+    """
+    m = _elsewhere_pattern().match(text, s, e)
+    if m is None:
+        return None
+    return _Event(s, None, location=m.group(1))
+
+
+def _kind_backrefs(text, s, e, units, toks, tok_starts) -> list[_Event]:
+    """A kind word alone as a clause subject refers back to the one unit of that kind.
+
+    ``Năm 2018, trường tiếp tục tuyển thêm 342 sinh viên`` after ``Trường ĐH Kinh
+    doanh và Công nghệ Hà Nội`` was named: the school did it, not the inspectorate
+    whose report the paragraph carries.  Only in subject position (the clause start
+    after adverbials, or after ``khi``/``nhưng``/``còn`` …), only before a verb (so
+    not ``trường hợp``, ``trung tâm thành phố``), and only when exactly one
+    organization of that kind was named before: otherwise the reader cannot tell.
+    """
+    c = _cues()
+    kinds = {k.lower() for k in c["bare_kind_subjects"]}
+    openers = set(c["bare_kind_openers"])
+    out = []
+    k = bisect_right(tok_starts, s - 1)
+    while k < len(toks) and toks[k][0] < e:
+        a, b, tag, word = toks[k]
+        k += 1
+        low = word.lower()
+        if low not in kinds or not tag.startswith("N"):
+            continue
+        cs = _clause_start(text, s, a)
+        prefix = _strip_adverbials(text[cs:a]).strip().lower()
+        if prefix and prefix.split()[-1] not in openers:
+            continue
+        # a verb next, or after one adverb or manner word (trường không được …, trường tự ý tổ chức …)
+        nxt = toks[k:k + 2]
+        if not nxt or not (nxt[0][2].startswith("V") or (
+                nxt[0][2][:1] in "RA" and len(nxt) > 1 and nxt[1][2].startswith("V"))):
+            continue
+        named = {u.name for u in units if u.end <= a and (u.kind or "").lower() == low}
+        if len(named) == 1:
+            out.append(_Event(a, named.pop()))
+    return out
 
 
 def _counted(text: str, pos: int) -> bool:

@@ -460,3 +460,51 @@ def test_list_items_each_with_their_own_verb_after():
     r = records(text, ["3 người", "17 người"])
     assert r["3 người"].activity == "chết"
     assert r["17 người"].activity == "bị thương"
+
+
+def test_a_kind_word_as_subject_takes_the_subject_back_from_the_carried_unit():
+    # the inspectorate's report is carried, but "trường" acting names the one school again
+    text = ("Thanh tra Sở Giáo dục và Đào tạo tỉnh Nghệ An đã kết luận thanh tra Trường Cao đẳng "
+            "Y tế Nghệ An.\nTheo kết luận, đơn vị đã kiểm tra 12 hồ sơ.\n"
+            "Năm 2019, trường tuyển thêm 120 sinh viên dù không được giao chỉ tiêu.\n"
+            "Ngoài ra, khi trường tự ý mở 3 lớp liên kết, Thanh tra không được báo cáo.")
+    r = records(text, ["12 hồ sơ", "120 sinh viên", "3 lớp"])
+    assert r["12 hồ sơ"].unit == "Thanh tra Sở Giáo dục và Đào tạo tỉnh Nghệ An"
+    assert r["120 sinh viên"].unit == "Trường Cao đẳng Y tế Nghệ An"
+    assert r["3 lớp"].unit == "Trường Cao đẳng Y tế Nghệ An"
+
+
+def test_a_kind_word_refers_back_only_to_a_single_unit_of_its_kind():
+    # two schools named: "trường" alone could be either, so the carried subject stays
+    text = ("Sở Giáo dục và Đào tạo tỉnh Nghệ An đã kiểm tra Trường THPT Hà Huy Tập và Trường THPT "
+            "Lê Viết Thuật.\nNăm 2020, trường tuyển thêm 45 học sinh.")
+    r = records(text, ["45 học sinh"])
+    assert r["45 học sinh"].unit == "Sở Giáo dục và Đào tạo tỉnh Nghệ An"
+
+
+def test_a_kind_word_that_starts_another_noun_is_no_reference():
+    # "trung tâm" refers back to the centre; "trường hợp" is a case, not the school named before
+    text = ("Trung tâm Kiểm soát bệnh tật tỉnh Hải Dương đã lấy 991 mẫu tại Trường THCS Lê Quý Đôn.\n"
+            "Năm 2021, trung tâm ghi nhận trường hợp mắc mới là 7 ca.")
+    r = records(text, ["991 mẫu", "7 ca"])
+    assert {x.unit for x in r.values()} == {"Trung tâm Kiểm soát bệnh tật tỉnh Hải Dương"}
+
+
+def test_a_sentence_set_in_another_country_or_region_ends_the_carried_report():
+    # the ministry's report is carried to its own figures, not to what happened abroad
+    # or in another region; a place inside the province goes on with the report
+    text = ("Bộ Y tế cho biết trong ngày đã ghi nhận 12 ca mắc mới.\n"
+            "Ví dụ tại Ấn Độ, trong 24 giờ qua đã phát hiện thêm 340.000 ca nhiễm mới.\n"
+            "Tại Campuchia là trên 600 trường hợp.")
+    r = records(text, ["12 ca", "340.000 ca", "trên 600 trường hợp"])
+    assert r["12 ca"].unit == "Bộ Y tế"
+    assert r["340.000 ca"].unit is None
+    assert r["340.000 ca"].location == "Ấn Độ"
+    assert r["trên 600 trường hợp"].unit is None
+
+
+def test_a_place_inside_the_province_continues_the_report():
+    text = ("Sở Y tế tỉnh Hà Nam cho biết đã lấy 991 mẫu xét nghiệm.\n"
+            "Tại xã Đạo Lý, ngành y tế đã lập 9 tổ Covid-19 cộng đồng.")
+    r = records(text, ["991 mẫu", "9 tổ"])
+    assert r["9 tổ"].unit == "Sở Y tế tỉnh Hà Nam"
