@@ -19,13 +19,13 @@ every known URL with its ETag/Last-Modified, so unchanged pages cost a 304.
 from __future__ import annotations
 
 import sqlite3
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
 from pipeline.archive import PriorCapture
+from pipeline.store import immediate_transaction
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -128,16 +128,8 @@ class Frontier:
                     self.conn.execute(statement)
         self.run_id: int | None = None
 
-    @contextmanager
     def transaction(self):
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.conn.execute("COMMIT")
+        return immediate_transaction(self.conn)
 
     def close(self) -> None:
         self.conn.close()

@@ -353,6 +353,24 @@ def _extraction_sha1(doc: Document) -> str:
     return _sha1(json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str))
 
 
+@contextmanager
+def immediate_transaction(conn: sqlite3.Connection):
+    """One write transaction on ``conn``, rolled back on any error.
+
+    IMMEDIATE takes the write lock at once, so two writers (the crawler's
+    frontier and the store share one file) queue on busy_timeout instead of
+    one failing on lock upgrade mid-transaction.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
 def connect_readonly(path: str | Path) -> sqlite3.Connection:
     """A connection that cannot write: ``mode=ro`` URI plus ``PRAGMA query_only``."""
     path = Path(path)
@@ -448,16 +466,8 @@ class CorpusStore:
         # The connection may be shared by threads (check_same_thread=False):
         # one transaction at a time on it.
         with self._lock:
-            # IMMEDIATE takes the write lock at once, so two writers queue on
-            # busy_timeout instead of one failing on lock upgrade mid-transaction.
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            else:
-                self.conn.execute("COMMIT")
+            with immediate_transaction(self.conn) as conn:
+                yield conn
 
     # -- writing -----------------------------------------------------------
     def add_document(self, doc: Document) -> bool:

@@ -19,7 +19,7 @@ from pipeline.query import QueryError, ReadOnlyError, run_query, stats
 from pipeline.records import read_jsonl
 from pipeline.store import SCHEMA_VERSION, CorpusStore
 from tests.conftest import run_cli
-from tests.test_store import FIXTURE
+from tests.test_store import FIXTURE, build_fixture_corpus
 
 QLTT_CB = "Chi cục Quản lý thị trường tỉnh Cao Bằng"
 QLTT_HG = "Chi cục Quản lý thị trường tỉnh Hà Giang"
@@ -27,11 +27,7 @@ QLTT_HG = "Chi cục Quản lý thị trường tỉnh Hà Giang"
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    path = tmp_path_factory.mktemp("corpus")
-    with CorpusStore(path) as store:
-        for doc in read_jsonl(FIXTURE):
-            store.add_extracted_document(doc)
-    return path
+    return build_fixture_corpus(tmp_path_factory.mktemp("corpus"))
 
 
 def _dump(corpus) -> list[str]:

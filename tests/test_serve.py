@@ -18,10 +18,8 @@ import time
 import pytest
 import requests
 
-from pipeline.records import read_jsonl
-from pipeline.store import CorpusStore
 from tests.conftest import ROOT, run_cli
-from tests.test_store import FIXTURE
+from tests.test_store import build_fixture_corpus
 
 pytest.importorskip("datasette")
 
@@ -38,10 +36,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    corpus = tmp_path_factory.mktemp("served")
-    with CorpusStore(corpus) as store:
-        for doc in read_jsonl(FIXTURE):
-            store.add_extracted_document(doc)
+    corpus = build_fixture_corpus(tmp_path_factory.mktemp("served"))
     db = corpus / "corpus.sqlite"
     before = db.read_bytes()
     port = _free_port()

@@ -18,6 +18,14 @@ from pipeline.store import SCHEMA_VERSION, CorpusStore, StoreError
 FIXTURE = Path(__file__).parent / "fixtures" / "store" / "documents.jsonl"
 
 
+def build_fixture_corpus(path: Path) -> Path:
+    """A corpus folder holding the extracted fixture documents (used by the query and serve tests)."""
+    with CorpusStore(path) as store:
+        for doc in read_jsonl(FIXTURE):
+            store.add_extracted_document(doc)
+    return path
+
+
 @pytest.fixture
 def docs() -> list[Document]:
     return read_jsonl(FIXTURE)
