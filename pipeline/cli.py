@@ -69,7 +69,9 @@ def _add_eval(sub):
         "eval", help="score extraction against annotated gold documents (spec section 5)",
         description="Example: provnews eval ../shared/gold/dev --min-f1 quantities=0.97",
     )
-    p.add_argument("gold_dir", help="folder of NAME.txt + NAME.gold.json (or gold JSON referring to texts)")
+    p.add_argument("gold_dir", help="folder of NAME.txt + NAME.gold.json (or gold JSON referring to texts), "
+                                    "or a splits manifest such as annotations/splits.json")
+    p.add_argument("--split", help="with a splits manifest: score only this split (train, dev, test)")
     p.add_argument("--predictions", help="JSONL of predicted documents (default: run the extractor)")
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     p.add_argument("--per-doc", action="store_true", help="also print scores per document")
@@ -77,6 +79,19 @@ def _add_eval(sub):
     p.add_argument("--min-f1", default="", help="floors, e.g. units=0.9,quantities=0.97,records=0.85")
     p.add_argument("--baseline", choices=["underthesea-ner"], help="score a baseline's units instead")
     p.set_defaults(func=_call("pipeline.evaluate", "cli_eval"))
+
+
+def _add_train(sub):
+    p = sub.add_parser(
+        "train", help="rebuild the learned models from the annotated corpus (deterministic)",
+        description="Example: provnews train annotations/splits.json --out extractors/models",
+    )
+    p.add_argument("manifest", nargs="?", default="annotations/splits.json",
+                   help="splits manifest of the annotated corpus (default annotations/splits.json)")
+    p.add_argument("--out", default="extractors/models", help="folder for the model files")
+    p.add_argument("--learning-curve", action="store_true",
+                   help="train on 25/50/100/all training documents and score the dev split (writes nothing)")
+    p.set_defaults(func=_call("pipeline.train", "cli_train"))
 
 
 def _add_show(sub):
@@ -155,15 +170,29 @@ def build_parser() -> argparse.ArgumentParser:
         description="Crawl, archive and extract statistics from Vietnamese provincial news.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_crawl, _add_extract, _add_export, _add_run, _add_eval, _add_show,
+    for add in (_add_crawl, _add_extract, _add_export, _add_run, _add_eval, _add_train, _add_show,
                 _add_query, _add_stats, _add_serve):
         add(sub)
     return parser
 
 
+# Commands that run the learned extraction: their model files are checked before any work starts.
+_NEEDS_MODELS = frozenset(["extract", "run", "eval", "show"])
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command in _NEEDS_MODELS and not getattr(args, "predictions", None) \
+                and not getattr(args, "baseline", None):
+            from extractors.model_files import ModelError
+            from extractors.extract import check_models
+
+            try:
+                check_models()
+            except ModelError as exc:
+                print(f"provnews {args.command}: {exc}", file=sys.stderr)
+                return 2
         status = args.func(args)
     except KeyboardInterrupt:
         print("provnews: interrupted; run the same command again to resume", file=sys.stderr)
