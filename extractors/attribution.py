@@ -21,7 +21,7 @@ from .model_files import ranker
 
 MODEL_FILE = "attribution.json"
 # Bump when the features below change: the shipped model must be retrained.
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
 
 _CONTEXT_WORDS = ("theo", "của", "tại", "cho", "với", "từ", "do", "và", "cùng", "trình", "thuộc",
                   "giữa", "về", "ở", "đến", "bởi", "phối hợp", "lãnh đạo", "đại diện", "giám đốc",
@@ -31,6 +31,7 @@ _MEDIA_KINDS = frozenset(["Báo", "Tạp chí", "Thông tấn xã", "Đài", "Đ
 _PLACE_AGENT = re.compile(r"^\W*(?:(?:Trong|Tính đến|Đến|Năm|Riêng|Hiện nay|Ngoài ra)[^,]{0,40},\s*)?"
                           r"(?:toàn|cả|tỉnh|huyện|thành phố|TP\.?|thị xã|xã|phường|quận|địa phương|"
                           r"nước|Việt Nam|thủ đô)\b", re.IGNORECASE)
+_THEO = re.compile(r"(?:^|[\s,.(])(?:[Tt]heo|[Cc]ũng theo)(?:\s+(?:báo cáo|thông tin|thống kê|số liệu)(?:\s+\w+)?(?:\s+của)?)?\s")
 _PERSON = re.compile(r"\b(?:ông|bà|anh|chị|em|người dân|nông dân|gia đình|bệnh nhân|học sinh|"
                      r"du khách|khách|thương lái|tài xế|chủ)\b", re.IGNORECASE)
 _SPEECH = re.compile(r"\b(?:cho biết|cho hay|nói|chia sẻ|khẳng định|thông tin|nhấn mạnh|"
@@ -49,6 +50,8 @@ class _Context:
     title_end: int
     kinds: dict[str, str | None]
     parents: dict[str, str | None]
+    count_rank: dict[str, int]
+    lead_end: int
 
 
 def _context(text: str, units: list[Unit]) -> _Context:
@@ -60,8 +63,12 @@ def _context(text: str, units: list[Unit]) -> _Context:
     kinds = {n: next((u.kind for u in ms if u.kind), None) for n, ms in mentions.items()}
     parents = {n: next((u.parent for u in ms if u.parent), None) for n, ms in mentions.items()}
     first = min(mentions, key=lambda n: mentions[n][0].start) if mentions else None
+    count_rank = {n: r for r, n in enumerate(sorted(mentions, key=lambda n: (-len(mentions[n]), mentions[n][0].start)))}
+    # the lead: the title and the first two paragraphs after it
+    lead_paras = [p for p in para_starts if p >= title_end][:3]
+    lead_end = lead_paras[-1] if lead_paras else title_end
     return _Context(list(mentions), mentions, {n: [u.start for u in ms] for n, ms in mentions.items()},
-                    first, para_starts, title_end, kinds, parents)
+                    first, para_starts, title_end, kinds, parents, count_rank, lead_end)
 
 
 def _title_end(text: str) -> int:
@@ -109,6 +116,9 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
         f["null:location"] = float(rec.location is not None)
         f["null:no_units_in_doc"] = float(not ctx.names)
         f["null:in_title"] = float(in_title)
+        pstart = ctx.para_starts[para]
+        f["null:unit_in_para_before"] = float(any(pstart <= st < q.start for sts in ctx.starts.values() for st in sts))
+        f["null:theo_in_para"] = float(bool(_THEO.search(text, pstart, q.start)))
         nearest = max((st for sts in ctx.starts.values() for st in sts if st < q.start), default=None)
         f["null:dist:" + _bucket(math.log1p(q.start - nearest) if nearest is not None else 99,
                                  (3, 5, 6, 7, 8))] = 1.0
@@ -140,6 +150,12 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
         f["next:same_sentence"] = 1.0
         f["next:left:" + _left_word(text, nxt.start)] = 1.0
         f["next:logdist"] = math.log1p(max(nxt.start - q.end, 0)) / 10
+    pstart = ctx.para_starts[para]
+    in_para = [m for m in ctx.mentions[name] if pstart <= m.start < q.start]
+    f["frame:theo_in_para"] = float(any(_THEO.search(text, max(pstart, m.start - 25), m.start) for m in in_para))
+    f["frame:para_opening"] = float(any(m.start - pstart < 60 for m in in_para))
+    f["count_rank:" + str(min(ctx.count_rank[name], 3))] = 1.0
+    f["in_lead"] = float(ctx.mentions[name][0].start < ctx.lead_end)
     r = recency.get(name)
     f["recency:" + (str(min(r, 4)) if r is not None else "none")] = 1.0
     f["mentions:log"] = math.log1p(len(starts))
