@@ -1,0 +1,141 @@
+"""The same fact in several documents: grouping records so statistics count it once.
+
+Provincial reports are republished by newspapers and national sites, and
+summaries repeat a report's figures: the same figure for the same unit, item
+and period then appears in two or three documents.  Two records (of different
+documents) state the same fact when
+
+- their amounts are equal in the same measure (base unit, else unit of measure),
+  range upper bounds included;
+- their provinces (post-2025) agree when both are known;
+- their units are the same organization when both are named (names compared
+  without diacritics, level words and place names: ``Chi cục TĐC tỉnh Cao Bằng``
+  and ``Chi cục Tiêu chuẩn Đo lường Chất lượng Cao Bằng`` agree through the
+  acronym); a record without a unit needs a known, equal period instead;
+- their periods are equal when both are known; otherwise the two documents
+  were published within :data:`UNDATED_WINDOW_DAYS` of each other;
+- their items share at least half the words of the shorter one when both have one.
+
+A near miss (same value, another period; same value, another unit) is not the
+same fact.  :func:`same_fact` is the whole decision, so the precision and
+recall measured on annotated pairs (tests/fixtures/fact_pairs.json) are its.
+
+Example::
+
+    >>> same_fact(FactRow(...), FactRow(...))
+    True
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from pipeline.provinces import find_provinces, fold
+
+# Without a stated period, a republication follows its original within weeks;
+# the same count a year apart is another year's count.
+UNDATED_WINDOW_DAYS = 92
+
+# Words that say where or what level, not which organization.
+_LEVEL_WORDS = {"tinh", "thanh", "pho", "tp", "huyen", "quan", "thi", "xa", "va", "&"}
+
+
+@dataclass(frozen=True, slots=True)
+class FactRow:
+    """What the decision looks at in one record."""
+
+    doc_id: str
+    amount: float
+    amount_max: float | None
+    measure: str | None
+    unit: str | None
+    item: str | None
+    period_start: str | None
+    period_end: str | None
+    province_2025_code: str | None
+    published: str | None
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", fold(text))
+
+
+def _unit_words(unit: str) -> list[str]:
+    # Drop place names ("tỉnh Cao Bằng", "Hà Giang"): the province is compared on its own.
+    spans = []
+    for start, _, _ in find_provinces(unit):
+        spans.append(start)
+    cut = min(spans) if spans else len(unit)
+    return [w for w in _words(unit[:cut]) if w not in _LEVEL_WORDS]
+
+
+def _acronym(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w)
+
+
+def same_unit(a: str, b: str) -> bool:
+    """Same organization, allowing abbreviations and a dropped place name.
+
+    >>> same_unit("Chi cục TĐC tỉnh Cao Bằng", "Chi cục Tiêu chuẩn Đo lường Chất lượng Cao Bằng")
+    True
+    """
+    wa, wb = _unit_words(a), _unit_words(b)
+    if not wa or not wb:
+        return fold(a) == fold(b)
+    if wa == wb:
+        return True
+    # one name abbreviates part of the other: "chi cuc tdc" ~ "chi cuc tieu chuan do luong chat luong"
+    short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    prefix = 0
+    while prefix < len(short) and short[prefix] == long_[prefix]:
+        prefix += 1
+    rest_short, rest_long = short[prefix:], long_[prefix:]
+    if prefix and rest_short and "".join(rest_short) == _acronym(rest_long):
+        return True
+    sa, sb = set(wa), set(wb)
+    return len(sa & sb) / len(sa | sb) >= 0.75
+
+
+def same_item(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return True
+    wa, wb = set(_words(a)), set(_words(b))
+    if not wa or not wb:
+        return True
+    return len(wa & wb) * 2 >= min(len(wa), len(wb))
+
+
+def _days_apart(a: str | None, b: str | None) -> float:
+    try:
+        return abs((date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days)
+    except (TypeError, ValueError):
+        return math.inf
+
+
+def same_fact(a: FactRow, b: FactRow) -> bool:
+    """The decision described in the module docstring."""
+    if a.doc_id == b.doc_id or a.measure != b.measure:
+        return False
+    if not math.isclose(a.amount, b.amount, rel_tol=1e-9, abs_tol=1e-12):
+        return False
+    if (a.amount_max is None) != (b.amount_max is None) or (
+            a.amount_max is not None and not math.isclose(a.amount_max, b.amount_max, rel_tol=1e-9)):
+        return False
+    if a.province_2025_code and b.province_2025_code and a.province_2025_code != b.province_2025_code:
+        return False
+    both_periods = a.period_start is not None and b.period_start is not None
+    if both_periods:
+        if (a.period_start, a.period_end) != (b.period_start, b.period_end):
+            return False
+    elif _days_apart(a.published, b.published) > UNDATED_WINDOW_DAYS:
+        return False
+    if a.unit and b.unit:
+        if not same_unit(a.unit, b.unit):
+            return False
+    elif (a.unit or b.unit) and not both_periods:
+        return False
+    elif not a.unit and not b.unit and not (both_periods and a.item and b.item):
+        return False  # nothing but a number in common
+    return same_item(a.item, b.item)
