@@ -11,10 +11,13 @@ documents) state the same fact when
 - their units are the same organization when both are named (names compared
   without diacritics, level words and place names: ``Chi cục TĐC tỉnh Cao Bằng``
   and ``Chi cục Tiêu chuẩn Đo lường Chất lượng Cao Bằng`` agree through the
-  acronym); a record without a unit needs a known, equal period instead;
+  acronym); when one record has no unit, both must have an item and the items
+  must share most of their words (a bare number is not enough);
 - their periods are equal when both are known; otherwise the two documents
   were published within :data:`UNDATED_WINDOW_DAYS` of each other;
-- their items share at least half the words of the shorter one when both have one.
+- their items do not contradict: two items of two words or more with no word
+  in common are two things (``cơ sở kinh doanh xăng dầu`` and ``cơ sở giết
+  mổ``); a one-word item (``tiền``) says too little to tell.
 
 A near miss (same value, another period; same value, another unit) is not the
 same fact.  :func:`same_fact` is the whole decision, so the precision and
@@ -98,13 +101,25 @@ def same_unit(a: str, b: str) -> bool:
     return len(sa & sb) / len(sa | sb) >= 0.75
 
 
+def _overlap(a: str, b: str) -> tuple[int, int, int]:
+    wa, wb = set(_words(a)), set(_words(b))
+    return len(wa & wb), len(wa), len(wb)
+
+
 def same_item(a: str | None, b: str | None) -> bool:
+    """Items that do not contradict each other (see the module docstring)."""
     if not a or not b:
         return True
-    wa, wb = set(_words(a)), set(_words(b))
-    if not wa or not wb:
-        return True
-    return len(wa & wb) * 2 >= min(len(wa), len(wb))
+    common, na, nb = _overlap(a, b)
+    return common > 0 or min(na, nb) < 2
+
+
+def close_items(a: str | None, b: str | None) -> bool:
+    """Items sharing at least half the words of the longer one."""
+    if not a or not b:
+        return False
+    common, na, nb = _overlap(a, b)
+    return common * 2 >= max(na, nb)
 
 
 def _days_apart(a: str | None, b: str | None) -> float:
@@ -134,8 +149,6 @@ def same_fact(a: FactRow, b: FactRow) -> bool:
     if a.unit and b.unit:
         if not same_unit(a.unit, b.unit):
             return False
-    elif (a.unit or b.unit) and not both_periods:
-        return False
-    elif not a.unit and not b.unit and not (both_periods and a.item and b.item):
-        return False  # nothing but a number in common
+    elif not close_items(a.item, b.item):
+        return False  # a number and a province in common are not enough
     return same_item(a.item, b.item)

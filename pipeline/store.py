@@ -746,11 +746,11 @@ class CorpusStore:
                        row["province_2025_code"], row["published"])
 
     def _group_facts(self, doc_id: str) -> None:
-        """Put each record of the document in the fact group of a record of another document stating the same fact.
+        """Put each record of the document in one fact group with every record of another document stating the same fact.
 
-        Candidates share the amount (indexed), so this stays cheap on large stores.
-        A record matching nothing gets no group; the first match of an
-        ungrouped record opens a group for both.
+        Candidates share the amount (indexed), so this stays cheap on large
+        stores.  Groups merge: a record matching two groups joins them into one,
+        so the result does not depend on the order documents were extracted in.
         """
         from pipeline.facts import same_fact
 
@@ -761,16 +761,27 @@ class CorpusStore:
             candidates = self.conn.execute(
                 self._FACT_SQL + " WHERE coalesce(r.base_value, r.value) = ? AND r.doc_id != ? "
                 "ORDER BY d.published, d.id, r.idx", (row["amount"], doc_id)).fetchall()
-            for other in candidates:
-                if not same_fact(a, self._fact(other)):
-                    continue
-                group = other["fact_group"]
-                if group is None:
-                    group = f"{other['doc_id']}:{other['idx']}"
-                    self.conn.execute("INSERT OR REPLACE INTO fact_groups VALUES (?, ?, ?)",
-                                      (other["doc_id"], other["idx"], group))
-                self.conn.execute("INSERT OR REPLACE INTO fact_groups VALUES (?, ?, ?)", (doc_id, row["idx"], group))
-                break
+            matches = [c for c in candidates if same_fact(a, self._fact(c))]
+            if not matches:
+                continue
+            # labels may have changed while this document's earlier records merged groups
+            labels = {(m["doc_id"], m["idx"]): self._group_of(m["doc_id"], m["idx"]) for m in matches}
+            group = next((g for g in labels.values() if g), f"{matches[0]['doc_id']}:{matches[0]['idx']}")
+            for (other_doc, other_idx), label in labels.items():
+                if label is None:
+                    self.conn.execute("INSERT INTO fact_groups VALUES (?, ?, ?)", (other_doc, other_idx, group))
+                elif label != group:
+                    self.conn.execute("UPDATE fact_groups SET fact_group = ? WHERE fact_group = ?", (group, label))
+            own = self._group_of(doc_id, row["idx"])
+            if own is None:
+                self.conn.execute("INSERT INTO fact_groups VALUES (?, ?, ?)", (doc_id, row["idx"], group))
+            elif own != group:
+                self.conn.execute("UPDATE fact_groups SET fact_group = ? WHERE fact_group = ?", (group, own))
+
+    def _group_of(self, doc_id: str, idx: int) -> str | None:
+        row = self.conn.execute("SELECT fact_group FROM fact_groups WHERE doc_id = ? AND idx = ?",
+                                (doc_id, idx)).fetchone()
+        return row[0] if row else None
 
     def _backfill_v3(self) -> None:
         """Provinces and fact groups of the records stored before version 3."""
