@@ -74,8 +74,13 @@ def _unit_words(unit: str) -> list[str]:
     return [w for w in _words(unit[:cut]) if w not in _LEVEL_WORDS]
 
 
-def _acronym(words: list[str]) -> str:
-    return "".join(w[0] for w in words if w)
+def _abbreviates(acronym: str, words: list[str]) -> bool:
+    """``tdc`` abbreviates ``tieu chuan do luong chat luong``: one letter per word of one to three syllables."""
+    if not acronym:
+        return not words
+    if not words or words[0][0] != acronym[0]:
+        return False
+    return any(_abbreviates(acronym[1:], words[n:]) for n in (2, 1, 3) if n <= len(words))
 
 
 def same_unit(a: str, b: str) -> bool:
@@ -95,31 +100,33 @@ def same_unit(a: str, b: str) -> bool:
     while prefix < len(short) and short[prefix] == long_[prefix]:
         prefix += 1
     rest_short, rest_long = short[prefix:], long_[prefix:]
-    if prefix and rest_short and "".join(rest_short) == _acronym(rest_long):
+    if prefix and len(rest_short) == 1 and _abbreviates(rest_short[0], rest_long):
         return True
     sa, sb = set(wa), set(wb)
     return len(sa & sb) / len(sa | sb) >= 0.75
 
 
-def _overlap(a: str, b: str) -> tuple[int, int, int]:
-    wa, wb = set(_words(a)), set(_words(b))
+def _overlap(a: str, b: str, measure: str | None) -> tuple[int, int, int]:
+    # the counted noun is the measure, not the item: "cơ sở kinh doanh xăng dầu" vs "cơ sở giết mổ"
+    noise = set(_words(measure or ""))
+    wa, wb = set(_words(a)) - noise, set(_words(b)) - noise
     return len(wa & wb), len(wa), len(wb)
 
 
-def same_item(a: str | None, b: str | None) -> bool:
+def same_item(a: str | None, b: str | None, measure: str | None = None) -> bool:
     """Items that do not contradict each other (see the module docstring)."""
     if not a or not b:
         return True
-    common, na, nb = _overlap(a, b)
+    common, na, nb = _overlap(a, b, measure)
     return common > 0 or min(na, nb) < 2
 
 
-def close_items(a: str | None, b: str | None) -> bool:
+def close_items(a: str | None, b: str | None, measure: str | None = None) -> bool:
     """Items sharing at least half the words of the longer one."""
     if not a or not b:
         return False
-    common, na, nb = _overlap(a, b)
-    return common * 2 >= max(na, nb)
+    common, na, nb = _overlap(a, b, measure)
+    return common * 2 >= max(na, nb) and common > 0
 
 
 def _days_apart(a: str | None, b: str | None) -> float:
@@ -149,6 +156,6 @@ def same_fact(a: FactRow, b: FactRow) -> bool:
     if a.unit and b.unit:
         if not same_unit(a.unit, b.unit):
             return False
-    elif not close_items(a.item, b.item):
+    elif not close_items(a.item, b.item, a.measure):
         return False  # a number and a province in common are not enough
-    return same_item(a.item, b.item)
+    return same_item(a.item, b.item, a.measure)

@@ -253,7 +253,8 @@ def document_placement(text: str, title: str | None = None, source: str | None =
     """The province a document is about: its portal's, else its title's, else its text's most named.
 
     A text whose places are spread over several provinces (no province named in
-    at least half of the mentions) has none: its records must find their own.
+    half of the mentions, nor more than twice as often as the next) has none:
+    its records must find their own.
     """
     code = province_of_host(source)
     if code:
@@ -264,8 +265,10 @@ def document_placement(text: str, title: str | None = None, source: str | None =
             return Placement(next(iter(title_hits)), "title")
     hits = Counter(c for _, c, _ in find_provinces(text))
     if hits:
-        (top, n), = hits.most_common(1)
-        if n * 2 >= sum(hits.values()) and list(hits.values()).count(n) == 1:
+        ranked = hits.most_common(2)
+        top, n = ranked[0]
+        second = ranked[1][1] if len(ranked) > 1 else 0
+        if n * 2 >= sum(hits.values()) or n >= 2 * second + 1:
             return Placement(top, "text")
     return NOWHERE
 
@@ -282,8 +285,10 @@ def record_placement(unit: str | None, location: str | None, sentence: str | Non
         return Placement(code, "unit")
     hits = find_provinces(sentence)
     if hits:
-        # several provinces in one sentence: the document's own if it is among them
-        codes = [c for _, c, _ in hits]
+        # several places in one sentence: the document's own province if it is
+        # among them, else a province's own name before a district's (district
+        # names repeat across provinces: huyện Phong Điền, tỉnh Thừa Thiên Huế)
+        codes = [c for _, c, how in sorted(hits, key=lambda h: (h[2] != "province", h[0]))]
         return Placement(prefer if prefer in codes else codes[0], "sentence")
     if is_national_unit(unit):
         return NOWHERE
