@@ -11,6 +11,11 @@ none.
 
     python benchmarks/province_accuracy.py            # accuracy per gold set
     python benchmarks/province_accuracy.py --records  # plus one line per record
+    python benchmarks/province_accuracy.py --portals  # also crawl both demo sites: one line per fact
+
+``--portals`` crawls the demo portal and the newspaper (tests/fixtures/) into a
+temporary corpus and compares each fact's annotated province with the one the
+pipeline gave the record it extracted for it.
 """
 from __future__ import annotations
 
@@ -95,6 +100,7 @@ def accuracy(rows: list[dict]) -> dict[str, dict[str, float]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", action="store_true", help="print every record")
+    parser.add_argument("--portals", action="store_true", help="also score the two demo sites, fact by fact")
     args = parser.parse_args()
     rows = gold_rows()
     if args.records:
@@ -105,7 +111,34 @@ def main() -> int:
     print(f"{'gold set':24} {'records':>7} {'as published':>13} {'post-2025':>10}")
     for s, a in accuracy(rows).items():
         print(f"{s:24} {a['records']:7d} {a['as_published']:13.3f} {a['post_2025']:10.3f}")
+    if args.portals:
+        portal_table()
     return 0
+
+
+def portal_table() -> None:
+    import subprocess
+    import tempfile
+
+    from tests.fixtures.newspaper.server import NewspaperServer
+    from tests.fixtures.portal.server import PortalServer
+    from tests.test_provinces_portals import province_table
+
+    with tempfile.TemporaryDirectory(prefix="provnews-provinces-") as tmp:
+        cli = [sys.executable, "-m", "pipeline.cli"]
+        with PortalServer(crawl_delay=0) as portal, NewspaperServer(crawl_delay=0) as paper:
+            subprocess.run([*cli, "crawl", portal.url, paper.url, "--out", tmp, "--delay", "0", "--quiet"],
+                           check=True, cwd=ROOT)
+        subprocess.run([*cli, "extract", "--corpus", tmp], check=True, cwd=ROOT, capture_output=True)
+        table = province_table(tmp)
+    print(f"\n{'site':6} {'article':>7} {'fact':22} {'expected':14} {'got':14} {'2025 expected':14} {'2025 got':14} basis")
+    for t in table:
+        print(f"{t['site']:6} {t['article']:7d} {t['fact'][:22]:22} {t['expected']:14} {str(t['got']):14} "
+              f"{t['expected_2025']:14} {str(t['got_2025']):14} {t['basis'] if t['matched'] else '(not extracted)'}")
+    matched = [t for t in table if t["matched"]]
+    print(f"demo sites: {len(table)} facts, {len(matched)} extracted; province right "
+          f"{sum(t['got'] == t['expected'] for t in matched)}/{len(matched)} as published, "
+          f"{sum(t['got_2025'] == t['expected_2025'] for t in matched)}/{len(matched)} post-2025")
 
 
 if __name__ == "__main__":

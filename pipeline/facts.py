@@ -34,6 +34,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from pipeline.provinces import find_provinces, fold
 
@@ -65,16 +66,17 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", fold(text))
 
 
-def _unit_words(unit: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _unit_words(unit: str) -> tuple[str, ...]:
     # Drop place names ("tỉnh Cao Bằng", "Hà Giang"): the province is compared on its own.
     spans = []
     for start, _, _ in find_provinces(unit):
         spans.append(start)
     cut = min(spans) if spans else len(unit)
-    return [w for w in _words(unit[:cut]) if w not in _LEVEL_WORDS]
+    return tuple(w for w in _words(unit[:cut]) if w not in _LEVEL_WORDS)
 
 
-def _abbreviates(acronym: str, words: list[str]) -> bool:
+def _abbreviates(acronym: str, words: tuple[str, ...]) -> bool:
     """``tdc`` abbreviates ``tieu chuan do luong chat luong``: one letter per word of one to three syllables."""
     if not acronym:
         return not words
@@ -83,6 +85,7 @@ def _abbreviates(acronym: str, words: list[str]) -> bool:
     return any(_abbreviates(acronym[1:], words[n:]) for n in (2, 1, 3) if n <= len(words))
 
 
+@lru_cache(maxsize=16384)
 def same_unit(a: str, b: str) -> bool:
     """Same organization, allowing abbreviations and a dropped place name.
 

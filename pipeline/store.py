@@ -49,6 +49,9 @@ log = logging.getLogger(__name__)
 STORE_FILENAME = "corpus.sqlite"
 SCHEMA_VERSION = 3  # PRAGMA user_version; bump it and add a step to _MIGRATIONS
 
+# Records of other documents compared with each new record for the same fact (see _group_facts).
+FACT_CANDIDATES = 200
+
 # The crawler writes while the extractor reads (and vice versa): wait for the
 # other connection's transaction instead of failing at once.
 BUSY_TIMEOUT_MS = 60_000
@@ -342,13 +345,15 @@ WHERE fact_documents > 1;
 -- another document stated first) and the documents behind them.
 CREATE VIEW province_totals AS
 SELECT n.name AS province_2025, n.code AS province_2025_code,
-       count(r.doc_id) AS records, count(DISTINCT r.doc_id) AS documents,
-       (SELECT count(*) FROM record_rows x
-        WHERE x.province_2025_code = n.code AND NOT x.restated AND x.repeated) AS repeats,
-       n.latitude, n.longitude
+       coalesce(t.records, 0) AS records, coalesce(t.documents, 0) AS documents,
+       coalesce(t.repeats, 0) AS repeats, n.latitude, n.longitude
 FROM provinces_2025 n
-LEFT JOIN record_rows r ON r.province_2025_code = n.code AND NOT r.restated AND NOT r.repeated
-GROUP BY n.code
+LEFT JOIN (SELECT province_2025_code,
+                  sum(NOT repeated) AS records,
+                  count(DISTINCT CASE WHEN NOT repeated THEN doc_id END) AS documents,
+                  sum(repeated) AS repeats
+           FROM record_rows WHERE NOT restated AND province_2025_code IS NOT NULL
+           GROUP BY province_2025_code) t ON t.province_2025_code = n.code
 ORDER BY records DESC, n.code;
 
 -- The same per province as published and year, on the as-published
@@ -381,11 +386,13 @@ SELECT
     CAST(substr(d.published, 1, 4) AS INTEGER) AS published_year, d.author,
     d.fetched_at, d.warc_file, d.warc_record_id,
     d.period_text, d.period_start, d.period_end, d.extracted_at, d.extraction_error,
+    dp.province, dp.province_2025, dp.basis AS province_basis,
     (SELECT count(*) FROM units u WHERE u.doc_id = d.doc_id) AS n_units,
     (SELECT count(*) FROM quantities q WHERE q.doc_id = d.doc_id) AS n_quantities,
     (SELECT count(*) FROM records r WHERE r.doc_id = d.doc_id) AS n_records,
     length(d.text) AS n_chars
-FROM documents d;
+FROM documents d
+LEFT JOIN document_places dp ON dp.doc_id = d.doc_id;
 """
 _VIEW_NAMES = ("record_rows", "quantity_rows", "document_rows", "fact_group_rows", "province_totals",
                "province_year_totals")
@@ -758,9 +765,19 @@ class CorpusStore:
         mine = self.conn.execute(self._FACT_SQL + " WHERE r.doc_id = ? ORDER BY r.idx", (doc_id,)).fetchall()
         for row in mine:
             a = self._fact(row)
+            # What SQL can decide cheaply it decides (amount through its index,
+            # measure, province, period); same_fact decides the rest.  Small
+            # amounts (1 trường hợp, 2 hộ) recur in thousands of records: the
+            # nearest in time are the plausible repeats, so the list is capped.
             candidates = self.conn.execute(
-                self._FACT_SQL + " WHERE coalesce(r.base_value, r.value) = ? AND r.doc_id != ? "
-                "ORDER BY d.published, d.id, r.idx", (row["amount"], doc_id)).fetchall()
+                self._FACT_SQL + " WHERE coalesce(r.base_value, r.value) = ? AND r.doc_id != ?"
+                " AND coalesce(r.base_unit, r.unit_of_measure) IS ?"
+                " AND (p.province_2025_code IS NULL OR ? IS NULL OR p.province_2025_code = ?)"
+                " AND (r.period_start IS NULL OR ? IS NULL OR (r.period_start = ? AND r.period_end IS ?))"
+                " ORDER BY abs(julianday(substr(d.published, 1, 10)) - julianday(substr(?, 1, 10))), d.id, r.idx"
+                f" LIMIT {FACT_CANDIDATES}",
+                (row["amount"], doc_id, row["measure"], row["province_2025_code"], row["province_2025_code"],
+                 row["period_start"], row["period_start"], row["period_end"], row["published"])).fetchall()
             matches = [c for c in candidates if same_fact(a, self._fact(c))]
             if not matches:
                 continue
