@@ -62,8 +62,9 @@ class FactRow:
     published: str | None
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", fold(text))
+@lru_cache(maxsize=16384)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"\w+", fold(text)))
 
 
 @lru_cache(maxsize=4096)

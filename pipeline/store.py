@@ -641,7 +641,8 @@ class CorpusStore:
         self.conn.execute(f"UPDATE documents SET {sets} WHERE doc_id = ?", [*assignments.values(), doc_id])
 
     def _clear_mentions(self, doc_id: str) -> None:
-        for table in ("fact_groups", "record_places", "document_places",
+        self._release_fact_groups(doc_id)
+        for table in ("record_places", "document_places",
                       "records", "quantities", "units"):  # children first
             self.conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
 
@@ -761,7 +762,7 @@ class CorpusStore:
         """
         from pipeline.facts import same_fact
 
-        self.conn.execute("DELETE FROM fact_groups WHERE doc_id = ?", (doc_id,))
+        self._release_fact_groups(doc_id)
         mine = self.conn.execute(self._FACT_SQL + " WHERE r.doc_id = ? ORDER BY r.idx", (doc_id,)).fetchall()
         for row in mine:
             a = self._fact(row)
@@ -774,11 +775,21 @@ class CorpusStore:
                 " AND coalesce(r.base_unit, r.unit_of_measure) IS ?"
                 " AND (p.province_2025_code IS NULL OR ? IS NULL OR p.province_2025_code = ?)"
                 " AND (r.period_start IS NULL OR ? IS NULL OR (r.period_start = ? AND r.period_end IS ?))"
+                # a group is represented by the member its label names
+                " AND (g.fact_group IS NULL OR g.fact_group = r.doc_id || ':' || r.idx)"
                 " ORDER BY abs(julianday(substr(d.published, 1, 10)) - julianday(substr(?, 1, 10))), d.id, r.idx"
                 f" LIMIT {FACT_CANDIDATES}",
                 (row["amount"], doc_id, row["measure"], row["province_2025_code"], row["province_2025_code"],
                  row["period_start"], row["period_start"], row["period_end"], row["published"])).fetchall()
-            matches = [c for c in candidates if same_fact(a, self._fact(c))]
+            matches, matched_groups = [], set()
+            for c in candidates:
+                # one member of a group that matched stands for the whole group
+                if c["fact_group"] is not None and c["fact_group"] in matched_groups:
+                    continue
+                if same_fact(a, self._fact(c)):
+                    matches.append(c)
+                    if c["fact_group"] is not None:
+                        matched_groups.add(c["fact_group"])
             if not matches:
                 continue
             # labels may have changed while this document's earlier records merged groups
@@ -794,6 +805,23 @@ class CorpusStore:
                 self.conn.execute("INSERT INTO fact_groups VALUES (?, ?, ?)", (doc_id, row["idx"], group))
             elif own != group:
                 self.conn.execute("UPDATE fact_groups SET fact_group = ? WHERE fact_group = ?", (group, own))
+
+    def _release_fact_groups(self, doc_id: str) -> None:
+        """Take the document's records out of their fact groups.
+
+        A group's label names one of its members (the one candidates see); a
+        group labelled after a record of this document is relabelled after a
+        member that stays.
+        """
+        for (label,) in self.conn.execute(
+                "SELECT DISTINCT fact_group FROM fact_groups WHERE doc_id = ? AND fact_group LIKE ? || ':%'",
+                (doc_id, doc_id)).fetchall():
+            heir = self.conn.execute(
+                "SELECT doc_id || ':' || idx FROM fact_groups WHERE fact_group = ? AND doc_id != ? "
+                "ORDER BY doc_id, idx LIMIT 1", (label, doc_id)).fetchone()
+            if heir is not None:
+                self.conn.execute("UPDATE fact_groups SET fact_group = ? WHERE fact_group = ?", (heir[0], label))
+        self.conn.execute("DELETE FROM fact_groups WHERE doc_id = ?", (doc_id,))
 
     def _group_of(self, doc_id: str, idx: int) -> str | None:
         row = self.conn.execute("SELECT fact_group FROM fact_groups WHERE doc_id = ? AND idx = ?",
@@ -843,6 +871,7 @@ class CorpusStore:
     def delete_document(self, doc_id: str) -> bool:
         """Remove a document and (by cascade) its mentions."""
         with self._transaction():
+            self._release_fact_groups(doc_id)
             return self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount > 0
 
     # -- reading -----------------------------------------------------------
