@@ -12,6 +12,7 @@ none.
     python benchmarks/province_accuracy.py            # accuracy per gold set
     python benchmarks/province_accuracy.py --records  # plus one line per record
     python benchmarks/province_accuracy.py --portals  # also crawl both demo sites: one line per fact
+    python benchmarks/province_accuracy.py --extracted  # end to end: the extractor's records instead of gold
 
 ``--portals`` crawls the demo portal and the newspaper (tests/fixtures/) into a
 temporary corpus and compares each fact's annotated province with the one the
@@ -50,8 +51,20 @@ def _metadata(text: str) -> tuple[str | None, str | None]:
     return host, "-".join(date.groups()) if date else None
 
 
-def gold_rows(annotation: Path = ANNOTATION) -> list[dict]:
-    """One row per annotated gold record: expected and resolved provinces."""
+def _extracted_records(text: str) -> list:
+    from extractors.extract import extract
+    from extractors.normalize import clean_text
+
+    return extract(clean_text(text)).records
+
+
+def gold_rows(annotation: Path = ANNOTATION, extracted: bool = False) -> list[dict]:
+    """One row per annotated gold record: expected and resolved provinces.
+
+    ``extracted``: resolve the records the extractor finds instead of the gold
+    records (matched to the gold quantities by their text, in order); gold
+    records the extractor misses are left out.
+    """
     docs = json.loads(annotation.read_text(encoding="utf-8"))["documents"]
     rows = []
     for name, ann in docs.items():
@@ -63,6 +76,7 @@ def gold_rows(annotation: Path = ANNOTATION) -> list[dict]:
         title = text.split("\n", 1)[0]
         host, published = _metadata(text)
         document = pv.document_placement(text, title, host)
+        pool = _extracted_records(text) if extracted else None
         pos = 0
         for i, q in enumerate(gold["quantities"]):
             record = q.get("record")
@@ -74,7 +88,14 @@ def gold_rows(annotation: Path = ANNOTATION) -> list[dict]:
             else:
                 pos = start + 1
             sentence = _sentence(text, start, start + len(q["text"])) if start >= 0 else ""
-            placement = pv.record_placement(record.get("unit"), record.get("location"), sentence, document)
+            if pool is not None:
+                found = next((r for r in pool if r.quantity_text == q["text"]), None)
+                if found is None:
+                    continue
+                pool.remove(found)
+                placement = pv.record_placement(found.unit, found.location, found.sentence, document)
+            else:
+                placement = pv.record_placement(record.get("unit"), record.get("location"), sentence, document)
             got = pv.columns(placement, published)
             expected = ann.get("records", {}).get(str(i), ann["default"])
             expected_2025 = (pv.provinces_2025()[pv.provinces()[NAME_TO_CODE[expected]].code_2025].name
@@ -101,8 +122,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", action="store_true", help="print every record")
     parser.add_argument("--portals", action="store_true", help="also score the two demo sites, fact by fact")
+    parser.add_argument("--extracted", action="store_true",
+                        help="resolve the extractor's records (units and locations as extracted) instead of the gold ones")
     args = parser.parse_args()
-    rows = gold_rows()
+    rows = gold_rows(extracted=args.extracted)
     if args.records:
         for r in rows:
             mark = "ok " if r["got"] == r["expected"] else "XX "

@@ -157,3 +157,18 @@ def test_province_of_every_record(two_sites):
     assert len(matched) >= 0.9 * len(table)  # facts the extractor found at all
     wrong = [t for t in matched if (t["got"], t["got_2025"]) != (t["expected"], t["expected_2025"])]
     assert not wrong, wrong
+
+
+def test_before_and_after_the_merger_line_up(two_sites):
+    """Hà Giang's 2021 money and Tuyên Quang's 2025 money (after Hà Giang merged into it)."""
+    corpus, _ = two_sites
+    as_published = _stats(corpus, ["province", "year"], "--where", "base_unit=đồng",
+                          "--where", "province_2025=Tuyên Quang")
+    assert {k[:2] for k in as_published} == {("Hà Giang", 2021), ("Tuyên Quang", 2021), ("Tuyên Quang", 2025)}
+    merged = _stats(corpus, ["province_2025", "year"], "--where", "base_unit=đồng", "--where", "province_2025=Tuyên Quang")
+    assert merged[("Tuyên Quang", 2021, "đồng")][2] == pytest.approx(312e6 + 96e6 + 3.2e9)
+    assert merged[("Tuyên Quang", 2025, "đồng")][2] == pytest.approx(2.7e9)
+    out = run_cli("query", "--corpus", str(corpus), "--format", "json",
+                  "SELECT DISTINCT province_code, province, province_2025_code FROM record_rows "
+                  "WHERE published >= '2026' AND province IS NOT NULL")
+    assert json.loads(out.stdout) == [{"province_code": "08", "province": "Tuyên Quang", "province_2025_code": "08"}]
