@@ -7,17 +7,22 @@ documents) state the same fact when
 
 - their amounts are equal in the same measure (base unit, else unit of measure),
   range upper bounds included;
-- their provinces (post-2025) agree when both are known;
+- their provinces (post-2025) agree when both come from the records' own
+  location or unit (a province guessed from the sentence or the article does
+  not veto);
 - their units are the same organization when both are named (names compared
   without diacritics, level words and place names: ``Chi cục TĐC tỉnh Cao Bằng``
   and ``Chi cục Tiêu chuẩn Đo lường Chất lượng Cao Bằng`` agree through the
-  acronym); when one record has no unit, both must have an item and the items
-  must share most of their words (a bare number is not enough);
+  acronym); when a record has no unit, an equal stated period must back the
+  match, or else both must have items sharing most of their words (a bare
+  number is not enough);
 - their periods are equal when both are known; otherwise the two documents
-  were published within :data:`UNDATED_WINDOW_DAYS` of each other;
-- their items do not contradict: two items of two words or more with no word
-  in common are two things (``cơ sở kinh doanh xăng dầu`` and ``cơ sở giết
-  mổ``); a one-word item (``tiền``) says too little to tell.
+  were published within :data:`UNDATED_WINDOW_DAYS` of each other (when a
+  date is unknown, the other conditions decide);
+- their items do not contradict: two items of two syllables or more with no
+  two-syllable word in common are two things (``cơ sở kinh doanh xăng dầu``
+  and ``cơ sở giết mổ``; ``dự án đường sắt`` and ``dự án đường bộ``); a
+  one-syllable item (``tiền``) says too little to tell.
 
 A near miss (same value, another period; same value, another unit) is not the
 same fact.  :func:`same_fact` is the whole decision, so the precision and
@@ -60,6 +65,13 @@ class FactRow:
     period_end: str | None
     province_2025_code: str | None
     published: str | None
+    province_basis: str | None = None   # pipeline.provinces: location, unit, sentence, document
+
+
+# A province read from the record's own location or unit is evidence; one read
+# from a place its sentence happens to name, or from the article, is a guess
+# (a national figure's sentence names the provinces a project crosses).
+STRONG_PROVINCE_BASES = {"location", "unit"}
 
 
 @lru_cache(maxsize=16384)
@@ -117,12 +129,23 @@ def _overlap(a: str, b: str, measure: str | None) -> tuple[int, int, int]:
     return len(wa & wb), len(wa), len(wb)
 
 
+def _bigrams(text: str, measure: str | None) -> set[tuple[str, str]]:
+    noise = set(_words(measure or ""))
+    words = [w for w in _words(text) if w not in noise]
+    return set(zip(words, words[1:]))
+
+
 def same_item(a: str | None, b: str | None, measure: str | None = None) -> bool:
-    """Items that do not contradict each other (see the module docstring)."""
+    """Items that do not contradict each other (see the module docstring).
+
+    Vietnamese words are mostly two syllables, so items are compared by
+    syllable pairs: "đường sắt" and "đường bộ cao tốc" share a syllable but
+    no word.
+    """
     if not a or not b:
         return True
-    common, na, nb = _overlap(a, b, measure)
-    return common > 0 or min(na, nb) < 2
+    pa, pb = _bigrams(a, measure), _bigrams(b, measure)
+    return not pa or not pb or bool(pa & pb)
 
 
 def close_items(a: str | None, b: str | None, measure: str | None = None) -> bool:
@@ -134,10 +157,13 @@ def close_items(a: str | None, b: str | None, measure: str | None = None) -> boo
 
 
 def _days_apart(a: str | None, b: str | None) -> float:
+    """Days between two publication dates; 0 when either is unknown (nothing to veto with)."""
+    if not a or not b:
+        return 0
     try:
         return abs((date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days)
-    except (TypeError, ValueError):
-        return math.inf
+    except ValueError:
+        return 0
 
 
 def same_fact(a: FactRow, b: FactRow) -> bool:
@@ -149,17 +175,18 @@ def same_fact(a: FactRow, b: FactRow) -> bool:
     if (a.amount_max is None) != (b.amount_max is None) or (
             a.amount_max is not None and not math.isclose(a.amount_max, b.amount_max, rel_tol=1e-9)):
         return False
-    if a.province_2025_code and b.province_2025_code and a.province_2025_code != b.province_2025_code:
+    if (a.province_2025_code and b.province_2025_code and a.province_2025_code != b.province_2025_code
+            and a.province_basis in STRONG_PROVINCE_BASES and b.province_basis in STRONG_PROVINCE_BASES):
         return False
     both_periods = a.period_start is not None and b.period_start is not None
     if both_periods:
         if (a.period_start, a.period_end) != (b.period_start, b.period_end):
             return False
     elif _days_apart(a.published, b.published) > UNDATED_WINDOW_DAYS:
-        return False
+        return False  # an unknown date vetoes nothing: _days_apart is then 0
     if a.unit and b.unit:
         if not same_unit(a.unit, b.unit):
             return False
-    elif not close_items(a.item, b.item, a.measure):
-        return False  # a number and a province in common are not enough
+    elif not both_periods and not close_items(a.item, b.item, a.measure):
+        return False  # without a unit or a stated period, a number in common is not enough
     return same_item(a.item, b.item, a.measure)

@@ -739,7 +739,8 @@ class CorpusStore:
                CASE WHEN r.base_unit IS NOT NULL THEN r.value_max * r.base_value / r.value
                     ELSE r.value_max END AS amount_max,
                coalesce(r.base_unit, r.unit_of_measure) AS measure, r.unit, r.item,
-               r.period_start, r.period_end, p.province_2025_code, d.published, g.fact_group
+               r.period_start, r.period_end, p.province_2025_code, d.published, g.fact_group,
+               p.basis AS province_basis
         FROM records r JOIN documents d ON d.doc_id = r.doc_id
         LEFT JOIN record_places p ON p.doc_id = r.doc_id AND p.idx = r.idx
         LEFT JOIN fact_groups g ON g.doc_id = r.doc_id AND g.idx = r.idx
@@ -751,7 +752,7 @@ class CorpusStore:
 
         return FactRow(row["doc_id"], row["amount"], row["amount_max"],
                        row["measure"], row["unit"], row["item"], row["period_start"], row["period_end"],
-                       row["province_2025_code"], row["published"])
+                       row["province_2025_code"], row["published"], row["province_basis"])
 
     def _group_facts(self, doc_id: str) -> None:
         """Put each record of the document in one fact group with every record of another document stating the same fact.
@@ -767,19 +768,18 @@ class CorpusStore:
         for row in mine:
             a = self._fact(row)
             # What SQL can decide cheaply it decides (amount through its index,
-            # measure, province, period); same_fact decides the rest.  Small
+            # measure, period); same_fact decides the rest.  Small
             # amounts (1 trường hợp, 2 hộ) recur in thousands of records: the
             # nearest in time are the plausible repeats, so the list is capped.
             candidates = self.conn.execute(
                 self._FACT_SQL + " WHERE coalesce(r.base_value, r.value) = ? AND r.doc_id != ?"
                 " AND coalesce(r.base_unit, r.unit_of_measure) IS ?"
-                " AND (p.province_2025_code IS NULL OR ? IS NULL OR p.province_2025_code = ?)"
                 " AND (r.period_start IS NULL OR ? IS NULL OR (r.period_start = ? AND r.period_end IS ?))"
                 # a group is represented by the member its label names
                 " AND (g.fact_group IS NULL OR g.fact_group = r.doc_id || ':' || r.idx)"
                 " ORDER BY abs(julianday(substr(d.published, 1, 10)) - julianday(substr(?, 1, 10))), d.id, r.idx"
                 f" LIMIT {FACT_CANDIDATES}",
-                (row["amount"], doc_id, row["measure"], row["province_2025_code"], row["province_2025_code"],
+                (row["amount"], doc_id, row["measure"],
                  row["period_start"], row["period_start"], row["period_end"], row["published"])).fetchall()
             matches, matched_groups = [], set()
             for c in candidates:
