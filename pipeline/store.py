@@ -285,7 +285,8 @@ _VIEWS = """
 -- every record would count it twice; statistics leave these out.
 -- `quarter`/`month`: when the record's period lies within one quarter/month.
 -- `province…`: see pipeline.provinces.  `repeated`: a record of a fact that an
--- earlier document states too (same fact_group); statistics count a fact once.
+-- earlier document states too (same fact_group; the first document's records
+-- all count); statistics count a fact once.
 CREATE VIEW record_rows AS
 SELECT
     r.doc_id, r.idx AS record_idx,
@@ -308,16 +309,7 @@ SELECT
     CASE WHEN substr(r.period_start, 1, 7) = substr(r.period_end, 1, 7)
          THEN CAST(substr(r.period_start, 6, 2) AS INTEGER) END AS month,
     p.province, p.province_code, p.province_2025, p.province_2025_code, p.basis AS province_basis,
-    g.fact_group,
-    CASE WHEN g.fact_group IS NULL THEN 1 ELSE
-        (SELECT count(DISTINCT m.doc_id) FROM fact_groups m WHERE m.fact_group = g.fact_group) END AS fact_documents,
-    (g.fact_group IS NOT NULL AND EXISTS (
-        SELECT 1 FROM fact_groups m JOIN documents md ON md.doc_id = m.doc_id
-        WHERE m.fact_group = g.fact_group AND (
-            coalesce(md.published, '9999') < coalesce(d.published, '9999')
-            OR (coalesce(md.published, '9999') = coalesce(d.published, '9999')
-                AND (md.id < d.id OR (md.id = d.id AND m.idx < r.idx))))
-    )) AS repeated,
+    g.fact_group, coalesce(gn.documents, 1) AS fact_documents, coalesce(g.doc_rank > 1, 0) AS repeated,
     d.url, d.canonical_url, d.title, d.published, d.source, d.author, d.fetched_at,
     d.warc_file, d.warc_record_id, d.id AS doc_rowid
 FROM records r
@@ -328,7 +320,15 @@ JOIN (SELECT id,
       FROM documents) t ON t.id = d.id
 LEFT JOIN quantities q ON q.doc_id = r.doc_id AND q.idx = r.quantity
 LEFT JOIN record_places p ON p.doc_id = r.doc_id AND p.idx = r.idx
-LEFT JOIN fact_groups g ON g.doc_id = r.doc_id AND g.idx = r.idx;
+-- Each group's documents ranked by publication (computed once per query, not
+-- per row): the first document's records count, the later ones repeat them.
+LEFT JOIN (SELECT m.doc_id, m.idx, m.fact_group,
+                  dense_rank() OVER (PARTITION BY m.fact_group
+                                     ORDER BY coalesce(md.published, '9999'), md.id) AS doc_rank
+           FROM fact_groups m JOIN documents md ON md.doc_id = m.doc_id) g
+       ON g.doc_id = r.doc_id AND g.idx = r.idx
+LEFT JOIN (SELECT fact_group, count(DISTINCT doc_id) AS documents FROM fact_groups GROUP BY fact_group) gn
+       ON gn.fact_group = g.fact_group;
 
 -- Every record that shares a fact with a record of another document, with
 -- its sentence and provenance: the way back from a figure counted once to
