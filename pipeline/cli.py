@@ -137,17 +137,22 @@ def _add_query(sub):
 def _add_stats(sub):
     p = sub.add_parser(
         "stats", help="counts and sums of records grouped by fields",
-        description="Example: provnews stats --by unit,activity --where unit_of_measure=cơ sở",
+        description="Example: provnews stats --by province,year --where unit_of_measure=cơ sở",
     )
     p.add_argument("--corpus", default=DEFAULT_CORPUS)
     p.add_argument("--by", default="unit",
                    help="comma-separated: unit, activity, unit_of_measure, base_unit, year (the record's "
                         "period year, else the publication year), published_year, period_text, source, item, "
-                        "dimension, qualifier, location, doc_id")
+                        "dimension, qualifier, location, doc_id, quarter, month (when the period says it), "
+                        "province, province_2025 (since the 1 July 2025 merger), province_code, "
+                        "province_2025_code, province_basis, fact_group")
     p.add_argument("--where", action="append", default=[],
                    help="filter, repeatable: F=V (equals; F= means empty), F!=V, F~text (contains)")
     p.add_argument("--count-restated", action="store_true",
                    help="also count headline figures that the body states again (left out by default)")
+    p.add_argument("--count-duplicates", action="store_true",
+                   help="count a fact each time a document states it (by default a fact that several "
+                        "documents state, e.g. a republished article, is counted once)")
     p.add_argument("--search", help="only documents matching these words (full-text)")
     p.add_argument("--format", default="table", choices=["table", "csv", "json"])
     p.set_defaults(func=_call("pipeline.query", "cli_stats"))
