@@ -166,7 +166,8 @@ def display_name(ent, lex: Lexicon | None = None) -> str:
     if lex is not None and not with_level and with_place and ent["level"] in (None, "tỉnh") \
             and ent.get("kind") in lex.level_added_kinds and place not in lex.cities \
             and any(place == canon_province(p, lex) for p in lex.provinces) \
-            and not re.search(r"(?:tỉnh|thành phố|TP\.?|Tp\.?)\s+" + re.escape(place) + "$", name):
+            and not re.search(r"(?:tỉnh|thành phố|TP\.?|Tp\.?|[Uu]ỷ|[Uu]ỷ ban|ủy)\s+" + re.escape(place) + "$", name,
+                              re.IGNORECASE):
         name = name[: -len(place)] + "tỉnh " + place
     return name
 

@@ -72,6 +72,8 @@ def _add_eval(sub):
     p.add_argument("gold_dir", help="folder of NAME.txt + NAME.gold.json (or gold JSON referring to texts), "
                                     "or a splits manifest such as annotations/splits.json")
     p.add_argument("--split", help="with a splits manifest: score only this split (train, dev, test)")
+    p.add_argument("--rules-only", action="store_true",
+                   help="score the rules' own decisions, without the learned models (for comparison)")
     p.add_argument("--predictions", help="JSONL of predicted documents (default: run the extractor)")
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     p.add_argument("--per-doc", action="store_true", help="also print scores per document")
@@ -189,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command in _NEEDS_MODELS and not getattr(args, "predictions", None) \
-                and not getattr(args, "baseline", None):
+                and not getattr(args, "baseline", None) and not getattr(args, "rules_only", False):
             from extractors.model_files import ModelError
             from extractors.extract import check_models
 

@@ -409,8 +409,8 @@ def evaluate(gold_docs: list[GoldDoc], predictions: dict[str, dict]) -> EvalResu
     return EvalResult(scores)
 
 
-def predict(gold_docs: list[GoldDoc], baseline: str | None = None) -> dict[str, dict]:
-    """Run our extractor (or a baseline) on each gold text."""
+def predict(gold_docs: list[GoldDoc], baseline: str | None = None, learned: bool = True) -> dict[str, dict]:
+    """Run our extractor (or a baseline; or the rules alone) on each gold text."""
     from extractors.extract import extract
 
     out = {}
@@ -420,7 +420,7 @@ def predict(gold_docs: list[GoldDoc], baseline: str | None = None) -> dict[str, 
 
             out[g.doc_id] = {"units": [u.to_dict() for u in ner_units(g.text)], "quantities": [], "records": []}
             continue
-        ex = extract(g.text)
+        ex = extract(g.text, learned=learned)
         out[g.doc_id] = {
             "units": [u.to_dict() for u in ex.units],
             "quantities": [q.to_dict() for q in ex.quantities],
@@ -494,7 +494,8 @@ def cli_eval(args) -> int:
     try:
         floors = _parse_floors(args.min_f1)
         gold = load_gold(args.gold_dir, getattr(args, "split", None))
-        preds = load_predictions(args.predictions, gold) if args.predictions else predict(gold, args.baseline)
+        preds = load_predictions(args.predictions, gold) if args.predictions else \
+            predict(gold, args.baseline, learned=not getattr(args, "rules_only", False))
     except (GoldError, ValueError, OSError) as exc:
         print(f"provnews eval: {exc}", file=sys.stderr)
         return 2

@@ -65,7 +65,7 @@ def test_unit_after_a_preposition_is_not_the_subject():
 def test_quantity_in_a_place_phrase_belongs_to_the_subject_and_its_verb():
     text = "Chi cục QLTT Lạng Sơn tiến hành kiểm tra chất lượng hàng hóa tại 29 cơ sở sản xuất."
     r = records(text, ["29 cơ sở"])
-    assert r["29 cơ sở"].unit == "Chi cục Quản lý thị trường Lạng Sơn"
+    assert r["29 cơ sở"].unit == "Chi cục Quản lý thị trường tỉnh Lạng Sơn"
     assert "kiểm tra" in r["29 cơ sở"].activity
 
 
@@ -140,7 +140,7 @@ def test_title_figures_belong_to_the_title_subject():
             "Trong 6 tháng đầu năm, toàn tỉnh đã giải quyết việc làm cho 4.348 lao động.")
     r = records(text, ["4.348 lao động", "4.348 lao động"])
     units = {x.unit for x in r.values()}
-    assert units == {"Sở Lao động - Thương binh và Xã hội Hòa Bình"}
+    assert units == {"Sở Lao động - Thương binh và Xã hội tỉnh Hòa Bình"}
 
 
 def test_no_organization_named_gives_null():

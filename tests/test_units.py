@@ -29,7 +29,7 @@ def names(text):
 
 @pytest.mark.parametrize("text, expected", [
     ("Sở Y tế tỉnh Thái Nguyên vừa công bố kết quả.", ["Sở Y tế tỉnh Thái Nguyên"]),
-    ("Chi cục QLTT Đắk Lắk đã kiểm tra 12 cửa hàng.", ["Chi cục Quản lý thị trường Đắk Lắk"]),
+    ("Chi cục QLTT Đắk Lắk đã kiểm tra 12 cửa hàng.", ["Chi cục Quản lý thị trường tỉnh Đắk Lắk"]),
     ("Bộ Tài chính yêu cầu các địa phương báo cáo.", ["Bộ Tài chính"]),
     ("Hội Nông dân huyện Bảo Lâm tổ chức tập huấn.", ["Hội Nông dân huyện Bảo Lâm"]),
     ("Tòa án nhân dân tỉnh Nghệ An đã xét xử 3 vụ án.", ["Tòa án nhân dân tỉnh Nghệ An"]),
@@ -115,7 +115,7 @@ def test_abbreviation_lexicon_is_data():
 def test_home_province_variants_are_one_unit():
     text = ("Sở Tài nguyên và Môi trường Gia Lai đã thu hồi 12 ha đất. "
             "Theo Sở TN&MT, tỉnh còn 40 ha chưa giao. Sở cũng kiểm tra 8 mỏ cát.")
-    assert set(names(text)) == {"Sở Tài nguyên và Môi trường Gia Lai"}
+    assert set(names(text)) == {"Sở Tài nguyên và Môi trường tỉnh Gia Lai"}
     assert len(units(text)) == 3
 
 
