@@ -33,6 +33,9 @@ def _crawl_options(p) -> None:
     p.add_argument("--allow-domain", action="append", default=[], help="also crawl this host")
     p.add_argument("--user-agent", default=None, help="User-Agent header")
     p.add_argument("--quiet", action="store_true", help="no progress display")
+    p.add_argument("--refresh-after", type=float, default=None, metavar="DAYS",
+                   help="on a re-crawl, fetch again articles older than this many days (default: never; "
+                        "listings, feeds, sitemaps are always revisited, and sitemap lastmod is followed)")
 
 
 def _add_extract(sub):
