@@ -64,8 +64,12 @@ PRECISION_KEEP_RATIO = 0.5
 # 10 pages of 181 (191 passes instead of 362), with the same choices as running
 # both modes on every page.
 
-# A listing shows at least this many headline links built from one template.
+# A listing shows at least this many headline links built from one template…
 MIN_TEASERS = 5
+# …or, when its text is almost nothing but teasers, as few as two (a category
+# of a small portal with one or two items, a CMS home with a few posts).
+MIN_FEW_TEASERS = 2
+FEW_TEASERS_SHARE = 0.6
 # Headline links are at least this long; menus and tags are shorter.
 MIN_TEASER_CHARS = 20
 # Below this much body text a page with teasers is a listing, and a page
@@ -557,7 +561,9 @@ def _teasers(tree) -> tuple[int, list[str]]:
         for _ in range(4):
             if node is None or not isinstance(node.tag, str):
                 break
-            key.append((node.tag, " ".join(sorted((node.get("class") or "").split()))))
+            # classes carrying an id ("post-101") differ per item of one template
+            classes = (c for c in (node.get("class") or "").split() if not any(ch.isdigit() for ch in c))
+            key.append((node.tag, " ".join(sorted(classes))))
             node = node.getparent()
         groups.setdefault(tuple(key), []).append(link)
     if not groups:
@@ -624,6 +630,9 @@ def _page_kind(tree, url: str, title: str | None, paragraphs: list[str], body_is
         else:
             needed = 0.5
         if share >= needed or (og_type != "article" and body_chars < MIN_ARTICLE_CHARS):
+            return "listing"
+    elif teasers >= MIN_FEW_TEASERS and og_type != "article":
+        if _teaser_share(paragraphs, items) >= FEW_TEASERS_SHARE:
             return "listing"
     if not paragraphs:
         # A title and nothing else readable: an article only if the page says so.

@@ -1,7 +1,7 @@
 """The crawler against hostile servers on 127.0.0.1, through the real ``provnews crawl`` command.
 
 One crawl of the hostile portal (tests/fixtures/hostile) in a subprocess,
-whose peak memory is read from the kernel (``wait4``); then what it left:
+which reports its own peak memory (``VmHWM``); then what it left:
 the server's request log, the WARC files (warcio), the store, and stderr.
 """
 from __future__ import annotations
@@ -30,20 +30,36 @@ MAX_DOCUMENT_CHARS = 30_000
 PEAK_RSS_LIMIT = 200 * 1024 * 1024
 
 
+# The CLI run in a fresh interpreter that reports its own peak RSS (VmHWM, the
+# high-water mark of this process's memory since exec).  Not ru_maxrss from
+# wait4: on Linux that also counts the pages of the forked parent — pytest —
+# before exec, whatever the crawl itself used.
+RUN_AND_REPORT_PEAK = """
+import sys
+from pipeline.cli import main
+code = main(sys.argv[2:])
+with open("/proc/self/status") as status:
+    peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+with open(sys.argv[1], "w") as out:
+    out.write(str(peak_kb * 1024))
+sys.exit(code)
+"""
+
+
 def crawl_measured(url: str, out: Path, *extra: str, settings: str = "") -> dict:
     """Run ``provnews crawl`` in a subprocess; its exit status, stderr, peak RSS and duration."""
     conf = out.parent / f"{out.name}-settings.toml"
     conf.write_text("[crawl]\n" + settings, encoding="utf-8")
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PROVNEWS_SETTINGS": str(conf)}
     err_path = out.parent / f"{out.name}-stderr.txt"
+    peak_path = out.parent / f"{out.name}-peak.txt"
     started = time.monotonic()
     with open(err_path, "w") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "crawl", url, "--out", str(out),
-                                 "--delay", "0", "--quiet", *extra], cwd=ROOT, env=env,
-                                stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return {"returncode": proc.returncode, "stderr": err_path.read_text(), "peak_rss": usage.ru_maxrss * 1024,
+        proc = subprocess.run([sys.executable, "-c", RUN_AND_REPORT_PEAK, str(peak_path), "crawl", url,
+                               "--out", str(out), "--delay", "0", "--quiet", *extra], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=err, timeout=600)
+    return {"returncode": proc.returncode, "stderr": err_path.read_text(),
+            "peak_rss": int(peak_path.read_text()) if peak_path.exists() else None,
             "seconds": time.monotonic() - started}
 
 
