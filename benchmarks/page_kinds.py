@@ -5,8 +5,9 @@ Two sets, side by side:
 * the pages rendered from the CMSs' own templates with real Vietnamese
   articles (``tests/fixtures/article/real/render_nukeviet.py``, expectations
   in ``expected.json``): articles, category pages with one or two teasers, a
-  news home, in NukeViet 4.5 and NukeViet 3 themes and WordPress's default
-  theme (``render_wordpress.py``);
+  news home, in NukeViet 4.5 and NukeViet 3 themes, WordPress's default
+  theme (``render_wordpress.py``) and Liferay 6.2's asset publisher
+  (``render_liferay.py``);
 * the 181 real pages of ``../shared/data/article-extraction-benchmark`` (all
   articles; body start/end from their ``articleBody``).
 
@@ -87,12 +88,13 @@ def check(result: dict, expected: dict) -> dict[str, bool | None]:
 def real_fixtures() -> list[tuple[str, str, dict]]:
     """(name, html, expected) of the template-rendered pages; [] when ../shared/data/vi-news is absent."""
     sys.path.insert(0, str(REAL))
+    import render_liferay
     import render_nukeviet
     import render_wordpress
 
     if not render_nukeviet.VI_NEWS.exists():
         return []
-    pages = {**render_nukeviet.build(), **render_wordpress.build()}
+    pages = {**render_nukeviet.build(), **render_wordpress.build(), **render_liferay.build()}
     expected = json.loads((REAL / "expected.json").read_text(encoding="utf-8"))
     return [(name, pages[name], exp) for name, exp in expected.items() if not name.startswith("_")]
 

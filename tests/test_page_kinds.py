@@ -1,7 +1,8 @@
 """Page kind, title, date, body start/end and no boilerplate on real pages (benchmarks/page_kinds.py).
 
 Pages rendered from NukeViet's own theme templates (v4.5 and the NukeViet 3
-theme) and WordPress's default theme (Twenty Twenty-Four) with real Vietnamese articles — articles, category pages with one or
+theme), WordPress's default theme (Twenty Twenty-Four) and Liferay 6.2's asset
+publisher, with real Vietnamese articles — articles, category pages with one or
 two teasers, the news home — and the real pages of the article-extraction
 benchmark.
 """
@@ -26,7 +27,7 @@ FLOORS = {"start": 149, "end": 139, "clean": 166}
 
 def test_template_pages_are_rendered():
     need_shared(ROOT.parent / "shared" / "data" / "vi-news")
-    assert len(FIXTURES) == 8
+    assert len(FIXTURES) == 10
 
 
 @pytest.mark.parametrize("name,html,expected", FIXTURES, ids=[f[0] for f in FIXTURES])
