@@ -88,9 +88,14 @@ def read_document(path: Path) -> Document:
     else:
         from pipeline.article import parse_page
 
+        from pipeline.fetch import decode_checked
+
         if b"\x00" in data[:8192]:
             raise InputError("binary file (contains NUL bytes), not HTML")
-        page = parse_page(data, url)
+        html, problem = decode_checked(data)
+        if problem:
+            raise InputError(problem)
+        page = parse_page(html, url)
         if page.kind == "listing":
             raise InputError("a listing page (teasers of other articles), not an article")
         title, text, published = page.title, clean_text(page.text or ""), page.published

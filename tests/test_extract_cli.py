@@ -116,3 +116,21 @@ def test_oversized_documents_are_refused_in_one_line(tmp_path):
     assert any(str(long) in line and "characters is too large" in line for line in errors), proc.stderr
     docs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [d["url"] for d in docs] == [good.resolve().as_uri()]
+
+
+def test_html_in_another_charset_than_declared_is_refused(tmp_path):
+    from tests.fixtures.portal.server import encode_windows_1258
+
+    page = ("<html><head><meta charset='utf-8'><title>Hội nghị</title></head><body><h1>Hội nghị tổng kết</h1>"
+            "<p>Sở Y tế đã kiểm tra 29 cơ sở kinh doanh thực phẩm trong quý I năm 2024.</p></body></html>")
+    liar = tmp_path / "liar.html"
+    liar.write_bytes(encode_windows_1258(page))        # windows-1258 bytes under a UTF-8 label
+    honest = tmp_path / "honest.html"
+    honest.write_bytes(encode_windows_1258(page.replace("utf-8", "windows-1258")))
+    out = tmp_path / "out.jsonl"
+    proc = run_cli("extract", str(liar), str(honest), "-o", str(out))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert [line for line in proc.stderr.splitlines()
+            if str(liar) in line and "not utf-8 as the page declares" in line]
+    docs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [d["url"] for d in docs] == [honest.resolve().as_uri()] and "29 cơ sở" in docs[0]["text"]
