@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+import socket
 import threading
 import time
 import unicodedata
@@ -29,7 +30,9 @@ from typing import Callable, Protocol
 import requests
 from charset_normalizer import from_bytes
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import MaxRetryError
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import MaxRetryError, NewConnectionError
 from urllib3.util.retry import Retry
 
 from pipeline.discover import Robots, host_key
@@ -270,6 +273,79 @@ def _codec(name: str) -> str | None:
         return None
 
 
+# --- connections that can be cut at a deadline -------------------------------------
+#
+# The read timeout is per read: a server sending its status line or headers a
+# byte at a time never trips it.  Each fetch has a deadline; a timer cuts the
+# socket its thread is using when the deadline passes (a shutdown wakes the
+# blocked read), and a connection asked to send after the deadline (urllib3
+# retrying) refuses at once.
+
+_CURRENT: dict[int, "HTTPConnection"] = {}     # thread id → connection of its request in flight
+_DEADLINES: dict[int, float] = {}              # thread id → monotonic deadline of its fetch
+
+
+class _DeadlineAware:
+    def request(self, *args, **kwargs):
+        tid = threading.get_ident()
+        deadline = _DEADLINES.get(tid)
+        if deadline is not None and time.monotonic() > deadline:
+            raise NewConnectionError(self, "past the response deadline")
+        _CURRENT[tid] = self
+        return super().request(*args, **kwargs)
+
+
+class _DeadlineHTTPConnection(_DeadlineAware, HTTPConnection):
+    pass
+
+
+class _DeadlineHTTPSConnection(_DeadlineAware, HTTPSConnection):
+    pass
+
+
+class _DeadlineHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _DeadlineHTTPConnection
+
+
+class _DeadlineHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _DeadlineHTTPSConnection
+
+
+class DeadlineAdapter(HTTPAdapter):
+    """An HTTPAdapter whose connections ``Fetcher`` can cut when a response takes too long."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _DeadlineHTTPPool, "https": _DeadlineHTTPSPool}
+
+
+class _Deadline:
+    """The fetch's clock, in the fetching thread: ``expired`` once the connection was cut."""
+
+    def __init__(self, seconds: float):
+        self.tid = threading.get_ident()
+        self.seconds = seconds
+        self.expired = threading.Event()
+        _DEADLINES[self.tid] = time.monotonic() + seconds
+        self.timer = threading.Timer(seconds, self._cut)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _cut(self) -> None:
+        self.expired.set()
+        sock = getattr(_CURRENT.get(self.tid), "sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self.timer.cancel()
+        _DEADLINES.pop(self.tid, None)
+        _CURRENT.pop(self.tid, None)
+
+
 # --- hooks -------------------------------------------------------------------
 
 class Hook(Protocol):
@@ -411,7 +487,7 @@ class RetryHook(BaseHook):
         with self._lock:
             if self._mounted.get(host) != delay:
                 prefix = request.url.split("://", 1)[0] + "://" + host + "/"
-                session.mount(prefix, HTTPAdapter(max_retries=self.make_retry(delay), pool_maxsize=2))
+                session.mount(prefix, DeadlineAdapter(max_retries=self.make_retry(delay), pool_maxsize=2))
                 self._mounted[host] = delay
         return None
 
@@ -462,6 +538,8 @@ class Fetcher:
     def __init__(self, settings: Settings, hooks: list | None = None):
         self.settings = settings
         self.session = requests.Session()
+        for prefix in ("http://", "https://"):
+            self.session.mount(prefix, DeadlineAdapter())
         self.session.headers.update({
             "User-Agent": settings.user_agent,
             "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
@@ -503,17 +581,27 @@ class Fetcher:
         return exchange
 
     def _download(self, request: FetchRequest) -> Exchange:
+        deadline = _Deadline(self.settings.max_response_seconds)
+        try:
+            return self._download_before(request, deadline)
+        finally:
+            deadline.close()
+
+    def _download_before(self, request: FetchRequest, deadline: _Deadline) -> Exchange:
         started = time.monotonic()
         fetched_at = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
         exchange = Exchange(url=request.url, fetched_at=fetched_at)
         try:
             resp = self.session.get(request.url, headers=request.headers, stream=True,
                                     allow_redirects=False, timeout=self.timeout)
-        except requests.exceptions.RetryError as exc:
-            exchange.error = f"gave up after retries: {_short(exc)}"
-            return exchange
         except requests.RequestException as exc:
-            exchange.error = _short(exc)
+            if deadline.expired.is_set():
+                exchange.error = f"no complete answer within {deadline.seconds:g} s (max_response_seconds)"
+            elif isinstance(exc, requests.exceptions.RetryError):
+                exchange.error = f"gave up after retries: {_short(exc)}"
+            else:
+                exchange.error = _short(exc)
+            exchange.elapsed = time.monotonic() - started
             return exchange
         try:
             prepared = resp.request
@@ -528,7 +616,7 @@ class Fetcher:
                 exchange.headers = [(k, v) for k, v in original.msg.items()]
             else:
                 exchange.headers = list(resp.headers.items())
-            exchange.body, exchange.truncated_reason = self._read_body(resp, started)
+            exchange.body, exchange.truncated_reason = self._read_body(resp, started, deadline)
             exchange.truncated = bool(exchange.truncated_reason)
         except requests.RequestException as exc:
             exchange.error = _short(exc)
@@ -539,7 +627,8 @@ class Fetcher:
         exchange.elapsed = time.monotonic() - started
         return exchange
 
-    def _read_body(self, resp: requests.Response, started: float) -> tuple[bytes, str]:
+    def _read_body(self, resp: requests.Response, started: float,
+                   clock: _Deadline | None = None) -> tuple[bytes, str]:
         """(bytes as sent, "" | "length" | "time").
 
         Two limits a hostile server cannot stretch: ``max_body_bytes`` on what
@@ -547,18 +636,25 @@ class Fetcher:
         ``max_response_seconds`` on the whole response — the read timeout
         alone is per read, so a server sending a byte a second would hold the
         host's slot for ever.  ``read1`` returns whatever has arrived, so the
-        clock is checked at least once per read timeout.
+        clock is checked at least once per read timeout, and ``clock`` cuts a
+        read still blocked at the deadline.
         """
         limit = self.settings.max_body_bytes
-        deadline = started + self.settings.max_response_seconds
         counter = DecodedCounter(resp.headers.get("Content-Encoding"))
         chunks, size = [], 0
+        cut = clock.expired if clock is not None else threading.Event()
+        ends = started + self.settings.max_response_seconds
         while True:
-            if time.monotonic() > deadline:
+            if time.monotonic() > ends or cut.is_set():
                 return b"".join(chunks), "time"
-            chunk = resp.raw.read1(64 * 1024, decode_content=False)
+            try:
+                chunk = resp.raw.read1(64 * 1024, decode_content=False)
+            except Exception:
+                if cut.is_set():        # the deadline cut the connection under the read
+                    return b"".join(chunks), "time"
+                raise
             if not chunk:
-                return b"".join(chunks), ""
+                return b"".join(chunks), "time" if cut.is_set() else ""
             chunks.append(chunk)
             size += len(chunk)
             if size > limit:

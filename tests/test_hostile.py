@@ -230,3 +230,17 @@ def test_decode_checked_tells_text_from_what_is_not():
     import random
     text, problem = decode_checked(random.Random(3).randbytes(5000), "text/html")
     assert text is None and problem == "the body is binary, not text"
+
+
+def test_headers_dripping_a_byte_a_second_are_cut_at_the_deadline():
+    from pipeline.fetch import Fetcher, FetchRequest
+    from pipeline.settings import Settings
+
+    with HostileServer(robots="plain", hostile_links=False) as site:
+        fetcher = Fetcher(Settings(delay=0, max_response_seconds=2, retries=2))
+        ex = fetcher.fetch(FetchRequest(site.url + "drip-headers.html", skip_robots=True))
+        assert ex.error == "no complete answer within 2 s (max_response_seconds)"
+        # the host is free again: the next fetch answers
+        assert fetcher.fetch(FetchRequest(site.url + "lien-he.html", skip_robots=True)).status == 200
+        # urllib3's retries did not start the wait again: one request reached the server
+        assert len([r for r in site.requests if r["path"] == "/drip-headers.html"]) <= 1
