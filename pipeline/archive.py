@@ -159,7 +159,7 @@ class WarcArchive:
                 kind = "revisit"
             else:
                 if exchange.truncated:
-                    warc_headers["WARC-Truncated"] = "length"
+                    warc_headers["WARC-Truncated"] = getattr(exchange, "truncated_reason", "") or "length"
                 record = w.create_warc_record(exchange.url, "response", payload=io.BytesIO(exchange.body),
                                               length=len(exchange.body), http_headers=http_headers,
                                               warc_headers_dict=warc_headers)
@@ -266,7 +266,9 @@ def index_warc(path: str | Path) -> list[str]:
         for record in it:
             if record.rec_type not in ("response", "revisit"):
                 continue
-            record.content_stream().read()
+            # raw bytes, in blocks: content_stream() would undo the HTTP Content-Encoding
+            # and hold it all (a 1 MB gzip bomb is 1 GiB there)
+            it.read_to_end(record)
             h = record.rec_headers
             url = h.get_header("WARC-Target-URI")
             date = h.get_header("WARC-Date") or ""

@@ -6,11 +6,18 @@ Two paths, one result (``Page``):
   known portal family (NukeViet first): its selectors give title, date, lead
   and body exactly, and boilerplate never gets in because only the body
   container is read;
-* otherwise **trafilatura**, in precision mode, falling back to its default
-  mode when precision keeps less than half of what the default finds (on the
-  article-extraction benchmark this beats either mode alone, see
-  ``benchmarks/article_benchmark.py``), then to BeautifulSoup when trafilatura
-  finds nothing at all.
+* otherwise **trafilatura**, once, in precision mode; its default mode runs
+  as a second pass only when precision kept less than half of the page's
+  paragraph text (10 pages of the 181 of the article-extraction benchmark,
+  see ``benchmarks/article_benchmark.py``), then BeautifulSoup
+  when trafilatura finds nothing at all.  Paragraphs are read from
+  trafilatura's XML, so that a ``<br>`` inside a sentence does not cut it.
+
+Whatever the path, inline elements that would glue two words together
+(``mình<span>Nhấn</span>``) get a space, and the body loses what is never
+article text: author boxes and share prompts (``pipeline/boilerplate_vi.json``),
+teasers of other articles (a paragraph that is only the headline of a link to
+another page), and a byline as first or last paragraph.
 
 ``text`` is the title, a blank line, then the body paragraphs one per line, so
 that a figure stated only in a headline is seen by the NLP stage too.
@@ -52,9 +59,17 @@ PAGE_KINDS = ("article", "listing", "other")
 # itself (measured on the article-extraction benchmark: 0.4–0.6 all give the
 # same result, 0.9 is worse).
 PRECISION_KEEP_RATIO = 0.5
+# The default mode is only worth a second pass when precision kept less than
+# this share of the text of the page's <p> elements: on the benchmark that is
+# 10 pages of 181 (191 passes instead of 362), with the same choices as running
+# both modes on every page.
 
-# A listing shows at least this many headline links built from one template.
+# A listing shows at least this many headline links built from one template…
 MIN_TEASERS = 5
+# …or, when its text is almost nothing but teasers, as few as two (a category
+# of a small portal with one or two items, a CMS home with a few posts).
+MIN_FEW_TEASERS = 2
+FEW_TEASERS_SHARE = 0.6
 # Headline links are at least this long; menus and tags are shorter.
 MIN_TEASER_CHARS = 20
 # Below this much body text a page with teasers is a listing, and a page
@@ -83,10 +98,27 @@ _BOILERPLATE_CLASS = re.compile(
     r"(^|[\s_-])(share|sharing|social|addthis|related|relate|tags?|keywords?|comments?|"
     r"advert\w*|ads|banner|rating|vote|breadcrumbs?|pagination)($|[\s_-])", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?:;…\"”’)]$")
-_WS = re.compile(r"[ \t\r\f\v\u00a0]+")
+_WS = re.compile(r"\s+")
 # Vietnamese letters that no other Latin-script language uses (ơ, ư, đ and
 # the tone-marked vowels): enough of them and the page is Vietnamese.
 _VI_LETTERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
+# Inline elements: text on either side of their edges runs on without a break.
+_INLINE = frozenset({"a", "span", "b", "strong", "i", "em", "u", "font", "small", "big", "mark", "label",
+                     "abbr", "cite", "q", "time", "s", "strike", "ins", "del"})
+# A byline: a short run of capitalised words (a name, an agency), maybe in brackets or after "Theo".
+_BYLINE = re.compile(r"^(?:(?i:theo|nguồn|bài|ảnh|bài và ảnh|tin|tin, ảnh)\s*:?\s+)?"
+                     r"(?:[A-ZĐÀ-Ỹ][\w.]*(?:[\s\-–/&,]+|$)){1,6}(?:\([^)]{1,30}\))?$")
+
+
+def _load_boilerplate() -> tuple[re.Pattern, ...]:
+    import json
+    from importlib import resources
+
+    data = json.loads(resources.files("pipeline").joinpath("boilerplate_vi.json").read_text(encoding="utf-8"))
+    return tuple(re.compile(p, re.IGNORECASE) for p in data["paragraph_patterns"])
+
+
+_BOILERPLATE_PARAGRAPHS = _load_boilerplate()
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +301,91 @@ def _block_paragraphs(container) -> list[str]:
     return paragraphs
 
 
+def _glued(left: str | None, right: str | None) -> bool:
+    """Whether two texts meeting at an inline element's edge would glue two words (``mìnhNhấn``, ``tốt.Câu``)."""
+    if not left or not right or left[-1].isspace() or right[0].isspace():
+        return False
+    if left[-1].islower() and right[0].isupper():
+        return True
+    return len(left) > 1 and left[-1] in ".!?;:" and left[-2].islower() and right[0].isupper()
+
+
+def _first_text_of(node) -> str | None:
+    for text in node.itertext():
+        if text:
+            return text
+    return None
+
+
+def _space_inline_boundaries(tree) -> int:
+    """Put a space where an inline element's edge glues two words (editors' markup, CSS block spans).
+
+    Returns how many spaces were added.
+    """
+    added = 0
+    for el in tree.iter(*_INLINE):
+        previous = el.getprevious()
+        before = (previous.tail if previous is not None else el.getparent().text if el.getparent() is not None
+                  else None)
+        inner = _first_text_of(el)
+        if _glued(before, inner):
+            added += 1
+            if previous is not None:
+                previous.tail = before + " "
+            else:
+                el.getparent().text = before + " "
+        inner_end = "".join(el.itertext())
+        if _glued(inner_end, el.tail):
+            added += 1
+            el.tail = " " + el.tail
+    return added
+
+
+def _link_headlines(tree, url: str) -> set[str]:
+    """Texts of links to other pages long enough to be headlines: a body paragraph that is only one is a teaser."""
+    own = urlsplit(url).path if url else ""
+    heads = set()
+    for a in tree.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:")):
+            continue
+        target = urlsplit(urljoin(url or "", href))
+        if target.path == own or target.path.lower().endswith(
+                (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".png", ".zip", ".rar")):
+            continue
+        text = _squash(" ".join(a.itertext()))
+        if len(text.split()) >= 6:
+            heads.add(text.casefold())
+    return heads
+
+
+def _is_teaser(paragraph: str, headlines: set[str]) -> bool:
+    text = paragraph.casefold().strip(" -–•›»>")
+    if text in headlines:
+        return True
+    # a headline followed by its date: "Tiêu đề bài khác (15/01/2021)"
+    stem = re.sub(r"\s*[\(\[]?\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}[^)\]]*[\)\]]?\s*$", "", text)
+    return stem != text and stem in headlines
+
+
+def _drop_boilerplate(paragraphs: list[str], headlines: set[str], bylines: bool = True) -> list[str]:
+    """Without author boxes, share prompts, teasers of other articles (and bylines at either end)."""
+    kept = [p for p in paragraphs
+            if not any(rx.search(p) for rx in _BOILERPLATE_PARAGRAPHS) and not _is_teaser(p, headlines)]
+    if bylines:
+        while kept and _is_byline(kept[0]):
+            kept = kept[1:]
+        while kept and _is_byline(kept[-1]):
+            kept = kept[:-1]
+    return kept
+
+
+def _is_byline(paragraph: str) -> bool:
+    text = paragraph.strip()
+    return len(text) <= 60 and len(text.split()) <= 8 and not _SENTENCE_END.search(text.rstrip(")")) \
+        and bool(_BYLINE.match(text))
+
+
 def _clean_container(node, remove: tuple[Selector, ...]):
     """A copy of a body container without scripts, forms, share bars, related lists."""
     node = _copy(node)
@@ -444,7 +561,9 @@ def _teasers(tree) -> tuple[int, list[str]]:
         for _ in range(4):
             if node is None or not isinstance(node.tag, str):
                 break
-            key.append((node.tag, " ".join(sorted((node.get("class") or "").split()))))
+            # classes carrying an id ("post-101") differ per item of one template
+            classes = (c for c in (node.get("class") or "").split() if not any(ch.isdigit() for ch in c))
+            key.append((node.tag, " ".join(sorted(classes))))
             node = node.getparent()
         groups.setdefault(tuple(key), []).append(link)
     if not groups:
@@ -512,6 +631,9 @@ def _page_kind(tree, url: str, title: str | None, paragraphs: list[str], body_is
             needed = 0.5
         if share >= needed or (og_type != "article" and body_chars < MIN_ARTICLE_CHARS):
             return "listing"
+    elif teasers >= MIN_FEW_TEASERS and og_type != "article":
+        if _teaser_share(paragraphs, items) >= FEW_TEASERS_SHARE:
+            return "listing"
     if not paragraphs:
         # A title and nothing else readable: an article only if the page says so.
         return "article" if og_type == "article" else "other"
@@ -547,25 +669,95 @@ def _profile_extract(tree, version: ProfileVersion) -> tuple[str | None, str | N
     return title, published, author, paragraphs
 
 
-def _trafilatura_extract(html: str, url: str):
-    """(title, author, paragraphs) from trafilatura: precision mode, default mode if it cut too much."""
+def _trafilatura_extract(html: str, tree, url: str):
+    """(title, author, paragraphs) from trafilatura: one pass in precision mode, see the module docstring.
+
+    ``html`` is what trafilatura reads (given an ``lxml.html`` tree it loses
+    text after inline elements); ``tree`` the page as we parsed it.
+    """
     import trafilatura
 
-    try:
-        precise = trafilatura.bare_extraction(html, url=url or None, favor_precision=True,
-                                              include_comments=False, with_metadata=True)
-        default = trafilatura.bare_extraction(html, url=url or None, include_comments=False)
-    except Exception as exc:  # trafilatura raises assorted errors on odd markup
-        log.debug("trafilatura failed on %s: %s", url, exc)
-        return None, None, []
-    precise_text = (precise.text if precise else "") or ""
-    default_text = (default.text if default else "") or ""
-    text = precise_text if len(precise_text) >= PRECISION_KEEP_RATIO * len(default_text) else default_text
-    meta = precise or default
+    def extract(**options):
+        try:
+            return trafilatura.bare_extraction(html, url=url or None, include_comments=False, **options)
+        except Exception as exc:  # trafilatura raises assorted errors on odd markup
+            log.debug("trafilatura failed on %s: %s", url, exc)
+            return None
+
+    precise = extract(favor_precision=True, with_metadata=True)
+    chosen = precise
+    precise_chars = len((precise.text if precise else "") or "")
+    page_chars = sum(len(_squash(" ".join(p.itertext()))) for p in tree.iter("p"))
+    if precise_chars < PRECISION_KEEP_RATIO * page_chars:
+        default = extract()
+        default_chars = len((default.text if default else "") or "")
+        if precise_chars < PRECISION_KEEP_RATIO * default_chars:
+            chosen = default
+    meta = precise or chosen
     title = meta.title if meta else None
     author = meta.author if meta else None
-    paragraphs = [_squash(line) for line in text.split("\n")]
-    return title, author, [p for p in paragraphs if p]
+    paragraphs = _xml_paragraphs(chosen.body) if chosen is not None and chosen.body is not None else []
+    return title, author, paragraphs
+
+
+def _xml_paragraphs(body) -> list[str]:
+    """Paragraphs of trafilatura's XML: one per ``p``/``head``/``item``/``quote``, a table row per line.
+
+    Text loose in a container (trafilatura leaves some between headings) is a
+    paragraph too.  A ``<lb/>`` (a ``<br>`` in the page) ends a paragraph only
+    after end-of-sentence punctuation, as in ``_block_paragraphs``; other
+    whitespace inside a paragraph is one space.
+    """
+    out: list[str] = []
+    leaves = ("p", "head", "item", "quote")
+    blocks = set(leaves) | {"list", "table", "row", "cell", "div", "body"}
+
+    def loose(text: str | None) -> None:
+        text = _squash(text or "")
+        if text:
+            out.append(text)
+
+    def collect(container) -> None:
+        loose(container.text)
+        for child in container:
+            if child.tag == "row":
+                cells = [_squash(" ".join(c.itertext())) for c in child if c.tag == "cell"]
+                loose(" | ".join(c for c in cells if c))
+            elif child.tag in leaves and not any(c.tag in blocks for c in child):
+                out.extend(_split_at_breaks(child))
+            elif child.tag in blocks:
+                collect(child)
+            elif child.tag != "lb":
+                loose(" ".join(child.itertext()))
+            loose(child.tail)
+
+    collect(body)
+    return out
+
+
+def _split_at_breaks(el) -> list[str]:
+    parts: list[str] = []
+    current: list[str] = []
+
+    def walk(node) -> None:
+        if node.tag == "lb":
+            text = _squash("".join(current))
+            if _SENTENCE_END.search(text):
+                parts.append(text)
+                current.clear()
+            else:
+                current.append(" ")
+        else:
+            current.append(node.text or "")
+            for child in node:
+                walk(child)
+        current.append(node.tail or "")
+
+    current.append(el.text or "")
+    for child in el:
+        walk(child)
+    parts.append(_squash("".join(current)))
+    return [p for p in parts if p]
 
 
 def _soup_extract(html: str) -> list[str]:
@@ -626,6 +818,9 @@ def parse_page(html: str | bytes, url: str, fetched_at: str | date | None = None
     tree = _parse_tree(html_text)
     if tree is None:
         return Page("other", None, None, None, "", (), url or None, None)
+    if _space_inline_boundaries(tree):
+        # trafilatura reads the page with the spaces added
+        html_text = lxml.html.tostring(tree, encoding="unicode")
     canonical = _canonical(tree, url)
     title_hint = _title_from_head(tree)
     body_sample = _squash(" ".join(tree.xpath("//body//p//text()"))[:4000]) or (title_hint or "")
@@ -654,8 +849,9 @@ def parse_page(html: str | bytes, url: str, fetched_at: str | date | None = None
             # if it shows the family's teasers or pager, else something else.
             listing = any(s.first(tree) is not None for v in family.versions for s in v.listing)
             family_kind = "listing" if listing else "other"
-    if profile_name is None:
-        t_title, t_author, paragraphs = _trafilatura_extract(html_text, url)
+    generic = profile_name is None
+    if generic:
+        t_title, t_author, paragraphs = _trafilatura_extract(html_text, tree, url)
         profile_name = "trafilatura"
         if not paragraphs:
             paragraphs = _soup_extract(html_text)
@@ -665,7 +861,7 @@ def parse_page(html: str | bytes, url: str, fetched_at: str | date | None = None
     title = clean_text(title).strip() if title else None
     author = clean_text(author).strip() if author else None
     paragraphs = _dedupe_adjacent([clean_text(p).strip() for p in _without_title(paragraphs, title)])
-    paragraphs = [p for p in paragraphs if p]
+    paragraphs = _drop_boilerplate([p for p in paragraphs if p], _link_headlines(tree, url), bylines=True)
     if title and profile_name is None:
         profile_name = "fallback"
     if published is None:

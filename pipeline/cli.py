@@ -27,11 +27,15 @@ def _crawl_options(p) -> None:
     """Options shared by ``crawl`` and ``run``."""
     p.add_argument("urls", nargs="+", help="seed URLs")
     p.add_argument("--out", default=DEFAULT_CORPUS, help=f"corpus folder (default {DEFAULT_CORPUS})")
-    p.add_argument("--delay", type=float, default=1.0, help="minimum seconds between requests to a host")
+    p.add_argument("--delay", type=float, default=None,
+                   help="minimum seconds between requests to a host (default 1, or the settings file's delay)")
     p.add_argument("--max-pages", type=int, default=None, help="stop after this many fetches")
     p.add_argument("--allow-domain", action="append", default=[], help="also crawl this host")
     p.add_argument("--user-agent", default=None, help="User-Agent header")
     p.add_argument("--quiet", action="store_true", help="no progress display")
+    p.add_argument("--refresh-after", type=float, default=None, metavar="DAYS",
+                   help="on a re-crawl, fetch again articles older than this many days (default: never; "
+                        "listings, feeds, sitemaps are always revisited, and sitemap lastmod is followed)")
 
 
 def _add_extract(sub):
@@ -133,6 +137,8 @@ def _add_query(sub):
     p.add_argument("sql")
     p.add_argument("--corpus", default=DEFAULT_CORPUS)
     p.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    p.add_argument("--timeout", type=float, default=5.0,
+                   help="stop the query after this many seconds (default 5; 0: no limit)")
     p.set_defaults(func=_call("pipeline.query", "cli_query"))
 
 

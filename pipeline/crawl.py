@@ -18,13 +18,14 @@ import signal
 import sys
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from pipeline.archive import WarcArchive, only_warcinfo, payload_digest, truncate_to
 from pipeline.discover import (
-    COMMON_FEED_PATHS, Scope, canonicalize, extract_links, host_key, link_signature, parse_feed, parse_sitemap,
-    url_kind, url_template,
+    COMMON_FEED_PATHS, Scope, TooLarge, canonicalize, extract_links, host_key, link_signature, parse_feed,
+    parse_sitemap, same_site, token_siblings, url_kind, url_template, url_tokens,
 )
 from pipeline.fetch import Exchange, Fetcher, FetchRequest
 from pipeline.frontier import Frontier, NewURL, QueuedURL
@@ -36,6 +37,10 @@ log = logging.getLogger(__name__)
 
 WARC_SUBDIR = "warcs"
 WARC_PREFIX = "provnews"
+# RFC 9309: a crawler should follow at least five redirects for robots.txt.
+ROBOTS_MAX_REDIRECTS = 5
+# Token URL spaces: new token values followed under one prefix before it counts as a trap.
+MAX_TOKENS_PER_SPACE = 3
 
 
 class CrawlError(Exception):
@@ -78,6 +83,7 @@ class Crawler:
         self.store = CorpusStore(self.out)
         self.frontier = Frontier(self.store.path)
         self.fetcher = Fetcher(settings)
+        self.fetcher.robots.fetch_missing = False    # every robots.txt is a fetch of the crawl's own
         self.warc_dir = self.out / WARC_SUBDIR
         self.archive = WarcArchive(self.warc_dir, prefix=WARC_PREFIX, max_bytes=settings.warc_max_bytes,
                                    info={"operator-agent": settings.user_agent,
@@ -87,6 +93,7 @@ class Crawler:
         self.dead_hosts: dict[str, str] = {}
         self.stop_requested = False
         self._registered: set[str] = set()
+        self.token_spaces: dict[tuple[str, int], set[str]] = {}
 
     # --- start ---------------------------------------------------------------------
     def recover(self) -> int:
@@ -129,8 +136,10 @@ class Crawler:
     # --- the loop ------------------------------------------------------------------
     def run(self) -> CrawlResult:
         recovered = self.recover()
-        self.scope.hosts.update(self.frontier.seed_redirect_hosts())
-        run_id, resumed = self.frontier.start_run(self.seeds, lambda host: self.scope.allows(f"http://{host}/"))
+        self.scope.hosts.update(h for h in self.frontier.seed_redirect_hosts()
+                                if any(same_site(h, host_key(s)) for s in self.seeds))
+        run_id, resumed = self.frontier.start_run(self.seeds, lambda host: self.scope.allows(f"http://{host}/"),
+                                                  refresh_after=self.settings.refresh_after)
         self._seed_frontier()
         state = "interrupted"      # unless the loop below ends normally
         fetches = 0
@@ -241,24 +250,42 @@ class Crawler:
             text = self.frontier.host_robots(item.host)[1]
             self.fetcher.robots.set_rules(item.host, text)
             robots = (item.host, text)
+        page_kind = None
+        changed: list[tuple[str, str]] = []
         if not revisit:
-            if 300 <= ex.status < 400 and ex.location:
+            if 300 <= ex.status < 400 and ex.location and item.kind == "robots":
+                robots = self._robots_redirect(item, ex, new_urls, outlinks)
+            elif 300 <= ex.status < 400 and ex.location:
                 target = canonicalize(urljoin(ex.url, ex.location), self.https_hosts)
                 if target:
                     https_host = self._https_upgrade(item.url, target)
-                    if set(item.hops) <= {"R"} and item.kind == "page":
-                        # a seed that moved (http → https, a www. host): its new host is the site
-                        self.scope.hosts.add(host_key(target))
+                    if set(item.hops) <= {"R"} and item.kind == "page" and not self.scope.allows(target):
+                        if same_site(item.host, host_key(target)):
+                            # a seed that moved (http → https, a www. host): its new host is the site
+                            self.scope.hosts.add(host_key(target))
+                        else:
+                            # The seeds fix the scope: another host is recorded (this
+                            # redirect is in the WARC) but not crawled unless allowed.
+                            self.warn(item.url, f"redirects to {target}, another host: not followed "
+                                                f"(add --allow-domain {urlsplit(target).hostname} to crawl it)")
                     outlinks.append(target)
                     new_urls += self._enqueue(item, [target], hop="R", kind=item.kind, follow_template=True)
             elif item.kind == "robots":
                 robots = self._robots(item, ex, new_urls)
             elif ex.status == 200 and item.kind == "sitemap":
-                outlinks = self._sitemap(item, ex, new_urls)
+                outlinks = self._sitemap(item, ex, new_urls, changed)
             elif ex.status == 200 and item.kind == "feed":
                 outlinks = self._feed(item, ex, new_urls)
-            elif ex.status == 200 and not ex.truncated and ex.is_html():
-                doc, outlinks = self._page(item, ex, new_urls)
+            elif ex.status == 200 and ex.truncated_reason == "length":
+                # remembered, so that a re-crawl does not download it again in full
+                page_kind = "oversized"
+                self.warn(item.url, f"larger than {self.settings.max_body_bytes:,} bytes unpacked: archived "
+                                    "truncated, not parsed, not fetched again")
+            elif ex.status == 200 and ex.truncated_reason == "time":
+                self.warn(item.url, f"still arriving after {self.settings.max_response_seconds:g} s: archived "
+                                    "truncated, not parsed")
+            elif ex.status == 200 and ex.is_html():
+                doc, outlinks, page_kind = self._page(item, ex, new_urls)
         metadata = {"via": item.via or "", "hopsFromSeed": item.hops or "-",
                     "fetchTimeMs": str(int(ex.elapsed * 1000)), "outlink": outlinks}
         name = self.archive.ensure_open()
@@ -286,9 +313,34 @@ class Crawler:
             warc_file=archived.warc_file, warc_record_id=archived.record_id if fresh else None,
             warc_date=archived.warc_date if fresh else None, warc_end=archived.end,
             doc_id=doc.doc_id if doc is not None else None, fetched_at=ex.fetched_at,
-            new_urls=new_urls, robots=robots, https_host=https_host, keep_capture=not fresh)
+            new_urls=new_urls, robots=robots, https_host=https_host, keep_capture=not fresh, page_kind=page_kind,
+            changed=changed)
         if https_host:
             self.https_hosts.add(https_host.split(":")[0])
+
+    def warn(self, url: str, reason: str) -> None:
+        """One line on stderr (even when quiet) and in the log: what happened to which URL."""
+        log.info("%s: %s", url, reason)
+        self.progress.message(f"provnews crawl: {url}: {reason}")
+
+    def _robots_redirect(self, item: QueuedURL, ex: Exchange, new_urls: list[NewURL],
+                         outlinks: list[str]) -> tuple[str, str | None] | None:
+        """robots.txt moved: fetch where it points, whatever the host, as a fetch of the crawl's own.
+
+        The target is queued under the host whose rules it gives (so it comes
+        before that host's pages) but fetched like any URL: in the WARC, with
+        the target host's politeness wait.  Too many hops: no rules (allow).
+        """
+        target = canonicalize(urljoin(ex.url, ex.location))
+        hops = item.hops + "R"
+        if target is None or hops.count("R") > ROBOTS_MAX_REDIRECTS:
+            self.warn(item.url, "robots.txt redirects too often or nowhere: treated as absent")
+            self.fetcher.robots.set_rules(item.host, None)
+            return item.host, None
+        outlinks.append(target)
+        if not self.frontier.known(target):
+            new_urls.append(NewURL(target, item.host, "robots", hops, item.url, None, priority=0))
+        return None
 
     def _https_upgrade(self, url: str, target: str) -> str | None:
         a, b = urlsplit(url), urlsplit(target)
@@ -304,32 +356,57 @@ class Crawler:
             # RFC 9309: an unreachable robots.txt means "assume complete disallow"
             text = "User-agent: *\nDisallow: /\n"
         rules = self.fetcher.robots.set_rules(item.host, text)
-        sitemaps = rules.sitemaps or [urljoin(item.url, "/sitemap.xml")]
+        # item.host, not the URL's: a robots.txt reached by a redirect gives the rules of the host that redirected
+        sitemaps = rules.sitemaps or [f"{urlsplit(item.url).scheme}://{item.host}/sitemap.xml"]
         new_urls += self._enqueue(item, sitemaps, hop="X", kind="sitemap")
         return item.host, text
 
-    def _sitemap(self, item: QueuedURL, ex: Exchange, new_urls: list[NewURL]) -> list[str]:
-        sitemap = parse_sitemap(ex.decoded_body())
+    def _sitemap(self, item: QueuedURL, ex: Exchange, new_urls: list[NewURL],
+                 changed: list[tuple[str, str]]) -> list[str]:
+        """Queue the sitemap's URLs; ``changed`` gets the known ones its ``lastmod`` dates after our copy."""
+        limit = self.settings.max_body_bytes
+        try:
+            sitemap = parse_sitemap(ex.decoded_body(limit), limit)
+        except TooLarge as exc:
+            self.warn(item.url, f"sitemap {exc}: not read")
+            return []
         if sitemap is None:
             return []
         locs = [loc for loc, _ in sitemap.urls]
         kind = "sitemap" if sitemap.kind == "index" else None
+        for loc, lastmod in sitemap.urls:
+            modified = lastmod_utc(lastmod)
+            url = canonicalize(loc, self.https_hosts)
+            if modified and url and self.frontier.known(url):
+                changed.append((url, modified))
         new_urls += self._enqueue(item, locs, hop="X", kind=kind)
         return locs
 
     def _feed(self, item: QueuedURL, ex: Exchange, new_urls: list[NewURL]) -> list[str]:
-        links = parse_feed(ex.decoded_body())
+        links = parse_feed(ex.decoded_body(self.settings.max_body_bytes))
         if not links:
             return []
         new_urls += self._enqueue(item, links, hop="X")
         return links
 
-    def _page(self, item: QueuedURL, ex: Exchange, new_urls: list[NewURL]) -> tuple[Document | None, list[str]]:
+    def _page(self, item: QueuedURL, ex: Exchange,
+              new_urls: list[NewURL]) -> tuple[Document | None, list[str], str | None]:
+        """(the article or None, the page's links, its page kind)."""
         from pipeline.article import parse_page  # the article engineer's module
 
-        text = ex.text()
+        text, problem = ex.page_text()
+        if text is None:
+            self.warn(item.url, f"{problem}: archived, not stored")
+            return None, [], "other"
         found = extract_links(text, ex.url)
         links = found.links + [u for u in found.next_pages if u not in found.links]
+        siblings = token_siblings(item.url, links)
+        if siblings:
+            # inside a URL space of tokens (a session id in every link): not an
+            # article, and its links of that space lead only to more of it
+            own = {(p, i) for p, i, _ in url_tokens(item.url)}
+            links = [u for u in links if not any((p, i) in own for p, i, _ in url_tokens(u))]
+            self.counts.skipped += len(siblings)
         template = item.template or url_template(item.url)
         signature = link_signature([canonicalize(u, self.https_hosts) or u for u in links], template)
         # A page of a pager or calendar that shows nothing its parent of the same
@@ -342,9 +419,15 @@ class Crawler:
             if not item.hops and not found.feeds:   # a seed that announces no feed: try the usual places
                 new_urls += self._enqueue(item, [urljoin(item.url, p) for p in COMMON_FEED_PATHS], hop="X",
                                           kind="feed")
+        if siblings:
+            return None, links, "other"
         page = parse_page(text, ex.url, fetched_at=ex.fetched_at)
         if page.kind != "article" or not page.text.strip():
-            return None, links
+            return None, links, page.kind
+        if len(page.text) > self.settings.max_document_chars:
+            self.warn(item.url, f"text of {len(page.text):,} characters, over the {self.settings.max_document_chars:,} "
+                                "limit (max_document_chars): archived, not stored")
+            return None, links, "oversized"
         canonical = canonicalize(page.canonical_url or ex.url, self.https_hosts) or item.url
         if canonical != item.url and self.scope.allows(canonical):
             row = self.frontier.conn.execute("SELECT state, doc_id FROM crawl_urls WHERE url=?",
@@ -352,13 +435,13 @@ class Crawler:
             if row is None or row["state"] == "queued" or row["doc_id"]:
                 # the canonical page is (or will be) stored from its own URL: once
                 new_urls += self._enqueue(item, [canonical], hop="L", kind="page", follow_template=True)
-                return None, links
+                return None, links, "article"
             canonical = item.url    # the "canonical" page is not this article (a misconfigured site)
         doc = Document(
             doc_id=make_doc_id(canonical), text=page.text, url=item.url, canonical_url=canonical,
             source=source_of(canonical), title=page.title, published=page.published, author=page.author,
             fetched_at=ex.fetched_at)
-        return doc, links
+        return doc, links, "article"
 
     def _enqueue(self, item: QueuedURL, urls: list[str], hop: str, kind: str | None = None,
                  signature: str | None = None, follow_template: bool = True) -> list[NewURL]:
@@ -392,6 +475,9 @@ class Crawler:
             if self.frontier.count_template(template) >= self.settings.max_pages_per_template:
                 self.counts.skipped += 1
                 continue
+            if self._token_space_full(url):
+                self.counts.skipped += 1
+                continue
             host = host_key(url)
             if self.frontier.count_host(host) >= self.settings.max_pages_per_host:
                 self.counts.skipped += 1
@@ -401,6 +487,33 @@ class Crawler:
             out.append(NewURL(url, host, url_kind_, hops, item.url, template,
                               parent_sig=signature if same_shape else None))
         return out
+
+
+    def _token_space_full(self, url: str) -> bool:
+        """Whether ``url`` brings yet another token where the crawl already knows several."""
+        for prefix, pos, token in url_tokens(url):
+            known = self.token_spaces.setdefault((prefix, pos), set())
+            if token not in known and len(known) >= MAX_TOKENS_PER_SPACE:
+                return True
+            known.add(token)
+        return False
+
+
+def lastmod_utc(lastmod: str | None) -> str | None:
+    """A sitemap ``lastmod`` (W3C datetime) as ``YYYY-MM-DDTHH:MM:SSZ``, comparable with ``fetched_at``.
+
+    >>> lastmod_utc("2024-03-01"), lastmod_utc("2024-03-01T08:00:00+07:00")
+    ('2024-03-01T00:00:00Z', '2024-03-01T01:00:00Z')
+    """
+    if not lastmod:
+        return None
+    try:
+        moment = datetime.fromisoformat(lastmod.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 # --- the command ---------------------------------------------------------------------

@@ -11,9 +11,9 @@ below stop the walk where a pager or a calendar never ends.
 """
 from __future__ import annotations
 
-import gzip
 import hashlib
 import re
+import zlib
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -147,6 +147,18 @@ class Scope:
         return any(host == d or host.endswith("." + d) for d in self.domains)
 
 
+def same_site(host_a: str, host_b: str) -> bool:
+    """Two ``host[:port]`` keys of one site: the same name up to a leading ``www.`` (any port, any scheme).
+
+    >>> same_site("sokhcn.gov.vn", "www.sokhcn.gov.vn:443"), same_site("a.gov.vn", "b.gov.vn")
+    (True, False)
+    """
+    def name(host: str) -> str:
+        host = host.lower().rsplit(":", 1)[0] if not host.endswith("]") else host.lower()
+        return host[4:] if host.startswith("www.") else host
+    return name(host_a) == name(host_b)
+
+
 # --- robots.txt --------------------------------------------------------------------
 
 @dataclass(slots=True)
@@ -159,6 +171,10 @@ class Robots:
     def parse(cls, text: str | None, user_agent: str) -> "Robots":
         # Robots groups name a product token ("provnews"), not the full UA string.
         agent = user_agent.split("/")[0].split()[0] if user_agent else "*"
+        if text:
+            # A byte-order mark glued to the first "User-agent" hides the first
+            # group from the parser: its Disallow and Crawl-delay would be lost.
+            text = text.lstrip("\ufeff\ufffe \t\r\n")
         return cls(Protego.parse(text) if text else None, agent)
 
     def allowed(self, url: str) -> bool:
@@ -178,14 +194,29 @@ class Robots:
 
 # --- sitemaps and feeds ----------------------------------------------------------
 
-def maybe_gunzip(data: bytes) -> bytes:
-    """Sitemaps may come gzipped whatever the Content-Type says."""
-    if data[:2] == b"\x1f\x8b":
-        try:
-            return gzip.decompress(data)
-        except (OSError, EOFError):
-            return b""
-    return data
+SITEMAP_MAX_BYTES = 50 * 1024 * 1024   # the sitemaps.org limit for one (unpacked) sitemap
+
+
+class TooLarge(ValueError):
+    """Unpacked data over its limit (a gzip bomb, or just too big)."""
+
+
+def maybe_gunzip(data: bytes, max_bytes: int = SITEMAP_MAX_BYTES) -> bytes:
+    """Sitemaps may come gzipped whatever the Content-Type says.
+
+    Unpacked a step at a time and stopped at ``max_bytes`` (TooLarge): a
+    megabyte of gzip can unpack to gigabytes.
+    """
+    if data[:2] != b"\x1f\x8b":
+        return data
+    obj = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    try:
+        out = obj.decompress(data, max_bytes + 1)
+    except zlib.error:
+        return b""
+    if len(out) > max_bytes:
+        raise TooLarge(f"unpacks to more than {max_bytes:,} bytes")
+    return out
 
 
 @dataclass(slots=True)
@@ -194,9 +225,12 @@ class Sitemap:
     urls: list[tuple[str, str | None]]  # (loc, lastmod)
 
 
-def parse_sitemap(data: bytes) -> Sitemap | None:
-    """A sitemap index (nested sitemaps) or a urlset (pages); None if not a sitemap."""
-    root = _xml_root(maybe_gunzip(data))
+def parse_sitemap(data: bytes, max_bytes: int = SITEMAP_MAX_BYTES) -> Sitemap | None:
+    """A sitemap index (nested sitemaps) or a urlset (pages); None if not a sitemap.
+
+    Raises TooLarge when gzipped data unpacks to more than ``max_bytes``.
+    """
+    root = _xml_root(maybe_gunzip(data, max_bytes))
     if root is None:
         return None
     tag = etree.QName(root).localname.lower()
@@ -324,3 +358,72 @@ def link_signature(links: list[str], own_template: str) -> str:
     """
     others = sorted({u for u in links if url_template(u) != own_template})
     return hashlib.sha1("\n".join(others).encode("utf-8")).hexdigest()
+
+
+# --- URL spaces of tokens ------------------------------------------------------------
+#
+# Session ids and other random tokens in paths or query values make every link
+# new: a site that puts a fresh token in each link is an endless URL space.
+# A token is a long run of letters and digits with no separators that does not
+# read as words: at least 16 characters (Liferay's stable 12-character portlet
+# ids stay out) mixing letters and digits, or letters that do not split into
+# Vietnamese syllables.
+
+TOKEN_MIN_CHARS = 16
+_TOKEN_CHARS = re.compile(r"^[A-Za-z0-9_]+$")
+_CAMEL_WORDS = re.compile(r"^(?:[A-Z][a-z]+)+$")
+# An unaccented Vietnamese syllable: initial consonant(s), vowel nucleus, final.
+_VI_SYLLABLES = re.compile(
+    r"^(?:(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?(?:[aeiouy]{1,3})(?:ng|nh|ch|[cmnpt])?)+$")
+
+
+def is_token(segment: str) -> bool:
+    """Whether a path segment or query value looks like a session id / random token.
+
+    >>> is_token("qhxkzmvwtrplbnfd"), is_token("thongtinkhoahoccongnghe"), is_token("tin-tuc-123")
+    (True, False, False)
+    """
+    stem = segment.rsplit(".", 1)[0] if re.search(r"\.[a-z]{2,5}$", segment, re.I) else segment
+    if len(stem) < TOKEN_MIN_CHARS or not _TOKEN_CHARS.match(stem) or stem.isdigit():
+        return False
+    letters = sum(c.isalpha() for c in stem)
+    digits = sum(c.isdigit() for c in stem)
+    if digits >= 2 and letters >= 2:
+        return True
+    if letters == 0:
+        return False
+    if _CAMEL_WORDS.match(stem):
+        return False
+    return not _VI_SYLLABLES.match(stem.lower().replace("_", ""))
+
+
+def url_tokens(url: str) -> list[tuple[str, int, str]]:
+    """The tokens of a URL as (prefix, position, token): what comes before them identifies their space."""
+    parts = urlsplit(url)
+    segments = parts.path.split("/")
+    out = []
+    for i, seg in enumerate(segments):
+        if is_token(unquote(seg)):
+            out.append((parts.netloc + "/".join(segments[:i]), i, seg))
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if is_token(value):
+            out.append((parts.netloc + parts.path + "?" + key, -1, value))
+    return out
+
+
+def token_siblings(url: str, links: list[str]) -> set[str]:
+    """Tokens that ``links`` put where ``url`` has its own, other than its own.
+
+    A page whose links replace its token by another one is inside a token
+    URL space (a session id re-issued on every page): it is not an article,
+    and those links lead only to more of the same.
+    """
+    own = {(prefix, pos): tok for prefix, pos, tok in url_tokens(url)}
+    if not own:
+        return set()
+    others = set()
+    for link in links:
+        for prefix, pos, tok in url_tokens(link):
+            if (prefix, pos) in own and own[(prefix, pos)] != tok:
+                others.add(tok)
+    return others

@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+import socket
 import threading
 import time
 import unicodedata
@@ -29,7 +30,9 @@ from typing import Callable, Protocol
 import requests
 from charset_normalizer import from_bytes
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import MaxRetryError
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import MaxRetryError, NewConnectionError
 from urllib3.util.retry import Retry
 
 from pipeline.discover import Robots, host_key
@@ -38,6 +41,7 @@ from pipeline.settings import Settings
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+DECODED_LIMIT = 64 * 1024 * 1024       # a last guard; the fetcher's own limit is max_body_bytes
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
 
@@ -64,7 +68,8 @@ class Exchange:
     request_headers: list[tuple[str, str]] = field(default_factory=list)
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""                    # as received (content-encoding kept)
-    truncated: bool = False              # stopped at max_body_bytes
+    truncated: bool = False              # stopped before the end (see truncated_reason)
+    truncated_reason: str = ""           # WARC-Truncated: "length" (max_body_bytes, decoded) or "time"
     fetched_at: str = ""                 # ISO 8601 UTC, when the response started
     elapsed: float = 0.0
     error: str | None = None             # network failure, after retries
@@ -95,22 +100,126 @@ class Exchange:
             return ctype in HTML_TYPES
         return self.decoded_body()[:1024].lstrip().lower().startswith((b"<!doctype html", b"<html"))
 
-    def decoded_body(self) -> bytes:
-        """The payload with Content-Encoding (gzip, deflate) undone."""
+    def decoded_body(self, limit: int = DECODED_LIMIT) -> bytes:
+        """The payload with Content-Encoding (gzip, deflate) undone, at most ``limit`` bytes.
+
+        The limit matters for bodies not read by ``Fetcher`` (a WARC record,
+        a test): a megabyte of gzip can unpack to gigabytes.
+        """
         encoding = (self.header("Content-Encoding") or "").lower().strip()
         if encoding in ("gzip", "x-gzip", "deflate"):
-            try:
-                wbits = zlib.MAX_WBITS | 32 if encoding != "deflate" else zlib.MAX_WBITS
+            for wbits in _wbits_for(encoding):
                 try:
-                    return zlib.decompressobj(wbits).decompress(self.body)
+                    return zlib.decompressobj(wbits).decompress(self.body, limit)
                 except zlib.error:
-                    return zlib.decompressobj(-zlib.MAX_WBITS).decompress(self.body)
-            except zlib.error:
-                return self.body
-        return self.body
+                    continue
+            return self.body[:limit]
+        return self.body[:limit]
 
     def text(self) -> str:
         return decode_html(self.decoded_body(), self.header("Content-Type"))
+
+    def page_text(self) -> tuple[str | None, str | None]:
+        """(text, None) for a page that is text; (None, reason) for bytes that are not.
+
+        The reason is one line: binary bytes served as HTML, or bytes that are
+        not in the charset the page declares.
+        """
+        return decode_checked(self.decoded_body(), self.header("Content-Type"))
+
+
+def _wbits_for(encoding: str) -> tuple[int, ...]:
+    # "deflate" is zlib-wrapped by the RFC, raw deflate by some servers: try both
+    return (zlib.MAX_WBITS | 32,) if encoding != "deflate" else (zlib.MAX_WBITS, -zlib.MAX_WBITS)
+
+
+class DecodedCounter:
+    """Counts the bytes a Content-Encoded body unpacks to, chunk by chunk, without keeping them.
+
+    The fetcher keeps the bytes as sent (for the WARC) but its size limit is
+    on what they unpack to: a 1 MB gzip can hold 1 GiB of zeros.  Output is
+    produced a megabyte at a time and dropped, so memory stays flat.
+    """
+    STEP = 1024 * 1024
+
+    def __init__(self, encoding: str | None):
+        encoding = (encoding or "").lower().strip()
+        self.candidates = list(_wbits_for(encoding)) if encoding in ("gzip", "x-gzip", "deflate") else []
+        self.seen = b""                 # kept only until the first chunk decodes (deflate flavour)
+        self.obj = None
+        self.size = 0
+        self.broken = False
+
+    def feed(self, chunk: bytes) -> int:
+        """Add raw bytes; returns the decoded size so far."""
+        if not self.candidates and self.obj is None:
+            self.size += len(chunk)
+            return self.size
+        if self.broken:
+            return self.size
+        if self.obj is None:
+            self.seen += chunk
+            while self.candidates:
+                self.obj = zlib.decompressobj(self.candidates[0])
+                try:
+                    self._drain(self.seen)
+                    break
+                except zlib.error:
+                    self.candidates.pop(0)
+                    self.obj, self.size = None, 0
+            if self.obj is None:
+                self.broken = True      # not what it says: count nothing more, the raw limit still holds
+            self.seen = b""
+            return self.size
+        try:
+            self._drain(chunk)
+        except zlib.error:
+            self.broken = True
+        return self.size
+
+    def _drain(self, data: bytes) -> None:
+        out = self.obj.decompress(data, self.STEP)
+        self.size += len(out)
+        while self.obj.unconsumed_tail:
+            out = self.obj.decompress(self.obj.unconsumed_tail, self.STEP)
+            self.size += len(out)
+
+
+def decode_checked(body: bytes, content_type: str | None = None) -> tuple[str | None, str | None]:
+    """Bytes → NFC text, or (None, why) when the bytes are not text in any charset we can trust.
+
+    Binary bytes (random data, an image) served as ``text/html`` have NUL and
+    control bytes no text has.  A page whose bytes are not valid in the
+    charset it declares (a UTF-8 label on windows-1258 bytes) would be stored
+    as replacement characters: refused too, the WARC keeps the bytes.
+    """
+    sample = body[:200_000]
+    if sample:
+        controls = sum(sample.count(bytes([b])) for b in _CONTROL_BYTES)
+        if b"\x00" in sample or controls / len(sample) > 0.01:
+            return None, "the body is binary, not text"
+    declared = _declared_charset(body, content_type)
+    if declared is not None:
+        try:
+            body.decode(declared)
+        except UnicodeDecodeError as exc:
+            if not _is_utf8_with_non_ascii(body):
+                return None, f"the bytes are not {declared} as the page declares (invalid byte at {exc.start})"
+    return decode_html(body, content_type), None
+
+
+_CONTROL_BYTES = [b for b in range(32) if b not in (9, 10, 12, 13)] + [127]
+
+
+def _declared_charset(body: bytes, content_type: str | None) -> str | None:
+    if content_type:
+        m = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_:.-]+)", content_type, re.I)
+        if m:
+            return _codec(m.group(1))
+    m = _META_CHARSET.search(body[:4096])
+    if m:
+        return _codec(m.group(1).decode("ascii", "ignore"))
+    return None
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
@@ -128,9 +237,9 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
         m = _META_CHARSET.search(body[:4096])
         if m:
             encoding = _codec(m.group(1).decode("ascii", "ignore"))
-    if encoding in _WESTERN and _is_utf8_with_non_ascii(body):
-        # Servers and templates left at their default (Apache's ISO-8859-1)
-        # label UTF-8 pages wrongly; Vietnamese is never Latin-1, and valid
+    if encoding is not None and encoding not in _UTF8 and _is_utf8_with_non_ascii(body):
+        # Servers and templates left at their default (Apache's ISO-8859-1,
+        # an old windows-1258 theme) label UTF-8 pages wrongly; valid
         # multi-byte UTF-8 is almost never an accident.
         encoding = "utf-8"
     if encoding is None:
@@ -146,7 +255,7 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     return unicodedata.normalize("NFC", body.decode(encoding, errors="replace"))
 
 
-_WESTERN = {"iso8859-1", "cp1252", "ascii"}
+_UTF8 = {"utf-8", "utf-8-sig"}
 
 
 def _is_utf8_with_non_ascii(body: bytes) -> bool:
@@ -162,6 +271,79 @@ def _codec(name: str) -> str | None:
         return codecs.lookup(name.strip().lower()).name
     except LookupError:
         return None
+
+
+# --- connections that can be cut at a deadline -------------------------------------
+#
+# The read timeout is per read: a server sending its status line or headers a
+# byte at a time never trips it.  Each fetch has a deadline; a timer cuts the
+# socket its thread is using when the deadline passes (a shutdown wakes the
+# blocked read), and a connection asked to send after the deadline (urllib3
+# retrying) refuses at once.
+
+_CURRENT: dict[int, "HTTPConnection"] = {}     # thread id → connection of its request in flight
+_DEADLINES: dict[int, float] = {}              # thread id → monotonic deadline of its fetch
+
+
+class _DeadlineAware:
+    def request(self, *args, **kwargs):
+        tid = threading.get_ident()
+        deadline = _DEADLINES.get(tid)
+        if deadline is not None and time.monotonic() > deadline:
+            raise NewConnectionError(self, "past the response deadline")
+        _CURRENT[tid] = self
+        return super().request(*args, **kwargs)
+
+
+class _DeadlineHTTPConnection(_DeadlineAware, HTTPConnection):
+    pass
+
+
+class _DeadlineHTTPSConnection(_DeadlineAware, HTTPSConnection):
+    pass
+
+
+class _DeadlineHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _DeadlineHTTPConnection
+
+
+class _DeadlineHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _DeadlineHTTPSConnection
+
+
+class DeadlineAdapter(HTTPAdapter):
+    """An HTTPAdapter whose connections ``Fetcher`` can cut when a response takes too long."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _DeadlineHTTPPool, "https": _DeadlineHTTPSPool}
+
+
+class _Deadline:
+    """The fetch's clock, in the fetching thread: ``expired`` once the connection was cut."""
+
+    def __init__(self, seconds: float):
+        self.tid = threading.get_ident()
+        self.seconds = seconds
+        self.expired = threading.Event()
+        _DEADLINES[self.tid] = time.monotonic() + seconds
+        self.timer = threading.Timer(seconds, self._cut)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _cut(self) -> None:
+        self.expired.set()
+        sock = getattr(_CURRENT.get(self.tid), "sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self.timer.cancel()
+        _DEADLINES.pop(self.tid, None)
+        _CURRENT.pop(self.tid, None)
 
 
 # --- hooks -------------------------------------------------------------------
@@ -204,6 +386,10 @@ class RobotsHook(BaseHook):
         self.timeout = timeout
         self.rules: dict[str, Robots] = {}
         self._lock = threading.Lock()
+        # The crawler fetches every robots.txt itself (archived, polite, its
+        # redirects followed as fetches of their own) before a host's pages:
+        # it switches this off so that nothing is ever fetched behind its back.
+        self.fetch_missing = True
 
     def set_rules(self, host: str, robots_txt: str | None) -> Robots:
         robots = Robots.parse(robots_txt, self.user_agent)
@@ -218,7 +404,7 @@ class RobotsHook(BaseHook):
         if known is not None:
             return known
         text = None
-        if session is not None:
+        if session is not None and self.fetch_missing:
             scheme = url.split(":", 1)[0]
             try:
                 resp = session.get(f"{scheme}://{host}/robots.txt", timeout=self.timeout,
@@ -301,7 +487,7 @@ class RetryHook(BaseHook):
         with self._lock:
             if self._mounted.get(host) != delay:
                 prefix = request.url.split("://", 1)[0] + "://" + host + "/"
-                session.mount(prefix, HTTPAdapter(max_retries=self.make_retry(delay), pool_maxsize=2))
+                session.mount(prefix, DeadlineAdapter(max_retries=self.make_retry(delay), pool_maxsize=2))
                 self._mounted[host] = delay
         return None
 
@@ -352,6 +538,8 @@ class Fetcher:
     def __init__(self, settings: Settings, hooks: list | None = None):
         self.settings = settings
         self.session = requests.Session()
+        for prefix in ("http://", "https://"):
+            self.session.mount(prefix, DeadlineAdapter())
         self.session.headers.update({
             "User-Agent": settings.user_agent,
             "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
@@ -393,17 +581,27 @@ class Fetcher:
         return exchange
 
     def _download(self, request: FetchRequest) -> Exchange:
+        deadline = _Deadline(self.settings.max_response_seconds)
+        try:
+            return self._download_before(request, deadline)
+        finally:
+            deadline.close()
+
+    def _download_before(self, request: FetchRequest, deadline: _Deadline) -> Exchange:
         started = time.monotonic()
         fetched_at = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
         exchange = Exchange(url=request.url, fetched_at=fetched_at)
         try:
             resp = self.session.get(request.url, headers=request.headers, stream=True,
                                     allow_redirects=False, timeout=self.timeout)
-        except requests.exceptions.RetryError as exc:
-            exchange.error = f"gave up after retries: {_short(exc)}"
-            return exchange
         except requests.RequestException as exc:
-            exchange.error = _short(exc)
+            if deadline.expired.is_set():
+                exchange.error = f"no complete answer within {deadline.seconds:g} s (max_response_seconds)"
+            elif isinstance(exc, requests.exceptions.RetryError):
+                exchange.error = f"gave up after retries: {_short(exc)}"
+            else:
+                exchange.error = _short(exc)
+            exchange.elapsed = time.monotonic() - started
             return exchange
         try:
             prepared = resp.request
@@ -418,7 +616,8 @@ class Fetcher:
                 exchange.headers = [(k, v) for k, v in original.msg.items()]
             else:
                 exchange.headers = list(resp.headers.items())
-            exchange.body, exchange.truncated = self._read_body(resp)
+            exchange.body, exchange.truncated_reason = self._read_body(resp, started, deadline)
+            exchange.truncated = bool(exchange.truncated_reason)
         except requests.RequestException as exc:
             exchange.error = _short(exc)
         except Exception as exc:  # urllib3 read errors (ProtocolError, ReadTimeoutError…)
@@ -428,18 +627,41 @@ class Fetcher:
         exchange.elapsed = time.monotonic() - started
         return exchange
 
-    def _read_body(self, resp: requests.Response) -> tuple[bytes, bool]:
+    def _read_body(self, resp: requests.Response, started: float,
+                   clock: _Deadline | None = None) -> tuple[bytes, str]:
+        """(bytes as sent, "" | "length" | "time").
+
+        Two limits a hostile server cannot stretch: ``max_body_bytes`` on what
+        the body *unpacks* to (counted while streaming), and
+        ``max_response_seconds`` on the whole response — the read timeout
+        alone is per read, so a server sending a byte a second would hold the
+        host's slot for ever.  ``read1`` returns whatever has arrived, so the
+        clock is checked at least once per read timeout, and ``clock`` cuts a
+        read still blocked at the deadline.
+        """
         limit = self.settings.max_body_bytes
+        counter = DecodedCounter(resp.headers.get("Content-Encoding"))
         chunks, size = [], 0
+        cut = clock.expired if clock is not None else threading.Event()
+        ends = started + self.settings.max_response_seconds
         while True:
-            chunk = resp.raw.read(64 * 1024, decode_content=False)
+            if time.monotonic() > ends or cut.is_set():
+                return b"".join(chunks), "time"
+            try:
+                chunk = resp.raw.read1(64 * 1024, decode_content=False)
+            except Exception:
+                if cut.is_set():        # the deadline cut the connection under the read
+                    return b"".join(chunks), "time"
+                raise
             if not chunk:
-                return b"".join(chunks), False
+                return b"".join(chunks), "time" if cut.is_set() else ""
             chunks.append(chunk)
             size += len(chunk)
             if size > limit:
                 # stop reading: the rest would be thrown away anyway
-                return b"".join(chunks)[:limit], True
+                return b"".join(chunks)[:limit], "length"
+            if counter.feed(chunk) > limit:
+                return b"".join(chunks), "length"
 
     def close(self) -> None:
         self.session.close()

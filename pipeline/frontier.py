@@ -13,14 +13,21 @@ two connections share it).  They make a crawl resumable after any stop,
 
 On start, a WARC longer than its committed size has a tail written after the
 last commit (a fetch whose step 3 never happened): it is cut off, and the
-URL, still queued, is fetched again.  A later crawl of the same site re-queues
-every known URL with its ETag/Last-Modified, so unchanged pages cost a 304.
+URL, still queued, is fetched again.
+
+A later crawl of the same site re-queues, with their ETag/Last-Modified, only
+what changes (the revisit policy): robots.txt, sitemaps, feeds, listings and
+the seeds, plus whatever failed.  Articles and other pages are not fetched
+again unless a sitemap gives them a ``lastmod`` newer than our copy, or
+``refresh_after`` days have passed; a page found oversized never is.  Many
+provincial CMSs send no validators, so without this every re-crawl would
+download every article again.
 """
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -53,7 +60,8 @@ CREATE TABLE IF NOT EXISTS crawl_urls (
     warc_date TEXT,
     doc_id TEXT,
     fetched_at TEXT,
-    discovered_at TEXT NOT NULL
+    discovered_at TEXT NOT NULL,
+    page_kind TEXT                     -- article | listing | other | oversized (what the last fetch found)
 );
 CREATE INDEX IF NOT EXISTS crawl_urls_queue ON crawl_urls(state, host, priority, depth, id);
 CREATE INDEX IF NOT EXISTS crawl_urls_template ON crawl_urls(template);
@@ -126,6 +134,9 @@ class Frontier:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self.conn.execute(statement)
+            columns = {r["name"] for r in self.conn.execute("PRAGMA table_info(crawl_urls)")}
+            if "page_kind" not in columns:     # a store from before the revisit policy
+                self.conn.execute("ALTER TABLE crawl_urls ADD COLUMN page_kind TEXT")
         self.run_id: int | None = None
 
     def transaction(self):
@@ -135,13 +146,15 @@ class Frontier:
         self.conn.close()
 
     # --- runs -------------------------------------------------------------------
-    def start_run(self, seeds: list[str], in_scope: Callable[[str], bool] = lambda host: True) -> tuple[int, bool]:
+    def start_run(self, seeds: list[str], in_scope: Callable[[str], bool] = lambda host: True,
+                  refresh_after: float | None = None) -> tuple[int, bool]:
         """Resume the last run if it did not finish, else start a new one.
 
-        A new run re-queues every known URL of the hosts ``in_scope`` (with
-        its validators), so the site is revalidated with conditional
-        requests; other sites crawled into the same folder earlier are left
-        alone.  Returns (run id, resumed).
+        A new run re-queues the known URLs of the hosts ``in_scope`` that the
+        revisit policy (module docstring) says may have changed, with their
+        validators; ``refresh_after`` (days) also re-queues articles and other
+        pages fetched longer ago than that.  Other sites crawled into the same
+        folder earlier are left alone.  Returns (run id, resumed).
         """
         last = self.conn.execute("SELECT id, state FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
         with self.transaction():
@@ -153,9 +166,18 @@ class Frontier:
                                     (_now(), "\n".join(seeds)))
             self.run_id = cur.lastrowid
             hosts = [r[0] for r in self.conn.execute("SELECT DISTINCT host FROM crawl_urls")]
+            older_than = None
+            if refresh_after is not None:
+                older_than = (datetime.now(timezone.utc) - timedelta(days=refresh_after)).isoformat(
+                    timespec="seconds").replace("+00:00", "Z")
             for host in filter(in_scope, hosts):
-                self.conn.execute("UPDATE crawl_urls SET state='queued', run=?, error=NULL"
-                                  " WHERE host=? AND state != 'queued'", (self.run_id, host))
+                self.conn.execute(
+                    "UPDATE crawl_urls SET state='queued', run=?, error=NULL WHERE host=? AND state != 'queued'"
+                    " AND (state = 'failed' OR kind IN ('robots', 'sitemap', 'feed') OR hops = ''"
+                    "      OR (kind = 'page' AND COALESCE(page_kind, 'listing') = 'listing')"
+                    "      OR (? IS NOT NULL AND COALESCE(page_kind, '') != 'oversized'"
+                    "          AND COALESCE(fetched_at, '') < ?))",
+                    (self.run_id, host, older_than, older_than))
         return self.run_id, False
 
     def end_run(self, state: str) -> None:
@@ -247,11 +269,14 @@ class Frontier:
                      warc_file: str | None = None, warc_record_id: str | None = None, warc_date: str | None = None,
                      warc_end: int | None = None, doc_id: str | None = None, fetched_at: str | None = None,
                      new_urls: list[NewURL] = (), robots: tuple[str, str | None] | None = None,
-                     https_host: str | None = None, keep_capture: bool = False) -> int:
+                     https_host: str | None = None, keep_capture: bool = False, page_kind: str | None = None,
+                     changed: list[tuple[str, str]] = ()) -> int:
         """Step 3 of the order above. Returns how many new URLs were queued.
 
         ``keep_capture``: a revisit — the URL keeps pointing at the capture
         that holds its payload, and its validators stay unless new ones came.
+        ``changed``: (URL, UTC time) pairs a sitemap dates later than our copy
+        may be: re-queued when fetched before that time.
         """
         with self.transaction():
             if keep_capture:
@@ -264,10 +289,16 @@ class Frontier:
                     "UPDATE crawl_urls SET state=?, status=?, error=?, run=?, fetched_at=COALESCE(?, fetched_at),"
                     " etag=?, last_modified=?, payload_digest=COALESCE(?, payload_digest),"
                     " warc_file=COALESCE(?, warc_file), warc_record_id=COALESCE(?, warc_record_id),"
-                    " warc_date=COALESCE(?, warc_date), doc_id=COALESCE(?, doc_id) WHERE id=?",
+                    " warc_date=COALESCE(?, warc_date), doc_id=COALESCE(?, doc_id),"
+                    " page_kind=COALESCE(?, page_kind) WHERE id=?",
                     (state, status, error, self.run_id, fetched_at, etag, last_modified, payload_digest,
-                     warc_file, warc_record_id, warc_date, doc_id, item.id))
+                     warc_file, warc_record_id, warc_date, doc_id, page_kind, item.id))
             added = self._add(list(new_urls))
+            for url, modified in changed:
+                self.conn.execute(
+                    "UPDATE crawl_urls SET state='queued', run=? WHERE url=? AND state='done'"
+                    " AND COALESCE(page_kind, '') != 'oversized' AND COALESCE(fetched_at, '') < ?",
+                    (self.run_id, url, modified))
             if warc_file is not None and warc_end is not None:
                 self.conn.execute("UPDATE crawl_warcs SET committed=? WHERE name=?", (warc_end, warc_file))
             if robots is not None:

@@ -15,6 +15,12 @@ from typing import Callable, Iterable, Iterator
 
 from extractors.normalize import clean_text
 from pipeline.records import Document, make_doc_id
+from pipeline.settings import Settings
+
+# One document's limits, the crawler's own: beyond them the NLP stage would run
+# for many minutes and hundreds of MB on one input (a 50 MB single-line .txt).
+MAX_DOCUMENT_CHARS = Settings().max_document_chars
+MAX_HTML_BYTES = Settings().max_body_bytes
 
 TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -66,6 +72,11 @@ def read_document(path: Path) -> Document:
     if suffix not in INPUT_SUFFIXES:
         raise InputError(f"unsupported file type {suffix or '(none)'}; expected .txt or .html")
     try:
+        size = path.stat().st_size
+        # UTF-8 takes at most 4 bytes a character: a bigger .txt is over the limit whatever it holds
+        limit = MAX_DOCUMENT_CHARS * 4 if suffix in TEXT_SUFFIXES else MAX_HTML_BYTES
+        if size > limit:
+            raise InputError(f"file of {size:,} bytes is too large for one document (limit {limit:,} bytes)")
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(exc.strerror or str(exc)) from None
@@ -77,14 +88,22 @@ def read_document(path: Path) -> Document:
     else:
         from pipeline.article import parse_page
 
+        from pipeline.fetch import decode_checked
+
         if b"\x00" in data[:8192]:
             raise InputError("binary file (contains NUL bytes), not HTML")
-        page = parse_page(data, url)
+        html, problem = decode_checked(data)
+        if problem:
+            raise InputError(problem)
+        page = parse_page(html, url)
         if page.kind == "listing":
             raise InputError("a listing page (teasers of other articles), not an article")
         title, text, published = page.title, clean_text(page.text or ""), page.published
     if not text.strip():
         raise InputError("empty document (no text)")
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise InputError(f"text of {len(text):,} characters is too large for one document "
+                         f"(limit {MAX_DOCUMENT_CHARS:,})")
     return Document(doc_id=make_doc_id(url), text=text, url=url, canonical_url=url,
                     source=None, title=title, published=published)
 

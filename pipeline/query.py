@@ -17,6 +17,7 @@ import io
 import json
 import sqlite3
 import sys
+import time
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -121,21 +122,54 @@ def _open(path: str | Path) -> tuple[sqlite3.Connection, list[str]]:
     return conn, refusals
 
 
-def run_query(store: str | Path, sql: str, params: Iterable[Any] = ()) -> tuple[list[str], list[tuple]]:
+DEFAULT_QUERY_TIMEOUT = 5.0      # seconds; Datasette's default time limit too
+
+
+class QueryTimeout(QueryError):
+    """A query stopped at its time limit."""
+
+
+def _stop_after(conn: sqlite3.Connection, seconds: float | None) -> list[bool]:
+    """Interrupt the statement running on ``conn`` once ``seconds`` have passed.
+
+    SQLite calls the handler every N virtual-machine steps; a non-zero return
+    aborts the statement, so even a runaway recursive CTE stops.
+    """
+    fired = [False]
+    if not seconds or seconds <= 0:
+        return fired
+    deadline = time.monotonic() + seconds
+
+    def check() -> int:
+        if time.monotonic() > deadline:
+            fired[0] = True
+            return 1
+        return 0
+
+    conn.set_progress_handler(check, 10_000)
+    return fired
+
+
+def run_query(store: str | Path, sql: str, params: Iterable[Any] = (),
+              timeout: float | None = DEFAULT_QUERY_TIMEOUT) -> tuple[list[str], list[tuple]]:
     """Run one read-only SQL statement; returns (column names, rows).
 
     Raises ReadOnlyError for any statement that would write (INSERT, UPDATE,
-    DELETE, DROP, CREATE, ATTACH, a PRAGMA that sets something) and
+    DELETE, DROP, CREATE, ATTACH, a PRAGMA that sets something), QueryTimeout
+    when it runs longer than ``timeout`` seconds (None or 0: no limit) and
     QueryError for any other failure.
 
     >>> cols, rows = run_query("corpus/crawl", "SELECT count(*) AS n FROM records")
     """
     conn, refusals = _open(store)
+    timed_out = _stop_after(conn, timeout)
     try:
         try:
             cursor = conn.execute(sql, tuple(params))
             rows = [tuple(r) for r in cursor.fetchall()]
         except sqlite3.DatabaseError as exc:
+            if timed_out[0]:
+                raise QueryTimeout(f"stopped after {timeout:g} s (the time limit; --timeout to change it)") from None
             if refusals:
                 raise ReadOnlyError(
                     f"refused: the store is read-only here ({refusals[0]} is not allowed); "
@@ -297,7 +331,7 @@ def _emit(columns, rows, fmt) -> None:
 def cli_query(args) -> int:
     """``provnews query "SELECT …" [--corpus DIR] [--format table|csv|json]``."""
     try:
-        columns, rows = run_query(args.corpus, args.sql)
+        columns, rows = run_query(args.corpus, args.sql, timeout=getattr(args, "timeout", DEFAULT_QUERY_TIMEOUT))
     except ReadOnlyError as exc:
         print(f"provnews query: {exc}", file=sys.stderr)
         return 2

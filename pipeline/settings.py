@@ -29,7 +29,10 @@ class Settings:
     max_depth: int = 200                  # hops from a seed (pagination chains count)
     max_pages_per_host: int = 50_000
     max_pages_per_template: int = 5_000   # same URL shape with other numbers (page-N, ?date=…)
-    max_body_bytes: int = 10 * 1024 * 1024
+    max_body_bytes: int = 10 * 1024 * 1024  # of the body unpacked (gzip bombs), pages and sitemaps alike
+    max_response_seconds: float = 120.0   # a whole response, however slowly it drips
+    max_document_chars: int = 1_000_000   # a page's text beyond this is not stored as a document
+    refresh_after: float | None = None    # days: refetch articles older than this (None: never)
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
     retries: int = 3
@@ -64,6 +67,7 @@ class Settings:
                 "max_pages": getattr(args, "max_pages", None),
                 "user_agent": getattr(args, "user_agent", None),
                 "quiet": getattr(args, "quiet", None) or None,
+                "refresh_after": getattr(args, "refresh_after", None),
             }
             allow = getattr(args, "allow_domain", None)
             if allow:

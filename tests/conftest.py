@@ -11,6 +11,18 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# ``tests.fixtures…`` and ``tests.conftest`` are this folder, which has no
+# __init__.py: a regular package named ``tests`` installed in site-packages
+# (pywb ships one) would win over it.  Bind the name to this folder first.
+if not str(getattr(sys.modules.get("tests"), "__path__", [""])[0]).startswith(str(ROOT)):
+    import types
+
+    _tests = types.ModuleType("tests")
+    _tests.__path__ = [str(ROOT / "tests")]
+    sys.modules["tests"] = _tests
+    sys.modules["tests.conftest"] = sys.modules[__name__]
+
 SHARED = ROOT.parent / "shared"
 SCHEMA = SHARED / "spec" / "record.schema.json"
 DEV_GOLD = SHARED / "gold" / "dev"

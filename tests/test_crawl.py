@@ -102,6 +102,13 @@ def crawled(tmp_path_factory):
         log2 = portal.requests[len(log1):]
         docs2 = documents(out)
         warcs2 = {p.name for p in (out / "warcs").glob("*.warc.gz")} - warcs1
+        # --refresh-after 0: every article is due again, and revalidated with its validators
+        before = {p.name for p in (out / "warcs").glob("*.warc.gz")}
+        refresh = provnews("crawl", portal.url, "--out", str(out), "--delay", "0", "--quiet", "--refresh-after", "0")
+        log_refresh = portal.requests[len(log1) + len(log2):]
+        docs_refresh = documents(out)
+        warcs_refresh = {p.name for p in (out / "warcs").glob("*.warc.gz")} - before
+        done = len(log1) + len(log2) + len(log_refresh)
         new_article = {
             "id": 115, "slug": "chi-cuc-tc-dl-cl-cao-bang-thu-nghiem-48-mau", "category": "thanh-tra",
             "title": "Chi cục Tiêu chuẩn Đo lường Chất lượng Cao Bằng thử nghiệm 48 mẫu phân bón",
@@ -112,17 +119,23 @@ def crawled(tmp_path_factory):
         }
         portal.portal.add_article(new_article)
         third = provnews("crawl", portal.url, "--out", str(out), "--delay", "0", "--quiet")
-        log3 = portal.requests[len(log1) + len(log2):]
+        log3 = portal.requests[done:]
         docs3 = documents(out)
-        yield {"portal": portal, "out": out, "runs": (first, second, third), "logs": (log1, log2, log3),
-               "docs": (docs1, docs2, docs3), "new_warcs": warcs2, "new_article": new_article,
+        yield {"portal": portal, "out": out, "runs": (first, second, third, refresh),
+               "logs": (log1, log2, log3, log_refresh), "docs": (docs1, docs2, docs3, docs_refresh),
+               "new_warcs": warcs2, "refresh_warcs": warcs_refresh, "new_article": new_article,
                "articles": expected_urls(portal)}
 
 
 def test_crawl_exits_cleanly(crawled):
-    for run in crawled["runs"]:
+    for i, run in enumerate(crawled["runs"]):
         assert run.returncode == 0, run.stderr
-        assert run.stderr == ""                       # --quiet: nothing to say when all went well
+        # --quiet: nothing to say when all went well, but the oversized page (first crawl only:
+        # it is remembered and not downloaded again)
+        lines = run.stderr.splitlines()
+        expected = ["so-lieu-thong-ke-day-du.html: larger than"] if i == 0 else []
+        assert [e for e in expected if not any(e in line for line in lines)] == []
+        assert len(lines) == len(expected), run.stderr
 
 
 def test_every_article_stored_exactly_once(crawled):
@@ -212,37 +225,51 @@ def test_flaky_and_rate_limited_pages_recovered(crawled):
             assert make_doc_id(crawled["portal"].url.rstrip("/") + article_path(a)) in crawled["docs"][0]
 
 
-def test_recrawl_is_conditional_and_writes_only_revisits(crawled):
+def test_recrawl_does_not_refetch_articles(crawled):
     log2 = crawled["logs"][1]
-    docs1, docs2, _ = crawled["docs"]
+    docs1, docs2 = crawled["docs"][:2]
     article_paths = {article_path(a) for a in crawled["portal"].articles if a["id"] != 115}
-    article_requests = [r for r in log2 if r["path"] in article_paths]
+    assert [r["path"] for r in log2 if r["path"] in article_paths] == []
+    # the oversized page is remembered, not downloaded again
+    assert [r for r in log2 if r["path"] == "/news/tin-tuc/so-lieu-thong-ke-day-du.html"] == []
+    # listings, feeds, sitemaps and the seed are revisited (conditionally)
+    revisited = {r["path"] for r in log2}
+    assert {"/", "/robots.txt", "/sitemap.xml", "/news/rss/", "/news/thanh-tra/"} <= revisited
+    assert all("If-None-Match" in r["headers"] for r in log2 if r["path"] in ("/", "/news/thanh-tra/"))
+    assert docs2 == docs1                                             # nothing stored, nothing changed
+
+
+def test_refresh_is_conditional_and_writes_only_revisits(crawled):
+    log4 = crawled["logs"][3]
+    docs2, docs4 = crawled["docs"][1], crawled["docs"][3]
+    article_paths = {article_path(a) for a in crawled["portal"].articles if a["id"] != 115}
+    article_requests = [r for r in log4 if r["path"] in article_paths]
     assert len(article_requests) == 14
     assert all("If-None-Match" in r["headers"] for r in article_requests)
-    assert docs2 == docs1                                             # nothing stored, nothing changed
+    assert docs4 == docs2                                             # nothing stored, nothing changed
     out = crawled["out"]
     kinds = Counter()
     for name, kind, headers, http in warc_records(out):
         uri = headers.get_header("WARC-Target-URI") or ""
-        if name in crawled["new_warcs"] and any(uri.endswith(p) for p in article_paths):
+        if name in crawled["refresh_warcs"] and any(uri.endswith(p) for p in article_paths):
             kinds[(kind, headers.get_header("WARC-Profile"))] += 1
-    print(f"re-crawl records for articles: {dict(kinds)}")
+    print(f"refresh records for articles: {dict(kinds)}")
     assert kinds[("response", None)] == 0
     assert kinds[("revisit", "http://netpreserve.org/warc/1.1/revisit/server-not-modified")] == 14
     assert warcio_check_all(out) == []
 
 
 def test_later_crawl_fetches_only_what_is_new(crawled):
-    docs2, docs3 = crawled["docs"][1], crawled["docs"][2]
+    docs2, docs3 = crawled["docs"][3], crawled["docs"][2]
     new_ids = set(docs3) - set(docs2)
     assert len(new_ids) == 1
     doc = docs3[new_ids.pop()]
     assert doc["title"] == crawled["new_article"]["title"]
     assert doc["published"][:16] == crawled["new_article"]["published"]
-    # the known articles were only revalidated
+    # the known articles were not fetched again
     log3 = crawled["logs"][2]
     known = {article_path(a) for a in crawled["portal"].articles if a["id"] != 115}
-    assert all("If-None-Match" in r["headers"] for r in log3 if r["path"] in known)
+    assert [r for r in log3 if r["path"] in known] == []
 
 
 # --- interruptions --------------------------------------------------------------------

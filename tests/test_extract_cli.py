@@ -99,3 +99,38 @@ def test_bad_inputs_one_line_each_others_still_written(tmp_path):
 def test_no_inputs_is_a_usage_error():
     proc = run_cli("extract")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_oversized_documents_are_refused_in_one_line(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("Sở Tài chính tỉnh Nam Định\n\nSở đã chi 12 tỷ đồng.\n", encoding="utf-8")
+    huge = tmp_path / "huge.txt"            # 50 MB on one line: refused before it is read
+    huge.write_bytes(b"a" * (50 * 1024 * 1024))
+    long = tmp_path / "long.txt"            # small on disk, but over the character limit
+    long.write_text("Sở Y tế " + "kiểm tra 29 cơ sở. " * 60_000, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    proc = run_cli("extract", str(huge), str(long), str(good), "-o", str(out), timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if "wrote" not in line]
+    assert any(str(huge) in line and "too large for one document" in line for line in errors), proc.stderr
+    assert any(str(long) in line and "characters is too large" in line for line in errors), proc.stderr
+    docs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [d["url"] for d in docs] == [good.resolve().as_uri()]
+
+
+def test_html_in_another_charset_than_declared_is_refused(tmp_path):
+    from tests.fixtures.portal.server import encode_windows_1258
+
+    page = ("<html><head><meta charset='utf-8'><title>Hội nghị</title></head><body><h1>Hội nghị tổng kết</h1>"
+            "<p>Sở Y tế đã kiểm tra 29 cơ sở kinh doanh thực phẩm trong quý I năm 2024.</p></body></html>")
+    liar = tmp_path / "liar.html"
+    liar.write_bytes(encode_windows_1258(page))        # windows-1258 bytes under a UTF-8 label
+    honest = tmp_path / "honest.html"
+    honest.write_bytes(encode_windows_1258(page.replace("utf-8", "windows-1258")))
+    out = tmp_path / "out.jsonl"
+    proc = run_cli("extract", str(liar), str(honest), "-o", str(out))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert [line for line in proc.stderr.splitlines()
+            if str(liar) in line and "not utf-8 as the page declares" in line]
+    docs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [d["url"] for d in docs] == [honest.resolve().as_uri()] and "29 cơ sở" in docs[0]["text"]
