@@ -115,7 +115,7 @@ def crawled(tmp_path_factory):
         log3 = portal.requests[len(log1) + len(log2):]
         docs3 = documents(out)
         yield {"portal": portal, "out": out, "runs": (first, second, third), "logs": (log1, log2, log3),
-               "docs": (docs1, docs2, docs3), "new_warcs": warcs2, "new_article": new_article,
+               "docs": (docs1, docs2, docs3), "first_warcs": warcs1, "new_warcs": warcs2, "new_article": new_article,
                "articles": expected_urls(portal)}
 
 
@@ -452,3 +452,28 @@ def test_a_second_site_in_the_same_folder_leaves_the_first_alone(fast_portal, re
     assert len(docs) == 14 + 3
     assert sum(d["source"] == "127.0.0.1" for d in docs.values()) == 17
     assert len({d["canonical_url"].split("/news/")[0] for d in docs.values()}) == 2
+
+
+# --- what the archive keeps ---------------------------------------------------------
+
+def test_retried_error_answers_are_archived_before_the_answer_that_counted(crawled):
+    recs = [r for r in warc_records(crawled["out"]) if r[0] in crawled["first_warcs"]]
+    for ident, error in ((105, "503"), (108, "429")):
+        a = next(a for a in crawled["portal"].articles if a["id"] == ident)
+        url = crawled["portal"].url.rstrip("/") + article_path(a)
+        answers = [(kind, http.get_statuscode() if kind == "response" else None) for _, kind, h, http in recs
+                   if kind in ("response", "request") and h.get_header("WARC-Target-URI") == url]
+        assert answers == [("response", error), ("request", None), ("response", "200"), ("request", None)]
+
+
+def test_fetched_at_is_the_warc_date_of_the_record_it_points_to(crawled):
+    dates = {h.get_header("WARC-Record-ID"): h.get_header("WARC-Date") for _, _, h, _ in warc_records(crawled["out"])}
+    docs = crawled["docs"][2]
+    assert docs and all(doc["fetched_at"] == dates[doc["warc_record_id"]] for doc in docs.values())
+
+
+def test_requests_name_the_page_that_linked_them(crawled):
+    log = crawled["logs"][0]
+    articles = {article_path(a) for a in crawled["portal"].articles}
+    referers = [r["headers"].get("Referer") for r in log if r["path"] in articles]
+    assert referers and all(ref and ref.startswith(crawled["portal"].url) for ref in referers)
