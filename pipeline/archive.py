@@ -33,6 +33,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from pipeline import __version__
 from pipeline.fetch import Exchange
 
 PROFILE_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
@@ -97,7 +98,7 @@ class WarcArchive:
                 break
         self._fh = open(self.dir / name, "wb")
         self._writer = WARCWriter(self._fh, gzip=True, warc_version="1.1")
-        info = {"software": "provnews/0.1 (warcio)", "format": "WARC File Format 1.1",
+        info = {"software": f"provnews/{__version__} (warcio)", "format": "WARC File Format 1.1",
                 "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
                 "hostname": socket.gethostname(), **self.info}
         self._writer.write_record(self._writer.create_warcinfo_record(name, info))

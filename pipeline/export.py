@@ -156,7 +156,14 @@ class ExportError(Exception):
 
 
 def load_documents(source: str | Path) -> Iterable[Document]:
-    """Documents from a JSONL file written by ``provnews extract``, or from a corpus folder."""
+    """Documents from a JSONL file written by ``provnews extract`` (``-``: stdin), or from a corpus folder."""
+    if str(source) == "-":
+        try:
+            return read_jsonl("-")
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ExportError(f"stdin: not a JSONL of provnews documents ({exc})") from None
+        except UnicodeDecodeError:
+            raise ExportError("stdin: not UTF-8 text") from None
     source = Path(source)
     if source.is_dir():
         if not (source / "corpus.sqlite").exists():
@@ -203,10 +210,35 @@ def export_corpus(corpus_dir: str | Path, outputs_dir: str | Path) -> list[Path]
     return written
 
 
+def _export_to(args, path) -> int:
+    if args.format == "wacz":
+        from pipeline.wacz import WaczError, write_wacz
+
+        if not Path(args.source).is_dir():
+            raise ExportError(f"{args.source}: wacz packages a corpus folder (its WARCs), not a JSONL file")
+        try:
+            return write_wacz(args.source, path)
+        except WaczError as exc:
+            raise ExportError(str(exc)) from None
+    return export(load_documents(args.source), args.format, path, table=args.table, bom=not args.no_bom)
+
+
 def cli_export(args) -> int:
     try:
-        docs = load_documents(args.source)
-        n = export(docs, args.format, args.output, table=args.table, bom=not args.no_bom)
+        if args.output == "-":
+            # to stdout, as sqlite-utils and trafilatura do: written whole, then copied
+            # (Parquet and WACZ need a seekable file)
+            import shutil
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / f"export.{args.format}"
+                n = _export_to(args, path)
+                with open(path, "rb") as fh:
+                    shutil.copyfileobj(fh, sys.stdout.buffer)
+                sys.stdout.buffer.flush()
+        else:
+            n = _export_to(args, args.output)
     except ExportError as exc:
         print(f"provnews export: {exc}", file=sys.stderr)
         return 2
@@ -217,6 +249,9 @@ def cli_export(args) -> int:
     except OSError as exc:
         print(f"provnews export: {args.output}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    what = "documents" if args.format in ("json", "jsonl") else f"documents as table {args.table}"
-    print(f"provnews export: wrote {n} {what} to {args.output}", file=sys.stderr)
+    what = {"json": "documents", "jsonl": "documents", "wacz": "pages (stored documents) with their WARCs"}.get(
+        args.format, f"documents as table {args.table}")
+    if not getattr(args, "quiet", False):
+        where = "stdout" if args.output == "-" else args.output
+        print(f"provnews export: wrote {n} {what} to {where}", file=sys.stderr)
     return 0

@@ -20,7 +20,7 @@ _tests = types.ModuleType("tests")
 _tests.__path__ = [str(ROOT / "tests")]
 sys.modules["tests"] = _tests
 SHARED = ROOT.parent / "shared"
-SCHEMA = SHARED / "spec" / "record.schema.json"
+SPEC_SCHEMA = SHARED / "spec" / "record.schema.json"
 DEV_GOLD = SHARED / "gold" / "dev"
 
 
@@ -40,9 +40,10 @@ def shared_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def schema():
-    import json
+    """The schema shipped in the package (tests/test_schema.py checks it is the spec's)."""
+    from pipeline.records import load_schema
 
-    return json.loads(need_shared(SCHEMA).read_text(encoding="utf-8"))
+    return load_schema()
 
 
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 600, **kw) -> subprocess.CompletedProcess:
