@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -68,14 +69,28 @@ def table_rows(docs: Iterable[Document], table: str) -> tuple[list[str], Iterato
     return TABLES[table], rows()
 
 
-# OWASP "CSV injection": a text cell starting with one of these is run as a
-# formula by Excel/LibreOffice; a leading apostrophe makes it plain text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# OWASP "CSV injection": a text cell a spreadsheet would run as a formula —
+# one starting with = + - or @ (or their full-width forms, which Excel and
+# LibreOffice take for them under East Asian input) — gets a leading
+# apostrophe. Spreadsheets skip blanks and quotes before the formula sign
+# (" =1+1", "\n=1+1", '"=1+1'), so those are looked through. Not neutralized:
+# what no spreadsheet runs — a sign alone (the qualifier "=") or a plain
+# number ("-5", "+84"), which stays readable as it was written.
+_FORMULA_SIGNS = "=+-@\uff1d\uff0b\uff0d\uff20"
+_SKIPPED_BEFORE_SIGN = " \t\r\n\"\u00a0\u3000"
+_PLAIN_NUMBER = re.compile(r"[+\-]?\d+(?:[.,]\d+)*")
 
 
 def excel_safe(value: Any) -> Any:
-    """Neutralize formula-like text cells; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """Neutralize the text cells a spreadsheet would run as formulas; numbers stay numbers.
+
+    >>> excel_safe("=HYPERLINK(1)"), excel_safe(" =1+1"), excel_safe("="), excel_safe(-5.0)
+    ("'=HYPERLINK(1)", "' =1+1", '=', -5.0)
+    """
+    if not isinstance(value, str):
+        return value
+    rest = value.lstrip(_SKIPPED_BEFORE_SIGN)
+    if len(rest) >= 2 and rest[0] in _FORMULA_SIGNS and not _PLAIN_NUMBER.fullmatch(rest):
         return "'" + value
     return value
 
