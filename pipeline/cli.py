@@ -89,8 +89,8 @@ def _add_show(sub):
         "show", help="show a document with its units, quantities and records highlighted",
         description="Example: provnews show corpus/samples/khcn.txt --html outputs/khcn.html",
     )
-    p.add_argument("file", help="a .txt/.html file, or a JSONL of extracted documents")
-    p.add_argument("--html", help="write displaCy-style HTML to this file")
+    p.add_argument("file", help="a .txt/.html file, or a JSONL of extracted documents; - reads stdin")
+    p.add_argument("--html", help="write displaCy-style HTML to this file (- for stdout)")
     p.set_defaults(func=_call("pipeline.show", "cli_show"))
 
 

@@ -162,7 +162,9 @@ def test_robots_obeyed_and_no_tracking_duplicates(crawled):
     assert log[0]["path"] == "/robots.txt"
     assert not [r for r in log if r["path"].startswith(DISALLOWED)]
     assert not [r for r in log if "utm_" in r["path"] or "fbclid" in r["path"]]
-    assert all(r["headers"]["User-Agent"].startswith("provnews/0.1 (+") for r in log)
+    # our product token and version; no made-up contact URL (operators add theirs with --user-agent)
+    from pipeline import __version__
+    assert all(r["headers"]["User-Agent"] == f"provnews/{__version__}" for r in log)
 
 
 def test_gap_between_requests_respects_crawl_delay(crawled):

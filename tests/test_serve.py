@@ -177,3 +177,30 @@ def test_serve_without_a_store(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().startswith("provnews serve:") and "no corpus store" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_charts_of_the_canned_statistics_in_chromium(server, tmp_path):
+    """datasette-dashboards draws the statistics with Vega-Lite (served by the plugin, no CDN)."""
+    base, _, _ = server
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is missing on CI: apt-get update && apt-get install -y chromium")
+        pytest.skip("chromium not installed (apt-get install -y chromium)")
+    pytest.importorskip("datasette_dashboards")
+    # the data behind one chart, as the page fetches it
+    page = requests.get(base + "/-/dashboards/statistics", timeout=30)
+    assert page.status_code == 200 and "Records per year" in page.text
+    result = subprocess.run(
+        [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=20000",
+         "--dump-dom", base + "/-/dashboards/statistics"],
+        capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr[-2000:]
+    dom = result.stdout
+    for title in ("Records per year", "Records by unit (top 15)", "Records by activity (top 15)"):
+        assert title in dom
+    # each chart drawn by vega-embed: a canvas or an svg with its marks
+    drawn = dom.count('class="marks"')
+    print(f"charts drawn: {drawn}; svg: {dom.count('<svg')}, canvas: {dom.count('<canvas')}")
+    assert drawn == 4, dom[:3000]
+    assert "kiểm định" in dom                         # an activity's bar label, drawn from the store
