@@ -479,3 +479,51 @@ def test_requests_name_the_page_that_linked_them(crawled):
     articles = {article_path(a) for a in crawled["portal"].articles}
     referers = [r["headers"].get("Referer") for r in log if r["path"] in articles]
     assert referers and all(ref and ref.startswith(crawled["portal"].url) for ref in referers)
+
+
+def test_an_error_answer_is_archived_even_when_the_retry_finds_no_server(tmp_path):
+    """503, then the server is gone: the 503 is in the WARC, the URL is failed, nothing is lost."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from pipeline.crawl import Crawler
+    from pipeline.settings import Settings
+
+    class Once(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            if self.path == "/robots.txt":
+                body, status = b"User-agent: *\nAllow: /\n", 200
+            else:
+                body, status = b"<html><body>down for maintenance</body></html>", 503
+                # the next request finds nothing listening
+                def stop(server=self.server):
+                    server.shutdown()
+                    server.server_close()
+                threading.Thread(target=stop, daemon=True).start()
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html" if status == 503 else "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Once)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/tin-tuc.html"
+    crawler = Crawler([url], tmp_path / "c", Settings(delay=0, retries=2, backoff_factor=0.05, connect_timeout=2,
+                                                           read_timeout=2))
+    try:
+        crawler.run()
+    finally:
+        crawler.close()
+        thread.join(timeout=5)
+    answers = [(kind, http.get_statuscode()) for _, kind, h, http in warc_records(tmp_path / "c")
+               if kind == "response" and h.get_header("WARC-Target-URI") == url]
+    assert answers == [("response", "503")]
+    assert warcio_check_all(tmp_path / "c") == []
+    conn = sqlite3.connect(tmp_path / "c" / "corpus.sqlite")
+    state, error = conn.execute("SELECT state, error FROM crawl_urls WHERE url=?", (url,)).fetchone()
+    assert state == "failed" and error
