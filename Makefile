@@ -11,7 +11,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,dask,parquet,serve]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,dask,parquet,serve,replay]'
 	touch $(STAMP)
 
 install: $(STAMP)

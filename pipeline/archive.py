@@ -2,12 +2,15 @@
 
 Every fetch becomes, in a gzip WARC/1.1 file, a ``response`` (or ``revisit``),
 the ``request`` that asked for it (``WARC-Concurrent-To`` the response) and a
-``metadata`` record (outlinks, hop path, fetch time).  A re-crawl that gets a
+``metadata`` record (outlinks, hop path, fetch time).  Answers that were
+retried (503, 429…) are archived too, before the answer that counted.  The
+``WARC-Date`` of an exchange is its ``fetched_at``.  A re-crawl that gets a
 304, or the same payload again, writes a ``revisit`` with the WARC 1.1 profile
 ``server-not-modified`` or ``identical-payload-digest`` pointing at the
-capture it repeats.  Files roll over past ``max_bytes``; when a file is closed
-its records are indexed into ``index.cdxj`` beside the WARCs (sorted, pywb's
-CDXJ: ``surt timestamp {json}``).
+capture it repeats; both replay in pywb as the page they repeat (see
+``_write_exchange``).  Files roll over past ``max_bytes``; when the archive is
+closed ``index.cdxj`` beside the WARCs is rebuilt by cdxj-indexer (the CDXJ
+pywb uses: ``surt timestamp {json}``).
 
 The archive only appends; ``truncate_to`` cuts a torn or uncommitted tail
 after a crash (the frontier knows how far each file was committed).
@@ -17,7 +20,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import json
 import os
 import re
 import socket
@@ -31,6 +33,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from pipeline import __version__
 from pipeline.fetch import Exchange
 
 PROFILE_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
@@ -95,7 +98,7 @@ class WarcArchive:
                 break
         self._fh = open(self.dir / name, "wb")
         self._writer = WARCWriter(self._fh, gzip=True, warc_version="1.1")
-        info = {"software": "provnews/0.1 (warcio)", "format": "WARC File Format 1.1",
+        info = {"software": f"provnews/{__version__} (warcio)", "format": "WARC File Format 1.1",
                 "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
                 "hostname": socket.gethostname(), **self.info}
         self._writer.write_record(self._writer.create_warcinfo_record(name, info))
@@ -129,63 +132,87 @@ class WarcArchive:
     # --- records ----------------------------------------------------------------------
     def write(self, exchange: Exchange, prior: PriorCapture | None = None,
               metadata: dict | None = None) -> ArchivedPage:
-        """Write one fetch (response or revisit, request, metadata) and flush."""
+        """Write one fetch (response or revisit, request, metadata) and flush.
+
+        Answers that were retried before ``exchange`` (``exchange.earlier``)
+        are written first, each as its own response with its request.
+        """
         with self._lock:
             self.ensure_open()
-            w = self._writer
-            offset = self._fh.tell()
-            date = warc_date_now()
-            http_headers = StatusAndHeaders(f"{exchange.status} {exchange.reason}".strip(),
-                                            _wire_headers(exchange.headers), protocol=exchange.http_version)
-            digest = payload_digest(exchange.body)
-            profile = None
-            if prior is not None and exchange.status == 304:
-                profile = PROFILE_NOT_MODIFIED
-            elif (prior is not None and exchange.status == 200 and not exchange.truncated
-                  and prior.payload_digest == digest):
-                profile = PROFILE_IDENTICAL
-            warc_headers = {"WARC-Date": date}
-            if profile:
-                warc_headers.update({
-                    "WARC-Profile": profile,
-                    "WARC-Refers-To": prior.record_id,
-                    "WARC-Refers-To-Target-URI": prior.target_uri,
-                    "WARC-Refers-To-Date": prior.date,
-                })
-                if prior.payload_digest:
-                    warc_headers["WARC-Payload-Digest"] = prior.payload_digest
+            for attempt in exchange.earlier:
+                self._write_exchange(attempt, None, {"retriedAs": "a later request for the same URL"})
+            page = self._write_exchange(exchange, prior, metadata)
+            self._fh.flush()
+            page.end = self._fh.tell()
+            return page
+
+    def _write_exchange(self, exchange: Exchange, prior: PriorCapture | None,
+                        metadata: dict | None) -> ArchivedPage:
+        w = self._writer
+        offset = self._fh.tell()
+        # WARC-Date is when the answer started: the document's fetched_at is this very value
+        date = exchange.fetched_at or warc_date_now()
+        http_headers = StatusAndHeaders(f"{exchange.status} {exchange.reason}".strip(),
+                                        _wire_headers(exchange.headers), protocol=exchange.http_version)
+        digest = payload_digest(exchange.body)
+        profile = None
+        if prior is not None and exchange.status == 304:
+            profile = PROFILE_NOT_MODIFIED
+        elif (prior is not None and exchange.status == 200 and not exchange.truncated
+              and prior.payload_digest == digest):
+            profile = PROFILE_IDENTICAL
+        warc_headers = {"WARC-Date": date}
+        metadata = dict(metadata or {})
+        if profile:
+            warc_headers.update({
+                "WARC-Profile": profile,
+                "WARC-Refers-To": prior.record_id,
+                "WARC-Refers-To-Target-URI": prior.target_uri,
+                "WARC-Refers-To-Date": prior.date,
+            })
+            if prior.payload_digest:
+                warc_headers["WARC-Payload-Digest"] = prior.payload_digest
+            if profile == PROFILE_NOT_MODIFIED:
+                # Replay tools (pywb) serve a revisit's own HTTP headers when it has
+                # some, so a 304 kept there replays as an empty 304. Without a header
+                # block they serve the capture referred to: the page as it still is.
+                # The 304's own status line and headers go to the metadata record.
+                metadata["notModifiedStatus"] = f"{exchange.http_version} {exchange.status} {exchange.reason}".strip()
+                metadata["notModifiedHeader"] = [f"{k}: {v}" for k, v in exchange.headers]
+                record = w.create_warc_record(exchange.url, "revisit", payload=io.BytesIO(b""), length=0,
+                                              warc_headers_dict=warc_headers)
+            else:
                 record = w.create_warc_record(exchange.url, "revisit", payload=io.BytesIO(b""), length=0,
                                               http_headers=http_headers, warc_headers_dict=warc_headers)
-                kind = "revisit"
-            else:
-                if exchange.truncated:
-                    warc_headers["WARC-Truncated"] = getattr(exchange, "truncated_reason", "") or "length"
-                record = w.create_warc_record(exchange.url, "response", payload=io.BytesIO(exchange.body),
-                                              length=len(exchange.body), http_headers=http_headers,
-                                              warc_headers_dict=warc_headers)
-                kind = "response"
-            record_id = record.rec_headers.get_header("WARC-Record-ID")
-            w.write_record(record)
+            kind = "revisit"
+        else:
+            if exchange.truncated:
+                warc_headers["WARC-Truncated"] = getattr(exchange, "truncated_reason", "") or "length"
+            record = w.create_warc_record(exchange.url, "response", payload=io.BytesIO(exchange.body),
+                                          length=len(exchange.body), http_headers=http_headers,
+                                          warc_headers_dict=warc_headers)
+            kind = "response"
+        record_id = record.rec_headers.get_header("WARC-Record-ID")
+        w.write_record(record)
 
-            request = w.create_warc_record(
-                exchange.url, "request", payload=io.BytesIO(b""), length=0,
-                http_headers=StatusAndHeaders(exchange.request_line or f"GET {_path(exchange.url)} HTTP/1.1",
-                                              exchange.request_headers, is_http_request=True),
+        request = w.create_warc_record(
+            exchange.url, "request", payload=io.BytesIO(b""), length=0,
+            http_headers=StatusAndHeaders(exchange.request_line or f"GET {_path(exchange.url)} HTTP/1.1",
+                                          exchange.request_headers, is_http_request=True),
+            warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": record_id})
+        w.write_record(request)
+
+        if metadata:
+            body = "".join(f"{k}: {_one_line(v)}\r\n" for k, values in metadata.items()
+                           for v in (values if isinstance(values, list) else [values])).encode("utf-8")
+            meta = w.create_warc_record(
+                exchange.url, "metadata", payload=io.BytesIO(body), length=len(body),
+                warc_content_type="application/warc-fields",
                 warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": record_id})
-            w.write_record(request)
-
-            if metadata:
-                body = "".join(f"{k}: {_one_line(v)}\r\n" for k, values in metadata.items()
-                               for v in (values if isinstance(values, list) else [values])).encode("utf-8")
-                meta = w.create_warc_record(
-                    exchange.url, "metadata", payload=io.BytesIO(body), length=len(body),
-                    warc_content_type="application/warc-fields",
-                    warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": record_id})
-                w.write_record(meta)
-            self._fh.flush()
-            return ArchivedPage(self.current, record_id, offset, self._fh.tell(),
-                                digest if kind == "response" else (prior.payload_digest if prior else None),
-                                date, kind, profile)
+            w.write_record(meta)
+        return ArchivedPage(self.current, record_id, offset, self._fh.tell(),
+                            digest if kind == "response" else (prior.payload_digest if prior else None),
+                            date, kind, profile)
 
 
 def _wire_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -242,58 +269,26 @@ def truncate_to(path: str | Path, size: int) -> int:
 # --- CDXJ -------------------------------------------------------------------------
 
 def surt(url: str) -> str:
-    """Sort-friendly URL key: ``http://www.khcn.gov.vn/a?b=1`` → ``vn,gov,khcn)/a?b=1``."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if host.startswith("www."):
-        host = host[4:]
-    if re.fullmatch(r"[\d.]+", host):
-        key = host
-    else:
-        key = ",".join(reversed(host.split(".")))
-    if parts.port and parts.port not in (80, 443):
-        key += f":{parts.port}"
-    path = parts.path or "/"
-    return f"{key}){path.lower()}" + (f"?{parts.query.lower()}" if parts.query else "")
+    """The CDXJ key pywb and cdxj-indexer use: ``http://www.a.gov.vn/X?b=1`` → ``vn,gov,a)/x?b=1``."""
+    import surt as surt_package
 
-
-def index_warc(path: str | Path) -> list[str]:
-    """CDXJ lines for the responses and revisits of one WARC file."""
-    path = Path(path)
-    lines = []
-    with open(path, "rb") as fh:
-        it = ArchiveIterator(fh)
-        for record in it:
-            if record.rec_type not in ("response", "revisit"):
-                continue
-            # raw bytes, in blocks: content_stream() would undo the HTTP Content-Encoding
-            # and hold it all (a 1 MB gzip bomb is 1 GiB there)
-            it.read_to_end(record)
-            h = record.rec_headers
-            url = h.get_header("WARC-Target-URI")
-            date = h.get_header("WARC-Date") or ""
-            stamp = re.sub(r"\D", "", date)[:14]
-            entry = {"url": url, "mime": "", "status": "", "digest": h.get_header("WARC-Payload-Digest") or "",
-                     "length": str(it.get_record_length()), "offset": str(it.get_record_offset()),
-                     "filename": path.name}
-            if record.http_headers:
-                entry["status"] = record.http_headers.get_statuscode()
-                entry["mime"] = (record.http_headers.get_header("Content-Type") or "").split(";")[0].strip()
-            if record.rec_type == "revisit":
-                entry["mime"] = "warc/revisit"
-            lines.append(f"{surt(url)} {stamp} {json.dumps(entry, ensure_ascii=False)}")
-    return lines
+    return surt_package.surt(url)
 
 
 def write_index(warc_dir: str | Path) -> Path:
-    """(Re)build ``index.cdxj`` for every WARC in the folder, sorted."""
+    """(Re)build ``index.cdxj`` for every WARC in the folder, sorted, by cdxj-indexer.
+
+    The very index pywb builds (``wb-manager``), so a pywb collection can use
+    it as is; ``filename`` is relative to the folder.
+    """
+    from cdxj_indexer.main import CDXJIndexer
+
     warc_dir = Path(warc_dir)
-    lines = []
-    for warc in sorted(warc_dir.glob("*.warc.gz")):
-        lines.extend(index_warc(warc))
-    lines.sort()
     target = warc_dir / INDEX_NAME
     tmp = target.with_suffix(".tmp")
-    tmp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    warcs = [str(w) for w in sorted(warc_dir.glob("*.warc.gz"))]
+    with open(tmp, "w", encoding="utf-8") as out:
+        if warcs:
+            CDXJIndexer(out, warcs, sort=True, dir_root=str(warc_dir)).process_all()
     os.replace(tmp, target)
     return target

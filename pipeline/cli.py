@@ -11,6 +11,8 @@ import sys
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never fetch models at run time
 
+from pipeline import __version__  # noqa: E402
+
 DEFAULT_CORPUS = "corpus/crawl"
 
 
@@ -32,7 +34,7 @@ def _crawl_options(p) -> None:
     p.add_argument("--max-pages", type=int, default=None, help="stop after this many fetches")
     p.add_argument("--allow-domain", action="append", default=[], help="also crawl this host")
     p.add_argument("--user-agent", default=None, help="User-Agent header")
-    p.add_argument("--quiet", action="store_true", help="no progress display")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress display")
     p.add_argument("--refresh-after", type=float, default=None, metavar="DAYS",
                    help="on a re-crawl, fetch again articles older than this many days (default: never; "
                         "listings, feeds, sitemaps are always revisited, and sitemap lastmod is followed)")
@@ -43,28 +45,31 @@ def _add_extract(sub):
         "extract", help="extract units, quantities and records from .txt/.html files or a corpus",
         description="Example: provnews extract corpus/samples --output outputs/samples.jsonl",
     )
-    p.add_argument("paths", nargs="*", help=".txt or .html files, or folders of them")
-    p.add_argument("--output", "-o", help="JSONL file to write (default: stdout)")
+    p.add_argument("paths", nargs="*", help=".txt or .html files, or folders of them; - reads one from stdin")
+    p.add_argument("--output", "-o", help="JSONL file to write (default, or -: stdout)")
     p.add_argument("--corpus", help="extract the documents of a corpus folder not yet extracted")
     p.add_argument("--all", action="store_true", help="with --corpus: re-extract every document")
     p.add_argument("--workers", type=int, default=1, help="processes to use (default 1)")
     p.add_argument("--engine", default="local", choices=["local", "dask"],
                    help="local processes, or Dask distributed (extra [dask])")
     p.add_argument("--scheduler", help="with --engine dask: address of an existing Dask scheduler")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress display")
     p.set_defaults(func=_call("pipeline.ingest", "cli_extract"))
 
 
 def _add_export(sub):
     p = sub.add_parser(
-        "export", help="export documents as json, jsonl, csv or parquet",
+        "export", help="export documents as json, jsonl, csv or parquet, or a corpus's archive as wacz",
         description="Example: provnews export outputs/samples.jsonl --format csv --output outputs/records.csv",
     )
-    p.add_argument("source", help="a JSONL of documents, or a corpus folder")
-    p.add_argument("--format", "-f", required=True, choices=["json", "jsonl", "csv", "parquet"])
-    p.add_argument("--output", "-o", required=True, help="file to write")
+    p.add_argument("source", help="a JSONL of documents (- for stdin), or a corpus folder")
+    p.add_argument("--format", "-f", required=True, choices=["json", "jsonl", "csv", "parquet", "wacz"],
+                   help="wacz: the corpus folder's WARCs, index and pages as one WACZ file")
+    p.add_argument("--output", "-o", required=True, help="file to write (- for stdout)")
     p.add_argument("--table", default="records", choices=["records", "quantities", "units", "documents"],
                    help="which table for csv/parquet (default records)")
     p.add_argument("--no-bom", action="store_true", help="CSV without the UTF-8 BOM Excel needs")
+    p.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
     p.set_defaults(func=_call("pipeline.export", "cli_export"))
 
 
@@ -78,7 +83,7 @@ def _add_eval(sub):
     p.add_argument("--split", help="with a splits manifest: score only this split (train, dev, test)")
     p.add_argument("--rules-only", action="store_true",
                    help="score the rules' own decisions, without the learned models (for comparison)")
-    p.add_argument("--predictions", help="JSONL of predicted documents (default: run the extractor)")
+    p.add_argument("--predictions", help="JSONL of predicted documents, - for stdin (default: run the extractor)")
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     p.add_argument("--per-doc", action="store_true", help="also print scores per document")
     p.add_argument("--errors", action="store_true", help="list every missed and spurious mention")
@@ -105,8 +110,8 @@ def _add_show(sub):
         "show", help="show a document with its units, quantities and records highlighted",
         description="Example: provnews show corpus/samples/khcn.txt --html outputs/khcn.html",
     )
-    p.add_argument("file", help="a .txt/.html file, or a JSONL of extracted documents")
-    p.add_argument("--html", help="write displaCy-style HTML to this file")
+    p.add_argument("file", help="a .txt/.html file, or a JSONL of extracted documents; - reads stdin")
+    p.add_argument("--html", help="write displaCy-style HTML to this file (- for stdout)")
     p.set_defaults(func=_call("pipeline.show", "cli_show"))
 
 
@@ -166,6 +171,15 @@ def _add_stats(sub):
     p.set_defaults(func=_call("pipeline.query", "cli_stats"))
 
 
+def _add_schema(sub):
+    p = sub.add_parser(
+        "schema", help="print the JSON Schema of a document (the record model), as shipped in the package",
+        description="Example: provnews schema > record.schema.json",
+    )
+    p.add_argument("--path", action="store_true", help="print where the packaged schema file is instead")
+    p.set_defaults(func=_call("pipeline.records", "cli_schema"))
+
+
 def _add_serve(sub):
     p = sub.add_parser(
         "serve", help="browse the corpus in Datasette (extra [serve])",
@@ -182,9 +196,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="provnews",
         description="Crawl, archive and extract statistics from Vietnamese provincial news.",
     )
+    parser.add_argument("--version", action="version", version=f"provnews {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (_add_crawl, _add_extract, _add_export, _add_run, _add_eval, _add_train, _add_show,
-                _add_query, _add_stats, _add_serve):
+                _add_query, _add_stats, _add_serve, _add_schema):
         add(sub)
     return parser
 

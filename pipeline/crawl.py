@@ -218,6 +218,10 @@ class Crawler:
 
     def _fetch(self, item: QueuedURL) -> Exchange:
         request = FetchRequest(item.url, skip_robots=item.kind == "robots")
+        if item.via:
+            # where the link was found, as a browser would say: replay and WACZ
+            # tools rebuild pages and their navigation from it
+            request.headers["Referer"] = item.via
         if item.prior is not None:
             request.etag, request.last_modified = item.etag, item.last_modified
         return self.fetcher.fetch(request)
@@ -234,7 +238,15 @@ class Crawler:
             if item.kind == "robots":
                 # the host does not answer at all: do not queue its pages for retries now
                 self.dead_hosts[item.host] = ex.error
-            self.frontier.commit_fetch(item, state="failed", error=ex.error)
+            warc_file = warc_end = None
+            if ex.earlier:
+                # answers came before the network failed (a 503, then nothing): keep them
+                last = ex.earlier[-1]
+                last.earlier = ex.earlier[:-1]
+                archived = self._archive(item, last, None, {"via": item.via or "", "hopsFromSeed": item.hops or "-"})
+                warc_file, warc_end = archived.warc_file, archived.end
+            self.frontier.commit_fetch(item, state="failed", error=ex.error, warc_file=warc_file, warc_end=warc_end,
+                                       keep_capture=True)
             return
 
         prior = item.prior
@@ -288,11 +300,7 @@ class Crawler:
                 doc, outlinks, page_kind = self._page(item, ex, new_urls)
         metadata = {"via": item.via or "", "hopsFromSeed": item.hops or "-",
                     "fetchTimeMs": str(int(ex.elapsed * 1000)), "outlink": outlinks}
-        name = self.archive.ensure_open()
-        if name not in self._registered:
-            self.frontier.register_warc(name, self.archive.position())
-            self._registered.add(name)
-        archived = self.archive.write(ex, prior, metadata)
+        archived = self._archive(item, ex, prior, metadata)
         if doc is not None:
             doc.warc_file = f"{WARC_SUBDIR}/{archived.warc_file}"
             doc.warc_record_id = archived.record_id
@@ -341,6 +349,13 @@ class Crawler:
         if not self.frontier.known(target):
             new_urls.append(NewURL(target, item.host, "robots", hops, item.url, None, priority=0))
         return None
+
+    def _archive(self, item: QueuedURL, ex: Exchange, prior, metadata: dict):
+        name = self.archive.ensure_open()
+        if name not in self._registered:
+            self.frontier.register_warc(name, self.archive.position())
+            self._registered.add(name)
+        return self.archive.write(ex, prior, metadata)
 
     def _https_upgrade(self, url: str, target: str) -> str | None:
         a, b = urlsplit(url), urlsplit(target)

@@ -434,7 +434,11 @@ def load_predictions(path: str | Path, gold_docs: list[GoldDoc]) -> dict[str, di
     by_text = {g.text: g.doc_id for g in gold_docs}
     ids = {g.doc_id for g in gold_docs}
     out: dict[str, dict] = {}
-    with open(path, encoding="utf-8") as fh:
+    if str(path) == "-":
+        fh = open(sys.stdin.fileno(), encoding="utf-8", closefd=False)
+    else:
+        fh = open(path, encoding="utf-8")
+    with fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
                 continue

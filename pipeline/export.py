@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -68,14 +69,28 @@ def table_rows(docs: Iterable[Document], table: str) -> tuple[list[str], Iterato
     return TABLES[table], rows()
 
 
-# OWASP "CSV injection": a text cell starting with one of these is run as a
-# formula by Excel/LibreOffice; a leading apostrophe makes it plain text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# OWASP "CSV injection": a text cell a spreadsheet would run as a formula —
+# one starting with = + - or @ (or their full-width forms, which Excel and
+# LibreOffice take for them under East Asian input) — gets a leading
+# apostrophe. Spreadsheets skip blanks and quotes before the formula sign
+# (" =1+1", "\n=1+1", '"=1+1'), so those are looked through. Not neutralized:
+# what no spreadsheet runs — a sign alone (the qualifier "=") or a plain
+# number ("-5", "+84"), which stays readable as it was written.
+_FORMULA_SIGNS = "=+-@\uff1d\uff0b\uff0d\uff20"
+_SKIPPED_BEFORE_SIGN = " \t\r\n\"\u00a0\u3000"
+_PLAIN_NUMBER = re.compile(r"[+\-]?\d+(?:[.,]\d+)*")
 
 
 def excel_safe(value: Any) -> Any:
-    """Neutralize formula-like text cells; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """Neutralize the text cells a spreadsheet would run as formulas; numbers stay numbers.
+
+    >>> excel_safe("=HYPERLINK(1)"), excel_safe(" =1+1"), excel_safe("="), excel_safe(-5.0)
+    ("'=HYPERLINK(1)", "' =1+1", '=', -5.0)
+    """
+    if not isinstance(value, str):
+        return value
+    rest = value.lstrip(_SKIPPED_BEFORE_SIGN)
+    if len(rest) >= 2 and rest[0] in _FORMULA_SIGNS and not _PLAIN_NUMBER.fullmatch(rest):
         return "'" + value
     return value
 
@@ -156,7 +171,14 @@ class ExportError(Exception):
 
 
 def load_documents(source: str | Path) -> Iterable[Document]:
-    """Documents from a JSONL file written by ``provnews extract``, or from a corpus folder."""
+    """Documents from a JSONL file written by ``provnews extract`` (``-``: stdin), or from a corpus folder."""
+    if str(source) == "-":
+        try:
+            return read_jsonl("-")
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ExportError(f"stdin: not a JSONL of provnews documents ({exc})") from None
+        except UnicodeDecodeError:
+            raise ExportError("stdin: not UTF-8 text") from None
     source = Path(source)
     if source.is_dir():
         if not (source / "corpus.sqlite").exists():
@@ -203,10 +225,35 @@ def export_corpus(corpus_dir: str | Path, outputs_dir: str | Path) -> list[Path]
     return written
 
 
+def _export_to(args, path) -> int:
+    if args.format == "wacz":
+        from pipeline.wacz import WaczError, write_wacz
+
+        if not Path(args.source).is_dir():
+            raise ExportError(f"{args.source}: wacz packages a corpus folder (its WARCs), not a JSONL file")
+        try:
+            return write_wacz(args.source, path)
+        except WaczError as exc:
+            raise ExportError(str(exc)) from None
+    return export(load_documents(args.source), args.format, path, table=args.table, bom=not args.no_bom)
+
+
 def cli_export(args) -> int:
     try:
-        docs = load_documents(args.source)
-        n = export(docs, args.format, args.output, table=args.table, bom=not args.no_bom)
+        if args.output == "-":
+            # to stdout, as sqlite-utils and trafilatura do: written whole, then copied
+            # (Parquet and WACZ need a seekable file)
+            import shutil
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / f"export.{args.format}"
+                n = _export_to(args, path)
+                with open(path, "rb") as fh:
+                    shutil.copyfileobj(fh, sys.stdout.buffer)
+                sys.stdout.buffer.flush()
+        else:
+            n = _export_to(args, args.output)
     except ExportError as exc:
         print(f"provnews export: {exc}", file=sys.stderr)
         return 2
@@ -217,6 +264,9 @@ def cli_export(args) -> int:
     except OSError as exc:
         print(f"provnews export: {args.output}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    what = "documents" if args.format in ("json", "jsonl") else f"documents as table {args.table}"
-    print(f"provnews export: wrote {n} {what} to {args.output}", file=sys.stderr)
+    what = {"json": "documents", "jsonl": "documents", "wacz": "pages (stored documents) with their WARCs"}.get(
+        args.format, f"documents as table {args.table}")
+    if not getattr(args, "quiet", False):
+        where = "stdout" if args.output == "-" else args.output
+        print(f"provnews export: wrote {n} {what} to {where}", file=sys.stderr)
     return 0

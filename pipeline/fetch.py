@@ -25,6 +25,7 @@ import unicodedata
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from typing import Callable, Protocol
 
 import requests
@@ -74,6 +75,9 @@ class Exchange:
     elapsed: float = 0.0
     error: str | None = None             # network failure, after retries
     blocked: str | None = None           # "robots": not fetched
+    # Answers that were retried (a 503, a 429…), oldest first: the archive keeps
+    # them too, so it shows the server's errors and not only the final answer.
+    earlier: list["Exchange"] = field(default_factory=list)
 
     def header(self, name: str) -> str | None:
         name = name.lower()
@@ -475,9 +479,12 @@ class RetryHook(BaseHook):
     def make_retry(self, delay: float) -> Retry:
         cls = type("HostRetry", (PoliteRetry,), {"min_backoff": delay,
                                                  "max_retry_after": self.settings.max_retry_after})
+        # Only connections and reads are retried inside urllib3 (nothing came
+        # back to archive); an answer such as a 503 is retried by the Fetcher,
+        # which hands every answer to the archive.
         return cls(total=self.settings.retries, connect=self.settings.retries, read=self.settings.retries,
-                   status=self.settings.retries, backoff_factor=self.settings.backoff_factor,
-                   status_forcelist=RETRY_STATUSES, allowed_methods=frozenset({"GET", "HEAD"}),
+                   status=0, backoff_factor=self.settings.backoff_factor,
+                   status_forcelist=(), allowed_methods=frozenset({"GET", "HEAD"}),
                    respect_retry_after_header=True, raise_on_status=False, raise_on_redirect=False,
                    redirect=0)
 
@@ -573,12 +580,41 @@ class Fetcher:
                 break
         if exchange is None:
             try:
-                exchange = self._download(request)
+                exchange = self._download_with_retries(request)
             except Exception as exc:  # never leave a hook (the host's politeness slot) hanging
                 exchange = Exchange(url=request.url, error=f"{type(exc).__name__}: {_short(exc)}")
         for hook in reversed(done):
             exchange = hook.process_response(request, exchange)
         return exchange
+
+    def _download_with_retries(self, request: FetchRequest) -> Exchange:
+        """Download; an answer in ``RETRY_STATUSES`` is kept in ``earlier`` and asked again.
+
+        The wait before a retry is the longest of the host's delay, the
+        exponential backoff and the answer's Retry-After; a Retry-After beyond
+        ``max_retry_after`` is not waited for (that answer is the result).
+        """
+        earlier: list[Exchange] = []
+        exchange = self._download(request)
+        while exchange.status in RETRY_STATUSES and len(earlier) < self.settings.retries:
+            wait = self.retry_wait(request.url, exchange, len(earlier))
+            if wait is None:
+                break
+            earlier.append(exchange)
+            time.sleep(wait)
+            exchange = self._download(request)
+        exchange.earlier = earlier
+        return exchange
+
+    def retry_wait(self, url: str, exchange: Exchange, attempt: int) -> float | None:
+        """Seconds to wait before asking again, or None to give up."""
+        wait = max(self.delay_for(host_key(url)), self.settings.backoff_factor * (2 ** attempt) if attempt else 0.0)
+        retry_after = _retry_after(exchange.header("Retry-After"))
+        if retry_after is not None:
+            if retry_after > self.settings.max_retry_after:
+                return None
+            wait = max(wait, retry_after)
+        return wait
 
     def _download(self, request: FetchRequest) -> Exchange:
         deadline = _Deadline(self.settings.max_response_seconds)
@@ -589,7 +625,8 @@ class Fetcher:
 
     def _download_before(self, request: FetchRequest, deadline: _Deadline) -> Exchange:
         started = time.monotonic()
-        fetched_at = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+        # The WARC-Date of the records of this exchange, and the document's fetched_at.
+        fetched_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         exchange = Exchange(url=request.url, fetched_at=fetched_at)
         try:
             resp = self.session.get(request.url, headers=request.headers, stream=True,
@@ -682,6 +719,22 @@ def default_hooks(settings: Settings, robots: RobotsHook) -> list:
     delay_for = lambda host: effective_delay(settings, robots, host)  # noqa: E731
     return [UserAgentHook(settings.user_agent), robots, ConditionalHook(),
             RetryHook(settings, delay_for), PolitenessHook(delay_for)]
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Retry-After in seconds (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
 def _short(exc: Exception) -> str:

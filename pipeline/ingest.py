@@ -8,12 +8,12 @@ one line naming the file and the reason, and the exit status says so.
 from __future__ import annotations
 
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from extractors.normalize import clean_text
+from pipeline.progress import Progress
 from pipeline.records import Document, make_doc_id
 from pipeline.settings import Settings
 
@@ -25,6 +25,9 @@ MAX_HTML_BYTES = Settings().max_body_bytes
 TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
 INPUT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+
+
+STDIN = Path("-")      # the one input read from standard input (``provnews extract -``)
 
 
 class InputError(Exception):
@@ -44,7 +47,9 @@ def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path | Failure]:
     """Files to read, folders expanded (sorted, recursively); missing paths as failures."""
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
+        if str(raw) == "-":
+            yield STDIN
+        elif p.is_dir():
             found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES)
             if not found:
                 yield Failure(str(p), "folder has no .txt or .html files")
@@ -67,20 +72,29 @@ def _decode(path: Path, data: bytes) -> str:
 
 
 def read_document(path: Path) -> Document:
-    """A Document (no mentions yet) from a local .txt or .html file."""
-    suffix = path.suffix.lower()
-    if suffix not in INPUT_SUFFIXES:
-        raise InputError(f"unsupported file type {suffix or '(none)'}; expected .txt or .html")
-    try:
-        size = path.stat().st_size
-        # UTF-8 takes at most 4 bytes a character: a bigger .txt is over the limit whatever it holds
-        limit = MAX_DOCUMENT_CHARS * 4 if suffix in TEXT_SUFFIXES else MAX_HTML_BYTES
-        if size > limit:
-            raise InputError(f"file of {size:,} bytes is too large for one document (limit {limit:,} bytes)")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(exc.strerror or str(exc)) from None
-    url = path.resolve().as_uri()
+    """A Document (no mentions yet) from a local .txt or .html file (``-``: stdin, either)."""
+    if path is STDIN:
+        data = sys.stdin.buffer.read(MAX_HTML_BYTES + 1)
+        if len(data) > MAX_HTML_BYTES:
+            raise InputError(f"standard input is too large for one document (limit {MAX_HTML_BYTES:,} bytes)")
+        # no file name to go by: a page is HTML if it says so at the start
+        head = data[:1024].lstrip().lower()
+        suffix = ".html" if head.startswith((b"<!doctype html", b"<html", b"\xef\xbb\xbf<")) else ".txt"
+        url = None
+    else:
+        suffix = path.suffix.lower()
+        if suffix not in INPUT_SUFFIXES:
+            raise InputError(f"unsupported file type {suffix or '(none)'}; expected .txt or .html")
+        try:
+            size = path.stat().st_size
+            # UTF-8 takes at most 4 bytes a character: a bigger .txt is over the limit whatever it holds
+            limit = MAX_DOCUMENT_CHARS * 4 if suffix in TEXT_SUFFIXES else MAX_HTML_BYTES
+            if size > limit:
+                raise InputError(f"file of {size:,} bytes is too large for one document (limit {limit:,} bytes)")
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(exc.strerror or str(exc)) from None
+        url = path.resolve().as_uri()
     if suffix in TEXT_SUFFIXES:
         text = clean_text(_decode(path, data)).strip("\n")
         title = text.split("\n", 1)[0].strip() or None
@@ -95,7 +109,7 @@ def read_document(path: Path) -> Document:
         html, problem = decode_checked(data)
         if problem:
             raise InputError(problem)
-        page = parse_page(html, url)
+        page = parse_page(html, url or "")
         if page.kind == "listing":
             raise InputError("a listing page (teasers of other articles), not an article")
         title, text, published = page.title, clean_text(page.text or ""), page.published
@@ -104,7 +118,7 @@ def read_document(path: Path) -> Document:
     if len(text) > MAX_DOCUMENT_CHARS:
         raise InputError(f"text of {len(text):,} characters is too large for one document "
                          f"(limit {MAX_DOCUMENT_CHARS:,})")
-    return Document(doc_id=make_doc_id(url), text=text, url=url, canonical_url=url,
+    return Document(doc_id=make_doc_id(url, text), text=text, url=url, canonical_url=url,
                     source=None, title=title, published=published)
 
 
@@ -119,25 +133,6 @@ def _report(failure: Failure) -> None:
     print(f"provnews extract: {failure}", file=sys.stderr)
 
 
-class Progress:
-    """A progress line on stderr for long runs (every few seconds), silent for short ones."""
-
-    def __init__(self, total: int, label: str = "extract", every: float = 5.0):
-        self.total, self.label, self.every = total, label, every
-        self.done = 0
-        self.started = self.last = time.monotonic()
-
-    def step(self) -> None:
-        self.done += 1
-        now = time.monotonic()
-        if now - self.last >= self.every and self.total > 1:
-            self.last = now
-            rate = self.done / (now - self.started)
-            eta = (self.total - self.done) / rate if rate else 0
-            print(f"provnews {self.label}: {self.done}/{self.total} documents, "
-                  f"{rate:.1f}/s, ETA {eta:.0f}s", file=sys.stderr, flush=True)
-
-
 def _in_order(results, n: int):
     """Re-order (index, result) pairs as they arrive into input order, without waiting for all."""
     pending, nxt = {}, 0
@@ -149,7 +144,8 @@ def _in_order(results, n: int):
 
 
 def extract_files(paths: Iterable[str | Path], write: Callable[[Document], None],
-                  workers: int = 1, engine: str = "local", scheduler: str | None = None) -> list[Failure]:
+                  workers: int = 1, engine: str = "local", scheduler: str | None = None,
+                  quiet: bool = True) -> list[Failure]:
     """Extract every input file, calling ``write`` for each good document, in input order."""
     from pipeline.engine import map_extract
 
@@ -168,7 +164,7 @@ def extract_files(paths: Iterable[str | Path], write: Callable[[Document], None]
         except Exception as exc:  # a reader bug on one odd file must not lose the batch
             failures.append(Failure(str(item), f"cannot read ({type(exc).__name__}: {exc})"))
             _report(failures[-1])
-    progress = Progress(len(docs))
+    progress = Progress(quiet=quiet, label="extract", total=len(docs))
     results = map_extract([d.text for d in docs], workers=workers, engine=engine, scheduler=scheduler)
     for i, result in _in_order(results, len(docs)):
         doc = docs[i]
@@ -178,6 +174,7 @@ def extract_files(paths: Iterable[str | Path], write: Callable[[Document], None]
             continue
         write(doc.with_extraction(result))
         progress.step()
+    progress.finish()
     return failures
 
 
@@ -191,7 +188,7 @@ class CorpusCounts:
 
 
 def extract_corpus(corpus_dir: str | Path, everything: bool = False, workers: int = 1,
-                   engine: str = "local", scheduler: str | None = None) -> CorpusCounts:
+                   engine: str = "local", scheduler: str | None = None, quiet: bool = True) -> CorpusCounts:
     """Extract the documents of a corpus store not yet extracted (all with ``everything``).
 
     Each document is saved as soon as it is extracted, so an interrupted run
@@ -203,7 +200,7 @@ def extract_corpus(corpus_dir: str | Path, everything: bool = False, workers: in
     counts = CorpusCounts()
     with CorpusStore(corpus_dir) as store:
         docs = list(store.iter_documents() if everything else store.pending_documents())
-        progress = Progress(len(docs))
+        progress = Progress(quiet=quiet, label="extract", total=len(docs))
         for i, result in map_extract([d.text for d in docs], workers=workers, engine=engine,
                                      scheduler=scheduler):
             doc = docs[i]
@@ -222,6 +219,7 @@ def extract_corpus(corpus_dir: str | Path, everything: bool = False, workers: in
             counts.quantities += len(doc.quantities)
             counts.records += len(doc.records)
             progress.step()
+        progress.finish()
     return counts
 
 
@@ -231,14 +229,16 @@ def cli_extract(args) -> int:
             print(f"provnews extract: {args.corpus}: no corpus here (corpus.sqlite missing)", file=sys.stderr)
             return 2
         c = extract_corpus(args.corpus, everything=args.all, workers=args.workers, engine=args.engine,
-                           scheduler=args.scheduler)
-        print(f"extracted {c.documents} documents: {c.units} units, {c.quantities} quantities, "
-              f"{c.records} records" + (f"; {c.failed} failed" if c.failed else ""), file=sys.stderr)
+                           scheduler=args.scheduler, quiet=args.quiet)
+        if not args.quiet:
+            print(f"extracted {c.documents} documents: {c.units} units, {c.quantities} quantities, "
+                  f"{c.records} records" + (f"; {c.failed} failed" if c.failed else ""), file=sys.stderr)
         return 1 if c.failed else 0
     if not args.paths:
         print("provnews extract: give files or folders, or --corpus DIR", file=sys.stderr)
         return 2
-    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    to_stdout = args.output in (None, "-")
+    out = sys.stdout if to_stdout else open(args.output, "w", encoding="utf-8")
     written = 0
 
     def write(doc: Document) -> None:
@@ -249,11 +249,12 @@ def cli_extract(args) -> int:
 
     try:
         failures = extract_files(args.paths, write, workers=args.workers, engine=args.engine,
-                                 scheduler=args.scheduler)
+                                 scheduler=args.scheduler, quiet=args.quiet)
     finally:
         if out is not sys.stdout:
             out.close()
-    where = f" to {args.output}" if args.output else ""
-    print(f"provnews extract: wrote {written} documents{where}"
-          + (f"; {len(failures)} inputs failed" if failures else ""), file=sys.stderr)
+    where = "" if to_stdout else f" to {args.output}"
+    if not args.quiet or failures:
+        print(f"provnews extract: wrote {written} documents{where}"
+              + (f"; {len(failures)} inputs failed" if failures else ""), file=sys.stderr)
     return 1 if failures else 0

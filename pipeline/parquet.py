@@ -5,6 +5,14 @@ indexes are integers, values are floats, dates are dates — checked against
 the values: a column declared a date whose values are not all ISO dates stays
 text rather than losing what was written.
 
+A date-time is an instant: the column is ``timestamp[us, tz=UTC]``, so DuckDB,
+pandas and Arrow show and group it in whatever zone the reader asks for
+(``SET TimeZone = 'Asia/Ho_Chi_Minh'`` in DuckDB, ``tz_convert`` in pandas).
+``published`` is also kept as the page said it in ``published_local`` (text:
+``2021-11-05T15:30:00+07:00``, or a day alone), whose first ten characters are
+the publication day on the site's calendar.  A day without a time of day is
+its 00:00 UTC in the timestamp column — the same day in Vietnam (UTC+7).
+
 Example::
 
     write_parquet(["doc_id", "value", "published"], rows, "outputs/records.parquet", "records")
@@ -13,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timezone, tzinfo
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -50,13 +58,27 @@ def _pyarrow():
     return pyarrow
 
 
-def _as_datetime(text: str) -> datetime:
+def _as_datetime(text: str, naive_zone: tzinfo = timezone.utc) -> datetime:
+    """The instant, in UTC; a date-time written without an offset is taken in ``naive_zone``.
+
+    A day alone is its 00:00 UTC: the same calendar day in UTC and in Vietnam.
+    """
+    if _ISO_DATE.match(text):
+        return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
     dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    # One timestamp column holds instants in UTC; a datetime written without
-    # an offset is taken as written (portals give local time; no guessing).
-    if dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
-    return dt
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=naive_zone)
+    return dt.astimezone(timezone.utc)
+
+
+def _naive_zone(name: str) -> tzinfo:
+    # a publication time without an offset is the portal's local time, as
+    # pipeline.dates reads pages (Vietnam, UTC+7, no daylight saving)
+    if name == "published":
+        from pipeline.dates import VIETNAM_OFFSET
+
+        return VIETNAM_OFFSET
+    return timezone.utc
 
 
 def _date_kind(values: list[Any]) -> str | None:
@@ -90,7 +112,8 @@ def _infer(name: str, values: list[Any]):
         if kind == "date":
             return pa.date32(), lambda v: None if v is None else date.fromisoformat(v)
         if kind == "timestamp":
-            return pa.timestamp("us"), lambda v: None if v is None else _as_datetime(v)
+            zone = _naive_zone(name)
+            return pa.timestamp("us", tz="UTC"), lambda v: None if v is None else _as_datetime(v, zone)
     if name in FLOAT_COLUMNS and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
         return pa.float64(), lambda v: None if v is None else float(v)
     if name in INTEGER_COLUMNS and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
@@ -125,7 +148,17 @@ def write_parquet(columns: list[str], rows: Iterable[dict[str, Any]], path: str 
 
     rows = list(rows)
     arrays, fields = [], []
+    names = []
     for name in columns:
+        names.append(name)
+        if name == "published" and "published_local" not in columns:
+            names.append("published_local")
+    for name in names:
+        if name == "published_local" and "published_local" not in columns:
+            values = [_to_text(row.get("published")) for row in rows]
+            arrays.append(pa.array(values, type=pa.string()))
+            fields.append(pa.field(name, pa.string()))
+            continue
         values = [row.get(name) for row in rows]
         arrow_type, convert = _infer(name, values)
         arrays.append(pa.array([convert(v) for v in values], type=arrow_type))

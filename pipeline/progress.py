@@ -1,7 +1,7 @@
-"""The crawl's progress line on stderr (the only place the crawler prints from).
+"""The progress display on stderr of every long command (crawl, extract, run).
 
-On a terminal it redraws one line; into a file or pipe it writes a line every
-few seconds, so logs stay readable.  ``quiet`` turns it off.
+On a terminal it redraws one line (tqdm); into a file or pipe it writes a line
+every few seconds, so logs stay readable.  ``quiet`` turns it off.
 """
 from __future__ import annotations
 
@@ -23,15 +23,40 @@ class CrawlCounts:
 
 
 class Progress:
-    def __init__(self, quiet: bool = False, stream=None, every: float | None = None):
+    """One progress display on stderr, for every long command.
+
+    On a terminal, a tqdm line redrawn in place; into a file or a pipe, a plain
+    line every few seconds, so logs stay readable.  ``quiet`` turns it off
+    (``message`` still prints).  A crawl hands it ``CrawlCounts`` (``update``);
+    a batch of documents counts steps (``step``) towards ``total``.
+    """
+
+    def __init__(self, quiet: bool = False, stream=None, every: float | None = None,
+                 label: str = "crawl", total: int | None = None, unit: str = "documents"):
         self.stream = stream or sys.stderr
         self.quiet = quiet
+        self.label, self.total, self.unit = label, total, unit
         self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
         self.every = every if every is not None else (0.3 if self.tty else 5.0)
         self.started = time.monotonic()
+        self.done = 0
         self._last = 0.0
-        self._drawn = False
+        self._bar = None
 
+    # --- the terminal line (tqdm) ------------------------------------------------------
+    def _tqdm(self, counted: bool):
+        if self._bar is None:
+            from tqdm import tqdm
+
+            if counted:
+                self._bar = tqdm(total=self.total, desc=self.label, unit=" " + self.unit.rstrip("s"),
+                                 file=self.stream, mininterval=self.every, dynamic_ncols=True, leave=True)
+            else:
+                self._bar = tqdm(file=self.stream, bar_format="{desc}", mininterval=self.every,
+                                 dynamic_ncols=True, leave=True)
+        return self._bar
+
+    # --- a crawl -----------------------------------------------------------------------
     def line(self, c: CrawlCounts) -> str:
         elapsed = time.monotonic() - self.started
         parts = [f"fetched {c.fetched}", f"queued {c.queued}", f"stored {c.stored}"]
@@ -49,7 +74,7 @@ class Progress:
             eta = elapsed / c.fetched * c.queued
             parts.append(f"ETA {_duration(eta)}")
         parts.append(_duration(elapsed))
-        return "crawl: " + " · ".join(parts)
+        return f"{self.label}: " + " · ".join(parts)
 
     def update(self, counts: CrawlCounts, force: bool = False) -> None:
         if self.quiet:
@@ -60,27 +85,50 @@ class Progress:
         self._last = now
         text = self.line(counts)
         if self.tty:
-            self.stream.write("\r\x1b[K" + text)
-            self._drawn = True
+            bar = self._tqdm(counted=False)
+            bar.set_description_str(text, refresh=False)
+            bar.refresh()
+        else:
+            self.stream.write(text + "\n")
+            self.stream.flush()
+
+    # --- a batch of documents ------------------------------------------------------------
+    def step(self, n: int = 1) -> None:
+        self.done += n
+        if self.quiet or (self.total is not None and self.total <= 1):
+            return
+        if self.tty:
+            self._tqdm(counted=True).update(n)
+            return
+        now = time.monotonic()
+        if now - max(self._last, self.started) < self.every:      # short batches print nothing
+            return
+        self._last = now
+        rate = self.done / max(now - self.started, 1e-9)
+        of = f"/{self.total}" if self.total is not None else ""
+        eta = f", ETA {_duration((self.total - self.done) / rate)}" if self.total and rate else ""
+        self.stream.write(f"{self.label}: {self.done}{of} {self.unit}, {rate:.1f}/s{eta}\n")
+        self.stream.flush()
+
+    # --- both ----------------------------------------------------------------------------
+    def message(self, text: str) -> None:
+        """A one-off line (a warning, the final summary) — shown even when quiet."""
+        if self._bar is not None:
+            self._bar.clear()
+            self.stream.write(text + "\n")
+            self._bar.refresh()
         else:
             self.stream.write(text + "\n")
         self.stream.flush()
 
-    def message(self, text: str) -> None:
-        """A one-off line (a warning, the final summary) — shown even when quiet."""
-        if self._drawn:
-            self.stream.write("\r\x1b[K")
-            self._drawn = False
-        self.stream.write(text + "\n")
-        self.stream.flush()
-
-    def finish(self, counts: CrawlCounts) -> None:
+    def finish(self, counts: CrawlCounts | None = None) -> None:
         if self.quiet:
             return
-        self.update(counts, force=True)
-        if self.tty:
-            self.stream.write("\n")
-            self._drawn = False
+        if counts is not None:
+            self.update(counts, force=True)
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
         self.stream.flush()
 
 

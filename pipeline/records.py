@@ -1,12 +1,16 @@
 """The Document: one article, its metadata and provenance, and its mentions.
 
-Serializes to exactly one JSON document of ``shared/spec/record.schema.json``.
+Serializes to exactly one JSON document of the record schema, shipped in the
+package as ``pipeline/record.schema.json`` (a copy of the project's spec;
+``docs/record-model.md`` explains every field).
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,6 +21,29 @@ DOCUMENT_FIELDS = (
     "doc_id", "url", "canonical_url", "source", "title", "published", "author",
     "fetched_at", "warc_file", "warc_record_id", "text", "period",
 )
+
+
+SCHEMA_PATH = Path(__file__).with_name("record.schema.json")
+
+
+def load_schema() -> dict:
+    """The JSON Schema of one document, its ``$id`` the packaged file's own URI (so it resolves).
+
+    >>> load_schema()["title"]
+    'One extracted document: article metadata, units, quantities and records'
+    """
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema["$id"] = SCHEMA_PATH.resolve().as_uri()
+    return schema
+
+
+def cli_schema(args) -> int:
+    """``provnews schema``: the packaged schema on stdout (``--path``: where it is)."""
+    if args.path:
+        print(SCHEMA_PATH.resolve())
+    else:
+        sys.stdout.write(json.dumps(load_schema(), ensure_ascii=False, indent=1) + "\n")
+    return 0
 
 
 def make_doc_id(canonical_url: str | None, text: str = "") -> str:
@@ -85,9 +112,13 @@ class Document:
 
 
 def read_jsonl(path) -> list[Document]:
-    """Documents from a JSONL file written by ``provnews extract``."""
+    """Documents from a JSONL file written by ``provnews extract`` (``-``: stdin)."""
     docs = []
-    with open(path, encoding="utf-8") as fh:
+    if str(path) == "-":
+        fh = open(sys.stdin.fileno(), encoding="utf-8", closefd=False)
+    else:
+        fh = open(path, encoding="utf-8")
+    with fh:
         for line in fh:
             if line.strip():
                 docs.append(Document.from_dict(json.loads(line)))

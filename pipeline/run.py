@@ -23,7 +23,7 @@ def cli_run(args) -> int:
     from pipeline.export import export_corpus
     from pipeline.ingest import extract_corpus
 
-    counts = extract_corpus(args.out)
+    counts = extract_corpus(args.out, quiet=getattr(args, "quiet", False))
     outputs = export_corpus(args.out, args.outputs)
     print(f"documents: {result.documents} ({counts.documents} extracted now"
           + (f", {counts.failed} failed" if counts.failed else "") + ")")

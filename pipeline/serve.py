@@ -3,7 +3,9 @@
 Datasette opens the store read-only (``mode=ro``: the crawler may still be
 writing through WAL) with ``datasette_metadata.json`` beside this module:
 titles, column descriptions from the spec, facets, full-text search on the
-documents and canned queries for the common questions.
+documents and canned queries for the common questions, and charts of the
+canned statistics (datasette-dashboards, Vega-Lite served by the plugin
+itself): ``/-/dashboards/statistics``.
 
 Example::
 
@@ -33,6 +35,9 @@ def metadata_for(db: Path, folder: Path) -> Path:
         return METADATA
     metadata = json.loads(METADATA.read_text(encoding="utf-8"))
     metadata["databases"] = {db.stem: metadata["databases"]["corpus"]}
+    for dashboard in metadata.get("plugins", {}).get("datasette-dashboards", {}).values():
+        for chart in dashboard.get("charts", {}).values():
+            chart["db"] = db.stem
     path = folder / "metadata.json"
     path.write_text(json.dumps(metadata, ensure_ascii=False), encoding="utf-8")
     return path

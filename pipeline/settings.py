@@ -17,8 +17,12 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-CONTACT_URL = "https://github.com/provnews/provnews"
-DEFAULT_USER_AGENT = f"provnews/0.1 (+{CONTACT_URL})"
+from pipeline import __version__
+
+# No contact URL of our own: the project has no public home yet, and a made-up
+# one would send a site's webmaster nowhere. Operators add theirs with
+# --user-agent "provnews/0.1.0 (+https://their.site/contact)".
+DEFAULT_USER_AGENT = f"provnews/{__version__}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,16 @@ class ShowError(Exception):
 
 
 def load_document(path: Path) -> Document:
-    """The document to show: extracted now (.txt, .html) or as stored (.jsonl)."""
+    """The document to show: extracted now (.txt, .html, ``-`` for stdin) or as stored (.jsonl)."""
+    if str(path) == "-":
+        from extractors.extract import extract
+        from pipeline.ingest import STDIN, InputError, read_document
+
+        try:
+            doc = read_document(STDIN)
+        except InputError as exc:
+            raise ShowError(str(exc)) from None
+        return doc.with_extraction(extract(doc.text))
     if not path.exists():
         raise ShowError("no such file")
     if not path.is_file():
@@ -172,8 +181,11 @@ def cli_show(args) -> int:
     try:
         doc = load_document(path)
     except ShowError as exc:
-        print(f"provnews show: {path}: {exc}", file=sys.stderr)
+        print(f"provnews show: {'stdin' if str(path) == '-' else path}: {exc}", file=sys.stderr)
         return 2
+    if args.html == "-":
+        sys.stdout.write(render_html(doc))
+        return 0
     if args.html:
         out = Path(args.html)
         try:

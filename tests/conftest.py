@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -12,19 +13,14 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# ``tests.fixtures…`` and ``tests.conftest`` are this folder, which has no
-# __init__.py: a regular package named ``tests`` installed in site-packages
-# (pywb ships one) would win over it.  Bind the name to this folder first.
-if not str(getattr(sys.modules.get("tests"), "__path__", [""])[0]).startswith(str(ROOT)):
-    import types
-
-    _tests = types.ModuleType("tests")
-    _tests.__path__ = [str(ROOT / "tests")]
-    sys.modules["tests"] = _tests
-    sys.modules["tests.conftest"] = sys.modules[__name__]
-
+# pywb (extra [replay]) installs a top-level package named ``tests`` into
+# site-packages; a regular package there wins over this folder (a namespace
+# package), so ``tests.fixtures`` would not be found. Pin the name to this folder.
+_tests = types.ModuleType("tests")
+_tests.__path__ = [str(ROOT / "tests")]
+sys.modules["tests"] = _tests
 SHARED = ROOT.parent / "shared"
-SCHEMA = SHARED / "spec" / "record.schema.json"
+SPEC_SCHEMA = SHARED / "spec" / "record.schema.json"
 DEV_GOLD = SHARED / "gold" / "dev"
 
 
@@ -44,9 +40,10 @@ def shared_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def schema():
-    import json
+    """The schema shipped in the package (tests/test_schema.py checks it is the spec's)."""
+    from pipeline.records import load_schema
 
-    return json.loads(need_shared(SCHEMA).read_text(encoding="utf-8"))
+    return load_schema()
 
 
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 600, **kw) -> subprocess.CompletedProcess:

@@ -103,6 +103,16 @@ def test_revisits_not_modified_and_identical_payload(tmp_path, portal, fetcher):
         assert rec[1].get_header("WARC-Payload-Digest") == first.payload_digest
         assert rec[3] == b""                                   # headers only
     assert {r[1].get_header("WARC-Profile") for r in revisits} == {PROFILE_NOT_MODIFIED, PROFILE_IDENTICAL}
+    # pywb replays a revisit with its own HTTP headers when it has some: the 304
+    # revisit has none (it replays as the 200 it refers to), and its metadata
+    # record keeps what the server said
+    by_profile = {r[1].get_header("WARC-Profile"): r for r in revisits}
+    assert by_profile[PROFILE_NOT_MODIFIED][2] is None
+    assert by_profile[PROFILE_IDENTICAL][2].get_statuscode() == "200"
+    meta = [r for r in records(warc) if r[0] == "metadata"
+            and r[1].get_header("WARC-Concurrent-To") == not_modified.record_id]
+    assert len(meta) == 1 and "notModifiedStatus: HTTP/1.1 304 Not Modified" in meta[0][3].decode()
+    assert f"notModifiedHeader: ETag: {first_ex.header('ETag')}" in meta[0][3].decode()
 
 
 def test_changed_payload_is_a_new_response(tmp_path, portal, fetcher):
@@ -161,7 +171,7 @@ def test_truncate_to_removes_a_torn_tail(tmp_path, portal, fetcher):
 
 def test_surt():
     assert surt("http://www.KHCN.caobang.gov.vn/News/a.html?b=1") == "vn,gov,caobang,khcn)/news/a.html?b=1"
-    assert surt("http://127.0.0.1:8000/") == "127.0.0.1:8000)/"
+    assert surt("http://127.0.0.1:8000/") == "1,0,0,127:8000)/"         # as cdxj-indexer and pywb write it
 
 
 def test_only_warcinfo(tmp_path, portal, fetcher):

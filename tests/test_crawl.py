@@ -123,7 +123,7 @@ def crawled(tmp_path_factory):
         docs3 = documents(out)
         yield {"portal": portal, "out": out, "runs": (first, second, third, refresh),
                "logs": (log1, log2, log3, log_refresh), "docs": (docs1, docs2, docs3, docs_refresh),
-               "new_warcs": warcs2, "refresh_warcs": warcs_refresh, "new_article": new_article,
+               "first_warcs": warcs1, "new_warcs": warcs2, "refresh_warcs": warcs_refresh, "new_article": new_article,
                "articles": expected_urls(portal)}
 
 
@@ -175,7 +175,9 @@ def test_robots_obeyed_and_no_tracking_duplicates(crawled):
     assert log[0]["path"] == "/robots.txt"
     assert not [r for r in log if r["path"].startswith(DISALLOWED)]
     assert not [r for r in log if "utm_" in r["path"] or "fbclid" in r["path"]]
-    assert all(r["headers"]["User-Agent"].startswith("provnews/0.1 (+") for r in log)
+    # our product token and version; no made-up contact URL (operators add theirs with --user-agent)
+    from pipeline import __version__
+    assert all(r["headers"]["User-Agent"] == f"provnews/{__version__}" for r in log)
 
 
 def test_gap_between_requests_respects_crawl_delay(crawled):
@@ -479,3 +481,76 @@ def test_a_second_site_in_the_same_folder_leaves_the_first_alone(fast_portal, re
     assert len(docs) == 14 + 3
     assert sum(d["source"] == "127.0.0.1" for d in docs.values()) == 17
     assert len({d["canonical_url"].split("/news/")[0] for d in docs.values()}) == 2
+
+
+# --- what the archive keeps ---------------------------------------------------------
+
+def test_retried_error_answers_are_archived_before_the_answer_that_counted(crawled):
+    recs = [r for r in warc_records(crawled["out"]) if r[0] in crawled["first_warcs"]]
+    for ident, error in ((105, "503"), (108, "429")):
+        a = next(a for a in crawled["portal"].articles if a["id"] == ident)
+        url = crawled["portal"].url.rstrip("/") + article_path(a)
+        answers = [(kind, http.get_statuscode() if kind == "response" else None) for _, kind, h, http in recs
+                   if kind in ("response", "request") and h.get_header("WARC-Target-URI") == url]
+        assert answers == [("response", error), ("request", None), ("response", "200"), ("request", None)]
+
+
+def test_fetched_at_is_the_warc_date_of_the_record_it_points_to(crawled):
+    dates = {h.get_header("WARC-Record-ID"): h.get_header("WARC-Date") for _, _, h, _ in warc_records(crawled["out"])}
+    docs = crawled["docs"][2]
+    assert docs and all(doc["fetched_at"] == dates[doc["warc_record_id"]] for doc in docs.values())
+
+
+def test_requests_name_the_page_that_linked_them(crawled):
+    log = crawled["logs"][0]
+    articles = {article_path(a) for a in crawled["portal"].articles}
+    referers = [r["headers"].get("Referer") for r in log if r["path"] in articles]
+    assert referers and all(ref and ref.startswith(crawled["portal"].url) for ref in referers)
+
+
+def test_an_error_answer_is_archived_even_when_the_retry_finds_no_server(tmp_path):
+    """503, then the server is gone: the 503 is in the WARC, the URL is failed, nothing is lost."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from pipeline.crawl import Crawler
+    from pipeline.settings import Settings
+
+    class Once(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            if self.path == "/robots.txt":
+                body, status = b"User-agent: *\nAllow: /\n", 200
+            else:
+                body, status = b"<html><body>down for maintenance</body></html>", 503
+                # the next request finds nothing listening
+                def stop(server=self.server):
+                    server.shutdown()
+                    server.server_close()
+                threading.Thread(target=stop, daemon=True).start()
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html" if status == 503 else "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Once)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/tin-tuc.html"
+    crawler = Crawler([url], tmp_path / "c", Settings(delay=0, retries=2, backoff_factor=0.05, connect_timeout=2,
+                                                           read_timeout=2))
+    try:
+        crawler.run()
+    finally:
+        crawler.close()
+        thread.join(timeout=5)
+    answers = [(kind, http.get_statuscode()) for _, kind, h, http in warc_records(tmp_path / "c")
+               if kind == "response" and h.get_header("WARC-Target-URI") == url]
+    assert answers == [("response", "503")]
+    assert warcio_check_all(tmp_path / "c") == []
+    conn = sqlite3.connect(tmp_path / "c" / "corpus.sqlite")
+    state, error = conn.execute("SELECT state, error FROM crawl_urls WHERE url=?", (url,)).fetchone()
+    assert state == "failed" and error

@@ -27,11 +27,26 @@ def make_doc() -> Document:
                     units=[unit], quantities=[q], records=[rec])
 
 
-def test_excel_safe_neutralizes_formulas_keeps_numbers():
-    for bad in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
-        assert excel_safe(bad) == "'" + bad
+# what a spreadsheet runs (OWASP): a formula sign, also behind blanks, line
+# breaks or a quote, also in its full-width form
+FORMULAS = ("=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1", " =1+1", "\n=1+1", '"=1+1', '  "@SUM(1)',
+            "\uff1d1+1", "\uff0b1+1", " \uff1d1+1", "==", "-A1", "+84 206 3852 131")
+# what it does not: a sign alone, plain numbers, text
+NOT_FORMULAS = ("=", " =", "-", "+", "@", "-5", "+84", "-1.5", "Sở Y tế", "\tx", "\rx", "a=1+1", "'=1+1", "")
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_excel_safe_neutralizes_formulas(text):
+    assert excel_safe(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", NOT_FORMULAS)
+def test_excel_safe_leaves_what_no_spreadsheet_runs(text):
+    assert excel_safe(text) == text
+
+
+def test_excel_safe_keeps_numbers():
     assert excel_safe(-5.0) == -5.0 and excel_safe(29) == 29
-    assert excel_safe("Sở Y tế") == "Sở Y tế"
 
 
 def test_csv_has_bom_by_default_and_neutralized_cells(tmp_path):

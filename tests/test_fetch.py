@@ -42,7 +42,9 @@ def test_default_fetch_sends_a_descriptive_user_agent(portal):
     assert ex.header("Content-Encoding") == "gzip" and ex.body[:2] == b"\x1f\x8b"
     assert "Giới thiệu" in ex.text()
     sent = requests_to(portal, "/gioi-thieu.html")[-1]["headers"]["User-Agent"]
-    assert sent == DEFAULT_USER_AGENT and sent.startswith("provnews/0.1 (+http")
+    # the product and its version; no contact URL of ours (none that is real): operators add theirs
+    from pipeline import __version__
+    assert sent == DEFAULT_USER_AGENT == f"provnews/{__version__}"
     assert ex.request_line == "GET /gioi-thieu.html HTTP/1.1"
     assert ("Host", f"127.0.0.1:{portal.port}") in ex.request_headers
 

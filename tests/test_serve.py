@@ -218,3 +218,19 @@ def test_province_map_in_chromium(server, tmp_path):
     assert markers >= 1, dom[-3000:]
     assert "Tuyên Quang" in dom and "Cao Bằng" in dom  # the rows behind the markers
     assert "Records by province (map)" in dom
+
+
+def test_charts_of_the_canned_statistics_in_chromium(server, tmp_path):
+    """datasette-dashboards draws the statistics with Vega-Lite (served by the plugin, no CDN)."""
+    base, _, _ = server
+    pytest.importorskip("datasette_dashboards")
+    # the data behind one chart, as the page fetches it
+    page = requests.get(base + "/-/dashboards/statistics", timeout=30)
+    assert page.status_code == 200 and "Records per year" in page.text
+    dom = _chromium_dom(base + "/-/dashboards/statistics", tmp_path / "profile", "--virtual-time-budget=20000")
+    for title in ("Records per year", "Records by unit (top 15)", "Records by activity (top 15)"):
+        assert title in dom
+    # each chart drawn by vega-embed: a canvas or an svg with its marks
+    drawn = dom.count('class="marks"')
+    assert drawn == 4, dom[:3000]
+    assert "kiểm định" in dom                         # an activity's bar label, drawn from the store

@@ -371,7 +371,7 @@ def test_round_trip_property(generated):
 def test_parquet_export_of_a_store(tmp_path, docs):
     pq = pytest.importorskip("pyarrow.parquet")
     import pyarrow as pa
-    from datetime import date, datetime
+    from datetime import date, datetime, timezone
 
     from tests.conftest import run_cli
 
@@ -387,17 +387,19 @@ def test_parquet_export_of_a_store(tmp_path, docs):
     assert types["start"] == types["end"] == types["quantity"] == pa.int64()
     assert types["value"] == types["base_value"] == types["value_max"] == pa.float64()
     assert types["period_start"] == types["period_end"] == pa.date32()
-    # one article has a time of day with an offset: the column is a timestamp (UTC)
-    assert types["published"] == pa.timestamp("us")
+    # one article has a time of day with an offset: the column is a timestamp of instants (UTC)
+    assert types["published"] == pa.timestamp("us", tz="UTC") and types["published_local"] == pa.string()
     assert types["unit"] == types["sentence"] == types["warc_record_id"] == pa.string()
     rows = table.to_pylist()
     assert len(rows) == 12
     row = next(r for r in rows if r["quantity_text"] == "1.511 phương tiện đo")
-    assert row["value"] == 1511.0 and row["published"] == datetime(2023, 12, 28)
+    assert row["value"] == 1511.0 and row["published"] == datetime(2023, 12, 28, tzinfo=timezone.utc)
+    assert row["published_local"] == "2023-12-28"
     assert row["period_start"] == date(2023, 1, 1) and row["url"].startswith("https://hagiang.")
     assert row["warc_record_id"].startswith("<urn:uuid:") and row["sentence"].endswith("phương tiện đo.")
     first = next(r for r in rows if r["quantity_text"] == "45 cơ sở")
-    assert first["published"] == datetime(2023, 7, 10, 1, 30)  # 08:30 +07:00
+    assert first["published"] == datetime(2023, 7, 10, 1, 30, tzinfo=timezone.utc)  # 08:30 +07:00
+    assert first["published_local"].startswith("2023-07-10T08:30")
     local = next(r for r in rows if r["quantity_text"] == "3 km")
     assert local["published"] is None and local["url"] is None and local["base_value"] == 3000.0
 
@@ -418,7 +420,8 @@ def test_write_parquet_types(tmp_path):
     assert write_parquet(columns, rows, tmp_path / "t.parquet", "records") == 2
     table = pq.read_table(tmp_path / "t.parquet")
     types = {f.name: f.type for f in table.schema}
-    assert types == {"doc_id": pa.string(), "published": pa.date32(), "fetched_at": pa.timestamp("us"),
+    assert types == {"doc_id": pa.string(), "published": pa.date32(), "published_local": pa.string(),
+                     "fetched_at": pa.timestamp("us", tz="UTC"),
                      "value": pa.float64(), "start": pa.int64(), "period": pa.string(), "note": pa.string(),
                      "period_start": pa.date32()}
     assert table.schema.metadata[b"provnews.table"] == b"records"
