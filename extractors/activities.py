@@ -12,6 +12,7 @@ figure, and the verb itself; the best one is the activity.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from importlib import resources
 
@@ -33,8 +34,16 @@ def _verb_lexicon() -> frozenset:
     return frozenset(l.strip().lower() for l in text.splitlines() if l.strip() and not l.startswith("#"))
 
 
+class _Tokens(list):
+    """Token rows with their start offsets, for slicing a sentence out by bisection."""
+
+    def __init__(self, rows):
+        super().__init__(rows)
+        self.starts = [t[0] for t in self]
+
+
 def doc_tokens(doc) -> list[Token]:
-    return [(t.idx, t.idx + len(t.text), t.text, t.tag_) for t in doc]
+    return _Tokens((t.idx, t.idx + len(t.text), t.text, t.tag_) for t in doc)
 
 
 _ALWAYS = frozenset("có là còn đạt chiếm gồm tăng giảm".split())
@@ -42,7 +51,13 @@ _NEGATION = frozenset("không chưa chẳng".split())
 
 
 def _is_candidate(tok: Token, lex: frozenset) -> bool:
-    return tok[3] in ("V", "A") or tok[2].lower() in lex or tok[2].lower() in _ALWAYS
+    return tok[3] in ("V", "A") or _in_lexicon(tok[2])
+
+
+@lru_cache(maxsize=65536)
+def _in_lexicon(word: str) -> bool:
+    w = word.lower()
+    return w in _verb_lexicon() or w in _ALWAYS
 
 
 def _bucket(n: int) -> str:
@@ -64,7 +79,8 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     s, e = rec.start, rec.end
     out: list[tuple[str, dict[str, float]]] = []
     seen = set()
-    sent = [t for t in toks if s <= t[0] < e]
+    starts = [t[0] for t in toks] if not isinstance(toks, _Tokens) else toks.starts
+    sent = toks[bisect_left(starts, s):bisect_left(starts, e)]
     qi = next((i for i, t in enumerate(sent) if t[0] >= q.start), len(sent))
     rule_key = (rec.activity or "").lower()
     rule_first = rule_key.split(",")[0].strip()
@@ -139,10 +155,12 @@ def choose_activities(text: str, toks: list[Token], units: list[Unit], quantitie
     if not records:
         return records
     model = model or ranker(MODEL_FILE, FEATURE_VERSION)
-    spans = [(u.start, u.end) for u in units]
+    spans = sorted((u.start, u.end) for u in units)
+    span_starts = [a for a, _ in spans]
 
     def in_unit(pos: int) -> bool:
-        return any(a <= pos < b for a, b in spans)
+        i = bisect_right(span_starts, pos) - 1
+        return i >= 0 and pos < spans[i][1]
 
     groups = [(rec, candidates(text, toks, quantities[rec.quantity], rec, in_unit)) for rec in records]
     scores = iter(model.scores([f for _, cands in groups for _, f in cands]))  # one batched call

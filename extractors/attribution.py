@@ -89,12 +89,14 @@ def _bucket(x: float, edges: tuple[float, ...]) -> str:
     return f">{edges[-1]:g}"
 
 
+_LEFT_WORD = re.compile(r"(?:^|\W)(" + "|".join(re.escape(w) for w in sorted(_CONTEXT_WORDS, key=len, reverse=True))
+                        + r")\s*$")
+
+
 def _left_word(text: str, pos: int) -> str:
-    before = text[max(0, pos - 20):pos].lower()
-    for w in sorted(_CONTEXT_WORDS, key=len, reverse=True):
-        if re.search(r"(?:^|\W)" + re.escape(w) + r"\s*$", before):
-            return w
-    return "other"
+    """The context word right before a mention (``theo``, ``của``, ``tại`` …), else ``other``."""
+    m = _LEFT_WORD.search(text[max(0, pos - 20):pos].lower())
+    return m.group(1) if m else "other"
 
 
 def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name: str | None,

@@ -49,11 +49,15 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def recrawled(tmp_path_factory):
-    """A crawl, then (a second later) a re-crawl in which the articles answer 304."""
+    """A crawl, then (a second later) a re-crawl in which the articles answer 304.
+
+    The re-crawl asks for the articles again (``--refresh-after 0``): by default a
+    re-crawl does not refetch article pages at all.
+    """
     out = tmp_path_factory.mktemp("replay") / "corpus"
     with PortalServer(crawl_delay=0.02) as portal:
-        for _ in range(2):
-            ran = provnews("crawl", portal.url, "--out", str(out), "--delay", "0", "--quiet")
+        for refresh in ([], ["--refresh-after", "0"]):
+            ran = provnews("crawl", portal.url, "--out", str(out), "--delay", "0", "--quiet", *refresh)
             assert ran.returncode == 0, ran.stderr
             time.sleep(1.1)           # the two captures get different 14-digit timestamps
         article = next(a for a in portal.articles if a["id"] == ARTICLE)
