@@ -201,6 +201,16 @@ _REPORT_BEFORE = re.compile(r"(?:trong|báo cáo|sơ kết|tổng kết|kết qu
 _SPECIFICITY = {"months": 3, "quarter": 3, "season": 3, "month": 2, "years": 2, "year": 1}
 
 
+def _opens_lead(text: str, s: int, e: int, first_line_end: int) -> bool:
+    """Does the period open one of the two lead paragraphs after the title, as a fronted
+    adverbial (``Năm 2020, Trung tâm đã …``)?"""
+    line_start = text.rfind("\n", 0, s) + 1
+    if line_start <= first_line_end or text[line_start:s].strip() or text[e:e + 1] != ",":
+        return False
+    lead = [m.start() for m in re.finditer(r"(?m)^(?=\S)", text[first_line_end + 1:])][:2]
+    return line_start - first_line_end - 1 in lead
+
+
 def document_period(text: str) -> Period | None:
     """The period an article reports on: a dated period in the title or lead, or one
     introduced as a report's span (``báo cáo … 6 tháng đầu năm 2017``); targets
@@ -226,6 +236,8 @@ def document_period(text: str) -> Period | None:
             score += 1
         if _REPORT_BEFORE.search(before):
             score += 2
+        if s < 600 and _opens_lead(text, s, e, first_line_end):
+            score += 2  # "Năm 2020, Trung tâm đã …" opening the lead: the year the article reports on
         if score >= 4 and (best is None or score > best[0]):
             best = (score, s, p)
     return best[2] if best else None

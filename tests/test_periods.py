@@ -95,3 +95,13 @@ def test_dev_gold_document_periods():
         assert (expected["start"], expected["end"]) in exprs, path.name
         checked += 1
     assert checked >= 4
+
+
+def test_a_year_opening_the_lead_is_the_documents_period():
+    title = "Trung tâm tiêu thụ 8.000 hộp trà\n\n"
+    lead = "Sản phẩm ngày càng được tin dùng.\nNăm 2020, Trung tâm đã tiêu thụ 8.000 hộp.\nTrung tâm thu mua 2.400 kg."
+    p = document_period(title + lead)
+    assert p is not None and (p.start, p.end) == ("2020-01-01", "2020-12-31")
+    # deeper in the body, or not a fronted adverbial, a year is no document period
+    assert document_period(title + "A.\nB.\nC.\nNăm 2020, Sở đã làm.") is None
+    assert document_period(title + "Năm 2020 là năm khó khăn.") is None
