@@ -1192,6 +1192,11 @@ def _raw_name(text, pieces, i, end) -> str:
 _MEDIA_REPORTS = re.compile(r"\s+(?:đã\s+|từng\s+)?(?:đưa tin|phản ánh|thông tin|đăng tải|đăng tin)\b")
 
 
+@lru_cache(maxsize=None)
+def _media_pattern(surface: str) -> re.Pattern:
+    return re.compile(r"(?<!\w)" + re.escape(surface) + r"(?!\w)")
+
+
 def _find_media(text, pieces, lex, mentions) -> list[_Mention]:
     """Newspapers and stations named without a head word (PV Dân trí, '… - VnExpress')."""
     taken = [(m.start, m.end) for m in mentions]
@@ -1199,7 +1204,9 @@ def _find_media(text, pieces, lex, mentions) -> list[_Mention]:
     out = []
     for med in lex.media:
         surf = med["surface"]
-        for m in re.finditer(r"(?<!\w)" + re.escape(surf) + r"(?!\w)", text):
+        if surf not in text:  # most documents name few papers: skip the others' regexes
+            continue
+        for m in _media_pattern(surf).finditer(text):
             s, e = m.span()
             if any(a <= s < b or a < e <= b for a, b in taken):
                 continue
