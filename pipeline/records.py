@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 from extractors.mentions import Extraction, Period, Quantity, Record, Unit
@@ -84,11 +84,14 @@ class Document:
         )
 
 
-def read_jsonl(path) -> list[Document]:
-    """Documents from a JSONL file written by ``provnews extract``."""
-    docs = []
+def iter_jsonl(path) -> Iterator[Document]:
+    """Documents from a JSONL file written by ``provnews extract``, one line at a time."""
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             if line.strip():
-                docs.append(Document.from_dict(json.loads(line)))
-    return docs
+                yield Document.from_dict(json.loads(line))
+
+
+def read_jsonl(path) -> list[Document]:
+    """Documents from a JSONL file written by ``provnews extract``."""
+    return list(iter_jsonl(path))
