@@ -62,13 +62,13 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from .mentions import Period, Quantity, Record, Unit
-from .segment import sentence_spans
+from .segment import sentence_spans, token_rows
 
 
 @lru_cache(maxsize=1)
@@ -371,12 +371,12 @@ def _split_tokens(text, doc, spans, quantities, in_unit):
         cuts.update((a, b))
     for q in quantities:
         cuts.update((q.start, q.end))
+    cuts = sorted(cuts)
     out = []
-    for t in doc:
-        if t.is_space:
+    for a, b, word, tag in token_rows(doc):
+        if word.isspace():
             continue
-        a, b, tag = t.idx, t.idx + len(t.text), t.tag_
-        inner = sorted(c for c in cuts if a < c < b)
+        inner = cuts[bisect_right(cuts, a):bisect_left(cuts, b)]  # the cuts strictly inside the word
         for lo, hi in zip([a] + inner, inner + [b]):
             piece = text[lo:hi]
             stripped = piece.strip()

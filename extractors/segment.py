@@ -180,7 +180,24 @@ def make_doc(text: str) -> Doc:
     doc = Doc(blank_vi().vocab, words=words, spaces=spaces, tags=tags,
               sent_starts=[i == 0 or st in sent_starts for i, st in enumerate(starts)])
     assert doc.text == text, "segmenter must keep the text exactly"
+    doc.user_data[_TOKEN_ROWS] = [(st, st + len(w), w, tag) for st, w, tag in zip(starts, words, tags)]
     return doc
+
+
+_TOKEN_ROWS = "provnews.token_rows"
+
+
+def token_rows(doc: Doc) -> list[tuple[int, int, str, str]]:
+    """(start, end, text, tag) of every token of ``doc``, as plain tuples.
+
+    The extractors walk the tokens several times; reading spaCy ``Token``
+    objects each time costs more than the walks themselves.  ``make_doc``
+    keeps these rows with the doc; other docs get them computed once.
+    """
+    rows = doc.user_data.get(_TOKEN_ROWS)
+    if rows is None:
+        rows = doc.user_data[_TOKEN_ROWS] = [(t.idx, t.idx + len(t.text), t.text, t.tag_) for t in doc]
+    return rows
 
 
 def _clauses(text: str, start: int, end: int):
@@ -235,6 +252,28 @@ def _run(text: str, i: int, lo: int, hi: int) -> tuple[int, int]:
     return a, b
 
 
+# Lower-case Vietnamese letters and the space: word_breaks has nothing to do at
+# such a character unless a digit is right before it.
+_PLAIN = re.compile("[ a-zàáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]+")
+
+
+def _break_candidates(text: str, start: int, end: int):
+    """The offsets in [start, end) that word_breaks must look at, in order.
+
+    Its tests all need an upper-case letter, a digit or one of ``.!?`` at
+    the offset, or a digit just before it; runs of plain lower-case letters
+    and spaces are skipped in C, apart from the character after a digit.
+    """
+    pos = start
+    for m in _PLAIN.finditer(text, start, end):
+        a, b = m.span()
+        yield from range(pos, a)
+        if a > 0 and text[a - 1].isdigit():
+            yield a
+        pos = b
+    yield from range(pos, end)
+
+
 def word_breaks(text: str, start: int = 0, end: int | None = None) -> list[int]:
     """Offsets inside text[start:end] where two glued words meet (a word boundary, no space).
 
@@ -245,7 +284,7 @@ def word_breaks(text: str, start: int = 0, end: int | None = None) -> list[int]:
     """
     end = len(text) if end is None else end
     out = []
-    for i in range(max(start, 1), end):
+    for i in _break_candidates(text, max(start, 1), end):
         c, p = text[i], text[i - 1]
         if _letter(c) and c.isupper():
             # the letter before, skipping combining accents (NFD text)

@@ -37,6 +37,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .mentions import Unit
+from .segment import token_rows as _token_rows
 from .unit_names import canonical as _canonical
 from .unit_names import display_name as _display_name
 from .unit_names import home_province as _home_province
@@ -210,7 +211,7 @@ class Piece:
 
 def _pieces(text: str, doc) -> list[Piece]:
     out = []
-    tokens = [(t.idx, t.idx + len(t.text), t.tag_) for t in doc] if doc is not None else []
+    tokens = [(a, b, tag) for a, b, _, tag in _token_rows(doc)] if doc is not None else []
     ti = 0
     prev_end = 0
     for m in _PIECE.finditer(text):
@@ -344,10 +345,22 @@ def _place_at(pieces: list[Piece], i: int, lex: Lexicon) -> int:
     return _province_at(pieces, i, lex)
 
 
-def _province_at(pieces: list[Piece], i: int, lex: Lexicon) -> int:
-    for prov in lex.provinces:
+@lru_cache(maxsize=4)
+def _provinces_by_first_piece(provinces: tuple) -> dict[str, list[list[str]]]:
+    """Each province's pieces, under its first piece, in lexicon order (first match wins)."""
+    out: dict[str, list[list[str]]] = {}
+    for prov in provinces:
         pp = _PIECE.findall(prov)
-        if i + len(pp) <= len(pieces) and all(pieces[i + k].text == pp[k] for k in range(len(pp))):
+        assert pp, f"province {prov!r} has no words"
+        out.setdefault(pp[0], []).append(pp)
+    return out
+
+
+def _province_at(pieces: list[Piece], i: int, lex: Lexicon) -> int:
+    if i >= len(pieces):
+        return 0
+    for pp in _provinces_by_first_piece(lex.provinces).get(pieces[i].text, ()):
+        if i + len(pp) <= len(pieces) and all(pieces[i + k].text == pp[k] for k in range(1, len(pp))):
             return len(pp)
     return 0
 

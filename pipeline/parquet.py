@@ -136,7 +136,7 @@ class ParquetTableWriter:
     rows back in record batches.
     """
 
-    BATCH_ROWS = 8192
+    BATCH_ROWS = 4096
 
     def __init__(self, columns: list[str], path: str | Path, table: str):
         import pickle
