@@ -1,11 +1,11 @@
 """Peak memory of ``provnews extract --workers 2`` and of CSV / Parquet export, by corpus size.
 
-    python benchmarks/bench_memory.py [--sizes 1000,10000] [--extract-sizes 100,400]
+    python benchmarks/bench_memory.py [--sizes 1000,10000] [--source jsonl|store] [--extract-sizes 100,400]
 
 Inputs are made from real texts (``../shared/data/vi-news``): the articles
-are extracted once, then repeated under distinct ids/URLs into a corpus
-store of each size (for export) and into folders of ``.txt`` files (for
-extract), in a temporary folder.  Each command runs as a real subprocess;
+are extracted once, then repeated under distinct ids/URLs into a JSONL of
+documents or a corpus store of each size (for export) and into folders of
+``.txt`` files (for extract), in a temporary folder.  Each command runs as a real subprocess;
 its resident memory is sampled every 50 ms, summed over the process and its
 workers.  Flat memory means the largest size's peak is close to the
 smallest's.  ``--root DIR`` runs another checkout's code (to compare with an
@@ -88,6 +88,23 @@ def make_store(folder: Path, base, n: int) -> Path:
     return folder
 
 
+def make_jsonl(path: Path, base, n: int) -> Path:
+    """n documents as ``provnews extract`` writes them, cycling through the base articles."""
+    import json
+
+    from pipeline.records import make_doc_id
+
+    dicts = [d.to_dict() for d in base]
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            d = dict(dicts[i % len(dicts)])
+            d["url"] = d["canonical_url"] = f"https://site{i % 40}.example.gov.vn/tin/{i}.html"
+            d["source"] = f"site{i % 40}.example.gov.vn"
+            d["doc_id"] = make_doc_id(d["url"])
+            fh.write(json.dumps(d, ensure_ascii=False) + "\n")
+    return path
+
+
 def make_texts(folder: Path, n: int) -> Path:
     files = sorted(DATA.glob("*/articles/*.txt"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -108,6 +125,8 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000,10000", help="export: documents per store (default 1000,10000)")
     parser.add_argument("--extract-sizes", default="100,400",
                         help="extract --workers 2: input files (default 100,400; 1000,10000 takes long)")
+    parser.add_argument("--source", choices=["jsonl", "store"], default="jsonl",
+                        help="export from a JSONL of documents (quick to make) or a corpus store")
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout whose code runs (default this one)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
@@ -130,9 +149,12 @@ def main() -> int:
         print(f"{'command':44s} {'docs':>6s} {'peak MB':>8s} {'main MB':>8s} {'seconds':>8s}")
         peaks: dict[str, dict[int, float]] = {}
         for n in sizes:
-            store = make_store(tmp / f"store{n}", base, n)
+            if args.source == "store":
+                store = make_store(tmp / f"store{n}", base, n)
+            else:
+                store = make_jsonl(tmp / f"docs{n}.jsonl", base, n)
             for fmt, table in (("parquet", "records"), ("csv", "records")):
-                label = f"export --format {fmt} --table {table}"
+                label = f"export {args.source} --format {fmt} --table {table}"
                 tree, main_mb, sec, _ = peak_rss(
                     cli + ["export", str(store), "--format", fmt, "--table", table,
                            "--output", str(tmp / f"out{n}.{fmt}")], args.root, env)

@@ -40,10 +40,11 @@ class RustPosTagger:
         predictor = CRFPOSTagPredictor.Instance()
         self._crf = predictor.model
         templates = list(predictor.transformer.template)
-        # (position in the feature list, template, token offset) of each istitle feature
-        self._istitle = [(k, t, int(m.group(1))) for k, t in enumerate(templates)
-                         if (m := _ISTITLE.match(t))]
-        self._text_istitle = text_istitle
+        # (position in the feature list, token offset, {value: feature string}) of each istitle
+        # feature: a feature has only four possible values, so its strings are made once
+        self._istitle = [(k, int(m.group(1)), {v: f"{t}={v}" for v in ("BOS", "EOS", True, False)})
+                         for k, t in enumerate(templates) if (m := _ISTITLE.match(t))]
+        self._text_istitle = lru_cache(maxsize=65536)(text_istitle)
         self._featurizer = CRFFeaturizer(templates, set())
 
     def features(self, words: list[str]) -> list[list[str]]:
@@ -52,11 +53,11 @@ class RustPosTagger:
             return []
         rows = self._featurizer.process([[[w, "X"] for w in words]])[0]
         n = len(words)
-        titles = [str(self._text_istitle(w)) for w in words]
-        for k, template, offset in self._istitle:
+        titles = [self._text_istitle(w) for w in words]
+        for k, offset, feature in self._istitle:
             for i, row in enumerate(rows):
                 j = i + offset
-                row[k] = f"{template}={'BOS' if j < 0 else 'EOS' if j >= n else titles[j]}"
+                row[k] = feature["BOS"] if j < 0 else feature["EOS"] if j >= n else feature[titles[j]]
         return rows
 
     def tag_words(self, words: list[str]) -> list[str]:

@@ -177,9 +177,12 @@ def make_doc(text: str) -> Doc:
         spaces.insert(0, False)
     # Tags and sentence starts go in with the words: setting ``is_sent_start``
     # token by token makes spaCy check the whole doc at each set.
+    # the Doc's text is its words, each followed by a space where spaces says so
+    # (checked on the lists: rebuilding doc.text walks every Token in Python)
+    assert "".join(w + " " if sp else w for w, sp in zip(words, spaces)) == text, \
+        "segmenter must keep the text exactly"
     doc = Doc(blank_vi().vocab, words=words, spaces=spaces, tags=tags,
               sent_starts=[i == 0 or st in sent_starts for i, st in enumerate(starts)])
-    assert doc.text == text, "segmenter must keep the text exactly"
     doc.user_data[_TOKEN_ROWS] = [(st, st + len(w), w, tag) for st, w, tag in zip(starts, words, tags)]
     return doc
 
@@ -202,10 +205,11 @@ def token_rows(doc: Doc) -> list[tuple[int, int, str, str]]:
 
 def _clauses(text: str, start: int, end: int):
     pos = start
-    for i in range(start, end):
-        if text[i] == ";":
-            yield pos, i + 1
-            pos = i + 1
+    i = text.find(";", start, end)
+    while i >= 0:
+        yield pos, i + 1
+        pos = i + 1
+        i = text.find(";", pos, end)
     if pos < end:
         yield pos, end
 
@@ -252,17 +256,18 @@ def _run(text: str, i: int, lo: int, hi: int) -> tuple[int, int]:
     return a, b
 
 
-# Lower-case Vietnamese letters and the space: word_breaks has nothing to do at
-# such a character unless a digit is right before it.
-_PLAIN = re.compile("[ a-zàáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]+")
+# Lower-case Vietnamese letters, white space and punctuation other than . ! ?:
+# word_breaks has nothing to do at such a character unless a digit is right before it.
+_PLAIN = re.compile("[ \n,;:()\\[\\]\"“”'/%–—…\\-"
+                    "a-zàáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]+")
 
 
 def _break_candidates(text: str, start: int, end: int):
     """The offsets in [start, end) that word_breaks must look at, in order.
 
     Its tests all need an upper-case letter, a digit or one of ``.!?`` at
-    the offset, or a digit just before it; runs of plain lower-case letters
-    and spaces are skipped in C, apart from the character after a digit.
+    the offset, or a digit just before it; runs of other characters
+    (``_PLAIN``) are skipped in C, apart from the character after a digit.
     """
     pos = start
     for m in _PLAIN.finditer(text, start, end):

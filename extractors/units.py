@@ -495,14 +495,16 @@ def _lower_head_after_title(text: str, pieces: list[Piece], i: int, lex: Lexicon
     capitalized name follows; elsewhere "cục", "sở", "bộ" are common words."""
     if i + 1 >= len(pieces) or not (pieces[i + 1].cap and pieces[i + 1].word) or pieces[i + 1].newline_before:
         return None
+    # the head first (a dictionary look-up), the titles before it only for a head
+    head = next((h for h in lex.heads_by_first.get(pieces[i].text.capitalize().lower(), ())
+                 if len(h.pieces) == 1 and h.name_capital and pieces[i].text == h.pieces[0].lower()), None)
+    if head is None:
+        return None
     before = text[max(0, pieces[i].start - 25):pieces[i].start].rstrip().lower()
     if not any(before.endswith(t.lower()) and (len(before) == len(t) or not before[-len(t) - 1].isalpha())
                for t in lex.official_titles if t[:1].isupper()):
         return None
-    for h in lex.heads_by_first.get(pieces[i].text.capitalize().lower(), ()):
-        if len(h.pieces) == 1 and h.name_capital and pieces[i].text == h.pieces[0].lower():
-            return h
-    return None
+    return head
 
 
 def _title_at(text: str, pos: int, lex: Lexicon) -> bool:
@@ -1044,8 +1046,9 @@ def _short_refs_found(text, pieces, lex, found) -> list[_Mention]:
     out = []
     for ref in table["refs"]:
         for phrase in ref["phrases"]:
-            for m in re.finditer(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", text,
-                                 flags=re.I if phrase[:1].islower() else 0):
+            if phrase[1:] not in text:  # every match kept below has phrase[1:] as written
+                continue
+            for m in _phrase_pattern(phrase).finditer(text):
                 s, e = m.span()
                 if m.group()[1:] != phrase[1:]:
                     continue  # only the first letter may be capitalized (sentence start)
@@ -1203,6 +1206,12 @@ def _raw_name(text, pieces, i, end) -> str:
 
 
 _MEDIA_REPORTS = re.compile(r"\s+(?:đã\s+|từng\s+)?(?:đưa tin|phản ánh|thông tin|đăng tải|đăng tin)\b")
+
+
+@lru_cache(maxsize=None)
+def _phrase_pattern(phrase: str) -> re.Pattern:
+    """A short reference as a whole word; its first letter in either case when written lower-case."""
+    return re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", flags=re.I if phrase[:1].islower() else 0)
 
 
 @lru_cache(maxsize=None)

@@ -92,7 +92,8 @@ def test_legit_mixed_forms_are_not_split(word):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("aăbcdđeêhiklmnoôơtuưxyàáãạảệộ TĩnhÔtôHCMXeUBND.!?,;0123456789\n")),
+@given(st.text(alphabet=st.sampled_from(list("aăbcdđeêhiklmnoôơtuưxyàáãạảệộ TĩnhÔtôHCMXeUBND.!?,;:()\"“”'/%–…-"
+                                             "0123456789\n")),
                max_size=80), st.integers(0, 6))
 def test_word_breaks_skipping_plain_runs_equals_looking_everywhere(text, margin):
     # word_breaks looks only where _break_candidates points; looking at every offset must agree
