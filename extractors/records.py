@@ -376,9 +376,10 @@ def _split_tokens(text, doc, spans, quantities, in_unit):
     for a, b, word, tag in token_rows(doc):
         if word.isspace():
             continue
-        inner = cuts[bisect_right(cuts, a):bisect_left(cuts, b)]  # the cuts strictly inside the word
-        for lo, hi in zip([a] + inner, inner + [b]):
-            piece = text[lo:hi]
+        i0, i1 = bisect_right(cuts, a), bisect_left(cuts, b)  # the cuts strictly inside the word
+        bounds = ((a, b),) if i0 >= i1 else zip([a] + cuts[i0:i1], cuts[i0:i1] + [b])
+        for lo, hi in bounds:
+            piece = word if lo == a and hi == b else text[lo:hi]
             stripped = piece.strip()
             if not stripped:
                 continue
@@ -387,9 +388,11 @@ def _split_tokens(text, doc, spans, quantities, in_unit):
             if in_unit(lo2):
                 out.append((lo2, hi2, "NAME", stripped))
                 continue
-            words = stripped.split(" ")
-            n_cap = next((k for k, w in enumerate(words) if not w[:1].isupper()), len(words))
-            if 0 < n_cap < len(words) and (n_cap > 1 or words[0].isupper() or any(ch.isdigit() for ch in words[0])):
+            # (a one-syllable word has nothing glued to it: straight to the capital check)
+            words = stripped.split(" ") if " " in stripped else None
+            n_cap = words and next((k for k, w in enumerate(words) if not w[:1].isupper()), len(words))
+            if words and 0 < n_cap < len(words) and (
+                    n_cap > 1 or words[0].isupper() or any(ch.isdigit() for ch in words[0])):
                 # a name glued to the next word by the segmenter ("huyện Phù Mỹ trồng"):
                 # the name, then the word with the segment's tag
                 cut = lo2 + len(" ".join(words[:n_cap]))

@@ -214,14 +214,15 @@ def _pieces(text: str, doc) -> list[Piece]:
     tokens = [(a, b, tag) for a, b, _, tag in _token_rows(doc)] if doc is not None else []
     ti = 0
     prev_end = 0
+    n_tokens = len(tokens)
     for m in _PIECE.finditer(text):
         s, e = m.span()
-        while ti < len(tokens) and tokens[ti][1] <= s:
+        while ti < n_tokens and tokens[ti][1] <= s:
             ti += 1
         tag, ts, te = "", s, e
-        if ti < len(tokens) and tokens[ti][0] <= s:
+        if ti < n_tokens and tokens[ti][0] <= s:
             ts, te, tag = tokens[ti]
-        out.append(Piece(s, e, m.group(), tag, ts, te, "\n" in text[prev_end:s]))
+        out.append(Piece(s, e, m.group(), tag, ts, te, text.find("\n", prev_end, s) >= 0))
         prev_end = e
     return out
 
