@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test bench install demo-samples clean
+.PHONY: run test bench train install demo-samples clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ demo-samples: $(STAMP)
 ## make test: install, then the whole test suite
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+## make train: rebuild the shipped models (extractors/models/) from annotations/, deterministically
+train: $(STAMP)
+	$(BIN)/provnews train annotations/splits.json --out extractors/models
 
 ## make bench: benchmarks print numbers (never timed assertions in tests), a few minutes in all.
 ## Peak memory of extract at 1k and 10k documents takes long on 2 cores:

@@ -1,6 +1,8 @@
 """The NLP stage in one call: text → units, quantities, records, period.
 
-    normalize → segment + tag → quantities → units → records
+    normalize → segment + tag → quantities → units → records (rules: candidates, features)
+              → learned decisions: the extent of counted nouns (``counted_nouns``),
+                the unit of each record (``attribution``), the verb that reports it (``activities``)
 
 ``extractors`` never imports ``pipeline``: it takes text and returns mentions,
 so it runs alone and on any worker.
@@ -9,18 +11,47 @@ from __future__ import annotations
 
 from .mentions import Extraction
 from .normalize import clean_text
+from . import activities as _activities, attribution as _attribution, counted_nouns as _counted_nouns
 from . import quantities as _quantities, records as _records, segment as _segment, units as _units
 
 
-def extract(text: str) -> Extraction:
-    """Extract all mentions from already-cleaned text (see ``normalize.clean_text``).
+def check_models() -> None:
+    """Load every shipped model once: a missing or stale one raises ``ModelError`` now, not mid-run."""
+    from .model_files import load_json_model, ranker
 
-    Offsets of every mention point into ``text``.
-    """
+    load_json_model(_counted_nouns.MODEL_FILE, _counted_nouns.FEATURE_VERSION)
+    ranker(_attribution.MODEL_FILE, _attribution.FEATURE_VERSION)
+    ranker(_activities.MODEL_FILE, _activities.FEATURE_VERSION)
+
+
+def rules_pass(text: str):
+    """The rules alone: ``(tokens, Extraction)``; tokens are (start, end, text, POS)."""
     if text != clean_text(text):
         raise ValueError("extract() takes cleaned text: call normalize.clean_text first")
     doc = _segment.make_doc(text)
     quantities, period = _quantities.find_quantities(text, doc)
     units = _units.find_units(text, doc)
     records = _records.attribute(text, doc, units, quantities, period)
-    return Extraction(units=units, quantities=quantities, records=records, period=period)
+    return _activities.doc_tokens(doc), Extraction(units=units, quantities=quantities, records=records,
+                                                   period=period)
+
+
+def apply_models(text: str, tokens, ex: Extraction) -> Extraction:
+    """The learned decisions over the rules' candidates (models from ``provnews train``)."""
+    _counted_nouns.adjust_counts(text, ex.quantities)
+    for r in ex.records:
+        r.refresh(ex.quantities[r.quantity])
+    units = ex.units
+    records = _attribution.choose_units(text, units, ex.quantities, ex.records)
+    records = _activities.choose_activities(text, tokens, units, ex.quantities, records)
+    return Extraction(units=units, quantities=ex.quantities, records=records, period=ex.period)
+
+
+def extract(text: str, *, learned: bool = True) -> Extraction:
+    """Extract all mentions from already-cleaned text (see ``normalize.clean_text``).
+
+    Offsets of every mention point into ``text``.  ``learned=False`` keeps the
+    rules' own decisions (the candidates and features the models start from).
+    """
+    tokens, ex = rules_pass(text)
+    return apply_models(text, tokens, ex) if learned else ex

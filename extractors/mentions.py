@@ -92,6 +92,10 @@ class Record(_Model):
     period: Period | None = None
     location: str | None = None
 
+    def refresh(self, q: Quantity) -> None:
+        """Copy the quantity's fields again after a later stage changed it."""
+        self.quantity_text, self.unit_of_measure, self.value = q.text, q.unit_of_measure, q.value
+
     @classmethod
     def for_quantity(cls, index: int, q: Quantity, **kwargs: Any) -> "Record":
         """A record carrying the quantity's fields, flat, as the spec exports them."""

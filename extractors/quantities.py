@@ -116,6 +116,7 @@ def _words() -> dict:
         "item_stops": set(_folded_list(d["item"]["stop_words"])),
         "place_nouns": set(_folded_list(d["place_nouns"]["words"])),
         "whole_nouns": set(_folded_list(d["whole_nouns"]["words"])),
+        "money_context": _folded_list(d["money_context"]["words"]),
         "both_sides": set(_folded_list(d["both_sides"]["words"])),
         "duration_after_mot": _folded_list(d["duration_after_mot"]["words"]),
         "five_year": _folded_list(d["spelled_five_year_words"]["words"]),
@@ -594,6 +595,10 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
             usd = _units()[0]["USD"]
             unit = _Unit(usd.canonical, n.end, usd.dimension, usd.base_unit, usd.factor, False)
             end = n.end
+        elif unit is None and n.multiplied and _money_context(t, n):
+            dong = _units()[0]["đồng"]
+            unit = _Unit(dong.canonical, n.end, dong.dimension, dong.base_unit, dong.factor, False)
+            end = n.end
         elif unit is None:
             unit = _noun_before(t, n, toks)
             if unit is None:
@@ -645,6 +650,17 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
     elif _starts_with_word(rest, w["upper_after"]):
         qual = "<" if qual in ("=", "~") else qual
     return _Found(qstart, unit_end, value, value_max, total, unit, qual, n.start)
+
+
+_MONEY_MULTIPLIER = re.compile(r"(?:triệu|tỷ|tỉ)$", re.IGNORECASE)
+
+
+def _money_context(t: str, n: NumberSpan) -> bool:
+    """``kinh phí hỗ trợ là 15,4 triệu``: millions or billions of nothing named, in a clause about money."""
+    if not _MONEY_MULTIPLIER.search(t[n.start:n.end]):
+        return False
+    clause = re.split(r"[.;:!?\n]", t[max(0, n.start - 80):n.start])[-1].lower()
+    return any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", clause) for w in _words()["money_context"])
 
 
 def _spelled_ok(t: str, n: NumberSpan, toks: _Tokens) -> bool:

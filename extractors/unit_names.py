@@ -152,12 +152,24 @@ def canon_province(prov: str, lex: Lexicon) -> str:
     return dict(lex.canonical_places).get(prov, prov)
 
 
-def display_name(ent) -> str:
-    """The fullest written form: with the place, and with its level (tỉnh Cao Bằng) if ever written."""
+def display_name(ent, lex: Lexicon | None = None) -> str:
+    """The fullest written form: with the place, and with its level (tỉnh Cao Bằng) if ever written.
+
+    A provincial body written with the bare province (``Sở Y tế Hà Nam``) is named
+    with its level (``Sở Y tế tỉnh Hà Nam``), as annotators name it; a centrally
+    governed city (Hà Nội, Hồ Chí Minh …) gets no added word.
+    """
     names = ent["names"]
     with_place = [n for n in names if ent["place"] and n.endswith(ent["place"])]
     with_level = [n for n in with_place if ent["level"] and n.endswith(f"{ent['level']} {ent['place']}")]
-    return (with_level or with_place or names)[0]
+    name = (with_level or with_place or names)[0]
+    place = ent["place"]
+    if lex is not None and not with_level and with_place and ent["level"] in (None, "tỉnh") \
+            and ent.get("kind") in lex.level_added_kinds and place not in lex.cities \
+            and any(place == canon_province(p, lex) for p in lex.provinces) \
+            and not re.search(r"(?:tỉnh|thành phố|TP\.?|Tp\.?)\s+" + re.escape(place) + "$", name):
+        name = name[: -len(place)] + "tỉnh " + place
+    return name
 
 
 @lru_cache(maxsize=None)

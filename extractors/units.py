@@ -98,6 +98,8 @@ class Lexicon:
     countries: frozenset
     inner_commas: tuple = ()      # "phòng, chống": a comma that does not end a name
     media_credits: tuple = ()     # "Ảnh", "Video": a caption credit, a person's name follows
+    cities: frozenset = frozenset()             # centrally governed cities: no "tỉnh" added
+    level_added_kinds: frozenset = frozenset()  # bodies named "… tỉnh X" when written "… X"
 
 
 @lru_cache(maxsize=1)
@@ -166,6 +168,8 @@ def lexicon() -> Lexicon:
         end_titles=tuple(t for t in (*cues["official_titles"], *cues.get("name_end_titles", ())) if t[:1].isupper()),
         known_names=tuple(known),
         countries=frozenset(places.get("countries", ())),
+        cities=frozenset(places.get("centrally_governed_cities", ())),
+        level_added_kinds=frozenset(places.get("level_added_kinds", ())),
         canonical_places=tuple(sorted(places.get("canonical_places", {}).items(), key=lambda kv: -len(kv[0]))),
         inner_commas=tuple(tuple(_PIECE.findall(c.lower())) for c in cues.get("name_inner_commas", ())),
         media_credits=tuple(cues.get("media_credits", ())),
@@ -327,7 +331,7 @@ def _place_at(pieces: list[Piece], i: int, lex: Lexicon) -> int:
                 j += 1  # an abbreviated level with its full stop: "UBND TP. Phú Quốc"
             prov = _province_at(pieces, j, lex) if j < n else 0
             if prov:
-                return len(lvp) + prov  # a known province ends the place (… tỉnh Sóc Trăng Trần Văn Lâu)
+                return j - i + prov  # a known province ends the place (… tỉnh Sóc Trăng Trần Văn Lâu; TP. HCM)
             if j + 2 < n and pieces[j].text in lex.surnames and all(
                     pieces[q].cap and pieces[q].word and not pieces[q].newline_before for q in (j + 1, j + 2)) \
                     and not (j + 3 < n and pieces[j + 3].cap and pieces[j + 3].word):
@@ -1307,7 +1311,7 @@ def _resolve(text, mentions, lex, learned):
             m.entity = -1  # "Trạm Y tế xã", "UBND phường" with no commune named: a kind of body, no unit
             continue
         if ent is not None:
-            m.name = _display_name(ent)
+            m.name = _display_name(ent, lex)
             m.kind = m.kind or entities[m.entity]["kind"]
             # the short form the article defines belongs to the unit, on every mention
             m.abbreviation = m.abbreviation or abbr_of.get(m.entity)
@@ -1329,6 +1333,12 @@ def _body_left_out(name: str, entities: list[dict], lex: Lexicon) -> int | None:
 _LOCAL_LEVELS = frozenset({"xã", "phường", "thị trấn"})
 
 
+# Departments (Khoa) and the bodies they sit in: a data fact of unit_heads.jsonl.
+_DIVISION_PARENTS = {json.loads(l)["kind"]: tuple(json.loads(l)["parent_kinds"])
+                     for l in _data_text("unit_heads.jsonl").splitlines()
+                     if l.strip() and "parent_kinds" in json.loads(l)}
+
+
 def _parents(text, mentions):
     """'X, đơn vị trực thuộc Sở Công Thương' / 'đơn vị trực thuộc Sở … là: X; Y' → parent."""
     for i, m in enumerate(mentions):
@@ -1338,6 +1348,16 @@ def _parents(text, mentions):
         between = text[m.end:nxt.start]
         if re.fullmatch(r"\s*,?\s*(?:là\s+)?(?:một\s+)?(?:đơn vị\s+|cơ quan\s+)?(?:trực thuộc|thuộc)\s+", between):
             m.extra["parent"] = nxt.name
+        elif m.kind in _DIVISION_PARENTS and nxt.kind in _DIVISION_PARENTS[m.kind] \
+                and re.fullmatch(r"\s*(?:\(|,|của|thuộc|tại)?\s*", between):
+            # "Khoa Kiểm soát bệnh tật (Bệnh viện Bạch Mai)", "Khoa Nhi của Bệnh viện …": a department of it
+            m.extra["parent"] = nxt.name
+    for i, m in enumerate(mentions):
+        if m.kind in _DIVISION_PARENTS and "parent" not in m.extra:
+            # a department named on its own belongs to the one hospital (institute, school) named before it
+            before = [p for p in mentions[:i] if p.kind in _DIVISION_PARENTS[m.kind] and p.name]
+            if len({p.name for p in before}) == 1:
+                m.extra["parent"] = before[0].name
     for mt in re.finditer(r"(?:đơn vị|cơ quan)\s+(?:trực thuộc|thuộc)\s+", text):
         par = next((m for m in mentions if m.start == mt.end()), None)
         if par is None:

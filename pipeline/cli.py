@@ -72,7 +72,9 @@ def _add_eval(sub):
         "eval", help="score extraction against annotated gold documents (spec section 5)",
         description="Example: provnews eval ../shared/gold/dev --min-f1 quantities=0.97",
     )
-    p.add_argument("gold_dir", help="folder of NAME.txt + NAME.gold.json (or gold JSON referring to texts)")
+    p.add_argument("gold_dir", help="folder of NAME.txt + NAME.gold.json (or gold JSON referring to texts), "
+                                    "or a splits manifest such as annotations/splits.json")
+    p.add_argument("--split", help="with a splits manifest: score only this split (train, dev, test)")
     p.add_argument("--predictions", help="JSONL of predicted documents (default: run the extractor)")
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     p.add_argument("--per-doc", action="store_true", help="also print scores per document")
@@ -80,6 +82,19 @@ def _add_eval(sub):
     p.add_argument("--min-f1", default="", help="floors, e.g. units=0.9,quantities=0.97,records=0.85")
     p.add_argument("--baseline", choices=["underthesea-ner"], help="score a baseline's units instead")
     p.set_defaults(func=_call("pipeline.evaluate", "cli_eval"))
+
+
+def _add_train(sub):
+    p = sub.add_parser(
+        "train", help="rebuild the learned models from the annotated corpus (deterministic)",
+        description="Example: provnews train annotations/splits.json --out extractors/models",
+    )
+    p.add_argument("manifest", nargs="?", default="annotations/splits.json",
+                   help="splits manifest of the annotated corpus (default annotations/splits.json)")
+    p.add_argument("--out", default="extractors/models", help="folder for the model files")
+    p.add_argument("--learning-curve", action="store_true",
+                   help="train on 25/50/100/all training documents and score the dev split (writes nothing)")
+    p.set_defaults(func=_call("pipeline.train", "cli_train"))
 
 
 def _add_show(sub):
@@ -125,17 +140,22 @@ def _add_query(sub):
 def _add_stats(sub):
     p = sub.add_parser(
         "stats", help="counts and sums of records grouped by fields",
-        description="Example: provnews stats --by unit,activity --where unit_of_measure=cơ sở",
+        description="Example: provnews stats --by province,year --where unit_of_measure=cơ sở",
     )
     p.add_argument("--corpus", default=DEFAULT_CORPUS)
     p.add_argument("--by", default="unit",
                    help="comma-separated: unit, activity, unit_of_measure, base_unit, year (the record's "
                         "period year, else the publication year), published_year, period_text, source, item, "
-                        "dimension, qualifier, location, doc_id")
+                        "dimension, qualifier, location, doc_id, quarter, month (when the period says it), "
+                        "province, province_2025 (since the 1 July 2025 merger), province_code, "
+                        "province_2025_code, province_basis, fact_group")
     p.add_argument("--where", action="append", default=[],
                    help="filter, repeatable: F=V (equals; F= means empty), F!=V, F~text (contains)")
     p.add_argument("--count-restated", action="store_true",
                    help="also count headline figures that the body states again (left out by default)")
+    p.add_argument("--count-duplicates", action="store_true",
+                   help="count a fact each time a document states it (by default a fact that several "
+                        "documents state, e.g. a republished article, is counted once)")
     p.add_argument("--search", help="only documents matching these words (full-text)")
     p.add_argument("--format", default="table", choices=["table", "csv", "json"])
     p.set_defaults(func=_call("pipeline.query", "cli_stats"))
@@ -158,15 +178,29 @@ def build_parser() -> argparse.ArgumentParser:
         description="Crawl, archive and extract statistics from Vietnamese provincial news.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_crawl, _add_extract, _add_export, _add_run, _add_eval, _add_show,
+    for add in (_add_crawl, _add_extract, _add_export, _add_run, _add_eval, _add_train, _add_show,
                 _add_query, _add_stats, _add_serve):
         add(sub)
     return parser
 
 
+# Commands that run the learned extraction: their model files are checked before any work starts.
+_NEEDS_MODELS = frozenset(["extract", "run", "eval", "show"])
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command in _NEEDS_MODELS and not getattr(args, "predictions", None) \
+                and not getattr(args, "baseline", None):
+            from extractors.model_files import ModelError
+            from extractors.extract import check_models
+
+            try:
+                check_models()
+            except ModelError as exc:
+                print(f"provnews {args.command}: {exc}", file=sys.stderr)
+                return 2
         status = args.func(args)
     except KeyboardInterrupt:
         print("provnews: interrupted; run the same command again to resume", file=sys.stderr)

@@ -1,9 +1,11 @@
 """``make run``: the main job on the bundled demo.
 
-Starts the demo portal (``tests/fixtures/portal/``) on 127.0.0.1, runs
-``provnews run`` on it (crawl → WARC + corpus store → extract → export to
-``outputs/``), stops it; then extracts the sample articles of
-``corpus/samples/`` too.  Prints where everything went and a summary.
+Starts the demo portal (``tests/fixtures/portal/``) on 127.0.0.1 and the
+provincial newspaper that republishes some of its articles
+(``tests/fixtures/newspaper/``) on 127.0.0.2, runs ``provnews run`` on both
+(crawl → WARC + corpus store → extract → export to ``outputs/``), stops them;
+then extracts the sample articles of ``corpus/samples/`` too.  Prints where
+everything went and a summary.
 """
 from __future__ import annotations
 
@@ -41,9 +43,9 @@ def run_samples(samples: Path, outputs: Path) -> int:
     return 1 if failures else 0
 
 
-def _portal_module():
-    path = ROOT / "tests" / "fixtures" / "portal" / "server.py"
-    spec = importlib.util.spec_from_file_location("provnews_demo_portal", path)
+def _portal_module(site: str = "portal"):
+    path = ROOT / "tests" / "fixtures" / site / "server.py"
+    spec = importlib.util.spec_from_file_location(f"provnews_demo_{site}", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses inside need their module registered
     spec.loader.exec_module(module)
@@ -54,9 +56,12 @@ def run_portal(corpus: Path, outputs: Path) -> int:
     from pipeline.store import CorpusStore
 
     portal = _portal_module()
-    with portal.PortalServer(port=0) as server:
-        print(f"Demo portal: {server.url}", flush=True)
-        status = subprocess.call([sys.executable, "-m", "pipeline.cli", "run", server.url,
+    # the newspaper's server module imports the portal's as tests.fixtures.portal.server
+    sys.path.insert(0, str(ROOT))
+    newspaper = _portal_module("newspaper")
+    with portal.PortalServer(port=0) as server, newspaper.NewspaperServer(port=0) as paper:
+        print(f"Demo portal: {server.url}\nDemo newspaper (republishes some portal articles): {paper.url}", flush=True)
+        status = subprocess.call([sys.executable, "-m", "pipeline.cli", "run", server.url, paper.url,
                                   "--out", str(corpus), "--outputs", str(outputs)])
     if status not in (0, 1):
         return status
@@ -64,6 +69,7 @@ def run_portal(corpus: Path, outputs: Path) -> int:
         counts = store.counts()
     print("Corpus totals: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     print(f"Try: provnews stats --corpus {corpus} --by unit,activity")
+    print(f"     provnews stats --corpus {corpus} --by province,year --where base_unit=đồng")
     return status
 
 

@@ -52,6 +52,7 @@ class GoldDoc:
     path: Path
     text: str
     data: dict[str, Any]
+    split: str | None = None
 
     @property
     def units(self) -> list[dict]:
@@ -66,25 +67,57 @@ class GoldError(Exception):
     pass
 
 
-def load_gold(gold_dir: str | Path) -> list[GoldDoc]:
-    gold_dir = Path(gold_dir)
-    if not gold_dir.is_dir():
-        raise GoldError(f"{gold_dir}: not a folder of *.gold.json files")
-    docs = []
-    for gpath in sorted(gold_dir.glob("*.gold.json")):
-        try:
-            data = json.loads(gpath.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise GoldError(f"{gpath}: cannot read gold JSON ({exc})") from None
-        text_file = data.get("text_file") or gpath.name.replace(".gold.json", ".txt")
-        tpath = (gpath.parent / text_file).resolve()
-        try:
-            text = clean_text(tpath.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise GoldError(f"{gpath}: text file {tpath} unreadable ({exc.strerror})") from None
-        docs.append(GoldDoc(data.get("doc_id") or gpath.name[: -len(".gold.json")], gpath, text, data))
+def _read_gold_file(gpath: Path, split: str | None = None) -> GoldDoc:
+    try:
+        data = json.loads(gpath.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise GoldError(f"{gpath}: cannot read gold JSON ({exc})") from None
+    text_file = data.get("text_file") or gpath.name.replace(".gold.json", ".txt")
+    tpath = (gpath.parent / text_file).resolve()
+    try:
+        text = clean_text(tpath.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise GoldError(f"{gpath}: text file {tpath} unreadable ({exc.strerror})") from None
+    return GoldDoc(data.get("doc_id") or gpath.name[: -len(".gold.json")], gpath, text, data, split)
+
+
+def load_splits(manifest: str | Path) -> dict[str, list[Path]]:
+    """The gold files of each split named in a splits manifest (``annotations/splits.json``).
+
+    The manifest lists, per split, gold files relative to its own folder, so the
+    split is written down once and every tool reads the same one.
+    """
+    manifest = Path(manifest)
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        splits = data["splits"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise GoldError(f"{manifest}: not a splits manifest ({exc})") from None
+    return {name: [manifest.parent / f for f in files] for name, files in splits.items()}
+
+
+def load_gold(gold: str | Path, split: str | None = None) -> list[GoldDoc]:
+    """Gold documents from a folder of ``*.gold.json``, or from a splits manifest.
+
+    With a manifest, every document knows its split; ``split`` keeps one of them.
+    """
+    gold = Path(gold)
+    if gold.is_file() and gold.suffix == ".json" and not gold.name.endswith(".gold.json"):
+        splits = load_splits(gold)
+        if split is not None and split not in splits:
+            raise GoldError(f"{gold}: no split {split!r} (splits: {', '.join(splits)})")
+        docs = [_read_gold_file(p, name) for name, paths in splits.items()
+                if split in (None, name) for p in paths]
+        if not docs:
+            raise GoldError(f"{gold}: no gold files listed")
+        return docs
+    if split is not None:
+        raise GoldError(f"{gold}: --split needs a splits manifest (e.g. annotations/splits.json)")
+    if not gold.is_dir():
+        raise GoldError(f"{gold}: not a folder of *.gold.json files nor a splits manifest")
+    docs = [_read_gold_file(gpath) for gpath in sorted(gold.glob("*.gold.json"))]
     if not docs:
-        raise GoldError(f"{gold_dir}: no *.gold.json files")
+        raise GoldError(f"{gold}: no *.gold.json files")
     return docs
 
 
@@ -254,11 +287,12 @@ class DocScore:
     item: Accuracy = field(default_factory=Accuracy)
     dimension: Accuracy = field(default_factory=Accuracy)
     errors: list[str] = field(default_factory=list)
+    split: str | None = None
 
 
 def score_document(gold: GoldDoc, pred: dict) -> DocScore:
     """Score one predicted document (schema JSON) against its gold annotation."""
-    s = DocScore(gold.doc_id)
+    s = DocScore(gold.doc_id, split=gold.split)
 
     # units: distinct predicted names, one-to-one with gold units
     names = list(dict.fromkeys(u["name"] for u in pred.get("units", []) if u.get("name")))
@@ -290,11 +324,15 @@ def score_document(gold: GoldDoc, pred: dict) -> DocScore:
     by_name = {u["name"]: u for u in gunits}
     precs = pred.get("records", [])
 
-    def unit_ok(gunit: str | None, punit: str | None) -> bool:
+    def one_unit_ok(gunit: str | None, punit: str | None) -> bool:
         if gunit is None or punit is None:
             return gunit is None and punit is None
         gu = by_name.get(gunit)
         return norm(punit) in (unit_names(gu) if gu else {norm(gunit)})
+
+    def unit_ok(grec: dict, punit: str | None) -> bool:
+        # spec section 5: where a reading is genuinely open, gold lists the others
+        return any(one_unit_ok(u, punit) for u in [grec.get("unit"), *(grec.get("unit_alternatives") or [])])
 
     grecs = [g for g in range(len(gq)) if gq[g].get("record") is not None]
 
@@ -303,7 +341,7 @@ def score_document(gold: GoldDoc, pred: dict) -> DocScore:
         qi = r.get("quantity")
         qd = pq[qi] if isinstance(qi, int) and 0 <= qi < len(pq) else r
         g = gq[grecs[gi]]
-        return quantity_matches(qd, g) and unit_ok(g["record"].get("unit"), r.get("unit"))
+        return quantity_matches(qd, g) and unit_ok(g["record"], r.get("unit"))
 
     def rec_dist(gi: int, pi: int) -> float:
         qi = precs[pi].get("quantity")
@@ -331,9 +369,14 @@ def score_document(gold: GoldDoc, pred: dict) -> DocScore:
 class EvalResult:
     docs: list[DocScore]
 
-    def total(self) -> DocScore:
-        t = DocScore("ALL")
+    def splits(self) -> list[str]:
+        return list(dict.fromkeys(d.split for d in self.docs if d.split))
+
+    def total(self, split: str | None = None) -> DocScore:
+        t = DocScore("ALL" if split is None else split)
         for d in self.docs:
+            if split is not None and d.split != split:
+                continue
             t.units.add(d.units)
             t.quantities.add(d.quantities)
             t.records.add(d.records)
@@ -350,8 +393,12 @@ class EvalResult:
                     "qualifier": d.qualifier.as_dict(), "item": d.item.as_dict(),
                     "dimension": d.dimension.as_dict()}
 
-        return {"documents": len(self.docs), "overall": one(t),
-                "per_document": {d.doc_id: one(d) for d in self.docs}}
+        out = {"documents": len(self.docs), "overall": one(t)}
+        if self.splits():
+            out["splits"] = {name: {"documents": sum(d.split == name for d in self.docs), **one(self.total(name))}
+                             for name in self.splits()}
+        out["per_document"] = {d.doc_id: one(d) for d in self.docs}
+        return out
 
 
 def evaluate(gold_docs: list[GoldDoc], predictions: dict[str, dict]) -> EvalResult:
@@ -415,9 +462,8 @@ def _parse_floors(spec: str) -> dict[str, float]:
     return floors
 
 
-def format_report(result: EvalResult, per_doc: bool = False) -> str:
-    t = result.total()
-    lines = [f"documents: {len(result.docs)}",
+def _report_block(t: DocScore, documents: int, heading: str = "documents") -> list[str]:
+    lines = [f"{heading}: {documents}",
              f"{'':12}{'P':>8}{'R':>8}{'F1':>8}   tp/pred/gold"]
     for name in ("units", "quantities", "records"):
         c: Counts = getattr(t, name)
@@ -426,6 +472,16 @@ def format_report(result: EvalResult, per_doc: bool = False) -> str:
         a: Accuracy = getattr(t, name)
         if a.total:
             lines.append(f"{name + ' accuracy':22}{a.value:8.3f}   {a.right}/{a.total}")
+    return lines
+
+
+def format_report(result: EvalResult, per_doc: bool = False) -> str:
+    lines = []
+    # the held-out figure first: it is the one that says how well extraction generalizes
+    for name in sorted(result.splits(), key=lambda n: (n != "test", n != "dev", n)):
+        lines += _report_block(result.total(name), sum(d.split == name for d in result.docs),
+                               f"split {name}, documents") + [""]
+    lines += _report_block(result.total(), len(result.docs))
     if per_doc:
         lines.append("")
         lines.append(f"{'document':34}{'units F1':>9}{'qty F1':>8}{'rec F1':>8}")
@@ -437,7 +493,7 @@ def format_report(result: EvalResult, per_doc: bool = False) -> str:
 def cli_eval(args) -> int:
     try:
         floors = _parse_floors(args.min_f1)
-        gold = load_gold(args.gold_dir)
+        gold = load_gold(args.gold_dir, getattr(args, "split", None))
         preds = load_predictions(args.predictions, gold) if args.predictions else predict(gold, args.baseline)
     except (GoldError, ValueError, OSError) as exc:
         print(f"provnews eval: {exc}", file=sys.stderr)

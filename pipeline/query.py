@@ -38,8 +38,16 @@ STATS_FIELDS: dict[str, str] = {
     "source": "source",
     "doc_id": "doc_id",
     "period_text": "period_text",
+    "quarter": "quarter",
+    "month": "month",
+    "province": "province",
+    "province_code": "province_code",
+    "province_2025": "province_2025",
+    "province_2025_code": "province_2025_code",
+    "province_basis": "province_basis",
+    "fact_group": "fact_group",
 }
-INTEGER_FIELDS = {"year", "published_year"}
+INTEGER_FIELDS = {"year", "published_year", "quarter", "month"}
 
 # PRAGMAs that only read; any other PRAGMA (or one of these with a value) is refused.
 _READ_PRAGMAS = {
@@ -194,7 +202,7 @@ def parse_by(by: str | Iterable[str]) -> list[str]:
 
 def stats(store: str | Path, by: str | Iterable[str] = ("unit",),
           where: Iterable[str | tuple[str, str, str]] = (), search: str | None = None,
-          restated: bool = False) -> tuple[list[str], list[tuple]]:
+          restated: bool = False, duplicates: bool = False) -> tuple[list[str], list[tuple]]:
     """Counts and sums of records grouped by fields of ``record_rows``.
 
     Each row: the group fields, ``measure`` (the base unit when the quantity
@@ -206,12 +214,18 @@ def stats(store: str | Path, by: str | Iterable[str] = ("unit",),
 
     A headline figure the body states again (``record_rows.restated``) is
     left out unless ``restated`` is true: portals repeat the main figure in
-    the title, and counting it twice would double the totals.
+    the title, and counting it twice would double the totals.  Likewise a
+    fact that an earlier document states too (``record_rows.repeated``: a
+    republished article, a summary of the same report) is counted once
+    unless ``duplicates`` is true; ``repeats`` says how many more records of
+    other documents state the row's facts (``fact_group_rows`` lists them).
 
     >>> stats("corpus/crawl", by="unit,year", where=["unit_of_measure=cơ sở"], search="kiểm tra")
     """
     fields = parse_by(by)
     conditions: list[str] = [] if restated else ["NOT restated"]
+    if not duplicates:
+        conditions.append("NOT repeated")
     params: list[Any] = []
     for w in where:
         field, op, value = parse_where([w])[0] if isinstance(w, str) else w
@@ -232,7 +246,8 @@ def stats(store: str | Path, by: str | Iterable[str] = ("unit",),
     amount = "coalesce(base_value, value)"
     select = [*(f"{c} AS {f}" for f, c in zip(fields, group)), f"{measure} AS measure",
               "count(*) AS records", "count(DISTINCT doc_id) AS documents",
-              f"sum({amount}) AS sum", f"min({amount}) AS min", f"max({amount}) AS max"]
+              f"sum({amount}) AS sum", f"min({amount}) AS min", f"max({amount}) AS max",
+              "sum(CASE WHEN repeated THEN 0 ELSE fact_documents - 1 END) AS repeats"]
     sql = f"SELECT {', '.join(select)} FROM record_rows"
     if conditions:
         sql += " WHERE " + " AND ".join(conditions)
@@ -297,7 +312,8 @@ def cli_stats(args) -> int:
     """``provnews stats --by unit,activity,unit_of_measure,year [--where F=V]... [--search WORDS]``."""
     try:
         columns, rows = stats(args.corpus, args.by, args.where, args.search,
-                              restated=getattr(args, "count_restated", False))
+                              restated=getattr(args, "count_restated", False),
+                              duplicates=getattr(args, "count_duplicates", False))
     except (QueryError, StoreError) as exc:
         print(f"provnews stats: {exc}", file=sys.stderr)
         return 2

@@ -47,7 +47,10 @@ from pipeline.records import Document
 log = logging.getLogger(__name__)
 
 STORE_FILENAME = "corpus.sqlite"
-SCHEMA_VERSION = 2  # PRAGMA user_version; bump it and add a step to _MIGRATIONS
+SCHEMA_VERSION = 3  # PRAGMA user_version; bump it and add a step to _MIGRATIONS
+
+# Records of other documents compared with each new record for the same fact (see _group_facts).
+FACT_CANDIDATES = 200
 
 # The crawler writes while the extractor reads (and vice versa): wait for the
 # other connection's transaction instead of failing at once.
@@ -216,6 +219,59 @@ END;
 
 """
 
+# Provinces and fact groups (version 3): derived from the records by
+# pipeline.provinces and pipeline.facts when an extraction is saved, so they
+# live beside the spec's tables, never in them.
+_PLACES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS provinces (
+    code            TEXT PRIMARY KEY,  -- official two-digit code (63 provinces, before 1 July 2025)
+    name            TEXT NOT NULL,
+    kind            TEXT NOT NULL,     -- tỉnh or thành phố
+    latitude        REAL NOT NULL,     -- approximate centroid
+    longitude       REAL NOT NULL,
+    code_2025       TEXT NOT NULL      -- the province it belongs to since 1 July 2025
+);
+CREATE TABLE IF NOT EXISTS provinces_2025 (
+    code            TEXT PRIMARY KEY,  -- official two-digit code (34 provinces, Nghị quyết 202/2025/QH15)
+    name            TEXT NOT NULL,
+    kind            TEXT NOT NULL,
+    latitude        REAL NOT NULL,
+    longitude       REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS document_places (
+    doc_id             TEXT PRIMARY KEY REFERENCES documents(doc_id) ON DELETE CASCADE,
+    province_code      TEXT,   -- as published: one of the 63 before 1 July 2025, of the 34 after
+    province           TEXT,
+    province_2025_code TEXT,
+    province_2025      TEXT,
+    basis              TEXT    -- source, title, text
+);
+CREATE TABLE IF NOT EXISTS record_places (
+    doc_id             TEXT NOT NULL,
+    idx                INTEGER NOT NULL,
+    province_code      TEXT,
+    province           TEXT,
+    province_2025_code TEXT,
+    province_2025      TEXT,
+    basis              TEXT,   -- location, unit, sentence, document
+    PRIMARY KEY (doc_id, idx),
+    FOREIGN KEY (doc_id, idx) REFERENCES records(doc_id, idx) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS record_places_province ON record_places(province);
+CREATE INDEX IF NOT EXISTS record_places_province_2025 ON record_places(province_2025);
+-- Records of different documents stating the same fact share a fact_group
+-- (pipeline.facts.same_fact); the label is the first member's doc_id:idx.
+CREATE TABLE IF NOT EXISTS fact_groups (
+    doc_id      TEXT NOT NULL,
+    idx         INTEGER NOT NULL,
+    fact_group  TEXT NOT NULL,
+    PRIMARY KEY (doc_id, idx),
+    FOREIGN KEY (doc_id, idx) REFERENCES records(doc_id, idx) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS fact_groups_group ON fact_groups(fact_group);
+CREATE INDEX IF NOT EXISTS records_amount ON records(coalesce(base_value, value));
+"""
+
 # Views are recreated by every migration (they hold no data), so changing one
 # is a version bump with no step of its own.
 _VIEWS = """
@@ -227,6 +283,10 @@ _VIEWS = """
 -- title).  `restated`: a headline figure the body states again (same value and
 -- unit of measure) — portals put the main figure in the headline, so summing
 -- every record would count it twice; statistics leave these out.
+-- `quarter`/`month`: when the record's period lies within one quarter/month.
+-- `province…`: see pipeline.provinces.  `repeated`: a record of a fact that an
+-- earlier document states too (same fact_group; the first document's records
+-- all count); statistics count a fact once.
 CREATE VIEW record_rows AS
 SELECT
     r.doc_id, r.idx AS record_idx,
@@ -242,6 +302,14 @@ SELECT
         WHERE b.doc_id = r.doc_id AND b.start >= t.title_end
           AND b.value = r.value AND b.unit_of_measure IS r.unit_of_measure
     )) AS restated,
+    CASE WHEN substr(r.period_start, 1, 4) = substr(r.period_end, 1, 4)
+          AND (CAST(substr(r.period_start, 6, 2) AS INTEGER) - 1) / 3
+            = (CAST(substr(r.period_end, 6, 2) AS INTEGER) - 1) / 3
+         THEN (CAST(substr(r.period_start, 6, 2) AS INTEGER) - 1) / 3 + 1 END AS quarter,
+    CASE WHEN substr(r.period_start, 1, 7) = substr(r.period_end, 1, 7)
+         THEN CAST(substr(r.period_start, 6, 2) AS INTEGER) END AS month,
+    p.province, p.province_code, p.province_2025, p.province_2025_code, p.basis AS province_basis,
+    g.fact_group, coalesce(gn.documents, 1) AS fact_documents, coalesce(g.doc_rank > 1, 0) AS repeated,
     d.url, d.canonical_url, d.title, d.published, d.source, d.author, d.fetched_at,
     d.warc_file, d.warc_record_id, d.id AS doc_rowid
 FROM records r
@@ -250,7 +318,56 @@ JOIN (SELECT id,
              CASE WHEN length(title) > 0 AND substr(text, 1, length(title)) = title
                   THEN length(title) END AS title_end
       FROM documents) t ON t.id = d.id
-LEFT JOIN quantities q ON q.doc_id = r.doc_id AND q.idx = r.quantity;
+LEFT JOIN quantities q ON q.doc_id = r.doc_id AND q.idx = r.quantity
+LEFT JOIN record_places p ON p.doc_id = r.doc_id AND p.idx = r.idx
+-- Each group's documents ranked by publication (computed once per query, not
+-- per row): the first document's records count, the later ones repeat them.
+LEFT JOIN (SELECT m.doc_id, m.idx, m.fact_group,
+                  dense_rank() OVER (PARTITION BY m.fact_group
+                                     ORDER BY coalesce(md.published, '9999'), md.id) AS doc_rank
+           FROM fact_groups m JOIN documents md ON md.doc_id = m.doc_id) g
+       ON g.doc_id = r.doc_id AND g.idx = r.idx
+LEFT JOIN (SELECT fact_group, count(DISTINCT doc_id) AS documents FROM fact_groups GROUP BY fact_group) gn
+       ON gn.fact_group = g.fact_group;
+
+-- Every record that shares a fact with a record of another document, with
+-- its sentence and provenance: the way back from a figure counted once to
+-- each document that states it.
+CREATE VIEW fact_group_rows AS
+SELECT fact_group, fact_documents, repeated, doc_id, record_idx, unit, activity, quantity_text,
+       value, unit_of_measure, item, period_text, province, province_2025, sentence,
+       title, url, published, source, warc_record_id
+FROM record_rows
+WHERE fact_documents > 1;
+
+-- A statistic per province since 2025, on the province's centroid (the map):
+-- records counted once (no restated headline figure, no repeat of a fact
+-- another document stated first) and the documents behind them.
+CREATE VIEW province_totals AS
+SELECT n.name AS province_2025, n.code AS province_2025_code,
+       coalesce(t.records, 0) AS records, coalesce(t.documents, 0) AS documents,
+       coalesce(t.repeats, 0) AS repeats, n.latitude, n.longitude
+FROM provinces_2025 n
+LEFT JOIN (SELECT province_2025_code,
+                  sum(NOT repeated) AS records,
+                  count(DISTINCT CASE WHEN NOT repeated THEN doc_id END) AS documents,
+                  sum(repeated) AS repeats
+           FROM record_rows WHERE NOT restated AND province_2025_code IS NOT NULL
+           GROUP BY province_2025_code) t ON t.province_2025_code = n.code
+ORDER BY records DESC, n.code;
+
+-- The same per province as published and year, on the as-published
+-- province's centroid (63 before 1 July 2025, 34 after).
+CREATE VIEW province_year_totals AS
+SELECT r.province, r.province_code, r.province_2025, r.year,
+       count(*) AS records, count(DISTINCT r.doc_id) AS documents,
+       coalesce(o.latitude, n.latitude) AS latitude, coalesce(o.longitude, n.longitude) AS longitude
+FROM record_rows r
+LEFT JOIN provinces o ON o.code = r.province_code AND o.name = r.province
+LEFT JOIN provinces_2025 n ON n.code = r.province_code AND n.name = r.province
+WHERE r.province IS NOT NULL AND NOT r.restated AND NOT r.repeated
+GROUP BY r.province, r.province_code, r.year
+ORDER BY r.year, r.province;
 
 -- Every quantity (with or without a record) with its document's provenance.
 CREATE VIEW quantity_rows AS
@@ -269,17 +386,21 @@ SELECT
     CAST(substr(d.published, 1, 4) AS INTEGER) AS published_year, d.author,
     d.fetched_at, d.warc_file, d.warc_record_id,
     d.period_text, d.period_start, d.period_end, d.extracted_at, d.extraction_error,
+    dp.province, dp.province_2025, dp.basis AS province_basis,
     (SELECT count(*) FROM units u WHERE u.doc_id = d.doc_id) AS n_units,
     (SELECT count(*) FROM quantities q WHERE q.doc_id = d.doc_id) AS n_quantities,
     (SELECT count(*) FROM records r WHERE r.doc_id = d.doc_id) AS n_records,
     length(d.text) AS n_chars
-FROM documents d;
+FROM documents d
+LEFT JOIN document_places dp ON dp.doc_id = d.doc_id;
 """
-_VIEW_NAMES = ("record_rows", "quantity_rows", "document_rows")
+_VIEW_NAMES = ("record_rows", "quantity_rows", "document_rows", "fact_group_rows", "province_totals",
+               "province_year_totals")
 
 # Steps from version N to N+1, applied in order in one transaction each.
-# Version 2 added record_rows.in_title/restated (views only).
-_MIGRATIONS: dict[int, str] = {1: ""}
+# Version 2 added record_rows.in_title/restated (views only); version 3 the
+# province and fact-group tables (filled for the stored records by _backfill_v3).
+_MIGRATIONS: dict[int, str] = {1: "", 2: _PLACES_SCHEMA}
 
 
 class StoreError(Exception):
@@ -434,8 +555,9 @@ class CorpusStore:
                 # Another process may have created it since we looked (crawl and
                 # extract started together): decide again under the write lock.
                 if not self.conn.execute("SELECT 1 FROM sqlite_master WHERE name='documents'").fetchone():
-                    for statement in _split_sql(_SCHEMA + _VIEWS):
+                    for statement in _split_sql(_SCHEMA + _PLACES_SCHEMA + _VIEWS):
                         self.conn.execute(statement)
+                    self._load_provinces()
                     self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             return
         if version == 0:
@@ -449,6 +571,9 @@ class CorpusStore:
                     self.conn.execute(f"DROP VIEW IF EXISTS {view}")
                 for statement in _split_sql(_MIGRATIONS[version]):
                     self.conn.execute(statement)
+                if version == 2:
+                    self._load_provinces()
+                    self._backfill_v3()
                 version += 1
                 if version == SCHEMA_VERSION:
                     for statement in _split_sql(_VIEWS):
@@ -516,7 +641,9 @@ class CorpusStore:
         self.conn.execute(f"UPDATE documents SET {sets} WHERE doc_id = ?", [*assignments.values(), doc_id])
 
     def _clear_mentions(self, doc_id: str) -> None:
-        for table in ("records", "quantities", "units"):  # children first
+        self._release_fact_groups(doc_id)
+        for table in ("record_places", "document_places",
+                      "records", "quantities", "units"):  # children first
             self.conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
 
     def save_extraction(self, doc: Document) -> None:
@@ -574,6 +701,148 @@ class CorpusStore:
             **dict(zip(PERIOD_COLUMNS, _period_values(doc.period))),
             "extraction_sha1": extraction_sha1, "extracted_at": _now(), "extraction_error": None,
         })
+        self._place_document(doc.doc_id)
+        self._group_facts(doc.doc_id)
+
+    # -- provinces and fact groups (derived; see pipeline.provinces, pipeline.facts) --------
+    def _load_provinces(self) -> None:
+        from pipeline import provinces as pv
+
+        self.conn.execute("DELETE FROM provinces")
+        self.conn.execute("DELETE FROM provinces_2025")
+        self.conn.executemany("INSERT INTO provinces VALUES (?, ?, ?, ?, ?, ?)",
+                              [(p.code, p.name, p.kind, p.lat, p.lon, p.code_2025) for p in pv.provinces().values()])
+        self.conn.executemany("INSERT INTO provinces_2025 VALUES (?, ?, ?, ?, ?)",
+                              [(p.code, p.name, p.kind, p.lat, p.lon) for p in pv.provinces_2025().values()])
+
+    def _place_document(self, doc_id: str) -> None:
+        """Province of the document and of each of its records (as published and since 2025)."""
+        from pipeline import provinces as pv
+
+        d = self.conn.execute("SELECT title, text, source, published FROM documents WHERE doc_id = ?",
+                              (doc_id,)).fetchone()
+        placement = pv.document_placement(d["text"], d["title"], d["source"])
+        c = pv.columns(placement, d["published"])
+        self.conn.execute("DELETE FROM record_places WHERE doc_id = ?", (doc_id,))
+        self.conn.execute("INSERT OR REPLACE INTO document_places VALUES (?, ?, ?, ?, ?, ?)",
+                          (doc_id, c.province_code, c.province, c.province_2025_code, c.province_2025, c.basis))
+        rows = []
+        for r in self.conn.execute("SELECT idx, unit, location, sentence FROM records WHERE doc_id = ? ORDER BY idx",
+                                   (doc_id,)):
+            rc = pv.columns(pv.record_placement(r["unit"], r["location"], r["sentence"], placement), d["published"])
+            rows.append((doc_id, r["idx"], rc.province_code, rc.province, rc.province_2025_code, rc.province_2025,
+                         rc.basis))
+        self.conn.executemany("INSERT INTO record_places VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+    _FACT_SQL = """
+        SELECT r.doc_id, r.idx, coalesce(r.base_value, r.value) AS amount,
+               CASE WHEN r.base_unit IS NOT NULL THEN r.value_max * r.base_value / r.value
+                    ELSE r.value_max END AS amount_max,
+               coalesce(r.base_unit, r.unit_of_measure) AS measure, r.unit, r.item,
+               r.period_start, r.period_end, p.province_2025_code, d.published, g.fact_group,
+               p.basis AS province_basis
+        FROM records r JOIN documents d ON d.doc_id = r.doc_id
+        LEFT JOIN record_places p ON p.doc_id = r.doc_id AND p.idx = r.idx
+        LEFT JOIN fact_groups g ON g.doc_id = r.doc_id AND g.idx = r.idx
+    """
+
+    @staticmethod
+    def _fact(row) -> "FactRow":
+        from pipeline.facts import FactRow
+
+        return FactRow(row["doc_id"], row["amount"], row["amount_max"],
+                       row["measure"], row["unit"], row["item"], row["period_start"], row["period_end"],
+                       row["province_2025_code"], row["published"], row["province_basis"])
+
+    def _group_facts(self, doc_id: str) -> None:
+        """Put each record of the document in one fact group with every record of another document stating the same fact.
+
+        Candidates share the amount (indexed), so this stays cheap on large
+        stores.  Groups merge: a record matching two groups joins them into one,
+        so the result does not depend on the order documents were extracted in.
+        """
+        from pipeline.facts import same_fact
+
+        self._release_fact_groups(doc_id)
+        mine = self.conn.execute(self._FACT_SQL + " WHERE r.doc_id = ? ORDER BY r.idx", (doc_id,)).fetchall()
+        for row in mine:
+            a = self._fact(row)
+            # What SQL can decide cheaply it decides (amount through its index,
+            # measure, period); same_fact decides the rest.  Small
+            # amounts (1 trường hợp, 2 hộ) recur in thousands of records: the
+            # nearest in time are the plausible repeats, so the list is capped.
+            candidates = self.conn.execute(
+                self._FACT_SQL + " WHERE coalesce(r.base_value, r.value) = ? AND r.doc_id != ?"
+                " AND coalesce(r.base_unit, r.unit_of_measure) IS ?"
+                " AND (r.period_start IS NULL OR ? IS NULL OR (r.period_start = ? AND r.period_end IS ?))"
+                # a group is represented by the member its label names
+                " AND (g.fact_group IS NULL OR g.fact_group = r.doc_id || ':' || r.idx)"
+                " ORDER BY abs(julianday(substr(d.published, 1, 10)) - julianday(substr(?, 1, 10))), d.id, r.idx"
+                f" LIMIT {FACT_CANDIDATES}",
+                (row["amount"], doc_id, row["measure"],
+                 row["period_start"], row["period_start"], row["period_end"], row["published"])).fetchall()
+            matches, matched_groups = [], set()
+            for c in candidates:
+                # one member of a group that matched stands for the whole group
+                if c["fact_group"] is not None and c["fact_group"] in matched_groups:
+                    continue
+                if same_fact(a, self._fact(c)):
+                    matches.append(c)
+                    if c["fact_group"] is not None:
+                        matched_groups.add(c["fact_group"])
+            if not matches:
+                continue
+            # labels may have changed while this document's earlier records merged groups
+            labels = {(m["doc_id"], m["idx"]): self._group_of(m["doc_id"], m["idx"]) for m in matches}
+            group = next((g for g in labels.values() if g), f"{matches[0]['doc_id']}:{matches[0]['idx']}")
+            for (other_doc, other_idx), label in labels.items():
+                if label is None:
+                    self.conn.execute("INSERT INTO fact_groups VALUES (?, ?, ?)", (other_doc, other_idx, group))
+                elif label != group:
+                    self.conn.execute("UPDATE fact_groups SET fact_group = ? WHERE fact_group = ?", (group, label))
+            own = self._group_of(doc_id, row["idx"])
+            if own is None:
+                self.conn.execute("INSERT INTO fact_groups VALUES (?, ?, ?)", (doc_id, row["idx"], group))
+            elif own != group:
+                self.conn.execute("UPDATE fact_groups SET fact_group = ? WHERE fact_group = ?", (group, own))
+
+    def _release_fact_groups(self, doc_id: str) -> None:
+        """Take the document's records out of their fact groups.
+
+        A group's label names one of its members (the one candidates see); a
+        group labelled after a record of this document is relabelled after a
+        member that stays.
+        """
+        for (label,) in self.conn.execute(
+                "SELECT DISTINCT fact_group FROM fact_groups WHERE doc_id = ? AND fact_group LIKE ? || ':%'",
+                (doc_id, doc_id)).fetchall():
+            heir = self.conn.execute(
+                "SELECT doc_id || ':' || idx FROM fact_groups WHERE fact_group = ? AND doc_id != ? "
+                "ORDER BY doc_id, idx LIMIT 1", (label, doc_id)).fetchone()
+            if heir is not None:
+                self.conn.execute("UPDATE fact_groups SET fact_group = ? WHERE fact_group = ?", (heir[0], label))
+        self.conn.execute("DELETE FROM fact_groups WHERE doc_id = ?", (doc_id,))
+
+    def _group_of(self, doc_id: str, idx: int) -> str | None:
+        row = self.conn.execute("SELECT fact_group FROM fact_groups WHERE doc_id = ? AND idx = ?",
+                                (doc_id, idx)).fetchone()
+        return row[0] if row else None
+
+    def _backfill_v3(self) -> None:
+        """Provinces and fact groups of the records stored before version 3."""
+        doc_ids = [r[0] for r in self.conn.execute(
+            "SELECT doc_id FROM documents WHERE extracted_at IS NOT NULL ORDER BY id")]
+        for doc_id in doc_ids:
+            self._place_document(doc_id)
+        for doc_id in doc_ids:
+            self._group_facts(doc_id)
+
+    def regroup_facts(self) -> None:
+        """Recompute every province and fact group (after the province tables or the rules changed)."""
+        with self._transaction():
+            self._load_provinces()
+            self.conn.execute("DELETE FROM fact_groups")
+            self._backfill_v3()
 
     def add_extracted_document(self, doc: Document) -> bool:
         """Document and its mentions in one transaction (e.g. from a JSONL of extracted documents).
@@ -602,6 +871,7 @@ class CorpusStore:
     def delete_document(self, doc_id: str) -> bool:
         """Remove a document and (by cascade) its mentions."""
         with self._transaction():
+            self._release_fact_groups(doc_id)
             return self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount > 0
 
     # -- reading -----------------------------------------------------------

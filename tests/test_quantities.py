@@ -342,3 +342,22 @@ def test_a_known_count_after_a_proper_name_stays_a_label():
 def test_a_spelled_number_in_capitals_is_a_code_in_ordinary_text():
     assert summary("Các mã HQC, HAI hôm nay vẫn giảm sàn.") == []
     assert summary("Hai người bị thương.") == [(2, None, None, "người", "=")]
+
+
+@pytest.mark.parametrize("text, qtext, value", [
+    ("Tổng kinh phí hỗ trợ là 15,4 triệu, do ngân sách tỉnh chi trả.", "15,4 triệu", 15_400_000),
+    ("Doanh thu năm nay đạt 2 tỷ, tăng 10%.", "2 tỷ", 2_000_000_000),
+    ("Số tiền phạt hơn 200 triệu.", "hơn 200 triệu", 200_000_000),
+])
+def test_money_without_dong_in_a_money_clause(text, qtext, value):
+    qs = [q for q in find_quantities(text)[0] if q.text == qtext]
+    assert len(qs) == 1, [q.text for q in find_quantities(text)[0]]
+    assert (qs[0].value, qs[0].unit_of_measure, qs[0].base_unit) == (value, "đồng", "đồng")
+
+
+@pytest.mark.parametrize("text", [
+    "Dân số của tỉnh khoảng 1,2 triệu, mật độ cao.",   # people, not money: no money word in the clause
+    "Thành phố đón 2 triệu lượt khách.",                # a counted noun follows
+])
+def test_millions_outside_money_clauses_are_not_money(text):
+    assert all(q.unit_of_measure != "đồng" for q in find_quantities(text)[0])

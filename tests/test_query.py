@@ -131,9 +131,9 @@ def test_cli_query_errors(corpus, tmp_path):
 def test_stats_inspections_by_unit_and_year(corpus):
     rows = _rows(stats(corpus, "unit,year", ["activity=kiểm tra", "unit_of_measure=cơ sở"]))
     assert rows == [
-        {"unit": QLTT_CB, "year": 2023, "measure": "cơ sở", "records": 1, "documents": 1, "sum": 45.0, "min": 45.0, "max": 45.0},
-        {"unit": QLTT_HG, "year": 2022, "measure": "cơ sở", "records": 1, "documents": 1, "sum": 60.0, "min": 60.0, "max": 60.0},
-        {"unit": QLTT_HG, "year": 2023, "measure": "cơ sở", "records": 1, "documents": 1, "sum": 120.0, "min": 120.0, "max": 120.0},
+        {"unit": QLTT_CB, "year": 2023, "measure": "cơ sở", "records": 1, "documents": 1, "sum": 45.0, "min": 45.0, "max": 45.0, "repeats": 0},
+        {"unit": QLTT_HG, "year": 2022, "measure": "cơ sở", "records": 1, "documents": 1, "sum": 60.0, "min": 60.0, "max": 60.0, "repeats": 0},
+        {"unit": QLTT_HG, "year": 2023, "measure": "cơ sở", "records": 1, "documents": 1, "sum": 120.0, "min": 120.0, "max": 120.0, "repeats": 0},
     ]
     rows = _rows(stats(corpus, ["unit"], ["activity=kiểm tra"]))
     assert [(r["unit"], r["records"], r["documents"], r["sum"]) for r in rows] == [
@@ -158,7 +158,7 @@ def test_stats_sums_in_base_units(corpus):
     # by a base unit: mass from tấn and kg together
     rows = _rows(stats(corpus, "base_unit,dimension", ["dimension=mass"]))
     assert rows == [{"base_unit": "kg", "dimension": "mass", "measure": "kg", "records": 2, "documents": 2,
-                     "sum": 3000.0, "min": 500.0, "max": 2500.0}]
+                     "sum": 3000.0, "min": 500.0, "max": 2500.0, "repeats": 0}]
 
 
 def test_stats_where_forms(corpus):

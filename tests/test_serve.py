@@ -177,3 +177,44 @@ def test_serve_without_a_store(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().startswith("provnews serve:") and "no corpus store" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _chromium_dom(url: str, profile, *flags: str) -> str:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is missing on CI: apt-get update && apt-get install -y chromium")
+        pytest.skip("chromium not installed (apt-get install -y chromium)")
+    result = subprocess.run([chromium, *CHROMIUM_FLAGS, *flags, f"--user-data-dir={profile}", "--dump-dom", url],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def test_province_facets_and_totals(server):
+    base, _, _ = server
+    data = requests.get(base + "/corpus/record_rows.json", params={"_size": "max"}).json()
+    assert {"province", "province_2025"} <= set(data["facet_results"])
+    provinces = {f["value"]: f["count"] for f in data["facet_results"]["province"]["results"]}
+    # the fixture's units name Hà Giang, Cao Bằng and Hòa Bình (Hà Giang is in Tuyên Quang since 2025)
+    assert provinces.get("Hà Giang") and provinces.get("Cao Bằng")
+    merged = {f["value"] for f in data["facet_results"]["province_2025"]["results"]}
+    assert "Tuyên Quang" in merged and "Hà Giang" not in merged
+    totals = requests.get(base + "/corpus/province_totals.json", params={"_shape": "array", "_size": "max"}).json()
+    assert len(totals) == 34
+    with_records = {r["province_2025"]: r["records"] for r in totals if r["records"]}
+    assert with_records["Tuyên Quang"] == provinces["Hà Giang"]
+
+
+def test_province_map_in_chromium(server, tmp_path):
+    """The map of records by province (datasette-cluster-map on the centroids) draws its markers."""
+    base, _, _ = server
+    pytest.importorskip("datasette_cluster_map")
+    # the map fetches the rows after the page loads: give the page virtual time to finish
+    dom = _chromium_dom(base + "/corpus/province_totals?records__gt=0", tmp_path / "profile",
+                        "--virtual-time-budget=20000")
+    assert "leaflet-container" in dom  # the map is drawn
+    markers = dom.count("leaflet-marker-icon")
+    assert markers >= 1, dom[-3000:]
+    assert "Tuyên Quang" in dom and "Cao Bằng" in dom  # the rows behind the markers
+    assert "Records by province (map)" in dom

@@ -195,7 +195,7 @@ def test_only_the_larger_name_is_listed():
 
 def test_newspaper_named_as_a_source():
     assert names("Trao đổi với PV Tuổi Trẻ, ông cho biết.") == ["Báo Tuổi Trẻ"]
-    assert names("Tăng giá điện - VnExpress\nNội dung.") == ["Báo VnExpress"]
+    assert names("Tăng giá điện - VnExpress\nNội dung.") == ["VnExpress"]
 
 
 def test_head_data_files_are_valid():
@@ -662,3 +662,23 @@ def test_a_lower_case_head_elsewhere_is_no_unit(text):
 def test_a_source_credit_without_a_colon_names_the_paper():
     assert names("Giá ốc hương tăng mạnh. Nguồn Tiền Phong: https://tienphong.vn/abc") == ["Báo Tiền Phong"]
     assert names("Nguồn lao động của tỉnh dồi dào.") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Sở Y tế TP. HCM cho biết đã tiêm 300 liều.", ["Sở Y tế thành phố Hồ Chí Minh"]),
+    ("Ban Chỉ đạo phòng, chống dịch COVID-19 tỉnh Quảng Ninh cho biết có 12 ca.",
+     ["Ban Chỉ đạo phòng, chống dịch COVID-19 tỉnh Quảng Ninh"]),
+    ("Sở NN&PTNT Đắk Lắk cho biết.", ["Sở Nông nghiệp và Phát triển nông thôn tỉnh Đắk Lắk"]),
+    ("Sở Y tế Hà Nội cho biết.", ["Sở Y tế Hà Nội"]),  # a centrally governed city: no level added
+])
+def test_names_with_tp_covid_and_levels(text, expected):
+    assert names(text) == expected
+
+
+def test_hospital_department_is_a_unit_under_its_hospital():
+    us = find_units("Khoa Kiểm soát bệnh tật (Bệnh viện Bạch Mai) đã xét nghiệm 1.200 mẫu.")
+    assert [(u.name, u.parent) for u in us] == [("Khoa Kiểm soát bệnh tật", "Bệnh viện Bạch Mai"),
+                                               ("Bệnh viện Bạch Mai", None)]
+    us = find_units("Bệnh viện Đa khoa tỉnh Hà Nam cho biết, Khoa Hồi sức tích cực đang điều trị 5 ca.")
+    assert ("Khoa Hồi sức tích cực", "Bệnh viện Đa khoa tỉnh Hà Nam") in [(u.name, u.parent) for u in us]
+    assert find_units("Khoa học kỹ thuật phát triển mạnh.") == []

@@ -1,0 +1,153 @@
+"""Which verb reports a figure: candidates → features → a model → the choice.
+
+    choose_activities(text, tokens, units, quantities, records) -> records with ``activity`` decided
+
+Candidates are the rules' own verb group (``records.py``) and every verb of the
+quantity's sentence (underthesea's ``V`` words, and words of the reporting-verb
+lexicon ``data/activity_verbs.txt`` that the tagger often calls nouns).  A
+logistic model trained on the annotated corpus (``provnews train``) scores
+each candidate from its position, the punctuation and verbs between it and the
+figure, and the verb itself; the best one is the activity.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from importlib import resources
+
+from .mentions import Quantity, Record, Unit
+from .model_files import ranker
+
+MODEL_FILE = "activity.json"
+FEATURE_VERSION = 4
+
+Token = tuple[int, int, str, str]  # start, end, text, POS tag
+
+LEXICAL = 1.0  # weight of the verb's identity as a feature
+_AUX = frozenset("đã đang sẽ được bị vừa mới cũng tiếp tục đều chưa không đạt".split())
+
+
+@lru_cache(maxsize=1)
+def _verb_lexicon() -> frozenset:
+    text = resources.files("extractors.data").joinpath("activity_verbs.txt").read_text(encoding="utf-8")
+    return frozenset(l.strip().lower() for l in text.splitlines() if l.strip() and not l.startswith("#"))
+
+
+def doc_tokens(doc) -> list[Token]:
+    return [(t.idx, t.idx + len(t.text), t.text, t.tag_) for t in doc]
+
+
+_ALWAYS = frozenset("có là còn đạt chiếm gồm tăng giảm".split())
+_NEGATION = frozenset("không chưa chẳng".split())
+
+
+def _is_candidate(tok: Token, lex: frozenset) -> bool:
+    return tok[3] in ("V", "A") or tok[2].lower() in lex or tok[2].lower() in _ALWAYS
+
+
+def _bucket(n: int) -> str:
+    return str(n) if n < 4 else ("4-7" if n < 8 else "8+")
+
+
+def _word(tok: Token) -> bool:
+    return tok[2][:1].isalpha()
+
+
+def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
+               in_unit) -> list[tuple[str, dict[str, float]]]:
+    """(activity text, features): the rule's group, each verb of the sentence, and short verb phrases.
+
+    A verb phrase is the verb with the word after it (``lấy mẫu``, ``có kết quả``)
+    or with a negation before it (``không ghi nhận``), as annotators write them.
+    """
+    lex = _verb_lexicon()
+    s, e = rec.start, rec.end
+    out: list[tuple[str, dict[str, float]]] = []
+    seen = set()
+    sent = [t for t in toks if s <= t[0] < e]
+    qi = next((i for i, t in enumerate(sent) if t[0] >= q.start), len(sent))
+    rule_key = (rec.activity or "").lower()
+    rule_first = rule_key.split(",")[0].strip()
+    cand_at = [_is_candidate(t, lex) and not in_unit(t[0]) and not (q.start <= t[0] < q.end) for t in sent]
+    # the quantity's clause: from the last , ; : before it to the next one after it
+    cs = max((j for j in range(qi) if sent[j][2] in ",;:"), default=-1) + 1
+    ce = next((j for j in range(qi, len(sent)) if sent[j][2] in ",;:" and sent[j][0] >= q.end), len(sent))
+    verb_before_in_clause = any(cand_at[cs:qi])
+    nearest_before = max((j for j in range(qi) if cand_at[j]), default=None)
+    first_after = next((j for j in range(qi, len(sent)) if cand_at[j]), None)
+    q_feats = {"q_clause_offset": float(qi - cs), "q_subject": float(not verb_before_in_clause),
+               "q_sentence_offset": float(qi)}
+    for i, t in enumerate(sent):
+        key = t[2].lower()
+        is_rule_head = bool(rule_first) and rule_first.startswith(key)
+        if not (is_rule_head or _is_candidate(t, lex)) or in_unit(t[0]) \
+                or (q.start <= t[0] < q.end and not is_rule_head):
+            continue
+        before = t[0] < q.start
+        lo, hi = (i + 1, qi) if before else (qi, i)
+        between = sent[lo:hi]
+        base = {
+            "in_rule_group": float(bool(rule_key) and key in rule_key),
+            "inside_quantity": float(q.start <= t[0] < q.end),
+            "before": float(before),
+            "dist:" + ("b" if before else "a") + _bucket(len(between)): 1.0,
+            "tokens_between": float(len(between)),
+            "punct_between": float(any(x[2] in ",;:" for x in between)),
+            "sent_end_between": float(any(x[2] in ".!?" for x in between)),
+            "verbs_between": float(sum(_is_candidate(x, lex) for x in between)),
+            "numbers_between": float(any(x[3] == "M" for x in between)),
+            "tag=" + t[3]: 1.0,
+            "in_lexicon": float(key in lex),
+            "always": float(key in _ALWAYS),
+            "aux_before": float(i > 0 and sent[i - 1][2].lower() in _AUX),
+            "cap": float(t[2][:1].isupper() and i > 0),
+            "syllables": float(len(key.split())),
+            "v=" + key: LEXICAL,
+            "logdist": math.log1p(abs(t[0] - q.start)) / 10,
+            "nearest_before": float(i == nearest_before),
+            "first_after": float(i == first_after),
+            "same_clause": float(cs <= i < ce),
+            **q_feats,
+        }
+        forms = [(t[2] if not is_rule_head else rec.activity, {"rule": float(is_rule_head), "form:verb": 1.0})]
+        nxt = sent[i + 1] if i + 1 < len(sent) else None
+        if nxt is not None and _word(nxt) and nxt[0] == t[1] + 1 and not (q.start <= nxt[0] < q.end) \
+                and not in_unit(nxt[0]):
+            forms.append((text[t[0]:nxt[1]], {"form:next": 1.0, "next_tag=" + nxt[3]: 1.0}))
+        if before and nearest_before is not None and i < nearest_before and cs <= i \
+                and nearest_before - i <= 5 and not any(x[2] in ",;:.\"“”()" for x in sent[i:nearest_before]):
+            # a verb group up to the verb nearest the figure: "tiến hành lấy mẫu", "tổ chức kiểm tra"
+            forms.append((text[t[0]:sent[nearest_before][1]], {"form:group": 1.0,
+                                                               "group_len": float(nearest_before - i + 1)}))
+        prv = sent[i - 1] if i else None
+        if prv is not None and prv[2].lower() in _NEGATION:
+            forms.append((text[prv[0]:t[1]], {"form:negated": 1.0}))
+        for form, extra in forms:
+            k = form.lower()
+            if k in seen:
+                continue
+            seen.add(k)
+            out.append((form, {**base, **extra}))
+    if rec.activity and not any(f.get("rule") for _, f in out):
+        out.append((rec.activity, {"rule": 1.0, "rule_unplaced": 1.0}))
+    return out
+
+
+def choose_activities(text: str, toks: list[Token], units: list[Unit], quantities: list[Quantity],
+                      records: list[Record], model=None) -> list[Record]:
+    """Records with ``activity`` set to the model's best candidate (in place; returned)."""
+    if not records:
+        return records
+    model = model or ranker(MODEL_FILE, FEATURE_VERSION)
+    spans = [(u.start, u.end) for u in units]
+
+    def in_unit(pos: int) -> bool:
+        return any(a <= pos < b for a, b in spans)
+
+    groups = [(rec, candidates(text, toks, quantities[rec.quantity], rec, in_unit)) for rec in records]
+    scores = iter(model.scores([f for _, cands in groups for _, f in cands]))  # one batched call
+    for rec, cands in groups:
+        if cands:
+            scored = [(next(scores), i) for i in range(len(cands))]
+            rec.activity = cands[max(scored)[1]][0]
+    return records

@@ -1,0 +1,211 @@
+"""Which unit a figure belongs to: candidates → features → a model → the choice.
+
+    choose_units(text, units, quantities, records) -> records with ``unit`` decided
+
+The rules of ``records.py`` walk the discourse and propose one unit per
+quantity (the topic they carry, officials, quotation speakers, ``theo …``
+sources).  Their proposal is one feature among many here; the decision is a
+ranking over every organization the document names plus "no unit", learned
+from the annotated corpus (``provnews train``).  To add knowledge, add a
+feature below; the model decides how much it counts.
+"""
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from .mentions import Quantity, Record, Unit
+from .model_files import ranker
+
+MODEL_FILE = "attribution.json"
+# Bump when the features below change: the shipped model must be retrained.
+FEATURE_VERSION = 4
+
+_CONTEXT_WORDS = ("theo", "của", "tại", "cho", "với", "từ", "do", "và", "cùng", "trình", "thuộc",
+                  "giữa", "về", "ở", "đến", "bởi", "phối hợp", "lãnh đạo", "đại diện", "giám đốc",
+                  "chủ tịch", "trưởng", "báo cáo", "thông tin", "công bố", "cho biết")
+_MEDIA_KINDS = frozenset(["Báo", "Tạp chí", "Thông tấn xã", "Đài", "Đài Phát thanh và Truyền hình",
+                          "Cổng thông tin"])
+_PLACE_AGENT = re.compile(r"^\W*(?:(?:Trong|Tính đến|Đến|Năm|Riêng|Hiện nay|Ngoài ra)[^,]{0,40},\s*)?"
+                          r"(?:toàn|cả|tỉnh|huyện|thành phố|TP\.?|thị xã|xã|phường|quận|địa phương|"
+                          r"nước|Việt Nam|thủ đô)\b", re.IGNORECASE)
+_THEO = re.compile(r"(?:^|[\s,.(])(?:[Tt]heo|[Cc]ũng theo)(?:\s+(?:báo cáo|thông tin|thống kê|số liệu)(?:\s+\w+)?(?:\s+của)?)?\s")
+_PERSON = re.compile(r"\b(?:ông|bà|anh|chị|em|người dân|nông dân|gia đình|bệnh nhân|học sinh|"
+                     r"du khách|khách|thương lái|tài xế|chủ)\b", re.IGNORECASE)
+_SPEECH = re.compile(r"\b(?:cho biết|cho hay|nói|chia sẻ|khẳng định|thông tin|nhấn mạnh|"
+                     r"thông báo|báo cáo|cho rằng|đánh giá)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """Per-document facts computed once: mentions by name, paragraphs, the title."""
+
+    names: list[str]
+    mentions: dict[str, list[Unit]]
+    starts: dict[str, list[int]]
+    first: str | None
+    para_starts: list[int]
+    title_end: int
+    kinds: dict[str, str | None]
+    parents: dict[str, str | None]
+    count_rank: dict[str, int]
+    lead_end: int
+
+
+def _context(text: str, units: list[Unit]) -> _Context:
+    mentions: dict[str, list[Unit]] = {}
+    for u in sorted(units, key=lambda u: u.start):
+        mentions.setdefault(u.name, []).append(u)
+    para_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+    title_end = _title_end(text)
+    kinds = {n: next((u.kind for u in ms if u.kind), None) for n, ms in mentions.items()}
+    parents = {n: next((u.parent for u in ms if u.parent), None) for n, ms in mentions.items()}
+    first = min(mentions, key=lambda n: mentions[n][0].start) if mentions else None
+    count_rank = {n: r for r, n in enumerate(sorted(mentions, key=lambda n: (-len(mentions[n]), mentions[n][0].start)))}
+    # the lead: the title and the first two paragraphs after it
+    lead_paras = [p for p in para_starts if p >= title_end][:3]
+    lead_end = lead_paras[-1] if lead_paras else title_end
+    return _Context(list(mentions), mentions, {n: [u.start for u in ms] for n, ms in mentions.items()},
+                    first, para_starts, title_end, kinds, parents, count_rank, lead_end)
+
+
+def _title_end(text: str) -> int:
+    """End of the headline: the first line that is not a ``#`` header (or the ``Title:`` line)."""
+    pos = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        if line.strip() and not line.startswith("#") and not line.startswith("Source"):
+            return end
+        pos = end + 1
+    return 0
+
+
+def _bucket(x: float, edges: tuple[float, ...]) -> str:
+    for e in edges:
+        if x <= e:
+            return f"≤{e:g}"
+    return f">{edges[-1]:g}"
+
+
+def _left_word(text: str, pos: int) -> str:
+    before = text[max(0, pos - 20):pos].lower()
+    for w in sorted(_CONTEXT_WORDS, key=len, reverse=True):
+        if re.search(r"(?:^|\W)" + re.escape(w) + r"\s*$", before):
+            return w
+    return "other"
+
+
+def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name: str | None,
+                       recency: dict[str, int]) -> dict[str, float]:
+    """Features of one (quantity, candidate unit) pair; ``name`` None is "no unit"."""
+    s, e = rec.start, rec.end
+    para = bisect_right(ctx.para_starts, q.start) - 1
+    sentence_before = text[s:q.start]
+    f: dict[str, float] = {}
+    in_title = q.start < ctx.title_end
+    if name is None:
+        f["null"] = 1.0
+        f["null:rule"] = float(rec.unit is None)
+        any_before = any(s <= st < q.start for sts in ctx.starts.values() for st in sts)
+        f["null:unit_in_sentence_before"] = float(any_before)
+        f["null:unit_in_sentence_after"] = float(any(q.end <= st < e for sts in ctx.starts.values() for st in sts))
+        f["null:place_agent"] = float(bool(_PLACE_AGENT.match(text, s)))
+        f["null:person"] = float(bool(_PERSON.search(sentence_before)))
+        f["null:location"] = float(rec.location is not None)
+        f["null:no_units_in_doc"] = float(not ctx.names)
+        f["null:in_title"] = float(in_title)
+        pstart = ctx.para_starts[para]
+        f["null:unit_in_para_before"] = float(any(pstart <= st < q.start for sts in ctx.starts.values() for st in sts))
+        f["null:theo_in_para"] = float(bool(_THEO.search(text, pstart, q.start)))
+        nearest = max((st for sts in ctx.starts.values() for st in sts if st < q.start), default=None)
+        f["null:dist:" + _bucket(math.log1p(q.start - nearest) if nearest is not None else 99,
+                                 (3, 5, 6, 7, 8))] = 1.0
+        if nearest is not None:
+            f["null:paras_back:" + _bucket(para - (bisect_right(ctx.para_starts, nearest) - 1), (0, 1, 2, 4))] = 1.0
+        return f
+    starts = ctx.starts[name]
+    i = bisect_left(starts, q.start)
+    prev = ctx.mentions[name][i - 1] if i > 0 else None
+    nxt = ctx.mentions[name][i] if i < len(starts) else None
+    f["rule"] = float(rec.unit == name)
+    f["rule_is_null"] = float(rec.unit is None)
+    if prev is not None:
+        dist = q.start - prev.end
+        prev_para = bisect_right(ctx.para_starts, prev.start) - 1
+        f["prev:same_sentence"] = float(prev.start >= s)
+        f["prev:same_para"] = float(prev_para == para)
+        f["prev:paras_back:" + _bucket(para - prev_para, (0, 1, 2, 4))] = 1.0
+        f["prev:logdist"] = math.log1p(max(dist, 0)) / 10
+        f["prev:left:" + _left_word(text, prev.start)] = 1.0
+        clause_start = max(text.rfind(c, s, prev.start) for c in ",;:") + 1
+        f["prev:clause_subject"] = float(len(text[max(s, clause_start):prev.start].split()) <= 2)
+        f["prev:sentence_subject"] = float(len(text[s:prev.start].split()) <= 3)
+        f["prev:in_title"] = float(prev.start < ctx.title_end)
+        f["prev:speech_after"] = float(bool(_SPEECH.search(text, prev.end, min(e, prev.end + 80))))
+    else:
+        f["prev:none"] = 1.0
+    if nxt is not None and nxt.start < e:
+        f["next:same_sentence"] = 1.0
+        f["next:left:" + _left_word(text, nxt.start)] = 1.0
+        f["next:logdist"] = math.log1p(max(nxt.start - q.end, 0)) / 10
+    pstart = ctx.para_starts[para]
+    in_para = [m for m in ctx.mentions[name] if pstart <= m.start < q.start]
+    f["frame:theo_in_para"] = float(any(_THEO.search(text, max(pstart, m.start - 25), m.start) for m in in_para))
+    f["frame:para_opening"] = float(any(m.start - pstart < 60 for m in in_para))
+    f["count_rank:" + str(min(ctx.count_rank[name], 3))] = 1.0
+    f["in_lead"] = float(ctx.mentions[name][0].start < ctx.lead_end)
+    r = recency.get(name)
+    f["recency:" + (str(min(r, 4)) if r is not None else "none")] = 1.0
+    f["mentions:log"] = math.log1p(len(starts))
+    f["mentions_before:log"] = math.log1p(i)
+    f["first_in_doc"] = float(name == ctx.first)
+    kind = ctx.kinds.get(name) or "none"
+    f["kind:" + kind] = 1.0
+    f["media"] = float(kind in _MEDIA_KINDS)
+    f["rule_parent"] = float(rec.unit is not None and ctx.parents.get(rec.unit) == name)
+    f["rule_child"] = float(rec.unit is not None and ctx.parents.get(name) == rec.unit)
+    f["in_title"] = float(in_title)
+    f["candidates:log"] = math.log1p(len(ctx.names))
+    f["place_agent"] = float(bool(_PLACE_AGENT.match(text, s)))
+    f["person_before"] = float(bool(_PERSON.search(sentence_before)))
+    return f
+
+
+def _recency(ctx: _Context, pos: int) -> dict[str, int]:
+    """Rank of each candidate by its last mention before ``pos`` (0 = most recent)."""
+    last = {}
+    for n, sts in ctx.starts.items():
+        j = bisect_left(sts, pos)
+        if j:
+            last[n] = sts[j - 1]
+    return {n: r for r, n in enumerate(sorted(last, key=last.get, reverse=True))}
+
+
+def candidate_rows(text: str, units: list[Unit], quantities: list[Quantity],
+                   records: list[Record]):
+    """For each record: (record index, [(candidate name or None, features)])."""
+    ctx = _context(text, units)
+    out = []
+    for ri, rec in enumerate(records):
+        q = quantities[rec.quantity]
+        recency = _recency(ctx, q.start)
+        cands = [None] + ctx.names
+        out.append((ri, [(c, candidate_features(text, ctx, q, rec, c, recency)) for c in cands]))
+    return out
+
+
+def choose_units(text: str, units: list[Unit], quantities: list[Quantity],
+                 records: list[Record], model=None) -> list[Record]:
+    """Records with ``unit`` set to the model's best-ranked candidate (in place; returned)."""
+    if not records:
+        return records
+    model = model or ranker(MODEL_FILE, FEATURE_VERSION)
+    groups = candidate_rows(text, units, quantities, records)
+    flat = [f for _, cands in groups for _, f in cands]
+    scores = iter(model.scores(flat))  # one call for the document: tree models are batched
+    for ri, cands in groups:
+        scored = [(next(scores), i) for i in range(len(cands))]
+        records[ri].unit = cands[max(scored)[1]][0]
+    return records

@@ -1,0 +1,333 @@
+"""Train the learned decisions from the annotated corpus, deterministically.
+
+    provnews train [annotations/splits.json] [--out extractors/models]
+    provnews train --learning-curve        (train on 25/50/100/all, score dev)
+
+The rules run first on every training document (their output is the
+candidates and some of the features); each gold quantity that the rules found
+is aligned to its prediction the way ``provnews eval`` matches them, and the
+gold record labels the candidates: which unit, which verb, how long a counted
+noun.  The two rankers are LightGBM lambdarank models (one thread, fixed
+seed: the same files on every run), kept as LightGBM's text format inside
+JSON with their feature names; the counted-noun decision is a table.  Only
+the ``train`` split is learned from; ``dev`` is scored (and was used to choose
+features and settings); ``test`` is never read here.
+"""
+from __future__ import annotations
+
+import json
+import random
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractors import activities, attribution, counted_nouns
+from extractors.extract import rules_pass
+from extractors.mentions import Extraction
+from extractors.model_files import MODEL_DIR, ranker_from
+from pipeline.evaluate import (GoldDoc, _gold_positions, _greedy, evaluate, load_gold, norm,
+                               quantity_matches, unit_names)
+
+DEFAULT_MANIFEST = "annotations/splits.json"
+LEARNING_CURVE_SIZES = (25, 50, 100)
+SEED = 20261205
+# chosen by 5-fold cross-validation over train + dev documents (never test)
+ACTIVITY_TREES = {"rounds": 400, "num_leaves": 31}
+ATTRIBUTION_TREES: dict = {}
+
+
+@dataclass
+class RuleRun:
+    """One gold document with the rules' extraction of it (the models' input)."""
+
+    gold: GoldDoc
+    ex: Extraction
+    tokens: list
+
+
+def run_rules(golds: list[GoldDoc], progress=None) -> list[RuleRun]:
+    out = []
+    for i, g in enumerate(golds, 1):
+        tokens, ex = rules_pass(g.text)
+        out.append(RuleRun(g, ex, tokens))
+        if progress:
+            progress(i, len(golds))
+    return out
+
+
+def _aligned(run: RuleRun) -> dict[int, dict]:
+    """Predicted quantity index → its gold quantity, matched as ``provnews eval`` does."""
+    gq = run.gold.quantities
+    pq = [q.to_dict() for q in run.ex.quantities]
+    gpos = _gold_positions(run.gold.text, gq)
+    pairs = _greedy(gq, pq, lambda g, p: quantity_matches(pq[p], gq[g]),
+                    lambda g, p: abs(pq[p]["start"] - gpos[g]))
+    return {p: gq[g] for g, p in pairs}
+
+
+def _gold_unit_ok(gold: GoldDoc, grec: dict, name: str | None) -> bool:
+    by_name = {u["name"]: u for u in gold.units}
+    for gu in [grec.get("unit"), *(grec.get("unit_alternatives") or [])]:
+        if gu is None or name is None:
+            if gu is None and name is None:
+                return True
+            continue
+        if norm(name) in (unit_names(by_name[gu]) if gu in by_name else {norm(gu)}):
+            return True
+    return False
+
+
+def attribution_examples(runs: list[RuleRun]):
+    """(features, label, group) rows: one group per aligned quantity with a right candidate."""
+    X, y, groups = [], [], []
+    for run in runs:
+        aligned = _aligned(run)
+        ex = run.ex
+        for ri, cands in attribution.candidate_rows(run.gold.text, ex.units, ex.quantities, ex.records):
+            g = aligned.get(ex.records[ri].quantity)
+            if g is None or g.get("record") is None:
+                continue
+            labels = [_gold_unit_ok(run.gold, g["record"], name) for name, _ in cands]
+            if not any(labels):
+                continue  # the right unit is not among the candidates: nothing to rank
+            gid = len(set(groups))
+            for (_, feats), lab in zip(cands, labels):
+                X.append(feats)
+                y.append(int(lab))
+                groups.append((run.gold.doc_id, ri))
+    return X, y, groups
+
+
+def fit_trees(X: list[dict], y: list[int], groups: list, params: dict | None = None) -> dict:
+    """A LightGBM lambdarank model (deterministic: one thread, fixed seed), as text in JSON."""
+    import lightgbm
+    import numpy as np
+
+    from collections import Counter
+
+    # a feature seen in fewer than min_rows rows (a rare verb) cannot be learned: leave it out
+    seen = Counter(k for row in X for k in row)
+    min_rows = (params or {}).get("min_rows", 10)
+    names = sorted(k for k, c in seen.items() if c >= min_rows)
+    index = {k: i for i, k in enumerate(names)}
+    M = np.zeros((len(X), len(names)))
+    for r, row in enumerate(X):
+        for k, v in row.items():
+            if k in index:
+                M[r, index[k]] = v
+    sizes, last = [], None
+    for g in groups:
+        if g != last:
+            sizes.append(0)
+            last = g
+        sizes[-1] += 1
+    p = {"objective": "lambdarank", "learning_rate": 0.05, "num_leaves": 15, "min_data_in_leaf": 20,
+         "feature_fraction": 1.0, "bagging_fraction": 1.0, "lambda_l2": 1.0, "verbose": -1,
+         "deterministic": True, "force_row_wise": True, "num_threads": 1, "seed": SEED,
+         "lambdarank_truncation_level": 3, "eval_at": [1]}
+    p.update(params or {})
+    p.pop("min_rows", None)
+    rounds = p.pop("rounds", 200)
+    ranking = p["objective"] != "binary"
+    if not ranking:
+        for k in ("lambdarank_truncation_level", "eval_at"):
+            p.pop(k, None)
+    data = lightgbm.Dataset(M, label=y, group=sizes if ranking else None,
+                            feature_name=[f"f{i}" for i in range(len(names))])
+    booster = lightgbm.train(p, data, num_boost_round=rounds)
+    return {"kind": "LightGBM " + ("lambdarank" if ranking else "binary"), "features": names,
+            "model": booster.model_to_string()}
+
+
+def train_attribution(runs: list[RuleRun]) -> dict:
+    X, y, groups = attribution_examples(runs)
+    if not X:
+        raise ValueError("no training examples: are the gold texts readable?")
+    model = fit_trees(X, y, groups, ATTRIBUTION_TREES)
+    model.update({"feature_version": attribution.FEATURE_VERSION,
+                  "decision": "the unit of each record among the document's units and none",
+                  "trained_on": {"documents": len({g[0] for g in groups}),
+                                 "quantities": len(set(groups)), "rows": len(X)}})
+    return model
+
+
+def activity_examples(runs: list[RuleRun]):
+    X, y, groups = [], [], []
+    for run in runs:
+        aligned = _aligned(run)
+        ex = run.ex
+        spans = [(u.start, u.end) for u in ex.units]
+
+        def in_unit(pos, spans=spans):
+            return any(a <= pos < b for a, b in spans)
+
+        for ri, rec in enumerate(ex.records):
+            g = aligned.get(rec.quantity)
+            act = norm((g or {}).get("record", {}).get("activity")) if g and g.get("record") else ""
+            if not act:
+                continue
+            cands = activities.candidates(run.gold.text, run.tokens, ex.quantities[rec.quantity], rec, in_unit)
+            labels = [act in norm(c) for c, _ in cands]
+            if not any(labels):
+                continue
+            for (_, feats), lab in zip(cands, labels):
+                X.append(feats)
+                y.append(int(lab))
+                groups.append((run.gold.doc_id, ri))
+    return X, y, groups
+
+
+def train_activity(runs: list[RuleRun]) -> dict:
+    X, y, groups = activity_examples(runs)
+    model = fit_trees(X, y, groups, ACTIVITY_TREES)
+    model.update({"feature_version": activities.FEATURE_VERSION,
+                  "decision": "the verb that reports each record among the sentence's verbs",
+                  "trained_on": {"documents": len({g[0] for g in groups}),
+                                 "quantities": len(set(groups)), "rows": len(X)}})
+    return model
+
+
+def predictions(runs: list[RuleRun], attribution_model: dict | None = None, activity_model: dict | None = None,
+                counts_model: dict | None = None) -> dict[str, dict]:
+    """Predicted documents as ``provnews eval`` reads them, with the given models applied."""
+    out = {}
+    for run in runs:
+        ex = run.ex
+        units = ex.units
+        records = [type(r).from_dict(r.to_dict()) for r in ex.records]
+        quantities = ex.quantities
+        if counts_model is not None:
+            quantities = [type(q).from_dict(q.to_dict()) for q in quantities]
+            counted_nouns.adjust_counts(run.gold.text, quantities, counts_model["lengths"])
+            for r in records:
+                r.refresh(quantities[r.quantity])
+        if attribution_model is not None:
+            attribution.choose_units(run.gold.text, units, ex.quantities, records,
+                                     model=ranker_from(attribution_model))
+        if activity_model is not None:
+            activities.choose_activities(run.gold.text, run.tokens, units, ex.quantities, records,
+                                         model=ranker_from(activity_model))
+        out[run.gold.doc_id] = {"units": [u.to_dict() for u in units],
+                                "quantities": [q.to_dict() for q in quantities],
+                                "records": [r.to_dict() for r in records]}
+    return out
+
+
+def _write(model: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(model, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def _progress(label: str):
+    def show(i, n):
+        if sys.stderr.isatty():
+            print(f"\r{label}: {i}/{n}", end="" if i < n else "\n", file=sys.stderr, flush=True)
+    return show
+
+
+def train_counted_nouns(runs: list[RuleRun], min_seen: int = 2, min_share: float = 0.6) -> dict:
+    """For each first syllable of a counted noun: the length annotators give it, where clear."""
+    from collections import Counter, defaultdict
+
+    seen: dict[str, Counter] = defaultdict(Counter)
+    for run in runs:
+        text = run.gold.text
+        gq = run.gold.quantities
+        gpos = _gold_positions(text, gq)
+        for q in run.ex.quantities:
+            at = counted_nouns.count_noun_start(q)
+            if at is None:
+                continue
+            syl = counted_nouns.noun_syllables(text, at)
+            if not syl:
+                continue
+            for g, gp in zip(gq, gpos):
+                if g.get("value") is None or abs(float(g["value"]) - q.value) > 1e-6 * max(1, abs(q.value)):
+                    continue
+                if not (gp <= at <= gp + len(g.get("text") or "") + 2):
+                    continue
+                words = norm(g.get("unit_of_measure")).split()
+                got = [m.group().lower() for m in syl]
+                if words and words == got[:len(words)]:
+                    seen[got[0]][len(words)] += 1
+                break
+    lengths = {}
+    for first, c in sorted(seen.items()):
+        n, k = c.most_common(1)[0]
+        if sum(c.values()) >= min_seen and k / sum(c.values()) >= min_share:
+            lengths[first] = n
+    return {"feature_version": counted_nouns.FEATURE_VERSION, "kind": "learned table",
+            "decision": "syllables a counted noun takes, by its first syllable",
+            "lengths": lengths, "trained_on": {"documents": len(runs), "nouns": len(seen)}}
+
+
+def train_models(runs: list[RuleRun]) -> dict[str, dict]:
+    """Every model from the same rule runs, by file name."""
+    return {
+        counted_nouns.MODEL_FILE: train_counted_nouns(runs),
+        attribution.MODEL_FILE: train_attribution(runs),
+        activities.MODEL_FILE: train_activity(runs),
+    }
+
+
+def train_all(runs: list[RuleRun], out: Path) -> dict[str, dict]:
+    """Every model from the same rule runs, written to ``out``; returns their descriptions."""
+    models = train_models(runs)
+    for name, model in models.items():
+        _write(model, out / name)
+    return models
+
+
+def score_with(runs: list[RuleRun], models: dict[str, dict]):
+    return evaluate([r.gold for r in runs],
+                    predictions(runs, models.get(attribution.MODEL_FILE), models.get(activities.MODEL_FILE),
+                                models.get(counted_nouns.MODEL_FILE)))
+
+
+def learning_curve(manifest: str, sizes=LEARNING_CURVE_SIZES) -> list[dict]:
+    """Train on the first 25, 50, 100 … training documents (a fixed shuffle) and score dev."""
+    train = load_gold(manifest, "train")
+    dev = load_gold(manifest, "dev")
+    train_runs = run_rules(train, _progress("rules on train"))
+    dev_runs = run_rules(dev, _progress("rules on dev"))
+    order = list(range(len(train_runs)))
+    random.Random(SEED).shuffle(order)  # the same subsets on every run
+    rows = [{"train_documents": 0, "scores": _summary(evaluate(dev, predictions(dev_runs, None)))}]
+    for n in [s for s in sizes if s < len(order)] + [len(order)]:
+        subset = [train_runs[i] for i in order[:n]]
+        rows.append({"train_documents": n, "scores": _summary(score_with(dev_runs, train_models(subset)))})
+    return rows
+
+
+def _summary(result) -> dict:
+    t = result.total()
+    return {"units_f1": round(t.units.f1, 4), "quantities_f1": round(t.quantities.f1, 4),
+            "records_f1": round(t.records.f1, 4), "activity": round(t.activity.value or 0, 4)}
+
+
+def cli_train(args) -> int:
+    from pipeline.evaluate import GoldError
+
+    try:
+        if args.learning_curve:
+            rows = learning_curve(args.manifest)
+            print(f"{'train docs':>10}{'units F1':>10}{'qty F1':>8}{'rec F1':>8}{'activity':>10}   (dev split;"
+                  " 0 = rules only)")
+            for r in rows:
+                s = r["scores"]
+                print(f"{r['train_documents']:>10}{s['units_f1']:>10.3f}{s['quantities_f1']:>8.3f}"
+                      f"{s['records_f1']:>8.3f}{s['activity']:>10.3f}")
+            return 0
+        train = load_gold(args.manifest, "train")
+        runs = run_rules(train, _progress("rules on train"))
+        out = Path(args.out)
+        for name, model in train_all(runs, out).items():
+            print(f"provnews train: {out / name}: {model['kind']}, trained on {model['trained_on']}")
+    except (GoldError, ValueError, OSError) as exc:
+        print(f"provnews train: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+__all__ = ["cli_train", "learning_curve", "MODEL_DIR"]

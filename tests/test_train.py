@@ -1,0 +1,92 @@
+"""The learned decisions: rebuilt deterministically from the annotations, shipped, refused when stale."""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import DEV_GOLD, ROOT, need_shared, run_cli
+from extractors.model_files import MODEL_DIR
+
+MANIFEST = ROOT / "annotations" / "splits.json"
+
+
+def _small_manifest(tmp_path: Path, n_train: int = 6, n_dev: int = 3) -> Path:
+    splits = json.loads(MANIFEST.read_text(encoding="utf-8"))["splits"]
+    small = {"train": [str((MANIFEST.parent / f).resolve()) for f in splits["train"][-n_train:]],
+             "dev": [str((MANIFEST.parent / f).resolve()) for f in splits["dev"][:n_dev]]}
+    path = tmp_path / "splits.json"
+    path.write_text(json.dumps({"splits": small}), encoding="utf-8")
+    return path
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.json"))}
+
+
+def test_training_is_deterministic(tmp_path):
+    need_shared(DEV_GOLD)
+    manifest = _small_manifest(tmp_path)
+    a, b = tmp_path / "a", tmp_path / "b"
+    for out in (a, b):
+        proc = run_cli("train", str(manifest), "--out", str(out))
+        assert proc.returncode == 0, proc.stderr
+    assert _digests(a) == _digests(b)
+    assert set(_digests(a)) == {p.name for p in MODEL_DIR.glob("*.json")}
+
+
+def test_shipped_models_are_what_the_annotations_give(tmp_path):
+    """`make train` on a clean checkout rebuilds exactly the files the package ships."""
+    need_shared(DEV_GOLD)
+    proc = run_cli("train", str(MANIFEST), "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert _digests(tmp_path) == _digests(MODEL_DIR), "run `make train` and commit extractors/models/"
+
+
+def test_learning_curve_scores_dev(tmp_path):
+    need_shared(DEV_GOLD)
+    proc = run_cli("train", str(_small_manifest(tmp_path)), "--learning-curve")
+    assert proc.returncode == 0, proc.stderr
+    rows = [l.split() for l in proc.stdout.splitlines() if l.strip()[:1].isdigit()]
+    assert [int(r[0]) for r in rows] == [0, 6]  # rules only, then all 6 training documents
+    assert all(0.0 <= float(x) <= 1.0 for r in rows for x in r[1:])
+
+
+def test_missing_model_is_one_line_naming_the_rebuild(tmp_path):
+    doc = tmp_path / "a.txt"
+    doc.write_text("Chi cục QLTT đã kiểm tra 29 cơ sở.\n", encoding="utf-8")
+    proc = run_cli("extract", str(doc), "-o", str(tmp_path / "out.jsonl"),
+                   env={"PROVNEWS_MODELS": str(tmp_path / "none")})
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "missing" in lines[0] and "make train" in lines[0], proc.stderr
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_model_from_other_features_is_refused(tmp_path):
+    models = tmp_path / "models"
+    shutil.copytree(MODEL_DIR, models)
+    path = models / "attribution.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["feature_version"] = -1
+    path.write_text(json.dumps(data), encoding="utf-8")
+    doc = tmp_path / "a.txt"
+    doc.write_text("Chi cục QLTT đã kiểm tra 29 cơ sở.\n", encoding="utf-8")
+    proc = run_cli("extract", str(doc), env={"PROVNEWS_MODELS": str(models)})
+    assert proc.returncode == 2
+    assert "feature version -1" in proc.stderr and "make train" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("text, unit", [
+    ("Chi cục Quản lý thị trường tỉnh Nghệ An đã kiểm tra 29 cơ sở.", "Chi cục Quản lý thị trường tỉnh Nghệ An"),
+    ("Theo Sở Y tế Hà Nam, trong ngày ghi nhận 12 ca mắc mới.", "Sở Y tế tỉnh Hà Nam"),
+])
+def test_learned_extraction_keeps_clear_attributions(text, unit):
+    from extractors.extract import extract
+
+    ex = extract(text)
+    assert [r.unit for r in ex.records] == [unit]
