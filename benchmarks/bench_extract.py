@@ -10,7 +10,8 @@ this one process, one after the other:
 * ``extract``: provnews' whole NLP stage (``extractors.extract.extract``).
 
 Then where ``extract``'s time goes, stage by stage (word segmentation, POS
-features + CRF, the rest of ``make_doc``, quantities, units, records), and the
+features + CRF, the rest of ``make_doc``, quantities, units, records, the
+learned decisions), and the
 project's own code (everything but segmentation and POS) against
 ``word_tokenize``.  Prints numbers; asserts nothing.
 """
@@ -97,6 +98,8 @@ def main() -> int:
     clock.wrap(quantities, "find_quantities", "find_quantities")
     clock.wrap(units, "find_units", "find_units")
     clock.wrap(records, "attribute", "records.attribute")
+    learned = "learned decisions (counted nouns, attribution, activities)"
+    clock.wrap(extract_module, "apply_models", learned)
     # one document at a time through each, interleaved, so that load from other
     # processes falls on all three alike; CPU time of this process only
     wt = pt = ex = 0.0
@@ -126,6 +129,7 @@ def main() -> int:
         "find_quantities": s["find_quantities"],
         "find_units": s["find_units"],
         "records.attribute": s["records.attribute"],
+        learned: s[learned],
     }
     stages["other (normalize check, glue)"] = ex - sum(stages.values())
     print()

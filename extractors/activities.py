@@ -34,7 +34,9 @@ def _verb_lexicon() -> frozenset:
 
 
 def doc_tokens(doc) -> list[Token]:
-    return [(t.idx, t.idx + len(t.text), t.text, t.tag_) for t in doc]
+    from .segment import token_rows  # the rows make_doc keeps with the doc (no walk over spaCy tokens)
+
+    return list(token_rows(doc))
 
 
 _ALWAYS = frozenset("có là còn đạt chiếm gồm tăng giảm".split())
