@@ -12,6 +12,7 @@ figure, and the verb itself; the best one is the activity.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from functools import lru_cache
 from importlib import resources
 
@@ -66,7 +67,8 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     s, e = rec.start, rec.end
     out: list[tuple[str, dict[str, float]]] = []
     seen = set()
-    sent = [t for t in toks if s <= t[0] < e]
+    # the sentence's tokens (toks are in text order: two bisections, not a scan per record)
+    sent = toks[bisect_left(toks, (s,)):bisect_left(toks, (e,))]
     qi = next((i for i, t in enumerate(sent) if t[0] >= q.start), len(sent))
     rule_key = (rec.activity or "").lower()
     rule_first = rule_key.split(",")[0].strip()
