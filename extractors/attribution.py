@@ -15,6 +15,7 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .mentions import Quantity, Record, Unit
 from .model_files import ranker
@@ -89,10 +90,17 @@ def _bucket(x: float, edges: tuple[float, ...]) -> str:
     return f">{edges[-1]:g}"
 
 
+@lru_cache(maxsize=1)
+def _context_patterns() -> list[tuple[str, re.Pattern]]:
+    """The context words, longest first, each as a pattern ending the text before a name."""
+    return [(w, re.compile(r"(?:^|\W)" + re.escape(w) + r"\s*$"))
+            for w in sorted(_CONTEXT_WORDS, key=len, reverse=True)]
+
+
 def _left_word(text: str, pos: int) -> str:
     before = text[max(0, pos - 20):pos].lower()
-    for w in sorted(_CONTEXT_WORDS, key=len, reverse=True):
-        if re.search(r"(?:^|\W)" + re.escape(w) + r"\s*$", before):
+    for w, pattern in _context_patterns():
+        if w in before and pattern.search(before):
             return w
     return "other"
 
