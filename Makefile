@@ -33,9 +33,24 @@ test: $(STAMP)
 train: $(STAMP)
 	$(BIN)/provnews train annotations/splits.json --out extractors/models
 
-## make bench: benchmarks print numbers (never timed assertions in tests)
+## make bench: benchmarks print numbers (never timed assertions in tests), a few minutes in all.
+## Peak memory of extract at 1k and 10k documents takes long on 2 cores:
+##   make bench BENCH_EXTRACT_SIZES=1000,10000
+BENCH_EXTRACT_SIZES ?= 100,400
+BENCH_MAIN := bench_extract bench_memory bench_interrupt bench_crawl article_benchmark
 bench: $(STAMP)
-	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@echo "== benchmarks/bench_extract.py (one core: extract vs word_tokenize vs pos_tag, stage shares)"
+	@$(BIN)/python benchmarks/bench_extract.py --docs 80
+	@echo "== benchmarks/bench_memory.py (peak RSS by corpus size)"
+	@$(BIN)/python benchmarks/bench_memory.py --sizes 1000,10000 --extract-sizes $(BENCH_EXTRACT_SIZES)
+	@echo "== benchmarks/bench_interrupt.py (Ctrl-C on extract --workers 2)"
+	@$(BIN)/python benchmarks/bench_interrupt.py
+	@echo "== benchmarks/bench_crawl.py (crawler cost; 8 loopback hosts vs the politeness bound)"
+	@$(BIN)/python benchmarks/bench_crawl.py --hosts 8 --polite-delay 0.5
+	@echo "== benchmarks/article_benchmark.py (article extraction vs trafilatura alone)"
+	@$(BIN)/python benchmarks/article_benchmark.py
+	@for b in benchmarks/*.py; do case " $(BENCH_MAIN) " in *" $$(basename $$b .py) "*) continue;; esac; \
+		echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf outputs/* corpus/crawl .pytest_cache

@@ -34,16 +34,10 @@ def _verb_lexicon() -> frozenset:
     return frozenset(l.strip().lower() for l in text.splitlines() if l.strip() and not l.startswith("#"))
 
 
-class _Tokens(list):
-    """Token rows with their start offsets, for slicing a sentence out by bisection."""
-
-    def __init__(self, rows):
-        super().__init__(rows)
-        self.starts = [t[0] for t in self]
-
-
 def doc_tokens(doc) -> list[Token]:
-    return _Tokens((t.idx, t.idx + len(t.text), t.text, t.tag_) for t in doc)
+    from .segment import token_rows  # the rows make_doc keeps with the doc (no walk over spaCy tokens)
+
+    return list(token_rows(doc))
 
 
 _ALWAYS = frozenset("có là còn đạt chiếm gồm tăng giảm".split())
@@ -79,8 +73,8 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     s, e = rec.start, rec.end
     out: list[tuple[str, dict[str, float]]] = []
     seen = set()
-    starts = [t[0] for t in toks] if not isinstance(toks, _Tokens) else toks.starts
-    sent = toks[bisect_left(starts, s):bisect_left(starts, e)]
+    # the sentence's tokens (toks are in text order: two bisections, not a scan per record)
+    sent = toks[bisect_left(toks, (s,)):bisect_left(toks, (e,))]
     qi = next((i for i, t in enumerate(sent) if t[0] >= q.start), len(sent))
     rule_key = (rec.activity or "").lower()
     rule_first = rule_key.split(",")[0].strip()

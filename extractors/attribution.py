@@ -15,6 +15,7 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .mentions import Quantity, Record, Unit
 from .model_files import ranker
@@ -89,14 +90,19 @@ def _bucket(x: float, edges: tuple[float, ...]) -> str:
     return f">{edges[-1]:g}"
 
 
-_LEFT_WORD = re.compile(r"(?:^|\W)(" + "|".join(re.escape(w) for w in sorted(_CONTEXT_WORDS, key=len, reverse=True))
-                        + r")\s*$")
+@lru_cache(maxsize=1)
+def _context_patterns() -> list[tuple[str, re.Pattern]]:
+    """The context words, longest first, each as a pattern ending the text before a name."""
+    return [(w, re.compile(r"(?:^|\W)" + re.escape(w) + r"\s*$"))
+            for w in sorted(_CONTEXT_WORDS, key=len, reverse=True)]
 
 
 def _left_word(text: str, pos: int) -> str:
-    """The context word right before a mention (``theo``, ``của``, ``tại`` …), else ``other``."""
-    m = _LEFT_WORD.search(text[max(0, pos - 20):pos].lower())
-    return m.group(1) if m else "other"
+    before = text[max(0, pos - 20):pos].lower()
+    for w, pattern in _context_patterns():
+        if w in before and pattern.search(before):
+            return w
+    return "other"
 
 
 def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name: str | None,

@@ -83,11 +83,17 @@ class TreeRanker:
             return []
         m = np.zeros((len(rows), len(self.features)), dtype=np.float64)
         idx = self.index
+        # (row, column, value) gathered in Python, set in one numpy assignment:
+        # setting matrix cells one by one costs more than the prediction
+        at_row, at_col, values = [], [], []
         for r, feats in enumerate(rows):
             for k, v in feats.items():
                 j = idx.get(k)
                 if j is not None:
-                    m[r, j] = v
+                    at_row.append(r)
+                    at_col.append(j)
+                    values.append(v)
+        m[at_row, at_col] = values
         # raw scores: a ranking score, or a log-odds (> 0 means yes) for a binary model
         return [float(x) for x in self.booster.predict(m, num_threads=1, raw_score=True)]
 

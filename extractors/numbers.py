@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -39,9 +39,19 @@ _INVISIBLE = set("\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff")
 _SPACE_LIKE = set("\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t")
 
 
-def _retone(chars: list[str]) -> None:
-    """oà → òa, oé → óe, uỷ → ủy (in place, length kept)."""
-    for i in range(len(chars) - 1):
+# where _retone has anything to do: an o before a toned a/e, a u before a toned y
+_RETONE_AT = re.compile("[oO](?=[%s])|[uU](?=[%s])" % (
+    _TONES_A + _TONES_E + (_TONES_A + _TONES_E).upper(), _TONES_Y + _TONES_Y.upper()))
+
+
+def _retone(chars: list[str], text: str | None = None) -> None:
+    """oà → òa, oé → óe, uỷ → ủy (in place, length kept).
+
+    ``text`` is ``"".join(chars)`` when the caller has it: only the places
+    ``_RETONE_AT`` finds are then looked at (a pass in C instead of Python).
+    """
+    at = range(len(chars) - 1) if text is None else (m.start() for m in _RETONE_AT.finditer(text))
+    for i in at:
         a, b = chars[i], chars[i + 1]
         lower_a, lower_b = a.lower(), b.lower()
         if lower_a == "o" and (lower_b in _TONES_A or lower_b in _TONES_E):
@@ -66,6 +76,7 @@ class Folded:
     starts: list[int]
     ends: list[int]
     original_length: int
+    _from_original: list[int] | None = field(default=None, repr=False, compare=False)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original (start, end) of the folded span [start, end)."""
@@ -76,7 +87,15 @@ class Folded:
 
     @property
     def from_original(self) -> list[int]:
-        """For each original offset, the folded offset at or after it."""
+        """For each original offset, the folded offset at or after it (computed once)."""
+        if self._from_original is None:
+            self._from_original = self._map_from_original()
+        return self._from_original
+
+    def _map_from_original(self) -> list[int]:
+        n = len(self.text)
+        if n == self.original_length and self.ends[-1:] == [n] and self.starts == _IDENTITY[:n]:
+            return list(range(n + 1))  # nothing was folded away: offsets map to themselves
         out = [len(self.text)] * (self.original_length + 1)
         for i in range(len(self.text) - 1, -1, -1):
             for j in range(self.starts[i], self.ends[i]):
@@ -87,13 +106,48 @@ class Folded:
         return out
 
 
+# 0, 1, 2 … for the offsets of text that folding leaves in place (grown on demand)
+_IDENTITY: list[int] = []
+
+
+def _identity(n: int) -> list[int]:
+    global _IDENTITY
+    if len(_IDENTITY) < n + 1:
+        _IDENTITY = list(range(max(n + 1, 2 * len(_IDENTITY))))
+    return _IDENTITY
+
+
+@lru_cache(maxsize=4096)
+def _kept_as_is(c: str) -> bool:
+    """Does fold() copy this character unchanged when no combining mark follows it?"""
+    return not unicodedata.combining(c) and c not in _INVISIBLE and c not in _SPACE_LIKE \
+        and (c.isascii() or unicodedata.normalize("NFC", c) == c)
+
+
+@lru_cache(maxsize=8)
 def fold(text: str) -> Folded:
     """NFC per cluster, one tone placement, plain spaces, no invisible characters.
+
+    The extractors fold the same document several times (numbers, periods,
+    quantities, dates), so the last few results are kept; a ``Folded`` is
+    never changed after it is made.
 
     >>> f = fold("tho\\u0309 hoà")
     >>> f.text, f.span(0, 3)
     ('thỏ hòa', (0, 4))
     """
+    n = len(text)
+    if all(_kept_as_is(c) for c in set(text)):
+        # The common case (NFC text, no odd spaces): every character is its own
+        # cluster and is kept, so only the tone placement can change.
+        chars = list(text)
+        _retone(chars, text)
+        ident = _identity(n)
+        return Folded("".join(chars), ident[:n], ident[1:n + 1], n)
+    return _fold_clusters(text)
+
+
+def _fold_clusters(text: str) -> Folded:
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -117,7 +171,7 @@ def fold(text: str) -> Folded:
             starts.append(i)
             ends.append(j)
         i = j
-    _retone(chars)
+    _retone(chars, "".join(chars))
     return Folded("".join(chars), starts, ends, n)
 
 

@@ -128,7 +128,10 @@ def _dates(kind: str, m: re.Match) -> tuple[str | None, str | None]:
     return None, None
 
 
+@lru_cache(maxsize=8)
 def _find(text: str) -> list[tuple[int, int, str, Period]]:
+    # cached: quantities, records and the document period all ask for the same
+    # text's periods; callers copy the list and never change a Period
     f = fold(text)
     found: list[tuple[int, int, str, Period]] = []
     taken: list[tuple[int, int]] = []

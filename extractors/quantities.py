@@ -162,15 +162,16 @@ class _Tokens:
         self.cover: dict[int, tuple[int, int, str]] = {}
         if doc is None:
             return
+        from .segment import token_rows
+
         fo = f.from_original if f is not None else None
-        for tok in doc:
+        for s, e, word, tag in token_rows(doc):
             # "X": text the segmenter dropped or could not align; judge it from the text alone
-            if tok.tag_ in ("SPACE", "X") or not tok.text.strip():
+            if tag in ("SPACE", "X") or not word.strip():
                 continue
-            s, e = tok.idx, tok.idx + len(tok.text)
             if fo is not None:
                 s, e = fo[s], fo[e]
-            entry = (s, e, tok.tag_)
+            entry = (s, e, tag)
             self.by_start[s] = entry
             for k in range(s, e):
                 self.cover[k] = entry

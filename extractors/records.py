@@ -62,13 +62,13 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from .mentions import Period, Quantity, Record, Unit
-from .segment import sentence_spans
+from .segment import sentence_spans, token_rows
 
 
 @lru_cache(maxsize=1)
@@ -371,14 +371,15 @@ def _split_tokens(text, doc, spans, quantities, in_unit):
         cuts.update((a, b))
     for q in quantities:
         cuts.update((q.start, q.end))
+    cuts = sorted(cuts)
     out = []
-    for t in doc:
-        if t.is_space:
+    for a, b, word, tag in token_rows(doc):
+        if word.isspace():
             continue
-        a, b, tag = t.idx, t.idx + len(t.text), t.tag_
-        inner = sorted(c for c in cuts if a < c < b)
-        for lo, hi in zip([a] + inner, inner + [b]):
-            piece = text[lo:hi]
+        i0, i1 = bisect_right(cuts, a), bisect_left(cuts, b)  # the cuts strictly inside the word
+        bounds = ((a, b),) if i0 >= i1 else zip([a] + cuts[i0:i1], cuts[i0:i1] + [b])
+        for lo, hi in bounds:
+            piece = word if lo == a and hi == b else text[lo:hi]
             stripped = piece.strip()
             if not stripped:
                 continue
@@ -387,9 +388,11 @@ def _split_tokens(text, doc, spans, quantities, in_unit):
             if in_unit(lo2):
                 out.append((lo2, hi2, "NAME", stripped))
                 continue
-            words = stripped.split(" ")
-            n_cap = next((k for k, w in enumerate(words) if not w[:1].isupper()), len(words))
-            if 0 < n_cap < len(words) and (n_cap > 1 or words[0].isupper() or any(ch.isdigit() for ch in words[0])):
+            # (a one-syllable word has nothing glued to it: straight to the capital check)
+            words = stripped.split(" ") if " " in stripped else None
+            n_cap = words and next((k for k, w in enumerate(words) if not w[:1].isupper()), len(words))
+            if words and 0 < n_cap < len(words) and (
+                    n_cap > 1 or words[0].isupper() or any(ch.isdigit() for ch in words[0])):
                 # a name glued to the next word by the segmenter ("huyện Phù Mỹ trồng"):
                 # the name, then the word with the segment's tag
                 cut = lo2 + len(" ".join(words[:n_cap]))

@@ -6,9 +6,9 @@ give spaCy the words plus their trailing spaces, so every token and span
 offset slices back to the exact input text.
 
 Sentences: one per line, further split at sentence punctuation.  POS tags
-come from underthesea's CRF tagger run on each *clause* (text between
-``;``): its featurizer costs grow with the square of the input length, and
-Vietnamese reports string dozens of clauses into one "sentence".
+come from underthesea's CRF tagger (featurized in Rust, ``postag``) run on
+each *clause* (text between ``;``): the tags are those underthesea gives a
+clause, which is what the extractors were tuned on.
 """
 from __future__ import annotations
 
@@ -78,11 +78,15 @@ def align_words(text: str, start: int, end: int, pieces: list[tuple[str, str]]):
     return _align(text, start, end, pieces)
 
 
-def _tag(chunk: str) -> list[tuple[str, str]]:
-    from underthesea import pos_tag
+def _pos_tag(chunk: str) -> list[tuple[str, str]]:
+    from .postag import pos_tag
 
+    return pos_tag(chunk)
+
+
+def _tag(chunk: str) -> list[tuple[str, str]]:
     try:
-        return pos_tag(chunk)
+        return _pos_tag(chunk)
     except Exception:  # the CRF featurizer rejects some odd inputs; fall back to words
         from underthesea import word_tokenize
 
@@ -171,20 +175,41 @@ def make_doc(text: str) -> Doc:
         tags.insert(0, "SPACE")
         starts.insert(0, 0)
         spaces.insert(0, False)
-    doc = Doc(blank_vi().vocab, words=words, spaces=spaces)
-    for tok, tag, st in zip(doc, tags, starts):
-        tok.tag_ = tag
-        tok.is_sent_start = st in sent_starts or tok.i == 0
-    assert doc.text == text, "segmenter must keep the text exactly"
+    # Tags and sentence starts go in with the words: setting ``is_sent_start``
+    # token by token makes spaCy check the whole doc at each set.
+    # the Doc's text is its words, each followed by a space where spaces says so
+    # (checked on the lists: rebuilding doc.text walks every Token in Python)
+    assert "".join(w + " " if sp else w for w, sp in zip(words, spaces)) == text, \
+        "segmenter must keep the text exactly"
+    doc = Doc(blank_vi().vocab, words=words, spaces=spaces, tags=tags,
+              sent_starts=[i == 0 or st in sent_starts for i, st in enumerate(starts)])
+    doc.user_data[_TOKEN_ROWS] = [(st, st + len(w), w, tag) for st, w, tag in zip(starts, words, tags)]
     return doc
+
+
+_TOKEN_ROWS = "provnews.token_rows"
+
+
+def token_rows(doc: Doc) -> list[tuple[int, int, str, str]]:
+    """(start, end, text, tag) of every token of ``doc``, as plain tuples.
+
+    The extractors walk the tokens several times; reading spaCy ``Token``
+    objects each time costs more than the walks themselves.  ``make_doc``
+    keeps these rows with the doc; other docs get them computed once.
+    """
+    rows = doc.user_data.get(_TOKEN_ROWS)
+    if rows is None:
+        rows = doc.user_data[_TOKEN_ROWS] = [(t.idx, t.idx + len(t.text), t.text, t.tag_) for t in doc]
+    return rows
 
 
 def _clauses(text: str, start: int, end: int):
     pos = start
-    for i in range(start, end):
-        if text[i] == ";":
-            yield pos, i + 1
-            pos = i + 1
+    i = text.find(";", start, end)
+    while i >= 0:
+        yield pos, i + 1
+        pos = i + 1
+        i = text.find(";", pos, end)
     if pos < end:
         yield pos, end
 
@@ -231,6 +256,29 @@ def _run(text: str, i: int, lo: int, hi: int) -> tuple[int, int]:
     return a, b
 
 
+# Lower-case Vietnamese letters, white space and punctuation other than . ! ?:
+# word_breaks has nothing to do at such a character unless a digit is right before it.
+_PLAIN = re.compile("[ \n,;:()\\[\\]\"“”'/%–—…\\-"
+                    "a-zàáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]+")
+
+
+def _break_candidates(text: str, start: int, end: int):
+    """The offsets in [start, end) that word_breaks must look at, in order.
+
+    Its tests all need an upper-case letter, a digit or one of ``.!?`` at
+    the offset, or a digit just before it; runs of other characters
+    (``_PLAIN``) are skipped in C, apart from the character after a digit.
+    """
+    pos = start
+    for m in _PLAIN.finditer(text, start, end):
+        a, b = m.span()
+        yield from range(pos, a)
+        if a > 0 and text[a - 1].isdigit():
+            yield a
+        pos = b
+    yield from range(pos, end)
+
+
 def word_breaks(text: str, start: int = 0, end: int | None = None) -> list[int]:
     """Offsets inside text[start:end] where two glued words meet (a word boundary, no space).
 
@@ -241,7 +289,7 @@ def word_breaks(text: str, start: int = 0, end: int | None = None) -> list[int]:
     """
     end = len(text) if end is None else end
     out = []
-    for i in range(max(start, 1), end):
+    for i in _break_candidates(text, max(start, 1), end):
         c, p = text[i], text[i - 1]
         if _letter(c) and c.isupper():
             # the letter before, skipping combining accents (NFD text)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # units.py imports this module; the type only for annotations
@@ -172,10 +173,17 @@ def display_name(ent, lex: Lexicon | None = None) -> str:
     return name
 
 
+@lru_cache(maxsize=None)
+def _word_pattern(name: str) -> re.Pattern:
+    return re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)")
+
+
 def home_province(text: str, lex: Lexicon) -> str | None:
     counts = Counter()
     for prov in lex.provinces:
-        c = len(re.findall(r"(?<!\w)" + re.escape(prov) + r"(?!\w)", text))
+        if prov not in text:  # a text names few of the provinces: skip the others' regexes
+            continue
+        c = len(_word_pattern(prov).findall(text))
         if c:
             counts[prov] = c
     if not counts:

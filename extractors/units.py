@@ -37,6 +37,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .mentions import Unit
+from .segment import token_rows as _token_rows
 from .unit_names import canonical as _canonical
 from .unit_names import display_name as _display_name
 from .unit_names import home_province as _home_province
@@ -214,17 +215,18 @@ class Piece:
 
 def _pieces(text: str, doc) -> list[Piece]:
     out = []
-    tokens = [(t.idx, t.idx + len(t.text), t.tag_) for t in doc] if doc is not None else []
+    tokens = [(a, b, tag) for a, b, _, tag in _token_rows(doc)] if doc is not None else []
     ti = 0
     prev_end = 0
+    n_tokens = len(tokens)
     for m in _PIECE.finditer(text):
         s, e = m.span()
-        while ti < len(tokens) and tokens[ti][1] <= s:
+        while ti < n_tokens and tokens[ti][1] <= s:
             ti += 1
         tag, ts, te = "", s, e
-        if ti < len(tokens) and tokens[ti][0] <= s:
+        if ti < n_tokens and tokens[ti][0] <= s:
             ts, te, tag = tokens[ti]
-        out.append(Piece(s, e, m.group(), tag, ts, te, "\n" in text[prev_end:s]))
+        out.append(Piece(s, e, m.group(), tag, ts, te, text.find("\n", prev_end, s) >= 0))
         prev_end = e
     return out
 
@@ -348,10 +350,22 @@ def _place_at(pieces: list[Piece], i: int, lex: Lexicon) -> int:
     return _province_at(pieces, i, lex)
 
 
-def _province_at(pieces: list[Piece], i: int, lex: Lexicon) -> int:
-    for prov in lex.provinces:
+@lru_cache(maxsize=4)
+def _provinces_by_first_piece(provinces: tuple) -> dict[str, list[list[str]]]:
+    """Each province's pieces, under its first piece, in lexicon order (first match wins)."""
+    out: dict[str, list[list[str]]] = {}
+    for prov in provinces:
         pp = _PIECE.findall(prov)
-        if i + len(pp) <= len(pieces) and all(pieces[i + k].text == pp[k] for k in range(len(pp))):
+        assert pp, f"province {prov!r} has no words"
+        out.setdefault(pp[0], []).append(pp)
+    return out
+
+
+def _province_at(pieces: list[Piece], i: int, lex: Lexicon) -> int:
+    if i >= len(pieces):
+        return 0
+    for pp in _provinces_by_first_piece(lex.provinces).get(pieces[i].text, ()):
+        if i + len(pp) <= len(pieces) and all(pieces[i + k].text == pp[k] for k in range(1, len(pp))):
             return len(pp)
     return 0
 
@@ -486,14 +500,16 @@ def _lower_head_after_title(text: str, pieces: list[Piece], i: int, lex: Lexicon
     capitalized name follows; elsewhere "cục", "sở", "bộ" are common words."""
     if i + 1 >= len(pieces) or not (pieces[i + 1].cap and pieces[i + 1].word) or pieces[i + 1].newline_before:
         return None
+    # the head first (a dictionary look-up), the titles before it only for a head
+    head = next((h for h in lex.heads_by_first.get(pieces[i].text.capitalize().lower(), ())
+                 if len(h.pieces) == 1 and h.name_capital and pieces[i].text == h.pieces[0].lower()), None)
+    if head is None:
+        return None
     before = text[max(0, pieces[i].start - 25):pieces[i].start].rstrip().lower()
     if not any(before.endswith(t.lower()) and (len(before) == len(t) or not before[-len(t) - 1].isalpha())
                for t in lex.official_titles if t[:1].isupper()):
         return None
-    for h in lex.heads_by_first.get(pieces[i].text.capitalize().lower(), ()):
-        if len(h.pieces) == 1 and h.name_capital and pieces[i].text == h.pieces[0].lower():
-            return h
-    return None
+    return head
 
 
 def _title_at(text: str, pos: int, lex: Lexicon) -> bool:
@@ -1035,8 +1051,9 @@ def _short_refs_found(text, pieces, lex, found) -> list[_Mention]:
     out = []
     for ref in table["refs"]:
         for phrase in ref["phrases"]:
-            for m in re.finditer(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", text,
-                                 flags=re.I if phrase[:1].islower() else 0):
+            if phrase[1:] not in text:  # every match kept below has phrase[1:] as written
+                continue
+            for m in _phrase_pattern(phrase).finditer(text):
                 s, e = m.span()
                 if m.group()[1:] != phrase[1:]:
                     continue  # only the first letter may be capitalized (sentence start)
@@ -1196,6 +1213,17 @@ def _raw_name(text, pieces, i, end) -> str:
 _MEDIA_REPORTS = re.compile(r"\s+(?:đã\s+|từng\s+)?(?:đưa tin|phản ánh|thông tin|đăng tải|đăng tin)\b")
 
 
+@lru_cache(maxsize=None)
+def _phrase_pattern(phrase: str) -> re.Pattern:
+    """A short reference as a whole word; its first letter in either case when written lower-case."""
+    return re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", flags=re.I if phrase[:1].islower() else 0)
+
+
+@lru_cache(maxsize=None)
+def _media_pattern(surface: str) -> re.Pattern:
+    return re.compile(r"(?<!\w)" + re.escape(surface) + r"(?!\w)")
+
+
 def _find_media(text, pieces, lex, mentions) -> list[_Mention]:
     """Newspapers and stations named without a head word (PV Dân trí, '… - VnExpress')."""
     taken = [(m.start, m.end) for m in mentions]
@@ -1203,7 +1231,9 @@ def _find_media(text, pieces, lex, mentions) -> list[_Mention]:
     out = []
     for med in lex.media:
         surf = med["surface"]
-        for m in re.finditer(r"(?<!\w)" + re.escape(surf) + r"(?!\w)", text):
+        if surf not in text:  # most documents name few papers: skip the others' regexes
+            continue
+        for m in _media_pattern(surf).finditer(text):
             s, e = m.span()
             if any(a <= s < b or a < e <= b for a, b in taken):
                 continue

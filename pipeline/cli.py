@@ -49,7 +49,10 @@ def _add_extract(sub):
     p.add_argument("--output", "-o", help="JSONL file to write (default, or -: stdout)")
     p.add_argument("--corpus", help="extract the documents of a corpus folder not yet extracted")
     p.add_argument("--all", action="store_true", help="with --corpus: re-extract every document")
-    p.add_argument("--workers", type=int, default=1, help="processes to use (default 1)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="processes to use (default: one per core of this machine)")
+    p.add_argument("--restart", action="store_true",
+                   help="with --output: extract everything again instead of going on from an interrupted run")
     p.add_argument("--engine", default="local", choices=["local", "dask"],
                    help="local processes, or Dask distributed (extra [dask])")
     p.add_argument("--scheduler", help="with --engine dask: address of an existing Dask scheduler")

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import sys
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from pipeline.records import Document, read_jsonl
+from pipeline.records import Document, iter_jsonl, read_jsonl
 
 DOC_COLUMNS = ["doc_id", "url", "title", "published", "source", "fetched_at", "warc_file", "warc_record_id"]
 PERIOD_COLUMNS = ["period_text", "period_start", "period_end"]
@@ -146,21 +147,22 @@ class CsvExporter:
 
 
 class ParquetExporter:
-    """One flat table as Parquet with typed columns (extra ``[parquet]``)."""
+    """One flat table as Parquet with typed columns (extra ``[parquet]``), in bounded memory."""
 
     def __init__(self, path: Path, table: str, bom: bool):
-        self.path, self.table, self.rows = path, table, []
+        self.path, self.table = path, table
 
     def start(self) -> None:
-        pass
+        from pipeline.parquet import ParquetTableWriter
+
+        self.writer = ParquetTableWriter(TABLES[self.table], self.path, self.table)
 
     def write(self, doc: Document) -> None:
-        self.rows.extend(table_rows([doc], self.table)[1])
+        for row in table_rows([doc], self.table)[1]:
+            self.writer.add(row)
 
     def finish(self) -> None:
-        from pipeline.parquet import write_parquet
-
-        write_parquet(TABLES[self.table], self.rows, self.path, self.table)
+        self.writer.close()
 
 
 EXPORTERS = {"json": JsonExporter, "jsonl": JsonLinesExporter, "csv": CsvExporter, "parquet": ParquetExporter}
@@ -170,8 +172,34 @@ class ExportError(Exception):
     pass
 
 
+class _Documents:
+    """The documents of a JSONL file or a corpus folder, read one at a time (and re-readable)."""
+
+    def __init__(self, source: Path):
+        self.source = source
+
+    def __iter__(self) -> Iterator[Document]:
+        if self.source.is_dir():
+            from pipeline.store import CorpusStore
+
+            with CorpusStore(self.source, readonly=True) as store:
+                yield from store.iter_documents()
+            return
+        try:
+            yield from iter_jsonl(self.source)
+        except UnicodeDecodeError:
+            raise ExportError(f"{self.source}: not UTF-8 text") from None
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ExportError(f"{self.source}: not a JSONL file of provnews documents ({exc})") from None
+
+
 def load_documents(source: str | Path) -> Iterable[Document]:
-    """Documents from a JSONL file written by ``provnews extract`` (``-``: stdin), or from a corpus folder."""
+    """Documents from a JSONL file written by ``provnews extract`` (``-``: stdin), or from a corpus folder.
+
+    They are read as they are used, one at a time, so exports stay flat in
+    memory however large the source; iterating again reads them again (stdin
+    is read once, into memory: it cannot be read twice).
+    """
     if str(source) == "-":
         try:
             return read_jsonl("-")
@@ -183,40 +211,40 @@ def load_documents(source: str | Path) -> Iterable[Document]:
     if source.is_dir():
         if not (source / "corpus.sqlite").exists():
             raise ExportError(f"{source}: no corpus here (corpus.sqlite missing)")
-        from pipeline.store import CorpusStore
-
-        with CorpusStore(source, readonly=True) as store:
-            return list(store.iter_documents())
-    if not source.exists():
+    elif not source.exists():
         raise ExportError(f"{source}: no such file or directory")
-    try:
-        return read_jsonl(source)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ExportError(f"{source}: not a JSONL file of provnews documents ({exc})") from None
-    except UnicodeDecodeError:
-        raise ExportError(f"{source}: not UTF-8 text") from None
+    return _Documents(source)
 
 
 def export(docs: Iterable[Document], fmt: str, path: str | Path, table: str = "records", bom: bool = True) -> int:
-    """Write documents in a format; returns the number of documents written."""
+    """Write documents in a format; returns the number of documents written.
+
+    Documents stream through one at a time.  The file appears under its name
+    only when complete: a failure midway leaves no half-written export.
+    """
     if fmt not in EXPORTERS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(EXPORTERS)}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    exporter = EXPORTERS[fmt](path, table, bom)
-    exporter.start()
+    partial = path.with_name(f".{path.name}.partial")
+    exporter = EXPORTERS[fmt](partial, table, bom)
     n = 0
-    for doc in docs:
-        exporter.write(doc)
-        n += 1
-    exporter.finish()
+    try:
+        exporter.start()
+        for doc in docs:
+            exporter.write(doc)
+            n += 1
+        exporter.finish()
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
     return n
 
 
 def export_corpus(corpus_dir: str | Path, outputs_dir: str | Path) -> list[Path]:
     """The standard set of exports of a corpus: documents JSONL and the four CSV tables."""
     outputs_dir = Path(outputs_dir)
-    docs = list(load_documents(corpus_dir))
+    docs = load_documents(corpus_dir)  # read again for each file, never all held at once
     written = [outputs_dir / "documents.jsonl"]
     export(docs, "jsonl", written[0])
     for table in TABLES:

@@ -7,12 +7,15 @@ one line naming the file and the reason, and the exit status says so.
 """
 from __future__ import annotations
 
+import json
 import sys
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from extractors.normalize import clean_text
+from pipeline.engine import default_workers
 from pipeline.progress import Progress
 from pipeline.records import Document, make_doc_id
 from pipeline.settings import Settings
@@ -133,8 +136,12 @@ def _report(failure: Failure) -> None:
     print(f"provnews extract: {failure}", file=sys.stderr)
 
 
-def _in_order(results, n: int):
-    """Re-order (index, result) pairs as they arrive into input order, without waiting for all."""
+def _in_order(results):
+    """Re-order (index, result) pairs as they arrive into input order, without waiting for all.
+
+    At most the engine's window of results waits here: the lowest index not
+    yet written is always one of those in flight.
+    """
     pending, nxt = {}, 0
     for i, res in results:
         pending[i] = res
@@ -143,37 +150,59 @@ def _in_order(results, n: int):
             nxt += 1
 
 
+def _read_input(item: Path | Failure) -> Document | Failure:
+    if isinstance(item, Failure):
+        return item
+    try:
+        return read_document(item)
+    except InputError as exc:
+        return Failure(str(item), str(exc))
+    except Exception as exc:  # a reader bug on one odd file must not lose the batch
+        return Failure(str(item), f"cannot read ({type(exc).__name__}: {exc})")
+
+
 def extract_files(paths: Iterable[str | Path], write: Callable[[Document], None],
                   workers: int = 1, engine: str = "local", scheduler: str | None = None,
-                  quiet: bool = True) -> list[Failure]:
-    """Extract every input file, calling ``write`` for each good document, in input order."""
+                  already_done: Callable[[Document], bool] | None = None, quiet: bool = True) -> list[Failure]:
+    """Extract every input file, calling ``write`` for each good document, in input order.
+
+    Files are read one by one as the workers need them, and each result is
+    written as soon as those before it are; ``already_done(doc)`` true skips
+    a document (a resumed run).
+    """
     from pipeline.engine import map_extract
 
+    files = list(iter_input_files(paths))  # names only: the texts are read lazily
     failures: list[Failure] = []
-    docs: list[Document] = []
-    for item in iter_input_files(paths):
-        if isinstance(item, Failure):
-            failures.append(item)
-            _report(item)
-            continue
-        try:
-            docs.append(read_document(item))
-        except InputError as exc:
-            failures.append(Failure(str(item), str(exc)))
-            _report(failures[-1])
-        except Exception as exc:  # a reader bug on one odd file must not lose the batch
-            failures.append(Failure(str(item), f"cannot read ({type(exc).__name__}: {exc})"))
-            _report(failures[-1])
-    progress = Progress(quiet=quiet, label="extract", total=len(docs))
-    results = map_extract([d.text for d in docs], workers=workers, engine=engine, scheduler=scheduler)
-    for i, result in _in_order(results, len(docs)):
-        doc = docs[i]
-        if isinstance(result, Exception):  # an extractor bug must not lose the rest of the batch
-            failures.append(Failure(doc.url or doc.doc_id, f"extraction failed ({type(result).__name__}: {result})"))
-            _report(failures[-1])
-            continue
-        write(doc.with_extraction(result))
-        progress.step()
+    in_flight: dict[int, Document] = {}
+    progress = Progress(quiet=quiet, label="extract", total=len(files))
+
+    def texts() -> Iterator[str]:
+        submitted = 0  # the engine numbers the texts it is given: 0, 1, 2 …
+        for item in files:
+            doc = _read_input(item)
+            if isinstance(doc, Failure):
+                failures.append(doc)
+                _report(doc)
+                continue
+            if already_done is not None and already_done(doc):
+                progress.step()
+                continue
+            in_flight[submitted] = doc
+            submitted += 1
+            yield doc.text
+
+    with closing(_in_order(map_extract(texts(), workers=workers, engine=engine,
+                                       scheduler=scheduler))) as results:
+        for i, result in results:
+            doc = in_flight.pop(i)
+            if isinstance(result, Exception):  # an extractor bug must not lose the rest of the batch
+                failures.append(Failure(doc.url or doc.doc_id,
+                                        f"extraction failed ({type(result).__name__}: {result})"))
+                _report(failures[-1])
+                continue
+            write(doc.with_extraction(result))
+            progress.step()
     progress.finish()
     return failures
 
@@ -191,44 +220,109 @@ def extract_corpus(corpus_dir: str | Path, everything: bool = False, workers: in
                    engine: str = "local", scheduler: str | None = None, quiet: bool = True) -> CorpusCounts:
     """Extract the documents of a corpus store not yet extracted (all with ``everything``).
 
-    Each document is saved as soon as it is extracted, so an interrupted run
-    keeps what it finished and the next run takes only the rest.
+    Documents are read from the store as the workers need them and each one
+    is saved as soon as it is extracted, so an interrupted run keeps what it
+    finished and the next run takes only the rest.
     """
     from pipeline.engine import map_extract
     from pipeline.store import CorpusStore
 
     counts = CorpusCounts()
     with CorpusStore(corpus_dir) as store:
-        docs = list(store.iter_documents() if everything else store.pending_documents())
-        progress = Progress(quiet=quiet, label="extract", total=len(docs))
-        for i, result in map_extract([d.text for d in docs], workers=workers, engine=engine,
-                                     scheduler=scheduler):
-            doc = docs[i]
-            try:
-                if isinstance(result, Exception):
-                    raise result
-                store.save_extraction(doc.with_extraction(result))
-            except Exception as exc:  # reported and kept pending; the other documents go on
-                counts.failed += 1
-                message = f"extraction failed ({type(exc).__name__}: {exc})"
-                _report(Failure(doc.url or doc.doc_id, message))
-                store.record_failure(doc.doc_id, message)
-                continue
-            counts.documents += 1
-            counts.units += len(doc.units)
-            counts.quantities += len(doc.quantities)
-            counts.records += len(doc.records)
-            progress.step()
+        total = store.count_documents() if everything else store.count_pending()
+        progress = Progress(quiet=quiet, label="extract", total=total)
+        in_flight: dict[int, Document] = {}
+
+        def texts() -> Iterator[str]:
+            for i, doc in enumerate(store.iter_documents() if everything else store.pending_documents()):
+                in_flight[i] = doc
+                yield doc.text
+
+        with closing(map_extract(texts(), workers=workers, engine=engine, scheduler=scheduler)) as results:
+            for i, result in results:
+                doc = in_flight.pop(i)
+                try:
+                    if isinstance(result, Exception):
+                        raise result
+                    store.save_extraction(doc.with_extraction(result))
+                except Exception as exc:  # reported and kept pending; the other documents go on
+                    counts.failed += 1
+                    message = f"extraction failed ({type(exc).__name__}: {exc})"
+                    _report(Failure(doc.url or doc.doc_id, message))
+                    store.record_failure(doc.doc_id, message)
+                    continue
+                counts.documents += 1
+                counts.units += len(doc.units)
+                counts.quantities += len(doc.quantities)
+                counts.records += len(doc.records)
+                progress.step()
         progress.finish()
     return counts
 
 
+class ResumableOutput:
+    """The ``--output`` JSONL of ``provnews extract``, continued where an interrupted run stopped.
+
+    Documents are written in input order, so an interrupted run leaves the
+    first documents of the same inputs.  While the inputs match the lines
+    already there (same ``doc_id``, same text) they are kept and not
+    extracted again; at the first difference — another input, or a line cut
+    short by the interruption — the file is cut there and written on from
+    that point.  The result is the file an uninterrupted run writes.
+    """
+
+    def __init__(self, path: str | Path, restart: bool = False):
+        self.path = Path(path)
+        self.kept = 0
+        self._offset = 0
+        self._old = None if restart or not self.path.exists() else open(self.path, "rb")
+        self._out = None
+
+    def already_done(self, doc: Document) -> bool:
+        if self._old is None:
+            return False
+        line = self._old.readline()
+        try:
+            old = json.loads(line) if line.endswith(b"\n") else None
+        except ValueError:
+            old = None
+        if isinstance(old, dict) and old.get("doc_id") == doc.doc_id and old.get("text") == doc.text:
+            self._offset += len(line)
+            self.kept += 1
+            return True
+        self._stop_resuming()
+        return False
+
+    def _stop_resuming(self) -> None:
+        if self._old is not None:
+            self._old.close()
+            self._old = None
+
+    def write(self, doc: Document) -> None:
+        if self._out is None:
+            self._stop_resuming()
+            self._out = open(self.path, "r+" if self._offset else "w", encoding="utf-8")
+            self._out.seek(self._offset)
+            self._out.truncate()
+        self._out.write(doc.to_json() + "\n")
+        self._out.flush()
+
+    def close(self) -> None:
+        self._stop_resuming()
+        if self._out is None:  # nothing new: keep the matching lines, drop any others
+            with open(self.path, "r+" if self._offset else "w", encoding="utf-8") as fh:
+                fh.truncate(self._offset)
+        else:
+            self._out.close()
+
+
 def cli_extract(args) -> int:
+    workers = args.workers if args.workers is not None else default_workers()
     if args.corpus:
         if not (Path(args.corpus) / "corpus.sqlite").exists():
             print(f"provnews extract: {args.corpus}: no corpus here (corpus.sqlite missing)", file=sys.stderr)
             return 2
-        c = extract_corpus(args.corpus, everything=args.all, workers=args.workers, engine=args.engine,
+        c = extract_corpus(args.corpus, everything=args.all, workers=workers, engine=args.engine,
                            scheduler=args.scheduler, quiet=args.quiet)
         if not args.quiet:
             print(f"extracted {c.documents} documents: {c.units} units, {c.quantities} quantities, "
@@ -238,23 +332,28 @@ def cli_extract(args) -> int:
         print("provnews extract: give files or folders, or --corpus DIR", file=sys.stderr)
         return 2
     to_stdout = args.output in (None, "-")
-    out = sys.stdout if to_stdout else open(args.output, "w", encoding="utf-8")
     written = 0
+    output = None if to_stdout else ResumableOutput(args.output, restart=args.restart)
 
     def write(doc: Document) -> None:
         nonlocal written
-        out.write(doc.to_json() + "\n")
-        out.flush()
+        if output is not None:
+            output.write(doc)
+        else:
+            sys.stdout.write(doc.to_json() + "\n")
+            sys.stdout.flush()
         written += 1
 
     try:
-        failures = extract_files(args.paths, write, workers=args.workers, engine=args.engine,
-                                 scheduler=args.scheduler, quiet=args.quiet)
+        failures = extract_files(args.paths, write, workers=workers, engine=args.engine,
+                                 scheduler=args.scheduler, quiet=args.quiet,
+                                 already_done=output.already_done if output is not None else None)
     finally:
-        if out is not sys.stdout:
-            out.close()
+        if output is not None:
+            output.close()
     where = "" if to_stdout else f" to {args.output}"
+    kept = f" (kept {output.kept} from an earlier run)" if output is not None and output.kept else ""
     if not args.quiet or failures:
-        print(f"provnews extract: wrote {written} documents{where}"
+        print(f"provnews extract: wrote {written} documents{where}{kept}"
               + (f"; {len(failures)} inputs failed" if failures else ""), file=sys.stderr)
     return 1 if failures else 0

@@ -11,7 +11,7 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 from extractors.mentions import Extraction, Period, Quantity, Record, Unit
@@ -111,9 +111,8 @@ class Document:
         )
 
 
-def read_jsonl(path) -> list[Document]:
-    """Documents from a JSONL file written by ``provnews extract`` (``-``: stdin)."""
-    docs = []
+def iter_jsonl(path) -> Iterator[Document]:
+    """Documents from a JSONL file written by ``provnews extract``, one line at a time (``-``: stdin)."""
     if str(path) == "-":
         fh = open(sys.stdin.fileno(), encoding="utf-8", closefd=False)
     else:
@@ -121,5 +120,9 @@ def read_jsonl(path) -> list[Document]:
     with fh:
         for line in fh:
             if line.strip():
-                docs.append(Document.from_dict(json.loads(line)))
-    return docs
+                yield Document.from_dict(json.loads(line))
+
+
+def read_jsonl(path) -> list[Document]:
+    """Documents from a JSONL file written by ``provnews extract``."""
+    return list(iter_jsonl(path))

@@ -163,3 +163,46 @@ def test_fold_nfd_and_old_tone_placement():
     f = fold(nfd)
     s, e = f.span(0, 4)
     assert unicodedata.normalize("NFC", nfd[s:e]) == "Thủy"
+
+
+def _fold_char_by_char(text: str):
+    """fold() as first written: every cluster looked at, then every pair of characters retoned."""
+    from extractors.numbers import _INVISIBLE, _SPACE_LIKE, _retone
+
+    chars, starts, ends, i, n = [], [], [], 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        cluster = text[i:j]
+        if cluster in _INVISIBLE:
+            if ends:
+                ends[-1] = j
+            i = j
+            continue
+        cluster = " " if cluster in _SPACE_LIKE else unicodedata.normalize("NFC", cluster)
+        for c in cluster:
+            chars.append(c)
+            starts.append(i)
+            ends.append(j)
+        i = j
+    _retone(chars)
+    return "".join(chars), starts, ends
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("oOuUaàÀáảẠeèÉẻyỳÝỷ hòa thuỷ Hoà\u0300\u0301\u0323\u00a0\u200b\t"
+                                            "\u212b\u0958Ω1,.")), max_size=60))
+def test_fold_shortcuts_equal_the_character_by_character_fold(text):
+    # fold() skips the cluster walk for texts of plain characters and retones
+    # only where a regex points; both shortcuts must not change the result
+    f = fold(text)
+    assert (f.text, f.starts, f.ends) == _fold_char_by_char(text)
+    expected = [len(f.text)] * (len(text) + 1)  # the map back as first written
+    for i in range(len(f.text) - 1, -1, -1):
+        for j in range(f.starts[i], f.ends[i]):
+            expected[j] = i
+    for j in range(len(text) - 1, -1, -1):
+        if expected[j] == len(f.text) and expected[j + 1] < len(f.text):
+            expected[j] = expected[j + 1]
+    assert f.from_original == expected

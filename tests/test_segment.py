@@ -89,3 +89,21 @@ def test_legit_mixed_forms_are_not_split(word):
     assert word_breaks(f"Theo {word} hôm nay") == []
     if not word[0].isdigit():  # underthesea itself splits a number from its unit (1500 m2)
         assert word in [t.text for t in make_doc(f"Theo {word} hôm nay")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aăbcdđeêhiklmnoôơtuưxyàáãạảệộ TĩnhÔtôHCMXeUBND.!?,;:()\"“”'/%–…-"
+                                             "0123456789\n")),
+               max_size=80), st.integers(0, 6))
+def test_word_breaks_skipping_plain_runs_equals_looking_everywhere(text, margin):
+    # word_breaks looks only where _break_candidates points; looking at every offset must agree
+    from extractors import segment
+
+    lo, hi = min(margin, len(text)), max(len(text) - margin, min(margin, len(text)))
+    fast = (word_breaks(text), word_breaks(text, lo, hi))
+    original = segment._break_candidates
+    segment._break_candidates = lambda t, s, e: range(s, e)
+    try:
+        assert (word_breaks(text), word_breaks(text, lo, hi)) == fast
+    finally:
+        segment._break_candidates = original

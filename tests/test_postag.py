@@ -1,0 +1,72 @@
+"""POS tags through underthesea_core's Rust featurizer are underthesea's own tags.
+
+``extractors.postag`` drives underthesea's shipped POS model with features
+computed in Rust; these tests compare it with ``underthesea.pos_tag`` itself
+(its Python featurizer) on the dev gold and real news texts: the same
+features, the same tags, and the same extraction output either way.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+
+from conftest import DEV_GOLD, SHARED, need_shared
+from extractors import segment
+from extractors.extract import extract
+from extractors.normalize import clean_text
+from extractors.postag import pos_tag, tagger
+
+VI_NEWS = SHARED / "data" / "vi-news"
+
+
+def _texts(every: int) -> list[str]:
+    files = sorted(need_shared(DEV_GOLD).glob("*.txt"))
+    files += sorted(need_shared(VI_NEWS).glob("*/articles/*.txt"))[::every]
+    assert len(files) > 20
+    return [clean_text(f.read_text(encoding="utf-8")) for f in files]
+
+
+def _clauses(text: str):
+    for line in text.split("\n"):
+        for chunk in re.split(r"(?<=;)", line):
+            if chunk.strip():
+                yield chunk
+
+
+def test_features_and_tags_equal_underthesea():
+    from underthesea import pos_tag as underthesea_pos_tag, word_tokenize
+    from underthesea.pipeline.pos_tag.model_crf import CRFPOSTagPredictor
+
+    python_featurizer = CRFPOSTagPredictor.Instance().transformer
+    clauses = digits_titled = 0
+    for text in _texts(every=12):
+        for chunk in _clauses(text):
+            words = word_tokenize(chunk)
+            expected = python_featurizer.transform([[(w, "X") for w in words]])[0][0]
+            assert tagger().features(words) == expected, chunk
+            assert pos_tag(chunk) == underthesea_pos_tag(chunk), chunk
+            clauses += 1
+            digits_titled += any(w[:1].isdigit() for w in words)
+    # the case the Python istitle exists for (Rust calls digits title case) was exercised
+    assert clauses > 500 and digits_titled > 100
+
+
+def test_extraction_is_the_same_with_either_featurizer(monkeypatch):
+    from underthesea import pos_tag as underthesea_pos_tag
+
+    texts = _texts(every=25)
+    rust = [dataclasses.asdict(extract(t)) for t in texts]
+    monkeypatch.setattr(segment, "_pos_tag", underthesea_pos_tag)
+    python = [dataclasses.asdict(extract(t)) for t in texts]
+    assert sum(len(d["records"]) for d in rust) > 50  # real output, not empty lists
+    for t, a, b in zip(texts, rust, python):
+        assert a == b, t[:80]
+
+
+@pytest.mark.parametrize("text", ["", " ", ";", "1", "Sở 12 cán bộ", "x" * 300, "🙂 và 越南"])
+def test_odd_inputs_tag_like_underthesea(text):
+    from underthesea import pos_tag as underthesea_pos_tag
+
+    assert pos_tag(text) == underthesea_pos_tag(text)
