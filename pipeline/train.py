@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import random
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractors import activities, attribution, counted_nouns
@@ -77,25 +77,74 @@ def _gold_unit_ok(gold: GoldDoc, grec: dict, name: str | None) -> bool:
     return False
 
 
-def attribution_examples(runs: list[RuleRun]):
-    """(features, label, group) rows: one group per aligned quantity with a right candidate."""
-    X, y, groups = [], [], []
+@dataclass
+class Examples:
+    """Ranking rows: each group is one decision (one quantity), its candidates labelled right or wrong."""
+
+    X: list = field(default_factory=list)
+    y: list = field(default_factory=list)
+    groups: list = field(default_factory=list)
+
+    def add(self, key, candidates: list[tuple[object, dict]], labels: list[bool]) -> None:
+        if not any(labels):
+            return  # the right answer is not among the candidates: nothing to rank
+        for (_, feats), lab in zip(candidates, labels):
+            self.X.append(feats)
+            self.y.append(int(lab))
+            self.groups.append(key)
+
+
+def attribution_examples(runs: list[RuleRun]) -> Examples:
+    """One group per aligned quantity: the document's units and "none", labelled by the gold unit."""
+    ex_ = Examples()
     for run in runs:
         aligned = _aligned(run)
         ex = run.ex
         for ri, cands in attribution.candidate_rows(run.gold.text, ex.units, ex.quantities, ex.records):
             g = aligned.get(ex.records[ri].quantity)
-            if g is None or g.get("record") is None:
-                continue
-            labels = [_gold_unit_ok(run.gold, g["record"], name) for name, _ in cands]
-            if not any(labels):
-                continue  # the right unit is not among the candidates: nothing to rank
-            gid = len(set(groups))
-            for (_, feats), lab in zip(cands, labels):
-                X.append(feats)
-                y.append(int(lab))
-                groups.append((run.gold.doc_id, ri))
-    return X, y, groups
+            if g is not None and g.get("record") is not None:
+                ex_.add((run.gold.doc_id, ri), cands, [_gold_unit_ok(run.gold, g["record"], n) for n, _ in cands])
+    return ex_
+
+
+def activity_examples(runs: list[RuleRun]) -> Examples:
+    """One group per aligned quantity: the sentence's verbs and verb groups, labelled by the gold verb."""
+    ex_ = Examples()
+    for run in runs:
+        aligned = _aligned(run)
+        ex = run.ex
+        spans = [(u.start, u.end) for u in ex.units]
+
+        def in_unit(pos, spans=spans):
+            return any(a <= pos < b for a, b in spans)
+
+        for ri, rec in enumerate(ex.records):
+            g = aligned.get(rec.quantity)
+            act = norm((g.get("record") or {}).get("activity")) if g else ""
+            if act:
+                cands = activities.candidates(run.gold.text, run.tokens, ex.quantities[rec.quantity], rec, in_unit)
+                ex_.add((run.gold.doc_id, ri), cands, [act in norm(c) for c, _ in cands])
+    return ex_
+
+
+def _ranker(examples: Examples, params: dict, feature_version: int, decision: str) -> dict:
+    if not examples.X:
+        raise ValueError("no training examples: are the gold texts readable?")
+    model = fit_trees(examples.X, examples.y, examples.groups, params)
+    model.update({"feature_version": feature_version, "decision": decision,
+                  "trained_on": {"documents": len({g[0] for g in examples.groups}),
+                                 "quantities": len(set(examples.groups)), "rows": len(examples.X)}})
+    return model
+
+
+def train_attribution(runs: list[RuleRun]) -> dict:
+    return _ranker(attribution_examples(runs), ATTRIBUTION_TREES, attribution.FEATURE_VERSION,
+                   "the unit of each record among the document's units and none")
+
+
+def train_activity(runs: list[RuleRun]) -> dict:
+    return _ranker(activity_examples(runs), ACTIVITY_TREES, activities.FEATURE_VERSION,
+                   "the verb that reports each record among the sentence's verbs")
 
 
 def fit_trees(X: list[dict], y: list[int], groups: list, params: dict | None = None) -> dict:
@@ -137,54 +186,6 @@ def fit_trees(X: list[dict], y: list[int], groups: list, params: dict | None = N
     booster = lightgbm.train(p, data, num_boost_round=rounds)
     return {"kind": "LightGBM " + ("lambdarank" if ranking else "binary"), "features": names,
             "model": booster.model_to_string()}
-
-
-def train_attribution(runs: list[RuleRun]) -> dict:
-    X, y, groups = attribution_examples(runs)
-    if not X:
-        raise ValueError("no training examples: are the gold texts readable?")
-    model = fit_trees(X, y, groups, ATTRIBUTION_TREES)
-    model.update({"feature_version": attribution.FEATURE_VERSION,
-                  "decision": "the unit of each record among the document's units and none",
-                  "trained_on": {"documents": len({g[0] for g in groups}),
-                                 "quantities": len(set(groups)), "rows": len(X)}})
-    return model
-
-
-def activity_examples(runs: list[RuleRun]):
-    X, y, groups = [], [], []
-    for run in runs:
-        aligned = _aligned(run)
-        ex = run.ex
-        spans = [(u.start, u.end) for u in ex.units]
-
-        def in_unit(pos, spans=spans):
-            return any(a <= pos < b for a, b in spans)
-
-        for ri, rec in enumerate(ex.records):
-            g = aligned.get(rec.quantity)
-            act = norm((g or {}).get("record", {}).get("activity")) if g and g.get("record") else ""
-            if not act:
-                continue
-            cands = activities.candidates(run.gold.text, run.tokens, ex.quantities[rec.quantity], rec, in_unit)
-            labels = [act in norm(c) for c, _ in cands]
-            if not any(labels):
-                continue
-            for (_, feats), lab in zip(cands, labels):
-                X.append(feats)
-                y.append(int(lab))
-                groups.append((run.gold.doc_id, ri))
-    return X, y, groups
-
-
-def train_activity(runs: list[RuleRun]) -> dict:
-    X, y, groups = activity_examples(runs)
-    model = fit_trees(X, y, groups, ACTIVITY_TREES)
-    model.update({"feature_version": activities.FEATURE_VERSION,
-                  "decision": "the verb that reports each record among the sentence's verbs",
-                  "trained_on": {"documents": len({g[0] for g in groups}),
-                                 "quantities": len(set(groups)), "rows": len(X)}})
-    return model
 
 
 def predictions(runs: list[RuleRun], attribution_model: dict | None = None, activity_model: dict | None = None,
