@@ -20,11 +20,12 @@ from .mentions import Quantity, Record, Unit
 from .model_files import ranker
 
 MODEL_FILE = "activity.json"
-FEATURE_VERSION = 4
+FEATURE_VERSION = 5
 
 Token = tuple[int, int, str, str]  # start, end, text, POS tag
 
-LEXICAL = 1.0  # weight of the verb's identity as a feature
+LEXICAL = 1.0
+WINDOW = 20  # tokens either side of the figure where its verb is looked for  # weight of the verb's identity as a feature
 _AUX = frozenset("đã đang sẽ được bị vừa mới cũng tiếp tục đều chưa không đạt".split())
 
 
@@ -88,6 +89,8 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     q_feats = {"q_clause_offset": float(qi - cs), "q_subject": float(not verb_before_in_clause),
                "q_sentence_offset": float(qi)}
     for i, t in enumerate(sent):
+        if abs(i - qi) > WINDOW:
+            continue  # the verb that reports a figure sits near it; far ones only cost time
         key = t[2].lower()
         is_rule_head = bool(rule_first) and rule_first.startswith(key)
         if not (is_rule_head or _is_candidate(t, lex)) or in_unit(t[0]) \

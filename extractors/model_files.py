@@ -83,17 +83,12 @@ class TreeRanker:
             return []
         m = np.zeros((len(rows), len(self.features)), dtype=np.float64)
         idx = self.index
-        # (row, column, value) gathered in Python, set in one numpy assignment:
+        # (row, column, value) gathered in one comprehension, set in one numpy assignment:
         # setting matrix cells one by one costs more than the prediction
-        at_row, at_col, values = [], [], []
-        for r, feats in enumerate(rows):
-            for k, v in feats.items():
-                j = idx.get(k)
-                if j is not None:
-                    at_row.append(r)
-                    at_col.append(j)
-                    values.append(v)
-        m[at_row, at_col] = values
+        cells = [(r, idx[k], v) for r, feats in enumerate(rows) for k, v in feats.items() if k in idx]
+        if cells:
+            at_row, at_col, values = zip(*cells)
+            m[list(at_row), list(at_col)] = values
         # raw scores: a ranking score, or a log-odds (> 0 means yes) for a binary model
         return [float(x) for x in self.booster.predict(m, num_threads=1, raw_score=True)]
 
