@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, free_port
 from tests.fixtures.portal.server import PortalServer, article_path
 
 pytest.importorskip("pywb", reason="extra [replay] not installed")
@@ -39,12 +38,6 @@ def provnews(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PROVNEWS_SETTINGS": "/nonexistent"}
     return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +74,7 @@ def pywb(recrawled, tmp_path_factory):
     (coll / "indexes").mkdir(parents=True)
     (coll / "archive").symlink_to(recrawled["out"] / "warcs", target_is_directory=True)
     shutil.copy(recrawled["out"] / "warcs" / "index.cdxj", coll / "indexes" / "index.cdxj")
-    port = _free_port()
+    port = free_port()
     log = open(root / "pywb.log", "w+")
     proc = subprocess.Popen([tool("wayback"), "--port", str(port), "--bind", "127.0.0.1"], cwd=root,
                             stdout=log, stderr=subprocess.STDOUT)

@@ -10,7 +10,6 @@ import io
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ import time
 import pytest
 import requests
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, free_port, run_cli
 from tests.test_store import build_fixture_corpus
 
 pytest.importorskip("datasette")
@@ -28,18 +27,12 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     corpus = build_fixture_corpus(tmp_path_factory.mktemp("served"))
     db = corpus / "corpus.sqlite"
     before = db.read_bytes()
-    port = _free_port()
+    port = free_port()
     log = open(corpus / "serve.log", "w+")
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipeline.cli", "serve", "--corpus", str(corpus), "--port", str(port)],
@@ -173,7 +166,7 @@ def test_records_page_in_chromium(server, tmp_path):
 
 
 def test_serve_without_a_store(tmp_path):
-    result = run_cli("serve", "--corpus", str(tmp_path / "missing"), "--port", str(_free_port()), timeout=60)
+    result = run_cli("serve", "--corpus", str(tmp_path / "missing"), "--port", str(free_port()), timeout=60)
     assert result.returncode == 2
     assert result.stderr.strip().startswith("provnews serve:") and "no corpus store" in result.stderr
     assert "Traceback" not in result.stderr
