@@ -9,7 +9,7 @@
 
 Split from ``units.py`` (which finds the mentions) so that the rules deciding
 how a name is *written* sit apart from the rules deciding where a name *is*.
-The lexicon (``units.lexicon()``) is passed in; this module reads no data itself.
+The lexicon (``unit_lexicon.lexicon()``) is passed in; this module reads no data itself.
 """
 from __future__ import annotations
 
@@ -17,10 +17,8 @@ import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # units.py imports this module; the type only for annotations
-    from .units import Lexicon
+from .unit_lexicon import Lexicon, norm
 
 
 def canonical(raw: str, kind: str, learned: dict, lex: Lexicon) -> str:
@@ -134,11 +132,6 @@ def key(base: str, kind: str) -> str:
         # = "phòng, chống Covid-19 tỉnh Hà Nam" = "phòng chống dịch Covid-19"
         k = _DISEASE_WORDS.sub(" ", k)
     return " ".join(w for w in k.split() if w != "và")
-
-
-def norm(s: str) -> str:
-    s = unicodedata.normalize("NFC", s).casefold()
-    return re.sub(r"[\W_]+", " ", s).strip()
 
 
 def expand_abbreviations(s: str, lex: Lexicon) -> str:

@@ -1,0 +1,153 @@
+"""The lexicon of organization names, read once from the data files.
+
+    lexicon() -> Lexicon
+
+Heads (``unit_heads.jsonl``), standard abbreviations (``abbreviations.json``),
+media names (``unit_media.jsonl``), places (``places.json``), words that look
+like heads but are not (``unit_not_heads.txt``), discourse cues
+(``unit_discourse.json``), national bodies with a closed list of names
+(``unit_names.jsonl``) and verbs that are ordinary words inside a name
+(``unit_name_verbs.txt``), all in ``extractors/data/``.  ``norm`` is the
+comparison key every name table uses.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .unit_pieces import PIECE
+
+
+def data_text(name: str) -> str:
+    return resources.files("extractors.data").joinpath(name).read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Head:
+    pieces: tuple[str, ...]
+    kind: str
+    place_body: bool = False      # UBND, Công an, …: the name is a place ("UBND tỉnh Cao Bằng")
+    standalone: bool = False      # Chính phủ, Tỉnh ủy: a complete name by itself
+    needs_capital: bool = False   # Báo, Đài, Trạm: only before a capitalized name
+    backref_only: bool = False    # Khối: only ever a short reference
+    lower_ok: bool = False        # a one-syllable head that may be written lower-case (trường, báo)
+    requires_next: tuple = ()     # Trường, Đài: only before a school / station type (not Trường Giang, Đài Loan)
+    name_capital: bool = False    # Bộ, Sở, Cục: the name starts capitalized; "Bộ đặt mục tiêu" is a back-reference
+    named_after_people: bool = False  # Trường, Công ty: a person's name may be the name (Trường THPT Chu Văn An)
+    national: bool = False        # Quốc hội, Chính phủ: one in the country, no place follows
+    division: bool = False        # Phòng, Vụ, Đội: a division, often named with its body after it
+    contains_divisions: bool = False  # Công an, Bộ, Sở: a body whose name may end a division's name
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    heads: tuple[Head, ...]
+    heads_by_first: dict
+    not_heads: frozenset
+    expansions: dict
+    abbr_units: dict
+    media: tuple
+    provinces: tuple
+    levels: tuple
+    bare_levels: frozenset
+    regions: tuple
+    official_titles: frozenset
+    person_titles: frozenset
+    former: frozenset
+    non_subject_before: tuple
+    not_unit_after: frozenset
+    surnames: frozenset
+    name_stop_verbs: frozenset
+    name_verbs: frozenset
+    end_titles: tuple             # offices that end a name (Báo Điện tử Chính phủ | Thủ tướng …)
+    known_names: tuple            # (normalized variant, canonical name, variant word count), longest first
+    canonical_places: tuple       # (variant, canonical spelling), longest first
+    countries: frozenset
+    inner_commas: tuple = ()      # "phòng, chống": a comma that does not end a name
+    media_credits: tuple = ()     # "Ảnh", "Video": a caption credit, a person's name follows
+    cities: frozenset = frozenset()             # centrally governed cities: no "tỉnh" added
+    level_added_kinds: frozenset = frozenset()  # bodies named "… tỉnh X" when written "… X"
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    heads = []
+    for line in data_text("unit_heads.jsonl").splitlines():
+        if not line.strip():
+            continue
+        d = json.loads(line)
+        heads.append(Head(tuple(d["pattern"].split()), d["kind"], d.get("place_body", False),
+                          d.get("standalone", False), d.get("needs_capital", False),
+                          d.get("backref_only", False), d.get("lower_ok", False),
+                          tuple(d.get("requires_next", ())), d.get("name_capital", False),
+                          d.get("named_after_people", False), d.get("national", False),
+                          d.get("division", False), d.get("contains_divisions", False)))
+    heads.sort(key=lambda h: -len(h.pieces))  # longest head first
+    by_first: dict[str, list[Head]] = {}
+    for h in heads:
+        by_first.setdefault(h.pieces[0].lower(), []).append(h)
+    not_heads = frozenset(
+        l.strip().lower() for l in data_text("unit_not_heads.txt").splitlines()
+        if l.strip() and not l.startswith("#"))
+    ab = json.loads(data_text("abbreviations.json"))
+    places = json.loads(data_text("places.json"))
+    media = []
+    for l in data_text("unit_media.jsonl").splitlines():
+        if not l.strip():
+            continue
+        med = json.loads(l)
+        if "template" not in med:
+            media.append(med)
+            continue
+        # one entry per province: "{province} TV" → "Hà Nam TV", the provincial station
+        for prov in places["provinces"]:
+            if " " in prov and prov[:1].isupper() and "-" not in prov:
+                canon = places.get("canonical_places", {}).get(prov, prov)
+                media.append({**med, "surface": med["template"].format(province=prov),
+                              "name": med["name"].format(province=canon)})
+    media = tuple(media)
+    cues = json.loads(data_text("unit_discourse.json"))
+    known = []
+    for line in data_text("unit_names.jsonl").splitlines():
+        if line.strip():
+            d = json.loads(line)
+            for v in [d["name"], *d.get("variants", ())]:
+                known.append((norm(v), d["name"], len(norm(v).split())))
+    known.sort(key=lambda k: -len(k[0]))
+    name_verbs = frozenset(l.strip() for l in data_text("unit_name_verbs.txt").splitlines()
+                           if l.strip() and not l.startswith("#"))
+    # regions and countries end a name ("Hội Khuyến học Việt Nam", "Bộ Quốc phòng Nga"); longest first
+    regions = sorted([*places["regions"], *places.get("countries", ())], key=len, reverse=True)
+    return Lexicon(
+        heads=tuple(heads), heads_by_first=by_first, not_heads=not_heads,
+        expansions=ab["expansions"], abbr_units=ab["units"], media=media,
+        provinces=tuple(sorted(places["provinces"], key=len, reverse=True)),
+        levels=tuple(sorted(places["levels"], key=len, reverse=True)),
+        bare_levels=frozenset(places["bare_levels"]), regions=tuple(regions),
+        official_titles=frozenset(cues["official_titles"]),
+        person_titles=frozenset(t.lower() for t in cues["person_titles"]),
+        former=frozenset(cues["former"]),
+        non_subject_before=tuple(sorted(cues["non_subject_before"], key=len, reverse=True)),
+        not_unit_after=frozenset(cues["not_unit_after"]),
+        surnames=frozenset(places["surnames"]),
+        name_stop_verbs=frozenset(cues["name_stop_verbs"]),
+        name_verbs=name_verbs,
+        end_titles=tuple(t for t in (*cues["official_titles"], *cues.get("name_end_titles", ())) if t[:1].isupper()),
+        known_names=tuple(known),
+        countries=frozenset(places.get("countries", ())),
+        cities=frozenset(places.get("centrally_governed_cities", ())),
+        level_added_kinds=frozenset(places.get("level_added_kinds", ())),
+        canonical_places=tuple(sorted(places.get("canonical_places", {}).items(), key=lambda kv: -len(kv[0]))),
+        inner_commas=tuple(tuple(PIECE.findall(c.lower())) for c in cues.get("name_inner_commas", ())),
+        media_credits=tuple(cues.get("media_credits", ())),
+    )
+
+
+def norm(s: str) -> str:
+    """The comparison key of a name: NFC, case-folded, punctuation and spaces collapsed."""
+    s = unicodedata.normalize("NFC", s).casefold()
+    return re.sub(r"[\W_]+", " ", s).strip()

@@ -1,0 +1,120 @@
+"""The text as the unit finders walk it: syllable pieces with their tokens' tags.
+
+    split_pieces(text, doc) -> list[Piece]
+
+A piece is a syllable with its inner joiners (``KH&CN``, ``TC-ĐL-CL``,
+``TP.HCM``) or one punctuation mark, carrying the underthesea token it sits in
+(its span and POS tag), because underthesea's words do not always respect
+name boundaries while its tags still tell a verb from a noun.  Also the
+small tests on pieces every finder shares (is it an abbreviation, do these
+initials spell it).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .segment import token_rows as _token_rows
+
+
+# A piece: a syllable with its inner joiners (KH&CN, TC-ĐL-CL, TP.HCM), or one punctuation mark.
+PIECE = re.compile(r"\w+(?:[&\-+]\w+|\.(?=[A-ZĐ]{2})\w+)*\+?|[^\w\s]")
+
+
+# Words that never belong inside a name: they end it.
+STOP_WORDS = frozenset("""
+đã đang sẽ vừa mới cũng đều vẫn còn chưa không chỉ luôn được bị là có cho của với tại trên từ về theo
+trong để đến thì mà nhưng nên vì do khi nếu này đó ấy kia các những mọi nhiều một số ra vào lên xuống
+như cùng tới sau trước giữa qua bởi hay hoặc rằng nhằm gồm gồm có hiện nay hôm
+""".split())
+
+
+STOP_TAGS = ("R", "E", "C", "P", "L", "M", "T", "CH", "I", "X", "SPACE")
+
+
+# Capitalized function words that open a sentence: never inside a name, so one ends it
+# where a flattened page runs two sentences together ("Báo Điện tử Chính phủ Theo …").
+SENTENCE_OPENERS = frozenset({"Theo", "Tại", "Trong", "Khi", "Nếu", "Sau", "Trước", "Hiện", "Còn", "Nhưng", "Tuy"})
+
+
+NUMBER_LABEL = re.compile(r"\d+[A-Za-z]?|[IVX]+")
+
+
+_ABBR = re.compile(r"^(?=.*[A-ZĐ])[A-ZĐ0-9&\-.+]{2,}$|^[A-ZĐ][a-zđ]?[A-ZĐ][A-ZĐa-z&\-]*$")
+
+
+@dataclass
+class Piece:
+    start: int
+    end: int
+    text: str
+    tag: str = ""
+    tok_start: int = 0
+    tok_end: int = 0
+    newline_before: bool = False
+
+    @property
+    def cap(self) -> bool:
+        return self.text[:1].isupper()
+
+    @property
+    def word(self) -> bool:
+        return self.text[:1].isalnum()
+
+
+def split_pieces(text: str, doc) -> list[Piece]:
+    out = []
+    tokens = [(a, b, tag) for a, b, _, tag in _token_rows(doc)] if doc is not None else []
+    ti = 0
+    prev_end = 0
+    n_tokens = len(tokens)
+    for m in PIECE.finditer(text):
+        s, e = m.span()
+        while ti < n_tokens and tokens[ti][1] <= s:
+            ti += 1
+        tag, ts, te = "", s, e
+        if ti < n_tokens and tokens[ti][0] <= s:
+            ts, te, tag = tokens[ti]
+        out.append(Piece(s, e, m.group(), tag, ts, te, text.find("\n", prev_end, s) >= 0))
+        prev_end = e
+    return out
+
+
+def next_is_capital(text: str, pos: int) -> bool:
+    """Does a capitalized word follow on the same line (a longer proper name goes on)?"""
+    m = re.match(r"[ \t]+(\w)", text[pos:pos + 4])
+    return bool(m) and m.group(1).isupper()
+
+
+def is_abbr(t: str) -> bool:
+    return bool(_ABBR.match(t)) and not t.isdigit()
+
+
+def initials_match(words: list[str], abbr: str) -> bool:
+    """Do the syllables' first letters spell the abbreviation (KH&CN ← Khoa học và Công nghệ)?"""
+    letters = [c for c in abbr.upper() if c.isalpha()]
+    inits = [w[0].upper() for w in words if w[:1].isalpha()]
+    if not letters or not inits or inits[0] != letters[0]:
+        return False
+    # every letter of the abbreviation in order among the initials; skipped
+    # initials may only be joining words (và, các)
+    i = 0
+    for w, c in zip([w for w in words if w[:1].isalpha()], inits):
+        if i < len(letters) and c == letters[i]:
+            i += 1
+        elif w.lower() not in ("và", "các", "của"):
+            return False
+    return i == len(letters)
+
+
+def phrase_at(pieces: list[Piece], i: int, phrase: tuple) -> bool:
+    """Do the pieces from i spell ``phrase`` (lower-case pieces)?"""
+    return i >= 0 and i + len(phrase) <= len(pieces) and all(
+        pieces[i + q].text.lower() == phrase[q] for q in range(len(phrase)))
+
+
+def raw_name(text, pieces, i, end) -> str:
+    """The name as written, without a parenthetical abbreviation inside it."""
+    s = text[pieces[i].start:pieces[end - 1].end]
+    s = re.sub(r"\s*\([^()]{1,20}\)\s*", " ", s)
+    return re.sub(r"\s+", " ", s).strip()
