@@ -1,0 +1,84 @@
+"""The cue words of attribution and activity, read once from the data files, and the
+patterns compiled from them.
+
+    cue_words() -> dict      activity_cues.json + unit_discourse.json + the place levels
+    patterns() -> dict       compiled regular expressions over those words
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+
+
+
+@lru_cache(maxsize=1)
+def cue_words() -> dict:
+    files = resources.files("extractors.data")
+    cues = json.loads(files.joinpath("activity_cues.json").read_text(encoding="utf-8"))
+    cues.update(json.loads(files.joinpath("unit_discourse.json").read_text(encoding="utf-8")))
+    places = json.loads(files.joinpath("places.json").read_text(encoding="utf-8"))
+    cues["levels"] = places["levels"]
+    cues["bare_levels"] = places["bare_levels"]
+    cues["countries"] = places["countries"]
+    cues["regions"] = places["regions"]
+    return cues
+
+
+# Vietnamese capitals and small letters.  A range such as À-Ỹ would mix both cases
+# (Latin Extended Additional alternates capital and small: Ạ ạ Ả ả …, and đ lies
+# inside it), so that "tỉnh đã" read as a place name and "ông Quang cho" as a person.
+UPPER = "[" + "".join(ch for ch in map(chr, range(0x41, 0x1EFA)) if ch.isalpha() and ch.isupper()) + "]"
+
+
+LOWER = "[" + "".join(ch for ch in map(chr, range(0x61, 0x1EFA)) if ch.isalpha() and ch.islower()) + "]"
+
+
+def alt_pattern(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def patterns() -> dict:
+    c = cue_words()
+    cap = UPPER + r"[\w.]*"
+    titles = alt_pattern(c["official_titles"])
+    person = alt_pattern([t for t in c["person_titles"]] + [t.capitalize() for t in c["person_titles"]])
+    levels = alt_pattern(c["levels"] + [l.capitalize() for l in c["levels"]])
+    return {
+        "credit": re.compile(rf"(?<!\w)(?:{alt_pattern(c['media_credits'])})\s*:\s*"),
+        "field_line": re.compile(rf"(?:{alt_pattern(c['header_fields'])})\s*:"),
+        "pivot": re.compile(rf"(?:^|\s)(?:{alt_pattern(c['causative_pivots'])})\s*$", re.IGNORECASE),
+        "titled_name": re.compile(rf"(?<!\w)(?:{titles})\s+({cap}(?:\s+{cap}){{1,3}})"),
+        "title_end": re.compile(rf"(?:^|\s)(?:{titles})(?:\s+(?:thường trực|phụ trách))?\s*$", re.IGNORECASE),
+        "named_document": re.compile(r"^(?:[Cc]ũng\s+)?[Tt]heo\s+(?:các\s+|những\s+)?" + UPPER),
+        "person": re.compile(rf"(?:(?<!\w)|(?<={LOWER})(?=[ÔB]))(?:{person})\s+{cap}(?:\s+{cap}){{0,4}}"),
+        "official_tail": re.compile(rf"^\s*(?:\([^()]*\)\s*)?,\s*((?:{alt_pattern(c['former'])})\s+)?(?:{titles})(?:\s+\w+){{0,3}}?\s*$",
+                                    re.IGNORECASE),
+        "adverbial": re.compile(rf"^(?:{alt_pattern(c['adverbial_starters'])})\b[^,;:]{{0,80}},\s*", re.IGNORECASE),
+        "source_lead": re.compile(
+            r"^(?:(?:cũng\s+)?(?:theo|qua)(?:\s+[^,;:]{0,60}?)?(?:\s+của)?"
+            r"|(?:báo cáo|thống kê|kế hoạch|số liệu|đánh giá)(?:\s+[^,;:]{0,40}?)?\s+của"
+            r"|(?:các\s+)?(?:lãnh đạo|đại diện)|(?:các\s+)?đơn vị\s+(?:trong|thuộc|trực thuộc)"
+            r"|hiện nay|hiện|sau đó|đồng thời|cụ thể|trong đó|trước đây|trước đó|mới đây|vừa qua|năm nay)\s*$",
+            re.IGNORECASE),
+        "source_end": re.compile(
+            r"(?:^|\s)(?:(?:các\s+)?đơn vị\s+(?:trong|thuộc|trực thuộc)|lãnh đạo|đại diện)$", re.IGNORECASE),
+        "people_subject": re.compile(
+            rf"(?<!\w)(?:{alt_pattern(c['people_nouns'])})(?:\s+(?:này|đó|ấy|trên))?\s+(?:(?:đã|đang|sẽ|vừa|mới|cũng|chỉ|còn|đều|lại|thì)\s+)*(?={LOWER})",
+            re.IGNORECASE),
+        "people": re.compile(
+            rf"^(?:(?:một số|nhiều|các|những|mọi|toàn bộ|hầu hết|\w+)\s+)?(?:{alt_pattern(c['people_nouns'])})(?!\w)",
+            re.IGNORECASE),
+        "place_agent": re.compile(rf"^(?:{levels})\s+{cap}(?:\s+{cap})*"),
+        "bare_place_agent": re.compile(
+            rf"^(?:{alt_pattern(c['bare_levels'])})(?:\s+(?:này|nhà))?\s+(?:{alt_pattern(c['place_agent_followers'])})(?!\w)",
+            re.IGNORECASE),
+        "place": re.compile(rf"(?<!\w)(?:{levels})\s+{cap}(?:\s+{cap}){{0,3}}"),
+        "speech_after": re.compile(rf"^\s*(?:\([^()]*\)\s*)?(?:,[^,;]{{0,60}},\s*)?(?:đã\s+|vừa\s+)?(?:{alt_pattern(c['speech_verbs'])})\b"),
+    }
+
+
+# A newspaper reports figures; it is never the organization they belong to.
+NOT_SUBJECT_KINDS = frozenset(["Báo", "Tạp chí", "Thông tấn xã"])

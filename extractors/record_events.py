@@ -1,0 +1,289 @@
+"""What in a sentence sets the current subject of the attribution walk (``records.py``).
+
+    find_events(text, s, e, units, officials) -> [_Event]   units in subject position, officials,
+                                                           places acting as agents, private people …
+    apply_event(ev, current, current_para, para)          the subject after an event
+    clause_start(text, s, pos)                            where the clause of a position starts
+
+Also the sentence that opens in another country (``elsewhere_event``) and a
+kind word alone as a subject (``kind_backrefs``).
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .mentions import Unit
+from .record_cues import LOWER, NOT_SUBJECT_KINDS, alt_pattern, cue_words, patterns
+from .record_speakers import lookup_official, official_tail_unit, person_name
+
+
+@dataclass
+class _Event:
+    pos: int
+    unit: str | None
+    soft: bool = False       # people nouns: only end a subject from an earlier paragraph
+    whole_sentence: bool = False
+    location: str | None = None
+
+
+def mid_sentence(text: str, pos: int) -> bool:
+    """Is ``pos`` inside a sentence: after a word, a comma or an opening bracket (not after a stop, colon, quote or dash)?"""
+    k = pos - 1
+    while k >= 0 and text[k] in " \t":
+        k -= 1
+    return k >= 0 and (text[k].isalnum() or text[k] in ",%(")
+
+
+def apply_event(ev: _Event, current, current_para, para):
+    if ev.soft:
+        if current is not None and current_para != para:
+            return None, para
+        return current, current_para
+    return ev.unit, para
+
+
+def paragraph_index(text: str):
+    starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+
+    def para_of(pos: int) -> int:
+        return bisect_right(starts, pos) - 1
+    return para_of
+
+
+CLAUSE_COLON = re.compile(r":(?!\d)")
+
+
+def clause_start(text: str, s: int, pos: int) -> int:
+    paren = text.rfind("(", s, pos)
+    if paren >= 0 and text.find(")", paren, pos) >= 0:
+        paren = -1  # a closed bracket before the position does not open its clause
+    colon = max((m.start() for m in CLAUSE_COLON.finditer(text, s, pos)), default=-1)
+    cut = max(text.rfind(";", s, pos), colon, paren)
+    m = None
+    for m in re.finditer(r"(?:cho biết|cho hay|nêu rõ|thông tin)\s*,", text[s:pos]):
+        pass
+    if m is not None:
+        cut = max(cut, s + m.end() - 1)
+    return s if cut < 0 else cut + 1
+
+
+def strip_adverbials(prefix: str) -> str:
+    pat = patterns()["adverbial"]
+    prev = None
+    prefix = prefix.lstrip(" ,\"“”'")
+    while prev != prefix:
+        prev = prefix
+        prefix = pat.sub("", prefix, count=1).lstrip()
+    return prefix
+
+
+def find_events(text: str, s: int, e: int, units: list[Unit], officials=()) -> list[_Event]:
+    """Who takes the subject where, in one sentence."""
+    pats = patterns()
+    c = cue_words()
+    events: list[_Event] = []
+    sent_units = [u for u in units if s <= u.start < e]
+    official_units: set[int] = set()
+    # a media credit ("Ảnh: Ban Quản lý dự án …", "Đồ hoạ: Khánh Hoàng") closes a section of a
+    # flattened article: the organization it names is no subject, and what follows starts afresh
+    credits = [m for m in pats["credit"].finditer(text, s, e)]
+    credit_units = {u.start for u in sent_units if any(m.end() == u.start for m in credits)}
+    credit_ends = [u.end for u in sent_units if u.start in credit_units]
+    for m in credits:
+        events.append(_Event(m.start(), None))
+
+    def after_credit(cs: int, pos: int) -> int:
+        return max([cs] + [ce for ce in credit_ends if ce <= pos])
+
+    def opens_clause(prefix: str, known_official: bool) -> bool:
+        # the person is the clause's subject: nothing before it but adverbials or a
+        # source lead ("Theo …", "Cũng theo …"); an official may also follow a
+        # participial lead ("Trao đổi với PV, bà …, Phó Giám đốc Sở …, cho biết")
+        if not prefix or pats["source_lead"].match(prefix) or prefix.endswith(("là", "theo")) \
+                or re.search(r"(?:^|\s)(?:theo|là)$", prefix):
+            return True
+        return known_official and prefix.endswith(",")
+
+    # named people, and officials of an organization
+    for m in pats["person"].finditer(text, s, e):
+        cs = after_credit(clause_start(text, s, m.start()), m.start())
+        prefix = strip_adverbials(text[cs:m.start()]).strip().lower()
+        if m.start() > 0 and text[m.start() - 1].isalpha():
+            prefix = ""  # glued to a photo caption: "Ảnh: Trần ThanhÔng Lâm …" starts anew
+        unit, known = None, False
+        got = official_tail_unit(text, m.end(), sent_units)
+        if got is not None:
+            official_units.add(got[0].start)
+            unit, known = (None if got[1] else got[0].name), True
+        else:
+            known, unit = lookup_official(officials, person_name(m.group()), m.start())
+        if not opens_clause(prefix, known and unit is not None):
+            continue
+        whole = bool(pats["speech_after"].match(text[m.end():e])) and m.start() > s + 20
+        events.append(_Event(m.start(), unit, whole_sentence=whole and unit is not None))
+    # an official named by title and name only ("Thứ trưởng Nguyễn Huy Dũng cho biết")
+    for m in pats["titled_name"].finditer(text, s, e):
+        if any(u.start <= m.start(1) < u.end for u in sent_units) or any(ev.pos <= m.start() < ev.pos + 40 for ev in events):
+            continue
+        known, unit = lookup_official(officials, m.group(1), m.start())
+        if not known:
+            continue
+        cs = clause_start(text, s, m.start())
+        prefix = strip_adverbials(text[cs:m.start()]).strip().lower()
+        if not opens_clause(prefix, unit is not None):
+            continue
+        whole = bool(pats["speech_after"].match(text[m.end():e])) and m.start() > s + 20
+        events.append(_Event(m.start(), unit, whole_sentence=whole and unit is not None))
+    for u in sent_units:
+        if u.start in official_units or u.kind in NOT_SUBJECT_KINDS or u.start in credit_units:
+            continue
+        cs = after_credit(clause_start(text, s, u.start), u.start)
+        raw_prefix = text[cs:u.start]
+        prefix = strip_adverbials(raw_prefix).strip().lower()
+        titled = pats["title_end"].search(prefix)
+        if titled:
+            # an official named by office ("Thứ trưởng Bộ TT&TT Nguyễn Huy Dũng cho biết"):
+            # the office's organization, after any participial lead ("Phát biểu tại …,")
+            prefix = prefix[:titled.start()].strip()
+            if prefix.endswith(","):
+                prefix = ""
+        subject = (not prefix or pats["source_lead"].match(prefix) is not None
+                   or pats["source_end"].search(prefix) is not None)
+        if subject and prefix == "" and raw_prefix.strip() == "" and cs > s:
+            # after ';' or ':' a unit opens a new clause only when a verb follows
+            subject = True
+        if not subject:
+            continue
+        whole = bool(pats["speech_after"].match(text[u.end:e])) and u.start > s + 20
+        events.append(_Event(u.start, u.name, whole_sentence=whole))
+    # places acting as agents; private people as a clause subject
+    for m in re.finditer(r"(?:^|(?<=[.;:,]))\s*", text[s:e]):
+        pos = s + m.end()
+        if pos >= e:
+            continue
+        cs = clause_start(text, s, pos)
+        rest = strip_adverbials(text[pos:e])
+        start = e - len(rest)
+        if any(ev.pos == start for ev in events) or any(u.start == start for u in sent_units):
+            continue
+        if pos != cs and not text[s:pos].rstrip().endswith(","):
+            continue
+        if pats["named_document"].match(rest) and not any(ev.pos >= start and ev.pos < start + 40 for ev in events) \
+                and not any(start < u.start < start + 12 for u in sent_units):
+            # "Theo Tiêu chuẩn thiết kế …," / "Theo Nghị định …,": a named document, not
+            # an organization, is the source; the figures are nobody's report
+            events.append(_Event(start, None))
+            continue
+        pm = pats["place_agent"].match(rest)
+        if pm and re.search(rf"(?:{alt_pattern(c['levels'])})\s+[A-ZĐÀ-Ỹ][\w.]*(?:\s+[A-ZĐÀ-Ỹ][\w.]*)*\s*,\s*$",
+                            text[max(s, pos - 60):pos], re.IGNORECASE):
+            pm = None  # one more place of an address (xã Đạo Lý, huyện Lý Nhân), not an agent
+        if pm and not any(u.start <= start < u.end for u in sent_units):
+            after = rest[pm.end():pm.end() + 30]
+            if re.match(rf"\s+(?!và\b)(?:đã\s+|vừa\s+|sẽ\s+|đang\s+)?{LOWER}", after):
+                events.append(_Event(start, None, location=pm.group().strip()))
+                continue
+        bare = pats["bare_place_agent"].match(rest)
+        if bare and not any(u.start <= start < u.end for u in sent_units) \
+                and not any(ev.unit is not None and ev.pos < start for ev in events):
+            # the province or city named by its level alone ("thành phố đang quản lý
+            # 17 trường hợp", "TP cũng đã tiếp nhận", "tỉnh đã triển khai"): a place acting
+            # as an agent, whatever unit held the subject in earlier sentences; not when
+            # the sentence itself names its source ("Cũng theo Phó Chủ tịch UBND …, tỉnh sẽ …")
+            events.append(_Event(start, None))
+            continue
+        pp = pats["people"].match(rest)
+        if pp and (re.match(r"(?:tổng\s+)?số(?:\s+lượng)?\s", pp.group(), re.IGNORECASE)
+                   or _counted(text, start + pp.start())):
+            pp = None
+        if pp:
+            events.append(_Event(start, None, soft=True))
+    # private people as the subject of a verb anywhere in the sentence (người dân bán …)
+    for m in pats["people_subject"].finditer(text, s, e):
+        nxt = re.match(r"\w+", text[m.end():m.end() + 12])
+        if nxt and nxt.group().lower() in _NOT_A_PREDICATE:
+            continue  # "cho 18 hộ dân tại huyện …": the people are an object or a place's
+        if re.search(r"\d\s*$", text[max(s, m.start() - 4):m.start()]):
+            continue  # counted people ("18 hộ dân") are a figure, not the speaker
+        if _counted(text, m.start()):
+            continue  # "số học sinh …", "tổng số hộ dân …": the people are what is counted
+        if not any(ev.pos == m.start() for ev in events) and not _preceding_prep(text, m.start()):
+            events.append(_Event(m.start(), None, soft=True))
+    events.sort(key=lambda ev: ev.pos)
+    return events
+
+
+@lru_cache(maxsize=1)
+def _elsewhere_pattern():
+    c = cue_words()
+    places = [p for p in c["countries"] + c["regions"] if p.lower() not in ("việt nam", "quốc tế")]
+    return re.compile(
+        rf"\W*(?:(?:{alt_pattern(c['elsewhere_leads'])})\s*,?\s*)?(?:tại|ở)\s+(?:khu vực\s+|nước\s+)?"
+        rf"({alt_pattern(places)})(?!\w)", re.IGNORECASE)
+
+
+def elsewhere_event(text: str, s: int, e: int) -> _Event | None:
+    """A sentence that opens in another country or region starts another story.
+
+    ``Ví dụ tại Ấn Độ, trong 24 giờ qua đã phát hiện thêm 340.000 ca``, ``Ở miền Tây,
+    riêng hai dự án … cần khoảng 40 triệu m3 cát``: the ministry whose report the
+    paragraph carried did not count these; the subject ends there (a unit named in
+    the sentence still takes it) and the place is the record's location.  Places
+    inside one province (``Tại xã Thạnh An, …``) continue the report.
+    """
+    m = _elsewhere_pattern().match(text, s, e)
+    if m is None:
+        return None
+    return _Event(s, None, location=m.group(1))
+
+
+def kind_backrefs(text, s, e, units, toks, tok_starts) -> list[_Event]:
+    """A kind word alone as a clause subject refers back to the one unit of that kind.
+
+    ``Năm 2018, trường tiếp tục tuyển thêm 342 sinh viên`` after ``Trường ĐH Kinh
+    doanh và Công nghệ Hà Nội`` was named: the school did it, not the inspectorate
+    whose report the paragraph carries.  Only in subject position (the clause start
+    after adverbials, or after ``khi``/``nhưng``/``còn`` …), only before a verb (so
+    not ``trường hợp``, ``trung tâm thành phố``), and only when exactly one
+    organization of that kind was named before: otherwise the reader cannot tell.
+    """
+    c = cue_words()
+    kinds = {k.lower() for k in c["bare_kind_subjects"]}
+    openers = set(c["bare_kind_openers"])
+    out = []
+    k = bisect_right(tok_starts, s - 1)
+    while k < len(toks) and toks[k][0] < e:
+        a, b, tag, word = toks[k]
+        k += 1
+        low = word.lower()
+        if low not in kinds or not tag.startswith("N"):
+            continue
+        cs = clause_start(text, s, a)
+        prefix = strip_adverbials(text[cs:a]).strip().lower()
+        if prefix and prefix.split()[-1] not in openers:
+            continue
+        # a verb next, or after one adverb or manner word (trường không được …, trường tự ý tổ chức …)
+        nxt = toks[k:k + 2]
+        if not nxt or not (nxt[0][2].startswith("V") or (
+                nxt[0][2][:1] in "RA" and len(nxt) > 1 and nxt[1][2].startswith("V"))):
+            continue
+        named = {u.name for u in units if u.end <= a and (u.kind or "").lower() == low}
+        if len(named) == 1:
+            out.append(_Event(a, named.pop()))
+    return out
+
+
+def _counted(text: str, pos: int) -> bool:
+    """People nouns after "số", "tổng số", "số lượng": what a figure counts, not an agent."""
+    return bool(re.search(r"(?:^|\s)(?:tổng\s+)?số(?:\s+lượng)?\s*$", text[max(0, pos - 16):pos], re.IGNORECASE))
+
+
+_NOT_A_PREDICATE = frozenset("tại ở trên trong của với cho về từ đến theo và hoặc là thuộc".split())
+
+
+def _preceding_prep(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 12):pos].rstrip().lower()
+    return bool(re.search(r"(?:^|\s)(?:cho|của|với|giúp|để|từ|tại|và|các|những)$", before))
