@@ -251,244 +251,300 @@ def _generic_then_head(pieces: list[Piece], i: int, lex: Lexicon) -> bool:
     return k < len(pieces) and pieces[k].cap and not pieces[k].newline_before \
         and match_head(pieces, k, lex) is not None
 
+GO, STOP = True, False  # what a step of the name scan says: the name may go on / it has ended
 
-def scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str):
-    """Extend a name from piece j (just after the head); (end index, abbreviation, has_capital)."""
-    n = len(pieces)
-    k = j
-    end = j              # pieces[j:end] belong to the name
-    abbr = None
-    capital = False
-    place_done = False
-    verbs_in_run = 0
-    inner_heads = 0
-    while k < n and k - j < 24:  # no organization name is longer; stops runaway capitals
-        p = pieces[k]
-        if p.newline_before:
-            break
-        t = p.text
-        if t == "(":
-            close = k + 1
-            while close < n and pieces[close].text != ")" and close - k < 8:
-                close += 1
-            inner = pieces[k + 1:close]
-            inner_text = text[inner[0].start:inner[-1].end] if inner else ""
-            if (close < n and pieces[close].text == ")" and len(inner) == 1
-                    and is_abbr(inner_text)
-                    and (capital or initials_match([q.text for q in pieces[j:k] if q.word], inner_text))):
-                abbr = inner_text
-                k = close + 1
-                end = k
-                capital = True
-                continue
-            end = _noun_tail(pieces, end, k, verbs_in_run, capital)
-            break
-        if not p.word:
-            if t == "." and k > j and pieces[k - 1].text in lex.levels and p.start == pieces[k - 1].end \
-                    and len(pieces[k - 1].text) <= 2 and pieces[k - 1].text[:1].isupper() \
-                    and k + 1 < n and pieces[k + 1].cap and pieces[k + 1].word and not pieces[k + 1].newline_before:
-                k += 1  # "UBND TP. Phú Quốc": the abbreviated level's full stop
-                continue
-            if t == "," and k > j and any(phrase_at(pieces, k - c.index(","), c) for c in lex.inner_commas):
-                k += 1  # "Ban Chỉ đạo phòng, chống dịch …": a fixed pair, the name goes on
-                continue
-            if t in ",":
-                nxt = pieces[k + 1] if k + 1 < n else None
-                if (nxt is not None and nxt.cap and nxt.word and not place_done
-                        and match_head(pieces, k + 1, lex) is None
-                        and province_at(pieces, k + 1, lex) == 0
-                        and place_at(pieces, k + 1, lex) == 0  # "Công ty Việt Thắng Jean, TP Thủ Đức": where it is
-                        and not any(text.startswith(r, nxt.start) for r in lex.regions)
-                        and nxt.text.lower() not in lex.person_titles
-                        and not _title_at(text, nxt.start, lex)  # "Cục Y tế Dự phòng, Cố vấn …"
-                        and k == end and capital):
-                    k += 1
-                    continue
-                if nxt is not None and nxt.word and not nxt.cap and k == end and capital and not place_done:
-                    # "Hiệp hội Cà phê, ca cao Việt Nam": a list of lower-case fields inside
-                    # the name, closed by the country or region the body covers
-                    m = k + 1
-                    while m < n and m - k <= 4 and pieces[m].word and not pieces[m].cap \
-                            and not pieces[m].newline_before and pieces[m].text.lower() not in STOP_WORDS \
-                            and not (pieces[m].tag or "N").startswith(("V", "R", "E", "C")):
-                        m += 1
-                    if m > k + 1 and m < n and not pieces[m].newline_before and any(
-                            r[:1].isupper() and text.startswith(r, pieces[m].start) for r in lex.regions):
-                        k += 1
-                        continue
-                end = _noun_tail(pieces, end, k, verbs_in_run, capital)
+
+class _NameScan:
+    """One scan of a name from piece j (just after its head): ``pieces[j:end]`` belong to the
+    name; ``k`` is the piece looked at next.  Each kind of piece has its own step."""
+
+    def __init__(self, pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str):
+        self.pieces, self.j, self.lex, self.head, self.text = pieces, j, lex, head, text
+        self.n = len(pieces)
+        self.k = self.end = j
+        self.abbr: str | None = None  # the name's own abbreviation, given in brackets
+        self.capital = False          # a capitalized word (or an abbreviation) is in the name
+        self.place_done = False       # a place closed the name
+        self.verbs_in_run = 0         # verbs in the current lower-case run
+        self.inner_heads = 0          # heads of other bodies inside the name (Văn phòng UBND tỉnh)
+
+    def run(self) -> tuple[int, str | None, bool]:
+        pieces, j = self.pieces, self.j
+        while self.k < self.n and self.k - j < 24:  # no organization name is longer; stops runaway capitals
+            p = pieces[self.k]
+            if p.newline_before:
                 break
-            if t in "-–&" and k + 1 < n and pieces[k + 1].word and not place_done:
-                spaced = p.start > pieces[k - 1].end if k > 0 else False
-                if t in "-–" and spaced and not (pieces[k + 1].cap or is_abbr(pieces[k + 1].text)) and k > j \
-                        and pieces[k - 1].cap:
-                    break  # "Tập đoàn Đèo Cả - chủ đầu tư dự án": an apposition, not the name
-                k += 1
-                continue
-            if t in ".;:!?":
-                end = _noun_tail(pieces, end, k, verbs_in_run, capital)
-            break
-        if place_done:
-            break
-        if t in ("Ông", "Bà", "GS", "PGS", "TS", "ThS") and k > j:
-            break
-        if t in SENTENCE_OPENERS and k > j:
-            break  # a flattened page runs sentences together: "Báo Điện tử Chính phủ Theo …"
-        if p.cap and k > j and any(text.startswith(ti + " ", p.start) for ti in lex.end_titles):
-            break  # an official's title: Báo Điện tử Chính phủ | Thủ tướng …
-        if p.cap or is_abbr(t):
-            if abbr is not None and not place_at(pieces, k, lex) and not any(
-                    r[:1].isupper() and text.startswith(r, p.start) for r in lex.regions):
-                break  # "Tổ chức Y tế Thế giới (WHO) Tedros …": the defined name is complete
-            inner = match_head(pieces, k, lex) if k > j else None
-            # a division written with its body (Phòng Cảnh sát Môi trường Công an tỉnh …,
-            # Vụ Quy hoạch kiến trúc Bộ Xây dựng) is one name, however long the division's name
-            division_of = (inner is not None and head.division and inner.contains_divisions
-                           and inner.kind != head.kind and not inner_heads
-                           and (k == end or verbs_in_run == 0 and k - end <= 3  # "… kiến trúc Bộ": nouns only
-                                and all(q.word for q in pieces[end:k])))  # not "Cục … - Bộ Y tế": two units
-            if inner is not None and not division_of and (
-                    k > end or inner_heads or k - j > 3 or inner.kind == head.kind
-                    or k > j and not head.division and not head.named_after_people
-                    and not inner.standalone and not inner.place_body):  # "Bộ Công thương Tổng cục …": a list
-                # a new organization after lower-case words (Sở … yêu cầu Trung tâm), or a
-                # run of names (Bộ Tư pháp Bộ Giao thông vận tải): only one level of
-                # nesting right after the head (Văn phòng UBND tỉnh, Ban Tổ chức Tỉnh ủy)
-                if inner.contains_divisions and k > end:
-                    end = _noun_tail(pieces, end, k, verbs_in_run, capital)
+            if p.text == "(":
+                step = self._bracket(p)
+            elif not p.word:
+                step = self._punctuation(p)
+            elif self._ends_before(p) is STOP:
                 break
-            if inner is not None:
-                inner_heads += 1
-            region = next((r for r in lex.regions if r[:1].isupper() and text.startswith(r, p.start)
-                           and not text[p.start + len(r):p.start + len(r) + 1].isalnum()), None)
-            if region in lex.countries and (province_at(pieces, k, lex) or next_is_capital(text, p.start + len(region))):
-                region = None  # Lào Cai, Sơn Mỹ Lan: a country's name inside a longer name
-            elif region in lex.countries and p.tok_end > p.start + len(region):
-                region = None  # Mỹ thuật: one word with the next syllable
-            if region is not None and k > j:
-                while k < n and pieces[k].end <= p.start + len(region):
-                    k += 1
-                end = k
-                capital = True
-                place_done = True  # Hội Khuyến học Việt Nam | dự đại hội …
-                continue
-            w = place_at(pieces, k, lex) if p.cap else 0
-            if w and province_at(pieces, k, lex):
-                k += w
-                end = k
-                capital = True
-                place_done = True
-                continue
-            k += 1
-            end = k
-            capital = True
-            verbs_in_run = 0
-            continue
-        # lower case; a level word inside a longer word (nông thôn) is not a place
-        w = place_at(pieces, k, lex) if p.tok_start == p.start else 0
+            elif p.cap or is_abbr(p.text):
+                step = self._capitalized(p)
+            else:
+                step = self._lower_case(p)
+            if step is STOP:
+                break
+        return self._finish()
+
+    def _bracket(self, p: Piece) -> bool:
+        """An opening bracket: the name's own abbreviation ("(QLTT)") goes on, anything else ends the name."""
+        pieces, j, text, n = self.pieces, self.j, self.text, self.n
+        close = self.k + 1
+        while close < n and pieces[close].text != ")" and close - self.k < 8:
+            close += 1
+        inner = pieces[self.k + 1:close]
+        inner_text = text[inner[0].start:inner[-1].end] if inner else ""
+        if (close < n and pieces[close].text == ")" and len(inner) == 1
+                and is_abbr(inner_text)
+                and (self.capital or initials_match([q.text for q in pieces[j:self.k] if q.word], inner_text))):
+            self.abbr = inner_text
+            self.k = close + 1
+            self.end = self.k
+            self.capital = True
+            return GO
+        self.end = _noun_tail(pieces, self.end, self.k, self.verbs_in_run, self.capital)
+        return STOP
+
+    def _punctuation(self, p: Piece) -> bool:
+        """A punctuation mark: only an abbreviated level's full stop, a comma inside a fixed pair or a
+        list of fields, and a joiner (-, &) keep the name going."""
+        pieces, j, lex, text, n, t = self.pieces, self.j, self.lex, self.text, self.n, p.text
+        if t == "." and self.k > j and pieces[self.k - 1].text in lex.levels and p.start == pieces[self.k - 1].end \
+                and len(pieces[self.k - 1].text) <= 2 and pieces[self.k - 1].text[:1].isupper() \
+                and self.k + 1 < n and pieces[self.k + 1].cap and pieces[self.k + 1].word and not pieces[self.k + 1].newline_before:
+            self.k += 1  # "UBND TP. Phú Quốc": the abbreviated level's full stop
+            return GO
+        if t == "," and self.k > j and any(phrase_at(pieces, self.k - c.index(","), c) for c in lex.inner_commas):
+            self.k += 1  # "Ban Chỉ đạo phòng, chống dịch …": a fixed pair, the name goes on
+            return GO
+        if t in ",":
+            nxt = pieces[self.k + 1] if self.k + 1 < n else None
+            if (nxt is not None and nxt.cap and nxt.word and not self.place_done
+                    and match_head(pieces, self.k + 1, lex) is None
+                    and province_at(pieces, self.k + 1, lex) == 0
+                    and place_at(pieces, self.k + 1, lex) == 0  # "Công ty Việt Thắng Jean, TP Thủ Đức": where it is
+                    and not any(text.startswith(r, nxt.start) for r in lex.regions)
+                    and nxt.text.lower() not in lex.person_titles
+                    and not _title_at(text, nxt.start, lex)  # "Cục Y tế Dự phòng, Cố vấn …"
+                    and self.k == self.end and self.capital):
+                self.k += 1
+                return GO
+            if nxt is not None and nxt.word and not nxt.cap and self.k == self.end and self.capital and not self.place_done:
+                # "Hiệp hội Cà phê, ca cao Việt Nam": a list of lower-case fields inside
+                # the name, closed by the country or region the body covers
+                m = self.k + 1
+                while m < n and m - self.k <= 4 and pieces[m].word and not pieces[m].cap \
+                        and not pieces[m].newline_before and pieces[m].text.lower() not in STOP_WORDS \
+                        and not (pieces[m].tag or "N").startswith(("V", "R", "E", "C")):
+                    m += 1
+                if m > self.k + 1 and m < n and not pieces[m].newline_before and any(
+                        r[:1].isupper() and text.startswith(r, pieces[m].start) for r in lex.regions):
+                    self.k += 1
+                    return GO
+            self.end = _noun_tail(pieces, self.end, self.k, self.verbs_in_run, self.capital)
+            return STOP
+        if t in "-–&" and self.k + 1 < n and pieces[self.k + 1].word and not self.place_done:
+            spaced = p.start > pieces[self.k - 1].end if self.k > 0 else False
+            if t in "-–" and spaced and not (pieces[self.k + 1].cap or is_abbr(pieces[self.k + 1].text)) and self.k > j \
+                    and pieces[self.k - 1].cap:
+                return STOP  # "Tập đoàn Đèo Cả - chủ đầu tư dự án": an apposition, not the name
+            self.k += 1
+            return GO
+        if t in ".;:!?":
+            self.end = _noun_tail(pieces, self.end, self.k, self.verbs_in_run, self.capital)
+        return STOP
+
+    def _ends_before(self, p: Piece) -> bool:
+        """Words that never go on a name: after a place, a person's title, a sentence opener, an office."""
+        j, lex, text, t = self.j, self.lex, self.text, p.text
+        if self.place_done:
+            return STOP
+        if t in ("Ông", "Bà", "GS", "PGS", "TS", "ThS") and self.k > j:
+            return STOP
+        if t in SENTENCE_OPENERS and self.k > j:
+            return STOP  # a flattened page runs sentences together: "Báo Điện tử Chính phủ Theo …"
+        if p.cap and self.k > j and any(text.startswith(ti + " ", p.start) for ti in lex.end_titles):
+            return STOP  # an official's title: Báo Điện tử Chính phủ | Thủ tướng …
+        return GO
+
+    def _capitalized(self, p: Piece) -> bool:
+        """A capitalized word or an abbreviation: the name goes on, unless it is a new organization
+        (another head), a region or province that closes the name, or words after a defined abbreviation."""
+        pieces, j, lex, head, text, n = self.pieces, self.j, self.lex, self.head, self.text, self.n
+        if self.abbr is not None and not place_at(pieces, self.k, lex) and not any(
+                r[:1].isupper() and text.startswith(r, p.start) for r in lex.regions):
+            return STOP  # "Tổ chức Y tế Thế giới (WHO) Tedros …": the defined name is complete
+        inner = match_head(pieces, self.k, lex) if self.k > j else None
+        # a division written with its body (Phòng Cảnh sát Môi trường Công an tỉnh …,
+        # Vụ Quy hoạch kiến trúc Bộ Xây dựng) is one name, however long the division's name
+        division_of = (inner is not None and head.division and inner.contains_divisions
+                       and inner.kind != head.kind and not self.inner_heads
+                       and (self.k == self.end or self.verbs_in_run == 0 and self.k - self.end <= 3  # "… kiến trúc Bộ": nouns only
+                            and all(q.word for q in pieces[self.end:self.k])))  # not "Cục … - Bộ Y tế": two units
+        if inner is not None and not division_of and (
+                self.k > self.end or self.inner_heads or self.k - j > 3 or inner.kind == head.kind
+                or self.k > j and not head.division and not head.named_after_people
+                and not inner.standalone and not inner.place_body):  # "Bộ Công thương Tổng cục …": a list
+            # a new organization after lower-case words (Sở … yêu cầu Trung tâm), or a
+            # run of names (Bộ Tư pháp Bộ Giao thông vận tải): only one level of
+            # nesting right after the head (Văn phòng UBND tỉnh, Ban Tổ chức Tỉnh ủy)
+            if inner.contains_divisions and self.k > self.end:
+                self.end = _noun_tail(pieces, self.end, self.k, self.verbs_in_run, self.capital)
+            return STOP
+        if inner is not None:
+            self.inner_heads += 1
+        region = next((r for r in lex.regions if r[:1].isupper() and text.startswith(r, p.start)
+                       and not text[p.start + len(r):p.start + len(r) + 1].isalnum()), None)
+        if region in lex.countries and (province_at(pieces, self.k, lex) or next_is_capital(text, p.start + len(region))):
+            region = None  # Lào Cai, Sơn Mỹ Lan: a country's name inside a longer name
+        elif region in lex.countries and p.tok_end > p.start + len(region):
+            region = None  # Mỹ thuật: one word with the next syllable
+        if region is not None and self.k > j:
+            while self.k < n and pieces[self.k].end <= p.start + len(region):
+                self.k += 1
+            self.end = self.k
+            self.capital = True
+            self.place_done = True  # Hội Khuyến học Việt Nam | dự đại hội …
+            return GO
+        w = place_at(pieces, self.k, lex) if p.cap else 0
+        if w and province_at(pieces, self.k, lex):
+            self.k += w
+            self.end = self.k
+            self.capital = True
+            self.place_done = True
+            return GO
+        self.k += 1
+        self.end = self.k
+        self.capital = True
+        self.verbs_in_run = 0
+        return GO
+
+    def _level(self, p: Piece, w: int) -> bool:
+        """A level word (tỉnh, huyện) with its place, taking ``w`` pieces: the place closes the name;
+        a bare level (UBND tỉnh, … việc làm tỉnh) goes on only to its place name."""
+        pieces, lex, head, text, n, t = self.pieces, self.lex, self.head, self.text, self.n, p.text
+        if w == 1 or (w == len(t.split())):  # a bare level: UBND tỉnh, … việc làm tỉnh
+            if t in lex.bare_levels or text[p.start:pieces[self.k + w - 1].end] in lex.bare_levels:
+                self.k += w
+                self.end = self.k
+                self.capital = self.capital or head.place_body
+                # a bare level ends the name unless its place name follows, maybe after
+                # the abbreviation: "Trung tâm Kiểm soát bệnh tật tỉnh (CDC) Hà Nam"
+                abbr_then_place = self.k + 3 < n and pieces[self.k].text == "(" and pieces[self.k + 2].text == ")" \
+                    and is_abbr(pieces[self.k + 1].text) and pieces[self.k + 3].cap and pieces[self.k + 3].word
+                if self.k < n and not (pieces[self.k].cap and pieces[self.k].word) and not abbr_then_place or self.k >= n:
+                    return STOP
+                return GO
+            return STOP
+        self.k += w
+        self.end = self.k
+        self.capital = True
+        self.place_done = True
+        return GO
+
+    def _lower_case(self, p: Piece) -> bool:
+        """A lower-case word: a bare level, a joiner, the rest of a capitalized word, or a noun run that a
+        capitalized word must follow; a verb, a function word or a new head ends the name."""
+        pieces, j, lex, head, text, n, t = self.pieces, self.j, self.lex, self.head, self.text, self.n, p.text
+        # a level word inside a longer word (nông thôn) is not a place
+        w = place_at(pieces, self.k, lex) if p.tok_start == p.start else 0
         if w:
-            if w == 1 or (w == len(t.split())):  # a bare level: UBND tỉnh, … việc làm tỉnh
-                if t in lex.bare_levels or text[p.start:pieces[k + w - 1].end] in lex.bare_levels:
-                    k += w
-                    end = k
-                    capital = capital or head.place_body
-                    # a bare level ends the name unless its place name follows, maybe after
-                    # the abbreviation: "Trung tâm Kiểm soát bệnh tật tỉnh (CDC) Hà Nam"
-                    abbr_then_place = k + 3 < n and pieces[k].text == "(" and pieces[k + 2].text == ")" \
-                        and is_abbr(pieces[k + 1].text) and pieces[k + 3].cap and pieces[k + 3].word
-                    if k < n and not (pieces[k].cap and pieces[k].word) and not abbr_then_place or k >= n:
-                        break
-                    continue
-                break
-            k += w
-            end = k
-            capital = True
-            place_done = True
-            continue
-        if t == "và" and k + 1 < n and pieces[k + 1].text[:1].isdigit():
-            break  # "Đại học Sư phạm và 33 đầu sách": a count, not part of the name
-        if t == "và" and k + 2 < n and (place_at(pieces, k + 1, lex) > 1 and pieces[k + 2].text.lower() != "hội"
-                                         or match_head(pieces, k + 1, lex)
-                                         or pieces[k + 1].text in lex.abbr_units
+            return self._level(p, w)
+        if t == "và" and self.k + 1 < n and pieces[self.k + 1].text[:1].isdigit():
+            return STOP  # "Đại học Sư phạm và 33 đầu sách": a count, not part of the name
+        if t == "và" and self.k + 2 < n and (place_at(pieces, self.k + 1, lex) > 1 and pieces[self.k + 2].text.lower() != "hội"
+                                         or match_head(pieces, self.k + 1, lex)
+                                         or pieces[self.k + 1].text in lex.abbr_units
                                          # "… Bệnh tật và cơ quan Công an": a generic noun, then a body
-                                         or _generic_then_head(pieces, k + 1, lex)
-                                         or any(text.startswith(ti + " ", pieces[k + 1].start) for ti in lex.end_titles)):
-            break  # "Sở GD&ĐT và Thành phố Hà Nội", "Bộ Y tế và Bộ Công an": two bodies
+                                         or _generic_then_head(pieces, self.k + 1, lex)
+                                         or any(text.startswith(ti + " ", pieces[self.k + 1].start) for ti in lex.end_titles)):
+            return STOP  # "Sở GD&ĐT và Thành phố Hà Nội", "Bộ Y tế và Bộ Công an": two bodies
         # the rest of a capitalized word (Quản lý, Tuyên giáo): same underthesea token — but
         # not after a title-case proper name or an abbreviation (Phan Thiết gắn, GD&ĐT tặng)
-        same_tok = [q for q in pieces[j:k] if q.start >= p.tok_start]
+        same_tok = [q for q in pieces[j:self.k] if q.start >= p.tok_start]
         cap_run = 0  # capitalized syllables of this word before p: 2+ is a title-case proper name
         while cap_run < len(same_tok) and same_tok[-1 - cap_run].cap and not is_abbr(same_tok[-1 - cap_run].text):
             cap_run += 1
-        if end == k and capital and p.tok_start < p.start and any(q.cap for q in same_tok) \
+        if self.end == self.k and self.capital and p.tok_start < p.start and any(q.cap for q in same_tok) \
                 and cap_run <= 1 and not (same_tok and is_abbr(same_tok[-1].text)):
-            k += 1
-            end = k
-            continue
+            self.k += 1
+            self.end = self.k
+            return GO
         low = t.lower()
-        if k > end and match_head(pieces, k, lex) is not None and p.tok_start == p.start:
-            break  # a new organization after lower-case words (… đánh giá cao trường Cao đẳng …)
+        if self.k > self.end and match_head(pieces, self.k, lex) is not None and p.tok_start == p.start:
+            return STOP  # a new organization after lower-case words (… đánh giá cao trường Cao đẳng …)
         if text[p.tok_start:p.tok_end].lower() in lex.name_stop_verbs and p.tok_start == p.start:
-            break  # a reporting verb ends the name (Ngân hàng Thế giới dự báo …)
-        if NUMBER_LABEL.fullmatch(t) and k > j and verbs_in_run == 0 and not head.place_body and not capital \
-                and _ends_number_name(pieces, k):
+            return STOP  # a reporting verb ends the name (Ngân hàng Thế giới dự báo …)
+        if NUMBER_LABEL.fullmatch(t) and self.k > j and self.verbs_in_run == 0 and not head.place_body and not self.capital \
+                and _ends_number_name(pieces, self.k):
             # a body named by a number after lower-case words: "Bệnh viện quân y 175", "Bệnh viện
             # dã chiến cấp 2 (số 1)"; after a capitalized name it is a branch ("Bạch Mai cơ sở 2")
-            k = end = k + 1
-            capital = True
-            break
+            self.k = self.end = self.k + 1
+            self.capital = True
+            return STOP
         if low in STOP_WORDS and low != "và":
-            if low == "các" and k == j and not head.place_body:
-                k += 1  # Ban Quản lý các khu công nghiệp …, Liên hiệp các Hội …
-                continue
+            if low == "các" and self.k == j and not head.place_body:
+                self.k += 1  # Ban Quản lý các khu công nghiệp …, Liên hiệp các Hội …
+                return GO
             if low in _PREDICATE_OPENERS:
-                end = _noun_tail(pieces, end, k, verbs_in_run, capital)  # "cục Tin học hóa cho biết"
-            break
+                self.end = _noun_tail(pieces, self.end, self.k, self.verbs_in_run, self.capital)  # "cục Tin học hóa cho biết"
+            return STOP
         if p.tag.startswith(STOP_TAGS) and low != "và":
-            break
-        if head.place_body and not capital:
-            break  # UBND + a lower-case word: not a named body
+            return STOP
+        if head.place_body and not self.capital:
+            return STOP  # UBND + a lower-case word: not a named body
         # noun-like lower-case syllables stay if a capitalized word follows, or
         # if they finish a capitalized word (Phát triển nông thôn, Dịch vụ việc làm)
         # one lower-case word that ends the name right after a capitalized one
         # (Cục Quản lý Khám chữa bệnh,) — not one that a further lower-case word follows
-        if (end == k and capital and p.tag.startswith("N") and p.tok_start == p.start
+        if (self.end == self.k and self.capital and p.tag.startswith("N") and p.tok_start == p.start
                 and p.tok_end > p.end  # a compound (việc làm), not a lone syllable (nơi, thành)
-                and (pieces[k - 1].cap or pieces[k - 1].tok_start < pieces[k - 1].start)
-                and not is_abbr(pieces[k - 1].text)):
-            w_end = k + 1
+                and (pieces[self.k - 1].cap or pieces[self.k - 1].tok_start < pieces[self.k - 1].start)
+                and not is_abbr(pieces[self.k - 1].text)):
+            w_end = self.k + 1
             while w_end < n and pieces[w_end].tok_start == p.tok_start and pieces[w_end].word:
                 w_end += 1
             nxt = pieces[w_end] if w_end < n else None
             if nxt is not None and nxt.text == "(":
-                k = end = w_end  # "(QLTT) tỉnh Gia Lai" may still follow
-                continue
+                self.k = self.end = w_end  # "(QLTT) tỉnh Gia Lai" may still follow
+                return GO
             if nxt is not None and nxt.text == "và":
                 pass  # a joiner: the name may go on (Thống kê khoa học và công nghệ)
             elif nxt is None or nxt.newline_before or not nxt.word or nxt.text.lower() in STOP_WORDS \
                     or (nxt.tag.startswith(("V", "R", "E", "C")) and not nxt.cap and not is_abbr(nxt.text)):
-                k = end = w_end
-                break
+                self.k = self.end = w_end
+                return STOP
         # a lower-case run is kept only if a capitalized word follows; a run with a
         # verb in it is a predicate, not part of a name, once it is longer than a word or two
         if p.tag.startswith("V") and p.tok_start == p.start \
                 and text[p.tok_start:p.tok_end].lower() not in lex.name_verbs:
-            verbs_in_run += 1
-            if verbs_in_run > 1 or k - end > 2:
-                break
-        if k - end > 8:
-            break
-        k += 1
-        if k - j > 16:
-            break
-    # do not end on a joiner
-    while end > j and pieces[end - 1].text.lower() in ("và", "-", "–", "&", ","):
-        end -= 1
-    # a numbered unit: "Đội Quản lý thị trường số 1", "Trường THCS số 2"
-    if capital and end > j and end + 1 < n and pieces[end].text == "số" and NUMBER_LABEL.fullmatch(pieces[end + 1].text) \
-            and not pieces[end].newline_before and not pieces[end + 1].newline_before:
-        end += 2
-    return end, abbr, capital
+            self.verbs_in_run += 1
+            if self.verbs_in_run > 1 or self.k - self.end > 2:
+                return STOP
+        if self.k - self.end > 8:
+            return STOP
+        self.k += 1
+        if self.k - j > 16:
+            return STOP
+        return GO
+
+    def _finish(self) -> tuple[int, str | None, bool]:
+        pieces, j, n = self.pieces, self.j, self.n
+        # do not end on a joiner
+        while self.end > j and pieces[self.end - 1].text.lower() in ("và", "-", "–", "&", ","):
+            self.end -= 1
+        # a numbered unit: "Đội Quản lý thị trường số 1", "Trường THCS số 2"
+        if self.capital and self.end > j and self.end + 1 < n and pieces[self.end].text == "số" and NUMBER_LABEL.fullmatch(pieces[self.end + 1].text) \
+                and not pieces[self.end].newline_before and not pieces[self.end + 1].newline_before:
+            self.end += 2
+        return self.end, self.abbr, self.capital
+
+
+def scan_name(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: str) -> tuple[int, str | None, bool]:
+    """Extend a name from piece j (just after the head); (end index, abbreviation, has_capital)."""
+    return _NameScan(pieces, j, lex, head, text).run()
 
 
 def abbr_qualifier_end(text: str, pieces: list[Piece], j: int, lex: Lexicon) -> int:
