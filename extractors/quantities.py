@@ -83,6 +83,22 @@ def to_base(value: float, unit_of_measure: str) -> tuple[float, str] | None:
     return value * factor, "/".join(base)
 
 
+def canonical_unit(unit_of_measure: str | None) -> str | None:
+    """The table's canonical spelling of a unit of measure (``độ C`` → ``°C``, ``đô la Mỹ/tấn`` →
+    ``USD/tấn``); None when a part is not in the table (a counted noun)."""
+    if not unit_of_measure:
+        return None
+    table, _, denoms = _units()
+    parts = []
+    for i, part in enumerate(unit_of_measure.split("/")):
+        key = fold_word(part.strip())
+        uom = table.get(key) or (denoms.get(key) if i else None)
+        if uom is None:
+            return None
+        parts.append(uom.canonical)
+    return "/".join(parts)
+
+
 def _folded_list(words) -> list[str]:
     return sorted({fold_word(w).lower() for w in words}, key=len, reverse=True)
 
@@ -793,16 +809,56 @@ def _raw_value(n: NumberSpan) -> float | None:
     return first[0] if first else None
 
 
+# "tổng số thí sinh đăng ký xét tuyển ĐH, CĐ là 642.945", "Tổng số người … (cách ly): 40.846":
+# a label naming what is counted, then the bare number; the label stays within its clause.
+_COUNT_LABEL = re.compile(r"(?:(?<!\w)tổng số|(?<!\w)số lượng|(?<!\w)số)\s+(?=[^\W\d_])([^.;!?\n\d]{1,100}?)"
+                          r"(?:\s(?:là|đạt|lên tới|khoảng)\s|:\s?)$", re.IGNORECASE)
+# a list item "- Cách ly tại nhà: 14.985", "+ Lần 1: 13": a label, a colon, the number, the line's end
+_LIST_ITEM = re.compile(r"^[ \t]*[-+•*–][ \t]*[^:\n\d]{1,60}(?:\d{1,2})?[ \t]*:[ \t]*$")
+_BULLET = re.compile(r"^[ \t]*([-+•*–])")
+
+
 def _noun_before(t: str, n: NumberSpan, toks: _Tokens) -> str | None:
-    """``số cán bộ là 1.890`` with no noun after the number: the counted noun before it."""
-    before = t[max(0, n.start - 60):n.start]
-    m = re.search(r"(?:tổng số|số lượng|số)\s+([^\W\d_]+(?: [^\W\d_]+)?)\s+(?:là|đạt|có|lên tới|khoảng)\s$",
-                  before, re.IGNORECASE)
-    if not m or not re.match(r"\s*(?:[,.;)]|$)", t[n.end:n.end + 3]):
+    """``số cán bộ là 1.890`` with no noun after the number: the counted noun of its label.
+
+    Also a list item of bare numbers under a heading that names the count ("- Số ca âm tính:"
+    then "+ Lần 1: 13"; "Tổng số người …: 40.846, trong đó:" then "- Cách ly tại nhà: 14.985").
+    """
+    if not re.match(r"[ \t]*(?:[,.;)\n]|$)", t[n.end:n.end + 3]) or re.fullmatch(r"0\d{3,}", n.raw):
+        return None  # (a leading zero: an account or phone number, "Số tài khoản: 0001704…")
+    line_start = t.rfind("\n", 0, n.start) + 1
+    before = t[max(line_start, n.start - 140):n.start]
+    m = _COUNT_LABEL.search(before)
+    if m:
+        c = _count_noun_at(t, n.start - len(before) + m.start(1), toks)
+        if c:
+            return c[0].lower()
+    if not _LIST_ITEM.match(t[line_start:n.start]) or t[n.end:t.find("\n", n.end) % (len(t) + 1)].strip(" .;"):
         return None
-    pos = n.start - len(before) + m.start(1)
-    c = _count_noun_at(t, pos, toks)
-    return c[0].lower() if c else None
+    return _heading_count(t, line_start, _BULLET.match(t[line_start:n.start]).group(1), toks)
+
+
+def _heading_count(t: str, line_start: int, bullet: str, toks: _Tokens) -> str | None:
+    """The counted noun of the heading a list item sits under: the nearest line before it that is
+    not a sibling item (same bullet), if it names a count (``số ca``) and opens the list."""
+    end = line_start - 1
+    for _ in range(30):  # siblings of a long list
+        if end <= 0:
+            return None
+        start = t.rfind("\n", 0, end) + 1
+        line = t[start:end]
+        b = _BULLET.match(line)
+        if b and b.group(1) == bullet:
+            end = start - 1
+            continue
+        if not re.search(r"(?::|trong đó:?|gồm:?)\s*$", line):
+            return None
+        m = re.search(r"(?<!\w)(?:tổng số|số lượng|số)\s+(?=[^\W\d_])", line, re.IGNORECASE)
+        if not m:
+            return None
+        c = _count_noun_at(t, start + m.end(), toks)
+        return c[0].lower() if c else None
+    return None
 
 
 _GAP = re.compile(r"(?<![\w])gấp\s+(đôi|rưỡi)(?![\w])", re.IGNORECASE)

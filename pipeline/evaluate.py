@@ -154,7 +154,17 @@ def quantity_matches(pred: dict, gold: dict) -> bool:
     names = {norm(gold.get("unit_of_measure"))} | {norm(a) for a in gold.get("unit_of_measure_aliases") or []}
     if norm(pred.get("unit_of_measure")) in names:
         return True
-    return _same_base(pred, gold)
+    return _same_unit(pred.get("unit_of_measure"), gold.get("unit_of_measure")) or _same_base(pred, gold)
+
+
+def _same_unit(pred_uom: str | None, gold_uom: str | None) -> bool:
+    """Two spellings of one unit in the extractor's unit table (``độ C`` = ``°C``, ``đô la`` = ``USD``)."""
+    try:
+        from extractors.quantities import canonical_unit  # the single source of unit names
+    except ImportError:
+        return False
+    a = canonical_unit(pred_uom)
+    return a is not None and a == canonical_unit(gold_uom)
 
 
 def _same_base(pred: dict, gold: dict) -> bool:

@@ -37,6 +37,12 @@ def test_quantity_match_rules():
     alias = {"value": 259, "value_max": None, "total": None, "unit_of_measure": "tin, bài",
              "unit_of_measure_aliases": ["tin"]}
     assert quantity_matches({"value": 259.0, "value_max": None, "total": None, "unit_of_measure": "tin"}, alias)
+    # two spellings of one unit in the unit table are the same unit; two counted nouns are not
+    celsius = {"value": 40, "value_max": None, "total": None, "unit_of_measure": "độ C"}
+    assert quantity_matches({"value": 40.0, "value_max": None, "total": None, "unit_of_measure": "°C"}, celsius)
+    assert not quantity_matches({"value": 40.0, "value_max": None, "total": None, "unit_of_measure": "°F"}, celsius)
+    people = {"value": 5, "value_max": None, "total": None, "unit_of_measure": "người"}
+    assert not quantity_matches({"value": 5.0, "value_max": None, "total": None, "unit_of_measure": "hộ"}, people)
 
 
 def test_item_match_is_lenient_on_wording_not_on_content():

@@ -114,6 +114,10 @@ CASES = [
     ("giải ngân đạt 2.477/10.825 tỷ đồng", [(2.477e12, None, 10.825e12, "đồng", "=")]),
     ("lưu lượng lũ 775,57 m3/s", [(775.57, None, None, "m³/s", "=")]),
     ("tổng vốn 8.200 tỷ đồng bằng vốn ngân sách", [(8.2e12, None, None, "đồng", "=")]),
+    # a bare number after a label that names what is counted, in its clause
+    ("Tổng số nguyện vọng ĐKXT là 2.494.210, giảm 3,14%.",
+     [(2494210, None, None, "nguyện vọng", "="), (3.14, None, None, "%", "=")]),
+    ("Tổng số mẫu đã xét nghiệm là 2.452.", [(2452, None, None, "mẫu", "=")]),
 ]
 
 
@@ -146,6 +150,7 @@ NOT_QUANTITIES = [
     "vài ba người", "một nửa số hộ", "trả tối thiểu 1/10 tổng kinh phí", "cho khoảng 1/3 dân số Hà Nội",
     "Chỉ một tỷ lệ nhỏ trái chủ", "bệnh nhân Covid - 19 sức khỏe ổn định", "đại hội đồng cổ đông 2021 mới đây",
     "năm 2017, 2018 lần lượt là", "quy hoạch chi tiết tỷ lệ 1/500 khu đô thị",
+    "Số tài khoản: 000170406123456.", "- Hà Nội: 73\n- Hưng Yên: 34",
     # một as an article or "per"
     "một doanh nghiệp", "một tài xế", "Một vụ trừ hết", "lợi nhuận trên một ha lúa", "một số nông dân",
     "Hành hương khô có năm người dân bán với giá cao nhưng năm nay",
@@ -155,6 +160,17 @@ NOT_QUANTITIES = [
 @pytest.mark.parametrize("text", NOT_QUANTITIES)
 def test_not_quantities(text):
     assert summary(text) == []
+
+
+def test_bare_numbers_of_a_list_take_the_count_its_heading_names():
+    text = ("Tổng số người tiếp xúc gần đang được theo dõi (cách ly): 40.846, trong đó:\n"
+            "- Cách ly tập trung tại bệnh viện: 514\n- Cách ly tại nhà, nơi lưu trú: 14.972\n"
+            "Về tình hình điều trị:\n- Số ca âm tính với SARS-CoV-2:\n+ Lần 1: 13\n+ Lần 2: 15\n"
+            "- Số ca tử vong: 35 ca.")
+    assert [(q[0], q[3]) for q in summary(text)] == [
+        (40846, "người"), (514, "người"), (14972, "người"), (13, "ca"), (15, "ca"), (35, "ca")]
+    # a list under a heading that names no count stays bare numbers (spec: not quantities)
+    assert summary("Các địa phương ghi nhận:\n- Hà Nội: 73\n- Hưng Yên: 34") == []
 
 
 def test_unit_word_inside_a_longer_noun_is_a_count():
