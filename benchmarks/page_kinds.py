@@ -1,6 +1,6 @@
 """Page kind, title, date, body start/end and boilerplate on real pages: ours vs trafilatura alone.
 
-Two sets, side by side:
+Three sets, side by side:
 
 * the pages rendered from the CMSs' own templates with real Vietnamese
   articles (``tests/fixtures/article/real/render_nukeviet.py``, expectations
@@ -8,6 +8,16 @@ Two sets, side by side:
   news home, in NukeViet 4.5 and NukeViet 3 themes, WordPress's default
   theme (``render_wordpress.py``) and Liferay 6.2's asset publisher
   (``render_liferay.py``);
+* real Vietnamese pages saved by others and kept in public repositories
+  (sources in ``tests/fixtures/article/real/saved/SOURCE.md``, expectations
+  in ``expected.json`` under ``saved/…``): national news articles, home and
+  category pages of vnexpress (2015 and 2023) and Dân trí, the government's
+  and a Hanoi department's portals (Liferay), an ASP.NET government site.
+  The pages are not committed (they belong to their publishers and come from
+  other people's repositories): they are read from
+  ``../shared/data/vi-saved-pages/`` or, on a machine where someone copied
+  them, from ``tests/fixtures/article/real/saved/`` (git-ignored); rows
+  whose page is in neither place are left out;
 * the 181 real pages of ``../shared/data/article-extraction-benchmark`` (all
   articles; body start/end from their ``articleBody``).
 
@@ -31,6 +41,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 REAL = ROOT / "tests" / "fixtures" / "article" / "real"
+SAVED = "saved/"  # prefix of the saved pages' names in expected.json
+# Where the saved pages may be, first found wins (see the module docstring).
+SAVED_DIRS = (ROOT.parent / "shared" / "data" / "vi-saved-pages", REAL / "saved")
 _WORD = re.compile(r"\w+")
 CHECKS = ("kind", "title", "date", "start", "end", "clean")
 
@@ -95,8 +108,35 @@ def real_fixtures() -> list[tuple[str, str, dict]]:
     if not render_nukeviet.VI_NEWS.exists():
         return []
     pages = {**render_nukeviet.build(), **render_wordpress.build(), **render_liferay.build()}
-    expected = json.loads((REAL / "expected.json").read_text(encoding="utf-8"))
-    return [(name, pages[name], exp) for name, exp in expected.items() if not name.startswith("_")]
+    return [(name, pages[name], exp) for name, exp in _expected().items()
+            if not name.startswith(("_", SAVED))]
+
+
+def saved_names() -> list[str]:
+    """expected.json names of the real saved pages (``saved/<file>``)."""
+    return [name for name in _expected() if name.startswith(SAVED)]
+
+
+def saved_page(name: str) -> Path | None:
+    """The file of a saved page, or None when it is in none of ``SAVED_DIRS``."""
+    for folder in SAVED_DIRS:
+        path = folder / name[len(SAVED):]
+        if path.is_file():
+            return path
+    return None
+
+
+def saved_fixtures() -> list[tuple[str, str, dict]]:
+    """(name, html, expected) of the real saved pages that are on this machine."""
+    from pipeline.article import decode_html
+
+    expected = _expected()
+    return [(name, decode_html(path.read_bytes()), expected[name]) for name in saved_names()
+            if (path := saved_page(name)) is not None]
+
+
+def _expected() -> dict:
+    return json.loads((REAL / "expected.json").read_text(encoding="utf-8"))
 
 
 def benchmark_pages(limit: int | None = None) -> list[tuple[str, str, dict]]:
@@ -121,12 +161,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="benchmark pages to use (default all)")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore")
-    header = f"{'page':38s} {'expected':8s} " + " ".join(f"{c:>9s}" for c in CHECKS)
+    header = f"{'page':46s} {'expected':8s} " + " ".join(f"{c:>9s}" for c in CHECKS)
     print("ours / trafilatura alone, per check (yes, NO, - not applicable)")
     print(header)
-    for name, html, exp in real_fixtures():
+    for name, html, exp in real_fixtures() + saved_fixtures():
         a, b = check(ours(html, exp["url"]), exp), check(trafilatura_alone(html, exp["url"]), exp)
-        print(f"{name:38s} {exp['kind']:8s} " + " ".join(f"{mark(a[c]) + '/' + mark(b[c]):>9s}" for c in CHECKS))
+        print(f"{name:46s} {exp['kind']:8s} " + " ".join(f"{mark(a[c]) + '/' + mark(b[c]):>9s}" for c in CHECKS))
     pages = benchmark_pages(args.limit)
     if pages:
         totals = {who: {c: [0, 0] for c in CHECKS} for who in ("ours", "trafilatura")}
@@ -140,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         for c in CHECKS:
             o, t = totals["ours"][c], totals["trafilatura"][c]
             cells.append(f"{o[0]}/{t[0]}" if o[1] else "-")
-        print(f"{f'article-extraction-benchmark ({len(pages)})':38s} {'article':8s} "
+        print(f"{f'article-extraction-benchmark ({len(pages)})':46s} {'article':8s} "
               + " ".join(f"{x:>9s}" for x in cells) + "   (pages right: ours/trafilatura)")
     return 0
 

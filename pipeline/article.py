@@ -75,6 +75,10 @@ MIN_TEASER_CHARS = 20
 # Below this much body text a page with teasers is a listing, and a page
 # without a title is no article at all.
 MIN_ARTICLE_CHARS = 250
+# A sentence of an article body: at least this many words and end punctuation
+# (headlines, menu lines, dates and addresses are shorter or end without it).
+MIN_PROSE_WORDS = 8
+_PROSE_END = re.compile(r"[.!?…][\"”’)\]]*$")
 
 # Paths that are lists by construction on Vietnamese portals and elsewhere.
 _LISTING_PATH = re.compile(
@@ -534,7 +538,7 @@ def _block_of(node):
 
 
 def _teasers(tree) -> tuple[int, list[str]]:
-    """The largest group of headline links sharing one template: its size and item texts.
+    """The size of the largest group of headline links sharing one template, and the teaser items.
 
     The template of a link is its tag and classes and those of its three
     nearest ancestors (``div.item > h3 > a``): a category page repeats it for
@@ -542,7 +546,10 @@ def _teasers(tree) -> tuple[int, list[str]]:
     inside running text (``<p>… <a>…</a> …</p>``) are not headlines. The item
     of a teaser is its largest ancestor holding no other link of the group
     (headline, summary, date), to see how much of the extracted text is
-    teasers.
+    teasers. Items come from every group at least as large as
+    ``min(MIN_TEASERS, largest)``: a news home shows several teaser templates
+    (lead story, section boxes, latest news) and the text an extractor keeps
+    may be the summaries of a smaller one than the largest (vnexpress 2015).
     """
     groups: dict[tuple, list] = {}
     for link in tree.iter("a"):
@@ -568,29 +575,56 @@ def _teasers(tree) -> tuple[int, list[str]]:
         groups.setdefault(tuple(key), []).append(link)
     if not groups:
         return 0, []
-    links = max(groups.values(), key=len)
-    below: dict = {}
-    for link in links:
-        for ancestor in link.iterancestors():
-            below[ancestor] = below.get(ancestor, 0) + 1
+    largest = max(len(g) for g in groups.values())
     items = []
-    for link in links:
-        item = link
-        for ancestor in link.iterancestors():
-            if below[ancestor] > 1:
-                break
-            item = ancestor
-        items.append(_squash(" ".join(item.itertext())))
-    return len(links), items
+    for links in groups.values():
+        if len(links) < min(MIN_TEASERS, largest):
+            continue
+        below: dict = {}
+        for link in links:
+            for ancestor in link.iterancestors():
+                below[ancestor] = below.get(ancestor, 0) + 1
+        for link in links:
+            item = link
+            for ancestor in link.iterancestors():
+                if below[ancestor] > 1:
+                    break
+                item = ancestor
+            text = _squash(" ".join(item.itertext()))
+            if text:
+                items.append(text)
+    return largest, items
 
 
 def _teaser_share(paragraphs: list[str], items: list[str]) -> float:
-    """Share of the body's characters that are teaser text (headline or summary)."""
+    """Share of the body's characters that are teaser text (headline or summary).
+
+    A paragraph inside a teaser counts whole; one that holds teasers (an
+    extractor that glued a home page's boxes into one block of text, as on
+    vpcp.chinhphu.vn) counts for the teasers it holds.
+    """
     total = sum(len(p) for p in paragraphs)
     if not total or not items:
         return 0.0
-    inside = sum(len(p) for p in paragraphs if any(p in item for item in items))
+    inside = 0
+    for p in paragraphs:
+        if any(p in item for item in items):
+            inside += len(p)
+        else:
+            inside += min(len(p), sum(len(item) for item in set(items) if len(item) >= MIN_TEASER_CHARS
+                                      and item in p))
     return inside / total
+
+
+def _has_prose(paragraphs: list[str], items: list[str]) -> bool:
+    """Whether the body holds a sentence of its own: a paragraph of at least ``MIN_PROSE_WORDS``
+    words that ends a sentence and is not teaser text.
+
+    A listing read by an extractor that found no article (the whole page,
+    line by line: menus, dates, a pager, the footer) has none.
+    """
+    return any(len(p.split()) >= MIN_PROSE_WORDS and _PROSE_END.search(p)
+               and not any(p in item for item in items) for p in paragraphs)
 
 
 def _og_type(tree) -> str | None:
@@ -620,6 +654,8 @@ def _page_kind(tree, url: str, title: str | None, paragraphs: list[str], body_is
     path = urlsplit(url).path if url else ""
     listing_url = bool(url and _LISTING_PATH.search(url)) or (
         url.startswith(("http://", "https://")) and path in ("", "/", "/index.php", "/index.html", "/vi", "/vi/"))
+    if teasers >= MIN_TEASERS and og_type != "article" and not _has_prose(paragraphs, items):
+        return "listing"
     if teasers >= MIN_TEASERS:
         share = _teaser_share(paragraphs, items)
         if og_type == "article":
@@ -838,9 +874,13 @@ def parse_page(html: str | bytes, url: str, fetched_at: str | date | None = None
         title, published, author, paragraphs = _profile_extract(tree, version)
         if paragraphs or title:
             profile_name = f"{profile.name}/{version.version}"
-            # The article layout matched: even an empty body (a headline with
-            # its figures, a photo story) is an article, not a list.
-            body_is_container = True
+            # The article layout of a recognised family (NukeViet) matched:
+            # even an empty body (a headline with its figures, a photo story)
+            # is an article, not a list. A catch-all profile (generic-vn) only
+            # saw a common body container, which home and category pages of the
+            # same CMSs carry too (Liferay's journal-content-article on every
+            # portlet, Dân trí's category boxes): the page's teasers decide.
+            body_is_container = profile.is_family(tree, host)
     family_kind = None
     if profile_name is None:
         family = family_of(tree, host, language)
