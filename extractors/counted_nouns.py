@@ -1,27 +1,34 @@
 """How many syllables a count's noun takes: ``352 hộ`` or ``352 hộ dân``, ``ba cây`` or ``ba cây cầu``.
 
-    adjust_counts(text, quantities) -> quantities with the counted noun's extent decided
+    adjust_counts(text, tokens, quantities) -> quantities with the counted noun's extent decided
 
 For a count the spec's unit of measure is "the counted noun, as written",
 and where that noun ends is a convention: a classifier takes the noun after
 it (``bức tượng``, ``căn nhà``, ``cây cầu``), a noun that stands alone drops
-its modifier (``hộ dân`` → ``hộ``, ``ca mắc`` → ``ca``, ``người lớn`` → ``người``).
-The rules' candidate is the tagger's word; the decision is a table learned
-from the annotated corpus (``provnews train``): for the noun's first syllable,
-how many syllables annotators take, used where it was seen often enough.
+its modifier (``hộ dân`` → ``hộ``, ``ca mắc`` → ``ca``, ``người lớn`` → ``người``),
+and a word that only follows the noun is never part of it (``8 trường liên
+cấp``, ``3 đoàn với``).  Candidates are the first one, two or three syllables
+after the number; features are the tagger's words and tags around them and
+how annotators wrote the same noun in the training corpus (by its first
+syllable and as a whole phrase); a LightGBM ranking model trained by
+``provnews train`` chooses.
 """
 from __future__ import annotations
 
+import math
 import re
+from bisect import bisect_right
 
 from .mentions import Quantity
-from .model_files import load_json_model
+from .model_files import load_json_model, ranker_from
 
 MODEL_FILE = "counted_nouns.json"
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 MAX_SYLLABLES = 3
 
 _SYLLABLE = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+Token = tuple[int, int, str, str]  # (start, end, text, POS)
 
 
 def noun_syllables(text: str, start: int, limit: int = MAX_SYLLABLES) -> list[re.Match]:
@@ -40,36 +47,97 @@ def noun_syllables(text: str, start: int, limit: int = MAX_SYLLABLES) -> list[re
 
 def count_noun_start(q: Quantity) -> int | None:
     """Offset of the counted noun inside ``q`` (where its unit of measure is written), if found."""
-    if q.dimension != "count" or not q.unit_of_measure:
+    if q.dimension != "count" or not q.unit_of_measure or "," in q.unit_of_measure:
         return None
-    i = q.text.lower().rfind(q.unit_of_measure.split(",")[0].split()[0])
+    i = q.text.lower().rfind(q.unit_of_measure.split()[0])
     return q.start + i if i >= 0 else None
 
 
-def adjust_counts(text: str, quantities: list[Quantity], table: dict | None = None) -> list[Quantity]:
-    """Quantities whose counted noun is cut or extended to the learned length (in place)."""
-    if table is None:
-        table = load_json_model(MODEL_FILE, FEATURE_VERSION)["lengths"]
+def phrase(syllables: list[re.Match], k: int) -> str:
+    return " ".join(m.group().lower() for m in syllables[:k])
+
+
+def _token_at(tokens: list[Token], starts: list[int], pos: int) -> Token | None:
+    i = bisect_right(starts, pos) - 1
+    return tokens[i] if i >= 0 and tokens[i][0] <= pos < tokens[i][1] else None
+
+
+def candidates(text: str, tokens: list[Token], starts: list[int], q: Quantity, syl: list[re.Match],
+               stats: dict) -> list[tuple[int, dict[str, float]]]:
+    """(end offset, features) for the noun taking 1, 2 or 3 of the syllables ``syl``."""
+    first = syl[0].group().lower()
+    by_first = stats["first"].get(first) or [0, 0, 0]
+    n_first = sum(by_first)
+    out = []
+    for k in range(1, len(syl) + 1):
+        end = syl[k - 1].end()
+        if end > q.end and re.search(r"[^\w ]", text[q.end:end]):
+            break  # extending over punctuation or a line break would leave the phrase
+        words = phrase(syl, k)
+        last_tok = _token_at(tokens, starts, syl[k - 1].start())
+        nxt = syl[k] if k < len(syl) else _SYLLABLE.match(text, end + 1) if text[end:end + 1] == " " else None
+        next_tok = _token_at(tokens, starts, nxt.start()) if nxt is not None else None
+        first_tok = _token_at(tokens, starts, syl[0].start())
+        gold, seen = stats["phrases"].get(words, (0, 0))
+        f = {
+            "k": float(k), f"k{k}": 1.0,
+            "rules": float(end == q.end),
+            "ends_word": float(last_tok is not None and last_tok[1] == end),
+            "splits_word": float(last_tok is not None and last_tok[1] > end),
+            "one_word": float(first_tok is not None and first_tok[1] >= end),
+            "first_share": (by_first[k - 1] + 0.5) / (n_first + 1.5),
+            "first_seen": math.log1p(n_first),
+            "phrase_gold": math.log1p(gold),
+            "phrase_rate": (gold + 0.1) / (seen + 1.0),
+            "last_capital": float(syl[k - 1].group()[:1].isupper()),
+            "next_none": float(nxt is None),
+        }
+        if last_tok is not None:
+            f["last_tag_" + (last_tok[3][:1] or "X")] = 1.0
+        if next_tok is not None:
+            f["next_tag_" + (next_tok[3][:1] or "X")] = 1.0
+        out.append((end, f))
+    return out
+
+
+_RANKERS: dict[int, tuple[dict, object]] = {}
+
+
+def _ranker_for(model: dict):
+    """One ranker per model dict (the shipped one is loaded once per process)."""
+    got = _RANKERS.get(id(model))
+    if got is None or got[0] is not model:
+        got = _RANKERS[id(model)] = (model, ranker_from(model))
+    return got[1]
+
+
+def adjust_counts(text: str, tokens: list[Token], quantities: list[Quantity],
+                  model: dict | None = None) -> list[Quantity]:
+    """Quantities whose counted noun is cut or extended to the chosen length (in place)."""
+    if model is None:
+        model = load_json_model(MODEL_FILE, FEATURE_VERSION)
+    ranker = _ranker_for(model)
+    starts = [t[0] for t in tokens]
+    groups, rows = [], []
     for q in quantities:
         at = count_noun_start(q)
-        if at is None or "," in (q.unit_of_measure or ""):
+        if at is None:
             continue
         syl = noun_syllables(text, at)
         if not syl:
             continue
-        first = syl[0].group().lower()
-        want = table.get(first)
-        if want is None or want > len(syl):
-            continue
-        end = syl[want - 1].end()
-        if end == q.end or (end > q.end and _crosses(text, q.end, end)):
-            continue
-        q.unit_of_measure = text[at:end].lower()
-        q.end = end
-        q.text = text[q.start:end]
+        cands = candidates(text, tokens, starts, q, syl, model)
+        if len(cands) > 1:
+            groups.append((q, at, [end for end, _ in cands]))
+            rows.extend(f for _, f in cands)
+    scores = ranker.scores(rows) if rows else []
+    i = 0
+    for q, at, ends in groups:
+        best = max(range(len(ends)), key=lambda j: scores[i + j])
+        i += len(ends)
+        end = ends[best]
+        if end != q.end:
+            q.unit_of_measure = text[at:end].lower()
+            q.end = end
+            q.text = text[q.start:end]
     return quantities
-
-
-def _crosses(text: str, a: int, b: int) -> bool:
-    """Extending over punctuation or a line break would leave the phrase."""
-    return bool(re.search(r"[^\w ]", text[a:b]))

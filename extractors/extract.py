@@ -17,9 +17,9 @@ from . import quantities as _quantities, records as _records, segment as _segmen
 
 def check_models() -> None:
     """Load every shipped model once: a missing or stale one raises ``ModelError`` now, not mid-run."""
-    from .model_files import load_json_model, ranker
+    from .model_files import ranker
 
-    load_json_model(_counted_nouns.MODEL_FILE, _counted_nouns.FEATURE_VERSION)
+    ranker(_counted_nouns.MODEL_FILE, _counted_nouns.FEATURE_VERSION)
     ranker(_attribution.MODEL_FILE, _attribution.FEATURE_VERSION)
     ranker(_activities.MODEL_FILE, _activities.FEATURE_VERSION)
 
@@ -38,7 +38,7 @@ def rules_pass(text: str):
 
 def apply_models(text: str, tokens, ex: Extraction) -> Extraction:
     """The learned decisions over the rules' candidates (models from ``provnews train``)."""
-    _counted_nouns.adjust_counts(text, ex.quantities)
+    _counted_nouns.adjust_counts(text, tokens, ex.quantities)
     for r in ex.records:
         r.refresh(ex.quantities[r.quantity])
     units = ex.units

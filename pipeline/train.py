@@ -34,6 +34,7 @@ SEED = 20261205
 # chosen by 5-fold cross-validation over train + dev documents (never test)
 ACTIVITY_TREES = {"rounds": 150, "num_leaves": 31, "learning_rate": 0.1}
 ATTRIBUTION_TREES: dict = {}
+COUNTED_NOUN_TREES = {"rounds": 100, "num_leaves": 7, "min_rows": 5}
 
 
 @dataclass
@@ -199,7 +200,7 @@ def predictions(runs: list[RuleRun], attribution_model: dict | None = None, acti
         quantities = ex.quantities
         if counts_model is not None:
             quantities = [type(q).from_dict(q.to_dict()) for q in quantities]
-            counted_nouns.adjust_counts(run.gold.text, quantities, counts_model["lengths"])
+            counted_nouns.adjust_counts(run.gold.text, run.tokens, quantities, model=counts_model)
             for r in records:
                 r.refresh(quantities[r.quantity])
         if attribution_model is not None:
@@ -227,40 +228,87 @@ def _progress(label: str):
     return show
 
 
-def train_counted_nouns(runs: list[RuleRun], min_seen: int = 2, min_share: float = 0.6) -> dict:
-    """For each first syllable of a counted noun: the length annotators give it, where clear."""
-    from collections import Counter, defaultdict
+def _counted_noun_pairs(run: RuleRun):
+    """(quantity, noun start, syllables, gold syllable count) for each count the rules found that a
+    gold quantity of the same value covers; the gold count is None where the gold noun is not a
+    prefix of the syllables (the rules' candidates cannot give it)."""
+    text = run.gold.text
+    gq = run.gold.quantities
+    gpos = _gold_positions(text, gq)
+    for q in run.ex.quantities:
+        at = counted_nouns.count_noun_start(q)
+        if at is None:
+            continue
+        syl = counted_nouns.noun_syllables(text, at)
+        if not syl:
+            continue
+        for g, gp in zip(gq, gpos):
+            if g.get("value") is None or abs(float(g["value"]) - q.value) > 1e-6 * max(1, abs(q.value)):
+                continue
+            if not (gp <= at <= gp + len(g.get("text") or "") + 2):
+                continue
+            words = norm(g.get("unit_of_measure")).split()
+            got = [m.group().lower() for m in syl]
+            k = len(words) if words and words == got[:len(words)] else None
+            yield q, at, syl, k
+            break
 
-    seen: dict[str, Counter] = defaultdict(Counter)
+
+def _counted_noun_stats(pairs_by_doc: dict[str, list]) -> tuple[dict, dict]:
+    """Per document: how annotators wrote its nouns (by first syllable: lengths 1..3; by phrase:
+    times it was the gold noun, times it was a candidate)."""
+    from collections import defaultdict
+
+    first: dict[str, dict[str, list]] = {}
+    phrases: dict[str, dict[str, list]] = {}
+    for doc, pairs in pairs_by_doc.items():
+        f: dict = defaultdict(lambda: [0, 0, 0])
+        ph: dict = defaultdict(lambda: [0, 0])
+        for _, _, syl, k in pairs:
+            if k is None:
+                continue
+            f[syl[0].group().lower()][k - 1] += 1
+            for j in range(1, len(syl) + 1):
+                ph[counted_nouns.phrase(syl, j)][1] += 1
+            ph[counted_nouns.phrase(syl, k)][0] += 1
+        first[doc], phrases[doc] = dict(f), dict(ph)
+    return first, phrases
+
+
+def _summed(per_doc: dict[str, dict[str, list]], width: int, leave_out: str | None = None) -> dict:
+    out: dict[str, list] = {}
+    for doc, table in per_doc.items():
+        if doc == leave_out:
+            continue
+        for key, counts in table.items():
+            acc = out.setdefault(key, [0] * width)
+            for i, c in enumerate(counts):
+                acc[i] += c
+    return out
+
+
+def train_counted_nouns(runs: list[RuleRun]) -> dict:
+    """A ranking model over 1, 2 or 3 syllables for each counted noun, with the annotators' usage
+    as features. A document's own nouns are left out of the usage its training rows see, so the
+    model learns how far usage elsewhere carries, as it will on new text."""
+    pairs_by_doc = {run.gold.doc_id: list(_counted_noun_pairs(run)) for run in runs}
+    first, phrases = _counted_noun_stats(pairs_by_doc)
+    examples = Examples()
     for run in runs:
-        text = run.gold.text
-        gq = run.gold.quantities
-        gpos = _gold_positions(text, gq)
-        for q in run.ex.quantities:
-            at = counted_nouns.count_noun_start(q)
-            if at is None:
+        doc = run.gold.doc_id
+        stats = {"first": _summed(first, 3, doc), "phrases": _summed(phrases, 2, doc)}
+        starts = [t[0] for t in run.tokens]
+        for i, (q, at, syl, k) in enumerate(pairs_by_doc[doc]):
+            if k is None:
                 continue
-            syl = counted_nouns.noun_syllables(text, at)
-            if not syl:
-                continue
-            for g, gp in zip(gq, gpos):
-                if g.get("value") is None or abs(float(g["value"]) - q.value) > 1e-6 * max(1, abs(q.value)):
-                    continue
-                if not (gp <= at <= gp + len(g.get("text") or "") + 2):
-                    continue
-                words = norm(g.get("unit_of_measure")).split()
-                got = [m.group().lower() for m in syl]
-                if words and words == got[:len(words)]:
-                    seen[got[0]][len(words)] += 1
-                break
-    lengths = {}
-    for first, c in sorted(seen.items()):
-        n, k = c.most_common(1)[0]
-        if sum(c.values()) >= min_seen and k / sum(c.values()) >= min_share:
-            lengths[first] = n
-    return {"feature_version": counted_nouns.FEATURE_VERSION, "kind": "learned table",
-            "decision": "syllables a counted noun takes, by its first syllable",
-            "lengths": lengths, "trained_on": {"documents": len(runs), "nouns": len(seen)}}
+            cands = counted_nouns.candidates(run.gold.text, run.tokens, starts, q, syl, stats)
+            if len(cands) > 1:
+                examples.add((doc, i), cands, [j + 1 == k for j in range(len(cands))])
+    model = _ranker(examples, COUNTED_NOUN_TREES, counted_nouns.FEATURE_VERSION,
+                    "syllables a counted noun takes (1, 2 or 3)")
+    model["first"] = _summed(first, 3)
+    model["phrases"] = _summed(phrases, 2)
+    return model
 
 
 def train_models(runs: list[RuleRun]) -> dict[str, dict]:

@@ -90,3 +90,14 @@ def test_learned_extraction_keeps_clear_attributions(text, unit):
 
     ex = extract(text)
     assert [r.unit for r in ex.records] == [unit]
+
+
+def test_counted_noun_extent_is_decided_by_the_shipped_model():
+    from extractors.extract import extract
+
+    def nouns(text):
+        return [q.unit_of_measure for q in extract(text).quantities]
+
+    assert nouns("Thành phố có 3 đoàn với hơn 100 khách.") == ["đoàn", "khách"]  # never into "với"
+    assert nouns("Xây dựng ba cây cầu mới.") == ["cây cầu"]  # a classifier takes its noun
+    assert nouns("Hỗ trợ 352 hộ dân bị ảnh hưởng.") == ["hộ"]  # a standalone noun drops its modifier
