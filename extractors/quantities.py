@@ -542,9 +542,9 @@ def find_quantities(text: str, doc=None) -> tuple[list[Quantity], Period | None]
 
 def _make_doc(text: str):
     try:
-        from .segment import make_doc
+        from .segment import make_token_doc
 
-        return make_doc(text)
+        return make_token_doc(text)
     except Exception:
         return None
 

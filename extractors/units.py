@@ -838,8 +838,8 @@ def find_units(text: str, doc=None) -> list[Unit]:
     ['Ủy ban nhân dân tỉnh Cao Bằng', 'Sở Khoa học và Công nghệ']
     """
     if doc is None:
-        from .segment import make_doc
-        doc = make_doc(text)
+        from .segment import make_token_doc
+        doc = make_token_doc(text)
     lex = lexicon()
     pieces = _pieces(text, doc)
     learned = _learn_abbreviations(text, pieces, lex)
