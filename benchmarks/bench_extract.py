@@ -93,6 +93,7 @@ def main() -> int:
 
     clock = StageClock()
     clock.wrap(underthesea, "word_tokenize", "word segmentation (underthesea word_tokenize)")
+    clock.wrap(postag, "word_tokenize", "word segmentation (underthesea word_tokenize)")
     clock.wrap(postag.RustPosTagger, "tag_words", "POS (Rust featurizer + CRF)")
     clock.wrap(segment, "make_token_doc", "make_doc")
     clock.wrap(quantities, "find_quantities", "find_quantities")
