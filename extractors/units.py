@@ -194,7 +194,7 @@ _NUMBER_LABEL = re.compile(r"\d+[A-Za-z]?|[IVX]+")
 _ABBR = re.compile(r"^(?=.*[A-ZĐ])[A-ZĐ0-9&\-.+]{2,}$|^[A-ZĐ][a-zđ]?[A-ZĐ][A-ZĐa-z&\-]*$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Piece:
     start: int
     end: int
@@ -203,14 +203,8 @@ class Piece:
     tok_start: int = 0
     tok_end: int = 0
     newline_before: bool = False
-
-    @property
-    def cap(self) -> bool:
-        return self.text[:1].isupper()
-
-    @property
-    def word(self) -> bool:
-        return self.text[:1].isalnum()
+    cap: bool = False   # starts with a capital (text[:1].isupper()), read hundreds of times a piece
+    word: bool = False  # starts with a letter or digit (text[:1].isalnum())
 
 
 def _pieces(text: str, doc) -> list[Piece]:
@@ -226,7 +220,9 @@ def _pieces(text: str, doc) -> list[Piece]:
         tag, ts, te = "", s, e
         if ti < n_tokens and tokens[ti][0] <= s:
             ts, te, tag = tokens[ti]
-        out.append(Piece(s, e, m.group(), tag, ts, te, text.find("\n", prev_end, s) >= 0))
+        t = m.group()
+        c = t[:1]
+        out.append(Piece(s, e, t, tag, ts, te, text.find("\n", prev_end, s) >= 0, c.isupper(), c.isalnum()))
         prev_end = e
     return out
 
