@@ -55,9 +55,16 @@ class RustPosTagger:
         n = len(words)
         titles = [self._text_istitle(w) for w in words]
         for k, offset, feature in self._istitle:
-            for i, row in enumerate(rows):
-                j = i + offset
-                row[k] = feature["BOS"] if j < 0 else feature["EOS"] if j >= n else feature[titles[j]]
+            # the feature of word i is that of word i + offset, BOS / EOS past either end
+            values = [feature[t] for t in titles]
+            if offset < 0:
+                column = [feature["BOS"]] * min(-offset, n) + values[:max(n + offset, 0)]
+            elif offset > 0:
+                column = values[offset:] + [feature["EOS"]] * min(offset, n)
+            else:
+                column = values
+            for row, value in zip(rows, column):
+                row[k] = value
         return rows
 
     def tag_words(self, words: list[str]) -> list[str]:
