@@ -93,8 +93,9 @@ def main() -> int:
 
     clock = StageClock()
     clock.wrap(underthesea, "word_tokenize", "word segmentation (underthesea word_tokenize)")
+    clock.wrap(postag, "word_tokenize", "word segmentation (underthesea word_tokenize)")
     clock.wrap(postag.RustPosTagger, "tag_words", "POS (Rust featurizer + CRF)")
-    clock.wrap(segment, "make_doc", "make_doc")
+    clock.wrap(segment, "make_token_doc", "make_doc")
     clock.wrap(quantities, "find_quantities", "find_quantities")
     clock.wrap(units, "find_units", "find_units")
     clock.wrap(records, "attribute", "records.attribute")
@@ -125,7 +126,7 @@ def main() -> int:
     stages = {
         "word segmentation (underthesea word_tokenize)": seg,
         "POS (Rust featurizer + CRF)": pos,
-        "make_doc (sentences, alignment, spaCy Doc)": s["make_doc"] - seg - pos,
+        "make_doc (sentences, alignment, token rows)": s["make_doc"] - seg - pos,
         "find_quantities": s["find_quantities"],
         "find_units": s["find_units"],
         "records.attribute": s["records.attribute"],

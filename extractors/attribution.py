@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .mentions import Quantity, Record, Unit
@@ -53,6 +53,8 @@ class _Context:
     parents: dict[str, str | None]
     count_rank: dict[str, int]
     lead_end: int
+    # text tests asked again for each candidate of a record, or for each record (key → answer)
+    memo: dict = field(default_factory=dict)
 
 
 def _context(text: str, units: list[Unit]) -> _Context:
@@ -105,12 +107,23 @@ def _left_word(text: str, pos: int) -> str:
     return "other"
 
 
+def _memo(ctx: _Context, key, compute):
+    memo = ctx.memo
+    got = memo.get(key, memo)
+    if got is memo:
+        got = memo[key] = compute()
+    return got
+
+
 def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name: str | None,
                        recency: dict[str, int]) -> dict[str, float]:
     """Features of one (quantity, candidate unit) pair; ``name`` None is "no unit"."""
     s, e = rec.start, rec.end
+    # the same regex tests come back for every candidate of a record: each is run once
+    place_agent = _memo(ctx, ("place_agent", s), lambda: float(bool(_PLACE_AGENT.match(text, s))))
+    person_before = _memo(ctx, ("person", s, q.start),
+                          lambda: float(bool(_PERSON.search(text[s:q.start]))))
     para = bisect_right(ctx.para_starts, q.start) - 1
-    sentence_before = text[s:q.start]
     f: dict[str, float] = {}
     in_title = q.start < ctx.title_end
     if name is None:
@@ -119,8 +132,8 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
         any_before = any(s <= st < q.start for sts in ctx.starts.values() for st in sts)
         f["null:unit_in_sentence_before"] = float(any_before)
         f["null:unit_in_sentence_after"] = float(any(q.end <= st < e for sts in ctx.starts.values() for st in sts))
-        f["null:place_agent"] = float(bool(_PLACE_AGENT.match(text, s)))
-        f["null:person"] = float(bool(_PERSON.search(sentence_before)))
+        f["null:place_agent"] = place_agent
+        f["null:person"] = person_before
         f["null:location"] = float(rec.location is not None)
         f["null:no_units_in_doc"] = float(not ctx.names)
         f["null:in_title"] = float(in_title)
@@ -146,21 +159,23 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
         f["prev:same_para"] = float(prev_para == para)
         f["prev:paras_back:" + _bucket(para - prev_para, (0, 1, 2, 4))] = 1.0
         f["prev:logdist"] = math.log1p(max(dist, 0)) / 10
-        f["prev:left:" + _left_word(text, prev.start)] = 1.0
+        f["prev:left:" + _memo(ctx, ("left", prev.start), lambda: _left_word(text, prev.start))] = 1.0
         clause_start = max(text.rfind(c, s, prev.start) for c in ",;:") + 1
         f["prev:clause_subject"] = float(len(text[max(s, clause_start):prev.start].split()) <= 2)
         f["prev:sentence_subject"] = float(len(text[s:prev.start].split()) <= 3)
         f["prev:in_title"] = float(prev.start < ctx.title_end)
-        f["prev:speech_after"] = float(bool(_SPEECH.search(text, prev.end, min(e, prev.end + 80))))
+        f["prev:speech_after"] = _memo(ctx, ("speech", prev.end, e), lambda: float(bool(
+            _SPEECH.search(text, prev.end, min(e, prev.end + 80)))))
     else:
         f["prev:none"] = 1.0
     if nxt is not None and nxt.start < e:
         f["next:same_sentence"] = 1.0
-        f["next:left:" + _left_word(text, nxt.start)] = 1.0
+        f["next:left:" + _memo(ctx, ("left", nxt.start), lambda: _left_word(text, nxt.start))] = 1.0
         f["next:logdist"] = math.log1p(max(nxt.start - q.end, 0)) / 10
     pstart = ctx.para_starts[para]
     in_para = [m for m in ctx.mentions[name] if pstart <= m.start < q.start]
-    f["frame:theo_in_para"] = float(any(_THEO.search(text, max(pstart, m.start - 25), m.start) for m in in_para))
+    f["frame:theo_in_para"] = float(any(_memo(ctx, ("theo", pstart, m.start), lambda: bool(
+        _THEO.search(text, max(pstart, m.start - 25), m.start))) for m in in_para))
     f["frame:para_opening"] = float(any(m.start - pstart < 60 for m in in_para))
     f["count_rank:" + str(min(ctx.count_rank[name], 3))] = 1.0
     f["in_lead"] = float(ctx.mentions[name][0].start < ctx.lead_end)
@@ -176,8 +191,8 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
     f["rule_child"] = float(rec.unit is not None and ctx.parents.get(name) == rec.unit)
     f["in_title"] = float(in_title)
     f["candidates:log"] = math.log1p(len(ctx.names))
-    f["place_agent"] = float(bool(_PLACE_AGENT.match(text, s)))
-    f["person_before"] = float(bool(_PERSON.search(sentence_before)))
+    f["place_agent"] = place_agent
+    f["person_before"] = person_before
     return f
 
 

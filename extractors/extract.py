@@ -28,7 +28,7 @@ def rules_pass(text: str):
     """The rules alone: ``(tokens, Extraction)``; tokens are (start, end, text, POS)."""
     if text != clean_text(text):
         raise ValueError("extract() takes cleaned text: call normalize.clean_text first")
-    doc = _segment.make_doc(text)
+    doc = _segment.make_token_doc(text)  # the token rows alone: no spaCy Doc
     quantities, period = _quantities.find_quantities(text, doc)
     units = _units.find_units(text, doc)
     records = _records.attribute(text, doc, units, quantities, period)

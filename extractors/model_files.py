@@ -67,7 +67,16 @@ class LinearModel:
 
 
 class TreeRanker:
-    """A LightGBM ranking model (lambdarank) over named features, stored as LightGBM's text format."""
+    """A LightGBM ranking model (lambdarank) over named features, stored as LightGBM's text format.
+
+    ``scores`` asks LightGBM's C library for the raw scores of one document's
+    rows in one call, as ``Booster.predict`` does, without the Python layers
+    around it (argument checks, format dispatch, a new parameter string each
+    call): those cost more than the trees themselves on a document's hundred
+    rows.  The numbers are LightGBM's own; ``reference_scores`` is the plain
+    ``Booster.predict`` route (``tests/test_model_files.py`` checks they agree
+    on real rows).
+    """
 
     def __init__(self, data: dict):
         import lightgbm
@@ -75,22 +84,76 @@ class TreeRanker:
         self.features: list[str] = data["features"]
         self.index = {f: i for i, f in enumerate(self.features)}
         self.booster = lightgbm.Booster(model_str=data["model"])
+        self._predict = _c_predict(self.booster, len(self.features))
 
-    def scores(self, rows: list[dict[str, float]]) -> list[float]:
+    def matrix(self, rows: list[dict[str, float]]):
+        """The rows as one dense float64 matrix (row-major), features the model never saw left out."""
         import numpy as np
 
+        n = len(self.features)
+        m = np.zeros((len(rows), n), dtype=np.float64)
+        get = self.index.get
+        # every (column, value) of every row in two flat lists, then set in one numpy assignment:
+        # setting matrix cells one by one costs more than the prediction
+        cols = np.array([get(k, -1) for feats in rows for k in feats], dtype=np.intp)
+        values = np.array([v for feats in rows for v in feats.values()], dtype=np.float64)
+        at_row = np.repeat(np.arange(len(rows), dtype=np.intp), [len(feats) for feats in rows])
+        known = cols >= 0
+        m[at_row[known], cols[known]] = values[known]
+        return m
+
+    def scores(self, rows: list[dict[str, float]]) -> list[float]:
+        """Raw scores: a ranking score, or a log-odds (> 0 means yes) for a binary model."""
         if not rows:
             return []
-        m = np.zeros((len(rows), len(self.features)), dtype=np.float64)
-        idx = self.index
-        # (row, column, value) gathered in one comprehension, set in one numpy assignment:
-        # setting matrix cells one by one costs more than the prediction
-        cells = [(r, idx[k], v) for r, feats in enumerate(rows) for k, v in feats.items() if k in idx]
-        if cells:
-            at_row, at_col, values = zip(*cells)
-            m[list(at_row), list(at_col)] = values
-        # raw scores: a ranking score, or a log-odds (> 0 means yes) for a binary model
+        m = self.matrix(rows)
+        if self._predict is None:
+            return self.reference_scores(rows, m)
+        return self._predict(m)
+
+    def reference_scores(self, rows: list[dict[str, float]], m=None) -> list[float]:
+        """The same scores through ``lightgbm.Booster.predict``."""
+        if not rows:
+            return []
+        m = self.matrix(rows) if m is None else m
         return [float(x) for x in self.booster.predict(m, num_threads=1, raw_score=True)]
+
+
+def _c_predict(booster, n_features: int):
+    """``m -> raw scores`` calling ``LGBM_BoosterPredictForMat`` directly (None if this LightGBM lacks it).
+
+    The arguments are those ``Booster.predict(m, num_threads=1, raw_score=True)``
+    passes for a C-contiguous float64 matrix.
+    """
+    import ctypes
+
+    import numpy as np
+
+    try:
+        from lightgbm.basic import _LIB, _safe_call
+
+        fn = _LIB.LGBM_BoosterPredictForMat
+        handle = booster._handle
+    except (ImportError, AttributeError):
+        return None
+    C_API_DTYPE_FLOAT64, C_API_IS_ROW_MAJOR, C_API_PREDICT_RAW_SCORE = 1, 1, 1
+    params = ctypes.c_char_p(b"num_threads=1")
+    out_ptr = ctypes.POINTER(ctypes.c_double)
+
+    def predict(m) -> list[float]:
+        rows = m.shape[0]
+        assert m.dtype == np.float64 and m.flags.c_contiguous and m.shape[1] == n_features
+        out = np.empty(rows, dtype=np.float64)
+        got = ctypes.c_int64(0)
+        _safe_call(fn(handle, m.ctypes.data_as(ctypes.c_void_p), ctypes.c_int(C_API_DTYPE_FLOAT64),
+                      ctypes.c_int32(rows), ctypes.c_int32(n_features), ctypes.c_int(C_API_IS_ROW_MAJOR),
+                      ctypes.c_int(C_API_PREDICT_RAW_SCORE), ctypes.c_int(0), ctypes.c_int(-1), params,
+                      ctypes.byref(got), out.ctypes.data_as(out_ptr)))
+        if got.value != rows:
+            raise ValueError("LightGBM returned a wrong number of scores")
+        return out.tolist()
+
+    return predict
 
 
 def ranker_from(data: dict):

@@ -55,9 +55,16 @@ class RustPosTagger:
         n = len(words)
         titles = [self._text_istitle(w) for w in words]
         for k, offset, feature in self._istitle:
-            for i, row in enumerate(rows):
-                j = i + offset
-                row[k] = feature["BOS"] if j < 0 else feature["EOS"] if j >= n else feature[titles[j]]
+            # the feature of word i is that of word i + offset, BOS / EOS past either end
+            values = [feature[t] for t in titles]
+            if offset < 0:
+                column = [feature["BOS"]] * min(-offset, n) + values[:max(n + offset, 0)]
+            elif offset > 0:
+                column = values[offset:] + [feature["EOS"]] * min(offset, n)
+            else:
+                column = values
+            for row, value in zip(rows, column):
+                row[k] = value
         return rows
 
     def tag_words(self, words: list[str]) -> list[str]:
@@ -67,6 +74,57 @@ class RustPosTagger:
         return self._crf.tag(self.features(words))
 
 
+class WordTokenizer:
+    """``underthesea.word_tokenize(sentence)`` with fewer Python layers, same words.
+
+    The same steps on underthesea's own objects: its character normalization,
+    its token regex, its ``token_normalize``, its CRF featurizer and tagger.
+    Two things are cheaper: each regex match's text is ``m.group()`` (every
+    alternative of underthesea's pattern is one named group spanning the
+    whole match, so the first matched group, which underthesea finds by
+    building ``m.groupdict()``, is the match itself), and ``token_normalize``,
+    a pure function of the token, is memoized.  ``tests/test_postag.py``
+    checks the words equal ``underthesea.word_tokenize`` on real texts.
+    """
+
+    def __init__(self):
+        import sys
+
+        from underthesea import word_tokenize
+        from underthesea.pipeline.word_tokenize import regex_tokenize
+
+        word_tokenize("Khởi động")  # underthesea loads its model on first use
+        model = sys.modules["underthesea.pipeline.word_tokenize"].word_tokenize_model
+        self._process = model.featurizer.process
+        self._tag = model.estimator.tag
+        self._patterns = regex_tokenize.patterns
+        self._normalize_text = regex_tokenize.normalize_characters_in_text
+        self._token_normalize = lru_cache(maxsize=65536)(regex_tokenize.token_normalize)
+
+    def __call__(self, sentence: str) -> list[str]:
+        text = self._normalize_text(sentence)
+        normalize = self._token_normalize
+        tokens = [normalize(m.group()) for m in self._patterns.finditer(text)]
+        tags = self._tag(self._process([[[token] for token in tokens]])[0])
+        output: list[str] = []
+        for tag, token in zip(tags, tokens):
+            if tag == "I-W" and output:
+                output[-1] = output[-1] + " " + token
+            else:
+                output.append(token)
+        return output
+
+
+@lru_cache(maxsize=1)
+def word_tokenizer() -> WordTokenizer:
+    return WordTokenizer()
+
+
+def word_tokenize(sentence: str) -> list[str]:
+    """The words of ``sentence``, as ``underthesea.word_tokenize(sentence)`` gives them."""
+    return word_tokenizer()(sentence)
+
+
 @lru_cache(maxsize=1)
 def tagger() -> RustPosTagger:
     return RustPosTagger()
@@ -74,7 +132,5 @@ def tagger() -> RustPosTagger:
 
 def pos_tag(sentence: str) -> list[tuple[str, str]]:
     """(word, tag) pairs, as ``underthesea.pos_tag(sentence)`` gives them."""
-    from underthesea import word_tokenize
-
     words = word_tokenize(sentence)
     return list(zip(words, tagger().tag_words(words)))

@@ -214,8 +214,34 @@ class _Unit:
     src: tuple[int, int] | None = None  # folded span of a counted noun (its name is taken as written)
 
 
+@lru_cache(maxsize=1)
+def _aliases_by_first() -> dict[str, list[str]] | None:
+    """The aliases (longest first, as ``_units`` orders them) grouped by their first letter, lower-cased.
+
+    An alias can only match text that starts with the same letter in either
+    case, so ``_measure_at`` tries just that group, in the same order.  None
+    (try them all) if some alias's first letter lower-cases to more than one
+    character or an alias is empty: grouping could then miss a match.
+    """
+    groups: dict[str, list[str]] = {}
+    for a in _units()[1]:
+        if not a or len(a[0].lower()) != 1:
+            return None
+        groups.setdefault(a[0].lower(), []).append(a)
+    return groups
+
+
 def _measure_at(t: str, p: int, glued: bool, toks: "_Tokens | None" = None) -> tuple[UnitOfMeasure, int] | None:
     table, aliases, _ = _units()
+    groups = _aliases_by_first()
+    if groups is not None:
+        first = t[p:p + 1].lower()
+        if len(first) == 1:
+            aliases = groups.get(first, ())
+            if not aliases:
+                return None
+        elif not first:
+            return None
     # "55.000 tỷ đồng vốn ngân sách": after a multiplier word, đồng is money whatever follows
     after_multiplier = re.search(r"(?:nghìn|ngàn|vạn|triệu|tỷ|tỉ) $", t[max(0, p - 7):p], re.IGNORECASE)
     for a in aliases:
@@ -558,9 +584,9 @@ def find_quantities(text: str, doc=None) -> tuple[list[Quantity], Period | None]
 
 def _make_doc(text: str):
     try:
-        from .segment import make_doc
+        from .segment import make_token_doc
 
-        return make_doc(text)
+        return make_token_doc(text)
     except Exception:
         return None
 

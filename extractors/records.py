@@ -75,8 +75,8 @@ def attribute(text: str, doc, units: list[Unit], quantities: list[Quantity],
     ('Chi cục Quản lý thị trường', 'kiểm tra')
     """
     if doc is None:
-        from .segment import make_doc
-        doc = make_doc(text)
+        from .segment import make_token_doc
+        doc = make_token_doc(text)
     sents = sentence_spans(text)
     para_of = paragraph_index(text)
     # words inside a unit's name are never its activity (Trung tâm Ứng dụng …)

@@ -137,13 +137,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def make_doc(text: str) -> Doc:
-    """A spaCy Doc over ``text`` with underthesea words, POS (``token.tag_``) and sentences.
-
-    >>> doc = make_doc("Sở đã kiểm tra 29 cơ sở.")
-    >>> doc.text == "Sở đã kiểm tra 29 cơ sở."
-    True
-    """
+def _token_lists(text: str):
+    """The words of ``text`` for a Doc: (words, spaces, tags, starts, sentence starts)."""
     tokens: list[tuple[int, int, str]] = []
     sent_starts: set[int] = set()
     for s, e in sentence_spans(text):
@@ -175,16 +170,51 @@ def make_doc(text: str) -> Doc:
         tags.insert(0, "SPACE")
         starts.insert(0, 0)
         spaces.insert(0, False)
-    # Tags and sentence starts go in with the words: setting ``is_sent_start``
-    # token by token makes spaCy check the whole doc at each set.
     # the Doc's text is its words, each followed by a space where spaces says so
     # (checked on the lists: rebuilding doc.text walks every Token in Python)
     assert "".join(w + " " if sp else w for w, sp in zip(words, spaces)) == text, \
         "segmenter must keep the text exactly"
+    return words, spaces, tags, starts, sent_starts
+
+
+def _rows(words, tags, starts) -> list[tuple[int, int, str, str]]:
+    return [(st, st + len(w), w, tag) for st, w, tag in zip(starts, words, tags)]
+
+
+def make_doc(text: str) -> Doc:
+    """A spaCy Doc over ``text`` with underthesea words, POS (``token.tag_``) and sentences.
+
+    >>> doc = make_doc("Sở đã kiểm tra 29 cơ sở.")
+    >>> doc.text == "Sở đã kiểm tra 29 cơ sở."
+    True
+    """
+    words, spaces, tags, starts, sent_starts = _token_lists(text)
+    # Tags and sentence starts go in with the words: setting ``is_sent_start``
+    # token by token makes spaCy check the whole doc at each set.
     doc = Doc(blank_vi().vocab, words=words, spaces=spaces, tags=tags,
               sent_starts=[i == 0 or st in sent_starts for i, st in enumerate(starts)])
-    doc.user_data[_TOKEN_ROWS] = [(st, st + len(w), w, tag) for st, w, tag in zip(starts, words, tags)]
+    doc.user_data[_TOKEN_ROWS] = _rows(words, tags, starts)
     return doc
+
+
+class TokenDoc:
+    """What the extractors read of a document: its text and token rows (see ``token_rows``).
+
+    ``make_doc`` without the spaCy ``Doc``: building one (lexemes, token
+    structs) costs more than the extractors' own walks over the rows.
+    """
+
+    __slots__ = ("text", "user_data")
+
+    def __init__(self, text: str, rows: list[tuple[int, int, str, str]]):
+        self.text = text
+        self.user_data = {_TOKEN_ROWS: rows}
+
+
+def make_token_doc(text: str) -> TokenDoc:
+    """The tokens ``make_doc(text)`` would have, as plain rows (no spaCy ``Doc``)."""
+    words, _, tags, starts, _ = _token_lists(text)
+    return TokenDoc(text, _rows(words, tags, starts))
 
 
 _TOKEN_ROWS = "provnews.token_rows"

@@ -57,7 +57,8 @@ def canonical(raw: str, kind: str, learned: dict, lex: Lexicon) -> str:
                lambda m: m.group(1).lower() if (m.end() == len(s) and m.group(1) not in ("Xã", "Phường"))
                or m.end() < len(s) and s[m.end() + 1].isupper() else m.group(1), s)
     for variant, canon in lex.canonical_places:
-        s = re.sub(r"(?<!\w)" + re.escape(variant) + r"(?!\w)", canon, s)
+        if variant in s:  # (the pattern matches the variant as written: no need to build it otherwise)
+            s = re.sub(r"(?<!\w)" + re.escape(variant) + r"(?!\w)", canon, s)
     if not company:
         s = known_canonical(s, lex)
     # a name starts with a capital, however the head was written (trường, hộ kinh doanh)

@@ -1,4 +1,5 @@
-"""POS tags through underthesea_core's Rust featurizer are underthesea's own tags.
+"""POS tags through underthesea_core's Rust featurizer are underthesea's own tags,
+and ``postag.word_tokenize`` (fewer Python layers) gives underthesea's own words.
 
 ``extractors.postag`` drives underthesea's shipped POS model with features
 computed in Rust; these tests compare it with ``underthesea.pos_tag`` itself
@@ -16,7 +17,7 @@ from conftest import DEV_GOLD, SHARED, need_shared
 from extractors import segment
 from extractors.extract import extract
 from extractors.normalize import clean_text
-from extractors.postag import pos_tag, tagger
+from extractors.postag import pos_tag, tagger, word_tokenize as fast_word_tokenize
 
 VI_NEWS = SHARED / "data" / "vi-news"
 
@@ -65,8 +66,25 @@ def test_extraction_is_the_same_with_either_featurizer(monkeypatch):
         assert a == b, t[:80]
 
 
-@pytest.mark.parametrize("text", ["", " ", ";", "1", "Sở 12 cán bộ", "x" * 300, "🙂 và 越南"])
-def test_odd_inputs_tag_like_underthesea(text):
-    from underthesea import pos_tag as underthesea_pos_tag
+def test_word_tokenize_equals_underthesea():
+    from underthesea import word_tokenize
 
+    lines = 0
+    for text in _texts(every=6):
+        for line in text.split("\n"):
+            for chunk in [line, *_clauses(line)]:
+                assert fast_word_tokenize(chunk) == word_tokenize(chunk), chunk
+            lines += 1
+    assert lines > 1000
+
+
+ODD = ["", " ", ";", "1", "Sở 12 cán bộ", "x" * 300, "🙂 và 越南", "http://a.vn/x?y=1 a@b.vn 09/10/2020",
+       "Ô tô ôtô Ðà Nẵng", "TP.HCM, v.v... 1.500,5 tỷ đồng; 30% (+2)", "\u0301a\u0300 ca\u0301c"]
+
+
+@pytest.mark.parametrize("text", ODD)
+def test_odd_inputs_tag_like_underthesea(text):
+    from underthesea import pos_tag as underthesea_pos_tag, word_tokenize
+
+    assert fast_word_tokenize(text) == word_tokenize(text)
     assert pos_tag(text) == underthesea_pos_tag(text)
