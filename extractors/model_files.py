@@ -66,6 +66,24 @@ class LinearModel:
         return [self.score(f) for f in rows]
 
 
+@lru_cache(maxsize=None)
+def _lightgbm():
+    """LightGBM, kept to one thread in this process.
+
+    Loading a model runs an OpenMP loop on every core, which leaves a thread
+    pool behind; a worker forked after that (``extract --workers``, after
+    ``check_models`` loaded the models in the main process) waits for that
+    pool forever.  With one thread no pool is made, and each process works on
+    one core anyway: the parallelism is across processes.
+    """
+    import lightgbm
+    from lightgbm.basic import _LIB
+
+    if hasattr(_LIB, "LGBM_SetMaxThreads"):  # LightGBM >= 4.2
+        _LIB.LGBM_SetMaxThreads(1)
+    return lightgbm
+
+
 class TreeRanker:
     """A LightGBM ranking model (lambdarank) over named features, stored as LightGBM's text format.
 
@@ -79,8 +97,7 @@ class TreeRanker:
     """
 
     def __init__(self, data: dict):
-        import lightgbm
-
+        lightgbm = _lightgbm()
         self.features: list[str] = data["features"]
         self.index = {f: i for i, f in enumerate(self.features)}
         self.booster = lightgbm.Booster(model_str=data["model"])

@@ -64,3 +64,36 @@ def test_empty_and_unknown_features():
     assert model.scores([]) == []
     rows = [{"no such feature": 1.0}, {}, {"rule": 1.0, "no such feature": 2.0}]
     assert model.scores(rows) == model.reference_scores(rows)
+
+
+def _load_in_child(conn) -> None:
+    from extractors import counted_nouns
+    from extractors.model_files import load_json_model, ranker_from
+
+    model = ranker_from(load_json_model(counted_nouns.MODEL_FILE, counted_nouns.FEATURE_VERSION))
+    conn.send(len(model.features))
+    conn.close()
+
+
+def test_a_process_forked_after_the_models_loaded_can_load_them_again():
+    """``extract --workers`` forks after ``check_models`` loaded every model in the main process.
+
+    LightGBM's model loading used OpenMP on every core, and a forked child then
+    waited forever for the parent's thread pool (CI ran out of time on it).
+    The child here gets a minute to load a model: a hang fails, it does not stall.
+    """
+    import multiprocessing
+
+    from extractors.extract import check_models
+
+    check_models()
+    ctx = multiprocessing.get_context("fork")
+    parent_end, child_end = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_load_in_child, args=(child_end,))
+    child.start()
+    try:
+        assert parent_end.poll(60), "a forked process hung loading a LightGBM model"
+        assert parent_end.recv() > 0
+    finally:
+        child.kill()
+        child.join()
