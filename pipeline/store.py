@@ -47,7 +47,7 @@ from pipeline.records import Document
 log = logging.getLogger(__name__)
 
 STORE_FILENAME = "corpus.sqlite"
-SCHEMA_VERSION = 3  # PRAGMA user_version; bump it and add a step to _MIGRATIONS
+SCHEMA_VERSION = 4  # PRAGMA user_version; bump it and add a step to _MIGRATIONS
 
 # Records of other documents compared with each new record for the same fact (see _group_facts).
 FACT_CANDIDATES = 200
@@ -272,6 +272,59 @@ CREATE INDEX IF NOT EXISTS fact_groups_group ON fact_groups(fact_group);
 CREATE INDEX IF NOT EXISTS records_amount ON records(coalesce(base_value, value));
 """
 
+# What _group_facts looks up for each new record (version 4): the records that
+# can stand for a fact (in no group, or the one its group is labelled after),
+# by amount, measure and publication day, kept up to date by triggers.  Its
+# index finds the records nearest in time with the same amount without reading
+# every record of that amount (small amounts recur in thousands: the lookup
+# went over all of them, and ingest grew with the square of the store).
+_FACT_KEYS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS fact_keys (
+    doc_id        TEXT NOT NULL,
+    idx           INTEGER NOT NULL,
+    amount        REAL,              -- coalesce(base_value, value)
+    measure       TEXT,              -- coalesce(base_unit, unit_of_measure)
+    day           REAL,              -- julianday of the document's publication date
+    doc_row       INTEGER NOT NULL,  -- documents.id
+    period_start  TEXT,
+    period_end    TEXT,
+    member        INTEGER NOT NULL DEFAULT 0,  -- 1: in a group labelled after another record
+    PRIMARY KEY (doc_id, idx),
+    FOREIGN KEY (doc_id, idx) REFERENCES records(doc_id, idx) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS fact_keys_lookup ON fact_keys(amount, measure, member, day, doc_row, idx);
+
+CREATE TRIGGER IF NOT EXISTS fact_keys_record AFTER INSERT ON records BEGIN
+    INSERT INTO fact_keys (doc_id, idx, amount, measure, day, doc_row, period_start, period_end)
+    SELECT new.doc_id, new.idx, coalesce(new.base_value, new.value), coalesce(new.base_unit, new.unit_of_measure),
+           julianday(substr(d.published, 1, 10)), d.id, new.period_start, new.period_end
+    FROM documents d WHERE d.doc_id = new.doc_id;
+END;
+CREATE TRIGGER IF NOT EXISTS fact_keys_published AFTER UPDATE OF published ON documents BEGIN
+    UPDATE fact_keys SET day = julianday(substr(new.published, 1, 10)) WHERE doc_id = new.doc_id;
+END;
+CREATE TRIGGER IF NOT EXISTS fact_keys_grouped AFTER INSERT ON fact_groups BEGIN
+    UPDATE fact_keys SET member = (new.fact_group != new.doc_id || ':' || new.idx)
+    WHERE doc_id = new.doc_id AND idx = new.idx;
+END;
+CREATE TRIGGER IF NOT EXISTS fact_keys_regrouped AFTER UPDATE OF fact_group ON fact_groups BEGIN
+    UPDATE fact_keys SET member = (new.fact_group != new.doc_id || ':' || new.idx)
+    WHERE doc_id = new.doc_id AND idx = new.idx;
+END;
+CREATE TRIGGER IF NOT EXISTS fact_keys_ungrouped AFTER DELETE ON fact_groups BEGIN
+    UPDATE fact_keys SET member = 0 WHERE doc_id = old.doc_id AND idx = old.idx;
+END;
+"""
+
+_FILL_FACT_KEYS = """
+INSERT OR REPLACE INTO fact_keys
+SELECT r.doc_id, r.idx, coalesce(r.base_value, r.value), coalesce(r.base_unit, r.unit_of_measure),
+       julianday(substr(d.published, 1, 10)), d.id, r.period_start, r.period_end,
+       coalesce(g.fact_group != r.doc_id || ':' || r.idx, 0)
+FROM records r JOIN documents d ON d.doc_id = r.doc_id
+LEFT JOIN fact_groups g ON g.doc_id = r.doc_id AND g.idx = r.idx;
+"""
+
 # Views are recreated by every migration (they hold no data), so changing one
 # is a version bump with no step of its own.
 _VIEWS = """
@@ -400,7 +453,9 @@ _VIEW_NAMES = ("record_rows", "quantity_rows", "document_rows", "fact_group_rows
 # Steps from version N to N+1, applied in order in one transaction each.
 # Version 2 added record_rows.in_title/restated (views only); version 3 the
 # province and fact-group tables (filled for the stored records by _backfill_v3).
-_MIGRATIONS: dict[int, str] = {1: "", 2: _PLACES_SCHEMA}
+# (step 2 backfills fact groups, which look records up in fact_keys: it makes the table too)
+_MIGRATIONS: dict[int, str] = {1: "", 2: _PLACES_SCHEMA + _FACT_KEYS_SCHEMA + _FILL_FACT_KEYS,
+                               3: _FACT_KEYS_SCHEMA + _FILL_FACT_KEYS}
 
 
 class StoreError(Exception):
@@ -555,7 +610,7 @@ class CorpusStore:
                 # Another process may have created it since we looked (crawl and
                 # extract started together): decide again under the write lock.
                 if not self.conn.execute("SELECT 1 FROM sqlite_master WHERE name='documents'").fetchone():
-                    for statement in _split_sql(_SCHEMA + _PLACES_SCHEMA + _VIEWS):
+                    for statement in _split_sql(_SCHEMA + _PLACES_SCHEMA + _FACT_KEYS_SCHEMA + _VIEWS):
                         self.conn.execute(statement)
                     self._load_provinces()
                     self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -771,16 +826,7 @@ class CorpusStore:
             # measure, period); same_fact decides the rest.  Small
             # amounts (1 trường hợp, 2 hộ) recur in thousands of records: the
             # nearest in time are the plausible repeats, so the list is capped.
-            candidates = self.conn.execute(
-                self._FACT_SQL + " WHERE coalesce(r.base_value, r.value) = ? AND r.doc_id != ?"
-                " AND coalesce(r.base_unit, r.unit_of_measure) IS ?"
-                " AND (r.period_start IS NULL OR ? IS NULL OR (r.period_start = ? AND r.period_end IS ?))"
-                # a group is represented by the member its label names
-                " AND (g.fact_group IS NULL OR g.fact_group = r.doc_id || ':' || r.idx)"
-                " ORDER BY abs(julianday(substr(d.published, 1, 10)) - julianday(substr(?, 1, 10))), d.id, r.idx"
-                f" LIMIT {FACT_CANDIDATES}",
-                (row["amount"], doc_id, row["measure"],
-                 row["period_start"], row["period_start"], row["period_end"], row["published"])).fetchall()
+            candidates = self._fact_candidates(row, doc_id)
             matches, matched_groups = [], set()
             for c in candidates:
                 # one member of a group that matched stands for the whole group
@@ -805,6 +851,34 @@ class CorpusStore:
                 self.conn.execute("INSERT INTO fact_groups VALUES (?, ?, ?)", (doc_id, row["idx"], group))
             elif own != group:
                 self.conn.execute("UPDATE fact_groups SET fact_group = ? WHERE fact_group = ?", (group, own))
+
+    def _fact_candidates(self, row, doc_id: str) -> list:
+        """Up to FACT_CANDIDATES records of other documents that may state ``row``'s fact.
+
+        Same amount and measure, a compatible period, one record per group (the
+        one it is labelled after); nearest in publication date first (undated
+        ones before all, as SQL sorts NULL), then in store order.  Each side of
+        the date is read from the fact_keys index, nearest first, so the cost
+        does not grow with how often the amount occurs.
+        """
+        where = (" WHERE k.amount = ? AND k.measure IS ? AND k.member = 0 AND k.doc_id != ?"
+                 " AND (k.period_start IS NULL OR ? IS NULL OR (k.period_start = ? AND k.period_end IS ?))")
+        args = [row["amount"], row["measure"], doc_id, row["period_start"], row["period_start"], row["period_end"]]
+        select = self._FACT_SQL.replace("FROM records r", "FROM fact_keys k JOIN records r "
+                                        "ON r.doc_id = k.doc_id AND r.idx = k.idx", 1)
+        select = select.replace("SELECT ", "SELECT k.day AS day_, k.doc_row AS row_, ", 1)
+        limit = f" LIMIT {FACT_CANDIDATES}"
+        day = self.conn.execute("SELECT julianday(substr(?, 1, 10))", (row["published"],)).fetchone()[0]
+        if day is None:  # every distance is NULL: store order alone
+            return self.conn.execute(select + where + " ORDER BY k.doc_row, k.idx" + limit, args).fetchall()
+        undated = self.conn.execute(select + where + " AND k.day IS NULL ORDER BY k.doc_row, k.idx" + limit,
+                                    args).fetchall()
+        before = self.conn.execute(select + where + " AND k.day <= ? ORDER BY k.day DESC, k.doc_row, k.idx" + limit,
+                                   [*args, day]).fetchall()
+        after = self.conn.execute(select + where + " AND k.day > ? ORDER BY k.day, k.doc_row, k.idx" + limit,
+                                  [*args, day]).fetchall()
+        dated = sorted(before + after, key=lambda c: (abs(c["day_"] - day), c["row_"], c["idx"]))
+        return (undated + dated)[:FACT_CANDIDATES]
 
     def _release_fact_groups(self, doc_id: str) -> None:
         """Take the document's records out of their fact groups.

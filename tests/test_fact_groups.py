@@ -9,7 +9,8 @@ import pytest
 
 from pipeline.query import stats
 from pipeline.records import make_doc_id, read_jsonl
-from pipeline.store import CorpusStore
+from pipeline import store as store_module
+from pipeline.store import SCHEMA_VERSION, CorpusStore
 from tests.test_store import FIXTURE
 
 HG_2023 = "https://hagiang.example.gov.vn/tin-tuc/tong-ket-2023.html"
@@ -122,12 +123,81 @@ def test_migration_from_version_2_fills_provinces_and_groups(tmp_path):
         for view in ("record_rows", "quantity_rows", "document_rows", "fact_group_rows", "province_totals",
                      "province_year_totals"):
             store.conn.execute(f"DROP VIEW {view}")
-        for table in ("fact_groups", "record_places", "document_places", "provinces", "provinces_2025"):
+        for trigger in ("fact_keys_record", "fact_keys_published"):
+            store.conn.execute(f"DROP TRIGGER {trigger}")
+        for table in ("fact_keys", "fact_groups", "record_places", "document_places", "provinces", "provinces_2025"):
             store.conn.execute(f"DROP TABLE {table}")
         store.conn.execute("PRAGMA user_version = 2")
     with CorpusStore(tmp_path) as store:
-        assert store.schema_version == 3
+        assert store.schema_version == SCHEMA_VERSION
         assert _partition(store) == expected
         assert store.conn.execute("SELECT count(*) FROM record_places WHERE province = 'Hà Giang'").fetchone()[0] > 0
     with sqlite3.connect(tmp_path / "corpus.sqlite") as conn:
         assert conn.execute("SELECT count(*) FROM province_totals").fetchone()[0] == 34
+
+
+def _fact_keys(store) -> list[tuple]:
+    return [tuple(r) for r in store.conn.execute("SELECT * FROM fact_keys ORDER BY doc_id, idx")]
+
+
+def test_migration_from_version_3_fills_the_fact_lookup(tmp_path):
+    original = _docs()[HG_2023]
+    with CorpusStore(tmp_path) as store:
+        store.add_extracted_document(original)
+        store.add_extracted_document(_republished(original))
+        expected_keys, expected = _fact_keys(store), _partition(store)
+        assert len(expected_keys) == 2 * len(original.records)
+        for view in ("record_rows", "quantity_rows", "document_rows", "fact_group_rows", "province_totals",
+                     "province_year_totals"):
+            store.conn.execute(f"DROP VIEW {view}")
+        for trigger in ("fact_keys_record", "fact_keys_published"):
+            store.conn.execute(f"DROP TRIGGER {trigger}")
+        store.conn.execute("DROP TABLE fact_keys")
+        store.conn.execute("PRAGMA user_version = 3")
+    with CorpusStore(tmp_path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert _fact_keys(store) == expected_keys
+        # and it is kept up to date from then on: a third copy joins the groups
+        third = _republished(original, days_later=3, host="vnexpress.example.vn")
+        store.add_extracted_document(third)
+        assert _partition(store) == {m | {(third.doc_id, d_idx)} for m in expected
+                                     for d_idx in {i for _, i in m}}
+
+
+# The candidate lookup as one query over every record of the amount: what
+# _fact_candidates must return, read from its index instead.
+_REFERENCE = (CorpusStore._FACT_SQL + " WHERE coalesce(r.base_value, r.value) = ? AND r.doc_id != ?"
+              " AND coalesce(r.base_unit, r.unit_of_measure) IS ?"
+              " AND (r.period_start IS NULL OR ? IS NULL OR (r.period_start = ? AND r.period_end IS ?))"
+              " AND (g.fact_group IS NULL OR g.fact_group = r.doc_id || ':' || r.idx)"
+              " ORDER BY abs(julianday(substr(d.published, 1, 10)) - julianday(substr(?, 1, 10))), d.id, r.idx"
+              " LIMIT ?")
+
+
+@pytest.mark.parametrize("cap", [1, 2, 200])
+def test_fact_candidates_are_the_nearest_in_time(tmp_path, monkeypatch, cap):
+    monkeypatch.setattr(store_module, "FACT_CANDIDATES", cap)
+    original = _docs()[HG_2023]
+    others = [_republished(original, days_later=d, host=f"site{d}.example.vn") for d in (3, 1, 2)]
+    undated = _republished(original, host="undated.example.vn")
+    undated.published = None
+    probe_dates = ["2023-12-29", "2024-01-30", None]
+    with CorpusStore(tmp_path) as store:
+        for doc in [original, *others, undated]:
+            store.add_extracted_document(doc)
+        store.conn.execute("DELETE FROM fact_groups")  # every record a candidate: the ordering decides
+        for published in probe_dates:
+            probe = _republished(original, host="probe.example.vn")
+            probe.published = published
+            store.add_extracted_document(probe)
+            rows = store.conn.execute(CorpusStore._FACT_SQL + " WHERE r.doc_id = ? ORDER BY r.idx",
+                                      (probe.doc_id,)).fetchall()
+            store.conn.execute("DELETE FROM fact_groups")
+            for row in rows:
+                want = store.conn.execute(_REFERENCE, (row["amount"], probe.doc_id, row["measure"],
+                                                       row["period_start"], row["period_start"],
+                                                       row["period_end"], row["published"], cap)).fetchall()
+                got = store._fact_candidates(row, probe.doc_id)
+                assert [(c["doc_id"], c["idx"]) for c in got] == [(c["doc_id"], c["idx"]) for c in want]
+            assert len(want) == min(cap, 5)
+            store.delete_document(probe.doc_id)
