@@ -76,21 +76,33 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     seen = set()
     # the sentence's tokens (toks are in text order: two bisections, not a scan per record)
     sent = toks[bisect_left(toks, (s,)):bisect_left(toks, (e,))]
-    qi = next((i for i, t in enumerate(sent) if t[0] >= q.start), len(sent))
+    qi = bisect_left(sent, (q.start,))  # the first token at or after the figure
     rule_key = (rec.activity or "").lower()
     rule_first = rule_key.split(",")[0].strip()
-    cand_at = [_is_candidate(t, lex) and not in_unit(t[0]) and not (q.start <= t[0] < q.end) for t in sent]
+
+    def cand(j: int) -> bool:
+        t = sent[j]
+        return _is_candidate(t, lex) and not in_unit(t[0]) and not (q.start <= t[0] < q.end)
+
     # the quantity's clause: from the last , ; : before it to the next one after it
-    cs = max((j for j in range(qi) if sent[j][2] in ",;:"), default=-1) + 1
+    cs = next((j for j in range(qi - 1, -1, -1) if sent[j][2] in ",;:"), -1) + 1
     ce = next((j for j in range(qi, len(sent)) if sent[j][2] in ",;:" and sent[j][0] >= q.end), len(sent))
-    verb_before_in_clause = any(cand_at[cs:qi])
-    nearest_before = max((j for j in range(qi) if cand_at[j]), default=None)
-    first_after = next((j for j in range(qi, len(sent)) if cand_at[j]), None)
+    # searched outwards from the figure: a long sentence is not walked whole for each record
+    nearest_before = next((j for j in range(qi - 1, -1, -1) if cand(j)), None)
+    first_after = next((j for j in range(qi, len(sent)) if cand(j)), None)
+    verb_before_in_clause = nearest_before is not None and nearest_before >= cs
     q_feats = {"q_clause_offset": float(qi - cs), "q_subject": float(not verb_before_in_clause),
                "q_sentence_offset": float(qi)}
-    for i, t in enumerate(sent):
-        if abs(i - qi) > WINDOW:
-            continue  # the verb that reports a figure sits near it; far ones only cost time
+    # running counts over the window, so that what lies between a verb and the figure is two look-ups
+    lo_w, hi_w = max(0, qi - WINDOW), min(len(sent), qi + WINDOW + 1)
+    n_punct, n_end, n_verbs, n_numbers = [0], [0], [0], [0]
+    for x in sent[lo_w:hi_w]:
+        n_punct.append(n_punct[-1] + (x[2] in ",;:"))
+        n_end.append(n_end[-1] + (x[2] in ".!?"))
+        n_verbs.append(n_verbs[-1] + _is_candidate(x, lex))
+        n_numbers.append(n_numbers[-1] + (x[3] == "M"))
+    for i in range(lo_w, hi_w):
+        t = sent[i]
         key = t[2].lower()
         is_rule_head = bool(rule_first) and rule_first.startswith(key)
         if not (is_rule_head or _is_candidate(t, lex)) or in_unit(t[0]) \
@@ -98,17 +110,18 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
             continue
         before = t[0] < q.start
         lo, hi = (i + 1, qi) if before else (qi, i)
-        between = sent[lo:hi]
+        n_between = max(hi - lo, 0)
+        a, b = lo - lo_w, max(hi, lo) - lo_w
         base = {
             "in_rule_group": float(bool(rule_key) and key in rule_key),
             "inside_quantity": float(q.start <= t[0] < q.end),
             "before": float(before),
-            "dist:" + ("b" if before else "a") + _bucket(len(between)): 1.0,
-            "tokens_between": float(len(between)),
-            "punct_between": float(any(x[2] in ",;:" for x in between)),
-            "sent_end_between": float(any(x[2] in ".!?" for x in between)),
-            "verbs_between": float(sum(_is_candidate(x, lex) for x in between)),
-            "numbers_between": float(any(x[3] == "M" for x in between)),
+            "dist:" + ("b" if before else "a") + _bucket(n_between): 1.0,
+            "tokens_between": float(n_between),
+            "punct_between": float(n_punct[b] > n_punct[a]),
+            "sent_end_between": float(n_end[b] > n_end[a]),
+            "verbs_between": float(n_verbs[b] - n_verbs[a]),
+            "numbers_between": float(n_numbers[b] > n_numbers[a]),
             "tag=" + t[3]: 1.0,
             "in_lexicon": float(key in lex),
             "always": float(key in _ALWAYS),

@@ -448,31 +448,41 @@ def scan_numbers(text: str) -> list[NumberSpan]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _starter_pattern() -> re.Pattern:
+    """Whole words that may open a spelled number, in any case.
+
+    A prefilter only: each match is checked as ``_scan_spelled`` always did (its lower-case
+    form among the starters), so the text's other words are never looked at in Python."""
+    nm = _numerals()
+    starters = (set(nm["digits"]) | {nm["ten"]}) - {"không"}
+    alts = "|".join(re.escape(w) for w in sorted(starters, key=len, reverse=True))
+    return re.compile(r"(?<![^\W\d_])(?:" + alts + r")(?![^\W\d_])", re.IGNORECASE)
+
+
 def _scan_spelled(text: str) -> list[NumberSpan]:
     nm = _numerals()
     starters = set(nm["digits"]) | {nm["ten"]}
-    words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text)]
     out = []
-    i = 0
-    while i < len(words):
-        s, e, w = words[i]
-        if w not in starters or w == "không":
-            i += 1
+    resume = 0  # the end of the last number read: its syllables open nothing
+    for sm in _starter_pattern().finditer(text):
+        s = sm.start()
+        w = sm.group(0).lower()
+        if s < resume or w not in starters or w == "không":
             continue
         # syllables of one run: only single spaces between them
-        run = [w]
-        k = i + 1
-        while k < len(words) and text[words[k - 1][1]:words[k][0]] == " " and len(run) < 12 \
-                and not _is_other_word(text, words[k][0]):
-            run.append(words[k][2])
-            k += 1
+        run, ends = [w], [sm.end()]
+        for m in _WORD.finditer(text, sm.end()):
+            if len(run) >= 12 or text[ends[-1]:m.start()] != " " or _is_other_word(text, m.start()):
+                break
+            run.append(m.group(0).lower())
+            ends.append(m.end())
         parsed = parse_spelled(run)
         if parsed is None:
-            i += 1
             continue
         value, used = parsed
-        end = words[i + used - 1][1]
+        end = ends[used - 1]
         out.append(NumberSpan(s, end, value, "spelled", text[s:end], used > 1 and any(
-            x[2] in nm["multipliers"] for x in words[i:i + used])))
-        i += used
+            x in nm["multipliers"] for x in run[:used])))
+        resume = end
     return out

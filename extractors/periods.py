@@ -60,7 +60,24 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
         ("relative", rf"(?:{relative})(?:\s+{_YEAR})?"),
     ]
     # patterns are folded like the text (đoạn and đọan must both match)
-    return [(kind, re.compile(fold_word(rf"(?<![\w/]){p}(?![\w])"), re.IGNORECASE)) for kind, p in pats]
+    return [(kind, re.compile(_word_start(fold_word(p)) + r"(?![\w])", re.IGNORECASE)) for kind, p in pats]
+
+
+# a pattern's leading literal words ("tháng", "cách đây"), where it has some
+_LEADING_WORDS = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*(?![|?*+{)])")
+
+
+def _word_start(p: str) -> str:
+    """``p`` matched only where no word character or ``/`` comes before it.
+
+    When ``p`` opens with literal words the test goes after them, as a look-behind over the
+    words too: the same matches, but the engine then scans for the words' first letter
+    instead of testing every position of the text."""
+    m = _LEADING_WORDS.match(p)
+    if m is None:
+        return r"(?<![\w/])" + p
+    words = m.group()
+    return words + r"(?<![\w/]" + words + ")" + p[m.end():]
 
 
 def _iso(y: int, m: int, d: int) -> str:

@@ -40,6 +40,15 @@ def _align(text: str, start: int, end: int, pieces: list[tuple[str, str]]):
     """
     pos = start
     for word, tag in pieces:
+        # the common case: the word as written right after white space; the walk below
+        # would find the same span, syllable by syllable
+        p = pos
+        while p < end and text[p].isspace():
+            p += 1
+        if _plain_word(word) and text.startswith(word, p):
+            yield p, p + len(word), tag
+            pos = p + len(word)
+            continue
         sylls = word.split()
         tok_start = None
         ok = True
@@ -67,6 +76,12 @@ def _align(text: str, start: int, end: int, pieces: list[tuple[str, str]]):
     if tail.strip():
         t0 = pos + (len(tail) - len(tail.lstrip()))
         yield t0, pos + len(tail.rstrip()), "X"
+
+
+@lru_cache(maxsize=65536)
+def _plain_word(word: str) -> bool:
+    """Is ``word`` its syllables joined by single spaces (what the syllable walk matches)?"""
+    return bool(word) and " ".join(word.split()) == word
 
 
 def align_words(text: str, start: int, end: int, pieces: list[tuple[str, str]]):

@@ -25,7 +25,7 @@ from .unit_pieces import (NUMBER_LABEL, PIECE, SENTENCE_OPENERS, STOP_TAGS, STOP
 
 def match_head(pieces: list[Piece], i: int, lex: Lexicon) -> Head | None:
     p = pieces[i]
-    for h in lex.heads_by_first.get(p.text.lower(), ()):
+    for h in lex.heads_by_first.get(p.low, ()):
         n = len(h.pieces)
         if i + n > len(pieces):
             continue
@@ -42,7 +42,7 @@ def match_head(pieces: list[Piece], i: int, lex: Lexicon) -> Head | None:
                 if q.text != hp and not (lower_ok and q.text == hp[0].lower() + hp[1:]):
                     ok = False
                     break
-            elif q.text.lower() != hp.lower():
+            elif q.low != hp.lower():
                 ok = False
                 break
         if not ok:
@@ -52,7 +52,7 @@ def match_head(pieces: list[Piece], i: int, lex: Lexicon) -> Head | None:
             if f"{pieces[i + n - 1].text} {nxt.text}".lower() in lex.not_heads:
                 continue
         if h.requires_next:
-            after = " ".join(q.text.lower() for q in pieces[i + n:i + n + 3]) + " "
+            after = " ".join(q.low for q in pieces[i + n:i + n + 3]) + " "
             if not any(after.startswith(w + " ") or after.startswith(w) and w.endswith(" ")
                        for w in h.requires_next):
                 continue
@@ -137,8 +137,8 @@ def _noun_tail(pieces: list[Piece], end: int, k: int, verbs_in_run: int, capital
                     # later word of a noun run a verb (án dân sự)
     if not (pieces[end - 1].cap or pieces[end - 1].tok_start < pieces[end - 1].start):
         return end
-    if any(not q.word or q.cap or q.newline_before or q.text.lower() in STOP_WORDS
-           or q.text.lower() in _TIME_NOUNS or NUMBER_LABEL.fullmatch(q.text)
+    if any(not q.word or q.cap or q.newline_before or q.low in STOP_WORDS
+           or q.low in _TIME_NOUNS or NUMBER_LABEL.fullmatch(q.text)
            or (q.tag and not q.tag.startswith(("N", "A", "V"))) for q in run):
         return end
     if run[-1].tok_end > run[-1].end:
@@ -163,7 +163,7 @@ def lower_name_end(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: 
     k = j
     while k < n and k - j < 6:
         q = pieces[k]
-        low = q.text.lower()
+        low = q.low
         if q.newline_before or not q.word or q.cap or low in STOP_WORDS or low in _TIME_NOUNS \
                 or NUMBER_LABEL.fullmatch(q.text) or (q.tag or "N").startswith(STOP_TAGS) \
                 or (q.tok_start == q.start and place_at(pieces, k, lex)):
@@ -178,7 +178,7 @@ def lower_name_end(pieces: list[Piece], j: int, lex: Lexicon, head: Head, text: 
         w = place_at(pieces, k, lex) if pieces[k].word else 0
         if w:
             return k + w
-        if pieces[k].word and pieces[k].text.lower() not in STOP_WORDS:
+        if pieces[k].word and pieces[k].low not in STOP_WORDS:
             return j
     return k
 
@@ -199,7 +199,7 @@ def until_own_short_name(text: str, pieces: list[Piece], i: int, end: int, head:
             return end
         if q.text == "(":
             break
-        if q.word and q.text.lower() in STOP_WORDS and q.text.lower() not in _LIST_WORDS:
+        if q.word and q.low in STOP_WORDS and q.low not in _LIST_WORDS:
             return end
         if not q.word and q.text not in ",-–":
             return end
@@ -211,7 +211,7 @@ def until_own_short_name(text: str, pieces: list[Piece], i: int, end: int, head:
         close += 1
     if k == end or close >= n or pieces[close].text != ")" or close - k - 1 < len(head.pieces):
         return end
-    if any(pieces[k + 1 + t].text.lower() != hp.lower() for t, hp in enumerate(head.pieces)):
+    if any(pieces[k + 1 + t].low != hp.lower() for t, hp in enumerate(head.pieces)):
         return end
     return close + 1
 
@@ -326,7 +326,7 @@ class _NameScan:
                     and province_at(pieces, self.k + 1, lex) == 0
                     and place_at(pieces, self.k + 1, lex) == 0  # "Công ty Việt Thắng Jean, TP Thủ Đức": where it is
                     and not any(text.startswith(r, nxt.start) for r in lex.regions)
-                    and nxt.text.lower() not in lex.person_titles
+                    and nxt.low not in lex.person_titles
                     and not _title_at(text, nxt.start, lex)  # "Cục Y tế Dự phòng, Cố vấn …"
                     and self.k == self.end and self.capital):
                 self.k += 1
@@ -336,7 +336,7 @@ class _NameScan:
                 # the name, closed by the country or region the body covers
                 m = self.k + 1
                 while m < n and m - self.k <= 4 and pieces[m].word and not pieces[m].cap \
-                        and not pieces[m].newline_before and pieces[m].text.lower() not in STOP_WORDS \
+                        and not pieces[m].newline_before and pieces[m].low not in STOP_WORDS \
                         and not (pieces[m].tag or "N").startswith(("V", "R", "E", "C")):
                     m += 1
                 if m > self.k + 1 and m < n and not pieces[m].newline_before and any(
@@ -454,7 +454,7 @@ class _NameScan:
             return self._level(p, w)
         if t == "và" and self.k + 1 < n and pieces[self.k + 1].text[:1].isdigit():
             return STOP  # "Đại học Sư phạm và 33 đầu sách": a count, not part of the name
-        if t == "và" and self.k + 2 < n and (place_at(pieces, self.k + 1, lex) > 1 and pieces[self.k + 2].text.lower() != "hội"
+        if t == "và" and self.k + 2 < n and (place_at(pieces, self.k + 1, lex) > 1 and pieces[self.k + 2].low != "hội"
                                          or match_head(pieces, self.k + 1, lex)
                                          or pieces[self.k + 1].text in lex.abbr_units
                                          # "… Bệnh tật và cơ quan Công an": a generic noun, then a body
@@ -512,7 +512,7 @@ class _NameScan:
                 return GO
             if nxt is not None and nxt.text == "và":
                 pass  # a joiner: the name may go on (Thống kê khoa học và công nghệ)
-            elif nxt is None or nxt.newline_before or not nxt.word or nxt.text.lower() in STOP_WORDS \
+            elif nxt is None or nxt.newline_before or not nxt.word or nxt.low in STOP_WORDS \
                     or (nxt.tag.startswith(("V", "R", "E", "C")) and not nxt.cap and not is_abbr(nxt.text)):
                 self.k = self.end = w_end
                 return STOP
@@ -533,7 +533,7 @@ class _NameScan:
     def _finish(self) -> tuple[int, str | None, bool]:
         pieces, j, n = self.pieces, self.j, self.n
         # do not end on a joiner
-        while self.end > j and pieces[self.end - 1].text.lower() in ("và", "-", "–", "&", ","):
+        while self.end > j and pieces[self.end - 1].low in ("và", "-", "–", "&", ","):
             self.end -= 1
         # a numbered unit: "Đội Quản lý thị trường số 1", "Trường THCS số 2"
         if self.capital and self.end > j and self.end + 1 < n and pieces[self.end].text == "số" and NUMBER_LABEL.fullmatch(pieces[self.end + 1].text) \
@@ -576,7 +576,7 @@ def _ends_number_name(pieces: list[Piece], k: int) -> bool:
     if not nxt.word:  # "175," but not "19/5", "2.000", "1,5"
         after = pieces[k + 2] if k + 2 < len(pieces) else None
         return nxt.text != "%" and not (after is not None and after.start == nxt.end and after.text[:1].isdigit())
-    return nxt.text == "số" or nxt.text.lower() in STOP_WORDS \
+    return nxt.text == "số" or nxt.low in STOP_WORDS \
         or (nxt.tag.startswith(("V", "R", "E", "C")) and not nxt.cap)
 
 
@@ -614,9 +614,9 @@ def cut_person_name(pieces: list[Piece], j: int, end: int, lex: Lexicon, strict:
         if pieces[k].text in lex.surnames and all(q.cap and q.word for q in pieces[k:end]) and 2 <= end - k <= 4 \
                 and not province_at(pieces, k, lex) \
                 and pieces[k - 1].text not in "-–&":
-            after_level = pieces[k - 1].text.lower() in lex.bare_levels \
-                or any(pieces[k - 1].text.lower() == lv.split()[-1] for lv in lex.levels)
-            if after_level and pieces[k - 1].text.lower() != "tỉnh":
+            after_level = pieces[k - 1].low in lex.bare_levels \
+                or any(pieces[k - 1].low == lv.split()[-1] for lv in lex.levels)
+            if after_level and pieces[k - 1].low != "tỉnh":
                 continue  # "xã Trần Phú", "phường Phạm Ngũ Lão": places named after people; every
                           # province is known, so "tỉnh Vương Quốc Tuấn" is the official's name
             if strict and (after_level or end - k < 3 or k - j < 2 or any(is_abbr(q.text) for q in pieces[k:end])):
@@ -652,7 +652,7 @@ def end_of_known_name(text: str, pieces: list[Piece], i: int, end: int, lex: Lex
         return best + 1  # "Bộ Tài chính, ICISE …": a list, the known name is complete
     if nxt.text in lex.surnames and not province_at(pieces, best + 1, lex):
         return best + 1  # "Thứ trưởng Bộ Y tế Đỗ xuân Tuyên": the official's name
-    if nxt.cap or is_abbr(nxt.text) or not nxt.word or nxt.text.lower() in ("và", "&") \
+    if nxt.cap or is_abbr(nxt.text) or not nxt.word or nxt.low in ("và", "&") \
             or place_at(pieces, best + 1, lex):
         return end
     return best + 1

@@ -147,7 +147,10 @@ def lexicon() -> Lexicon:
     )
 
 
+@lru_cache(maxsize=65536)
 def norm(s: str) -> str:
-    """The comparison key of a name: NFC, case-folded, punctuation and spaces collapsed."""
+    """The comparison key of a name: NFC, case-folded, punctuation and spaces collapsed.
+
+    Kept per string: the name finders ask again for the same prefixes of a name."""
     s = unicodedata.normalize("NFC", s).casefold()
     return re.sub(r"[\W_]+", " ", s).strip()

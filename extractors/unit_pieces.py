@@ -12,7 +12,6 @@ initials spell it).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from .segment import token_rows as _token_rows
 
@@ -43,23 +42,28 @@ NUMBER_LABEL = re.compile(r"\d+[A-Za-z]?|[IVX]+")
 _ABBR = re.compile(r"^(?=.*[A-ZĐ])[A-ZĐ0-9&\-.+]{2,}$|^[A-ZĐ][a-zđ]?[A-ZĐ][A-ZĐa-z&\-]*$")
 
 
-@dataclass
 class Piece:
-    start: int
-    end: int
-    text: str
-    tag: str = ""
-    tok_start: int = 0
-    tok_end: int = 0
-    newline_before: bool = False
+    """One piece and its token; ``cap``, ``word`` and ``low`` are set once here, because the
+    finders test them at every piece for every head and name they try."""
 
-    @property
-    def cap(self) -> bool:
-        return self.text[:1].isupper()
+    __slots__ = ("start", "end", "text", "tag", "tok_start", "tok_end", "newline_before", "cap", "word", "low")
 
-    @property
-    def word(self) -> bool:
-        return self.text[:1].isalnum()
+    def __init__(self, start: int, end: int, text: str, tag: str = "", tok_start: int = 0, tok_end: int = 0,
+                 newline_before: bool = False):
+        self.start = start
+        self.end = end
+        self.text = text
+        self.tag = tag
+        self.tok_start = tok_start
+        self.tok_end = tok_end
+        self.newline_before = newline_before
+        first = text[:1]
+        self.cap = first.isupper()
+        self.word = first.isalnum()
+        self.low = text.lower()
+
+    def __repr__(self) -> str:
+        return f"Piece({self.start}, {self.end}, {self.text!r}, {self.tag!r})"
 
 
 def split_pieces(text: str, doc) -> list[Piece]:
@@ -110,7 +114,7 @@ def initials_match(words: list[str], abbr: str) -> bool:
 def phrase_at(pieces: list[Piece], i: int, phrase: tuple) -> bool:
     """Do the pieces from i spell ``phrase`` (lower-case pieces)?"""
     return i >= 0 and i + len(phrase) <= len(pieces) and all(
-        pieces[i + q].text.lower() == phrase[q] for q in range(len(phrase)))
+        pieces[i + q].low == phrase[q] for q in range(len(phrase)))
 
 
 def raw_name(text, pieces, i, end) -> str:

@@ -58,10 +58,10 @@ def _unit_in_title(text: str, pieces: list[Piece], i: int, lex: Lexicon):
     made of the head + trưởng/phó, with the body's name right after it (not a repeated head,
     not the official's own name). Returns (mention, next index) or None."""
     n = len(pieces)
-    for h in lex.heads_by_first.get(pieces[i].text.lower(), ()):
+    for h in lex.heads_by_first.get(pieces[i].low, ()):
         m = i + len(h.pieces)
         if not (h.name_capital or h.division) or m + 1 >= n or pieces[i].text != h.pieces[0] \
-                or any(pieces[i + k].text.lower() != h.pieces[k].lower() for k in range(len(h.pieces))) \
+                or any(pieces[i + k].low != h.pieces[k].lower() for k in range(len(h.pieces))) \
                 or pieces[m].text not in ("trưởng", "phó"):
             continue
         q = pieces[m + 1]
@@ -160,7 +160,9 @@ def _find_mentions(text, pieces, lex, learned) -> list[UnitMention]:
     while i < n:
         p = pieces[i]
         # an abbreviation that names a whole organization (WB, CDC) or a learned one
-        if p.word and is_abbr(p.text) and (p.text in lex.abbr_units or _learned_unit(p.text, learned, lex)):
+        # the dictionary look-ups first: few pieces are known abbreviations, the pattern is dearer
+        if p.word and (p.text in lex.abbr_units or p.text in learned and _learned_unit(p.text, learned, lex)) \
+                and is_abbr(p.text):
             info = lex.abbr_units.get(p.text) or _learned_unit(p.text, learned, lex)
             if not (i > 0 and pieces[i - 1].text == "(" and out and out[-1].end >= pieces[i - 1].start - 1):
                 j = i + 1
