@@ -20,7 +20,7 @@ from .mentions import Quantity, Record, Unit
 from .model_files import ranker
 
 MODEL_FILE = "activity.json"
-FEATURE_VERSION = 5
+FEATURE_VERSION = 6
 
 Token = tuple[int, int, str, str]  # start, end, text, POS tag
 
@@ -43,6 +43,7 @@ def doc_tokens(doc) -> list[Token]:
 
 _ALWAYS = frozenset("có là còn đạt chiếm gồm tăng giảm".split())
 _NEGATION = frozenset("không chưa chẳng".split())
+_IMPLICIT = ("là", "có")
 
 
 def _is_candidate(tok: Token, lex: frozenset) -> bool:
@@ -143,6 +144,17 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
             out.append((form, {**base, **extra}))
     if rec.activity and not any(f.get("rule") for _, f in out):
         out.append((rec.activity, {"rule": 1.0, "rule_unplaced": 1.0}))
+    # Annotators write "là"/"có" for a figure no verb governs (an age in an apposition, an
+    # attribute in brackets): offered even when absent from the text, the model learns when.
+    before_q = text[max(s, q.start - 3):q.start]
+    implicit = {"implicit": 1.0, "imp:paren": float("(" in before_q), "imp:comma": float("," in before_q),
+                "imp:colon": float(":" in before_q), "imp:dim=" + (q.dimension or ""): 1.0,
+                "imp:uom=" + (q.unit_of_measure or "").lower(): 1.0,
+                "imp:verbs_in_clause": float(sum(cand_at[cs:ce])),
+                "imp:verbs_in_sentence": float(sum(cand_at)), **q_feats}
+    for form in _IMPLICIT:
+        if form not in seen:
+            out.append((form, {**implicit, "imp=" + form: 1.0}))
     return out
 
 
