@@ -22,7 +22,7 @@ from .model_files import ranker
 
 MODEL_FILE = "attribution.json"
 # Bump when the features below change: the shipped model must be retrained.
-FEATURE_VERSION = 5
+FEATURE_VERSION = 6
 
 _CONTEXT_WORDS = ("theo", "của", "tại", "cho", "với", "từ", "do", "và", "cùng", "trình", "thuộc",
                   "giữa", "về", "ở", "đến", "bởi", "phối hợp", "lãnh đạo", "đại diện", "giám đốc",
@@ -147,6 +147,11 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
         f["null:location"] = float(rec.location is not None)
         f["null:no_units_in_doc"] = float(not ctx.names)
         f["null:rule_share"] = ctx.votes.get(None, 0.0)
+        # what the figure measures: an age or a price belongs to no unit more often than a count of tests
+        f["null:dim=" + (q.dimension or "")] = 1.0
+        f["null:uom=" + (q.unit_of_measure or "").lower()] = 1.0
+        f["null:doc_pos"] = q.start / max(len(text), 1)
+        f["null:in_lead"] = float(q.start < ctx.lead_end)
         f["null:in_title"] = float(in_title)
         f["null:unit_in_para_before"] = float(any(pstart <= st < q.start for sts in ctx.starts.values() for st in sts))
         f["null:theo_in_para"] = float(bool(_THEO.search(text, pstart, q.start)))
