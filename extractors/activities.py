@@ -20,7 +20,7 @@ from .mentions import Quantity, Record, Unit
 from .model_files import ranker
 
 MODEL_FILE = "activity.json"
-FEATURE_VERSION = 6
+FEATURE_VERSION = 7
 
 Token = tuple[int, int, str, str]  # start, end, text, POS tag
 
@@ -62,6 +62,26 @@ def _bucket(n: int) -> str:
 
 def _word(tok: Token) -> bool:
     return tok[2][:1].isalpha()
+
+
+_BULLETS = "-+•*–"
+
+
+def _list_heading(text: str, pos: int) -> tuple[int, int] | None:
+    """Span of the line opening the list whose item holds ``pos``, if that line ends with a colon."""
+    ls = text.rfind("\n", 0, pos) + 1
+    if not text[ls:pos].lstrip()[:1] in tuple(_BULLETS) or not text[ls:pos].strip():
+        return None
+    mark = text[ls:pos].lstrip()[0]
+    for _ in range(30):  # sibling items back to the heading
+        if ls == 0:
+            return None
+        ps = text.rfind("\n", 0, ls - 1) + 1
+        line = text[ps:ls - 1].strip()
+        if not line.startswith(mark):
+            return (ps, ls - 1) if line.endswith(":") else None
+        ls = ps
+    return None
 
 
 def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
@@ -142,6 +162,19 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
                 continue
             seen.add(k)
             out.append((form, {**base, **extra}))
+    # a list item ("+ Lần 1: 11", "- Cách ly tập trung tại bệnh viện: 531") is governed by the
+    # verb of the line that opens its list ("Số ca âm tính với SARS-CoV-2:")
+    head = _list_heading(text, q.start)
+    if head is not None:
+        hs, he = head
+        for t in toks[bisect_left(toks, (hs,)):bisect_left(toks, (he,))]:
+            key = t[2].lower()
+            if key in seen or not _word(t) or not _is_candidate(t, lex) or in_unit(t[0]):
+                continue
+            seen.add(key)
+            out.append((t[2], {"heading": 1.0, "v=" + key: LEXICAL, "tag=" + t[3]: 1.0,
+                               "in_lexicon": float(key in lex), "always": float(key in _ALWAYS),
+                               "heading_verbs_in_item": float(sum(cand_at)), **q_feats}))
     if rec.activity and not any(f.get("rule") for _, f in out):
         out.append((rec.activity, {"rule": 1.0, "rule_unplaced": 1.0}))
     # Annotators write "là"/"có" for a figure no verb governs (an age in an apposition, an
