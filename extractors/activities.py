@@ -4,7 +4,9 @@
 
 Candidates are the rules' own verb group (``records.py``) and every verb of the
 quantity's sentence (underthesea's ``V`` words, and words of the reporting-verb
-lexicon ``data/activity_verbs.txt`` that the tagger often calls nouns).  A
+lexicon ``data/activity_verbs.txt`` that the tagger often calls nouns), the
+verbs of the line opening a list for a list item, and ``là``/``có``, which
+annotators give to a figure no verb governs (an age in an apposition).  A
 logistic model trained on the annotated corpus (``provnews train``) scores
 each candidate from its position, the punctuation and verbs between it and the
 figure, and the verb itself; the best one is the activity.
@@ -20,7 +22,7 @@ from .mentions import Quantity, Record, Unit
 from .model_files import ranker
 
 MODEL_FILE = "activity.json"
-FEATURE_VERSION = 5
+FEATURE_VERSION = 7
 
 Token = tuple[int, int, str, str]  # start, end, text, POS tag
 
@@ -43,6 +45,7 @@ def doc_tokens(doc) -> list[Token]:
 
 _ALWAYS = frozenset("có là còn đạt chiếm gồm tăng giảm".split())
 _NEGATION = frozenset("không chưa chẳng".split())
+_IMPLICIT = ("là", "có")
 
 
 def _is_candidate(tok: Token, lex: frozenset) -> bool:
@@ -61,6 +64,26 @@ def _bucket(n: int) -> str:
 
 def _word(tok: Token) -> bool:
     return tok[2][:1].isalpha()
+
+
+_BULLETS = "-+•*–"
+
+
+def _list_heading(text: str, pos: int) -> tuple[int, int] | None:
+    """Span of the line opening the list whose item holds ``pos``, if that line ends with a colon."""
+    ls = text.rfind("\n", 0, pos) + 1
+    if not text[ls:pos].lstrip()[:1] in tuple(_BULLETS) or not text[ls:pos].strip():
+        return None
+    mark = text[ls:pos].lstrip()[0]
+    for _ in range(30):  # sibling items back to the heading
+        if ls == 0:
+            return None
+        ps = text.rfind("\n", 0, ls - 1) + 1
+        line = text[ps:ls - 1].strip()
+        if not line.startswith(mark):
+            return (ps, ls - 1) if line.endswith(":") else None
+        ls = ps
+    return None
 
 
 def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
@@ -87,9 +110,10 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     # the quantity's clause: from the last , ; : before it to the next one after it
     cs = next((j for j in range(qi - 1, -1, -1) if sent[j][2] in ",;:"), -1) + 1
     ce = next((j for j in range(qi, len(sent)) if sent[j][2] in ",;:" and sent[j][0] >= q.end), len(sent))
-    # searched outwards from the figure: a long sentence is not walked whole for each record
-    nearest_before = next((j for j in range(qi - 1, -1, -1) if cand(j)), None)
-    first_after = next((j for j in range(qi, len(sent)) if cand(j)), None)
+    # the implicit "là"/"có" candidates read how many verbs the clause and sentence hold
+    cand_at = [cand(j) for j in range(len(sent))]
+    nearest_before = next((j for j in range(qi - 1, -1, -1) if cand_at[j]), None)
+    first_after = next((j for j in range(qi, len(sent)) if cand_at[j]), None)
     verb_before_in_clause = nearest_before is not None and nearest_before >= cs
     q_feats = {"q_clause_offset": float(qi - cs), "q_subject": float(not verb_before_in_clause),
                "q_sentence_offset": float(qi)}
@@ -154,8 +178,32 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
                 continue
             seen.add(k)
             out.append((form, {**base, **extra}))
+    # a list item ("+ Lần 1: 11", "- Cách ly tập trung tại bệnh viện: 531") is governed by the
+    # verb of the line that opens its list ("Số ca âm tính với SARS-CoV-2:")
+    head = _list_heading(text, q.start)
+    if head is not None:
+        hs, he = head
+        for t in toks[bisect_left(toks, (hs,)):bisect_left(toks, (he,))]:
+            key = t[2].lower()
+            if key in seen or not _word(t) or not _is_candidate(t, lex) or in_unit(t[0]):
+                continue
+            seen.add(key)
+            out.append((t[2], {"heading": 1.0, "v=" + key: LEXICAL, "tag=" + t[3]: 1.0,
+                               "in_lexicon": float(key in lex), "always": float(key in _ALWAYS),
+                               "heading_verbs_in_item": float(sum(cand_at)), **q_feats}))
     if rec.activity and not any(f.get("rule") for _, f in out):
         out.append((rec.activity, {"rule": 1.0, "rule_unplaced": 1.0}))
+    # Annotators write "là"/"có" for a figure no verb governs (an age in an apposition, an
+    # attribute in brackets): offered even when absent from the text, the model learns when.
+    before_q = text[max(s, q.start - 3):q.start]
+    implicit = {"implicit": 1.0, "imp:paren": float("(" in before_q), "imp:comma": float("," in before_q),
+                "imp:colon": float(":" in before_q), "imp:dim=" + (q.dimension or ""): 1.0,
+                "imp:uom=" + (q.unit_of_measure or "").lower(): 1.0,
+                "imp:verbs_in_clause": float(sum(cand_at[cs:ce])),
+                "imp:verbs_in_sentence": float(sum(cand_at)), **q_feats}
+    for form in _IMPLICIT:
+        if form not in seen:
+            out.append((form, {**implicit, "imp=" + form: 1.0}))
     return out
 
 

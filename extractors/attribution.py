@@ -22,7 +22,7 @@ from .model_files import ranker
 
 MODEL_FILE = "attribution.json"
 # Bump when the features below change: the shipped model must be retrained.
-FEATURE_VERSION = 4
+FEATURE_VERSION = 6
 
 _CONTEXT_WORDS = ("theo", "của", "tại", "cho", "với", "từ", "do", "và", "cùng", "trình", "thuộc",
                   "giữa", "về", "ở", "đến", "bởi", "phối hợp", "lãnh đạo", "đại diện", "giám đốc",
@@ -53,6 +53,12 @@ class _Context:
     parents: dict[str, str | None]
     count_rank: dict[str, int]
     lead_end: int
+    sent_ends: list[int]
+    # every unit mention by start, for "which unit opens this paragraph / sentence"
+    all_starts: list[int]
+    all_names: list[str]
+    # share of the document's records the rules gave each name (None: no unit): its topic
+    votes: dict = field(default_factory=dict)
     # text tests asked again for each candidate of a record, or for each record (key → answer)
     memo: dict = field(default_factory=dict)
 
@@ -70,8 +76,11 @@ def _context(text: str, units: list[Unit]) -> _Context:
     # the lead: the title and the first two paragraphs after it
     lead_paras = [p for p in para_starts if p >= title_end][:3]
     lead_end = lead_paras[-1] if lead_paras else title_end
+    sent_ends = [m.end() for m in re.finditer(r"[.!?…][\"”']?(?=\s)|\n", text)]
+    flat = sorted((u.start, u.name) for u in units)
     return _Context(list(mentions), mentions, {n: [u.start for u in ms] for n, ms in mentions.items()},
-                    first, para_starts, title_end, kinds, parents, count_rank, lead_end)
+                    first, para_starts, title_end, kinds, parents, count_rank, lead_end, sent_ends,
+                    [a for a, _ in flat], [n for _, n in flat])
 
 
 def _title_end(text: str) -> int:
@@ -124,6 +133,7 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
     person_before = _memo(ctx, ("person", s, q.start),
                           lambda: float(bool(_PERSON.search(text[s:q.start]))))
     para = bisect_right(ctx.para_starts, q.start) - 1
+    pstart = ctx.para_starts[para]
     f: dict[str, float] = {}
     in_title = q.start < ctx.title_end
     if name is None:
@@ -136,8 +146,13 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
         f["null:person"] = person_before
         f["null:location"] = float(rec.location is not None)
         f["null:no_units_in_doc"] = float(not ctx.names)
+        f["null:rule_share"] = ctx.votes.get(None, 0.0)
+        # what the figure measures: an age or a price belongs to no unit more often than a count of tests
+        f["null:dim=" + (q.dimension or "")] = 1.0
+        f["null:uom=" + (q.unit_of_measure or "").lower()] = 1.0
+        f["null:doc_pos"] = q.start / max(len(text), 1)
+        f["null:in_lead"] = float(q.start < ctx.lead_end)
         f["null:in_title"] = float(in_title)
-        pstart = ctx.para_starts[para]
         f["null:unit_in_para_before"] = float(any(pstart <= st < q.start for sts in ctx.starts.values() for st in sts))
         f["null:theo_in_para"] = float(bool(_THEO.search(text, pstart, q.start)))
         nearest = max((st for sts in ctx.starts.values() for st in sts if st < q.start), default=None)
@@ -164,6 +179,8 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
         f["prev:clause_subject"] = float(len(text[max(s, clause_start):prev.start].split()) <= 2)
         f["prev:sentence_subject"] = float(len(text[s:prev.start].split()) <= 3)
         f["prev:in_title"] = float(prev.start < ctx.title_end)
+        f["prev:sents_back:" + _bucket(bisect_right(ctx.sent_ends, q.start) - bisect_right(ctx.sent_ends, prev.end),
+                                       (0, 1, 2, 4, 8))] = 1.0
         f["prev:speech_after"] = _memo(ctx, ("speech", prev.end, e), lambda: float(bool(
             _SPEECH.search(text, prev.end, min(e, prev.end + 80)))))
     else:
@@ -172,7 +189,6 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
         f["next:same_sentence"] = 1.0
         f["next:left:" + _memo(ctx, ("left", nxt.start), lambda: _left_word(text, nxt.start))] = 1.0
         f["next:logdist"] = math.log1p(max(nxt.start - q.end, 0)) / 10
-    pstart = ctx.para_starts[para]
     in_para = [m for m in ctx.mentions[name] if pstart <= m.start < q.start]
     f["frame:theo_in_para"] = float(any(_memo(ctx, ("theo", pstart, m.start), lambda: bool(
         _THEO.search(text, max(pstart, m.start - 25), m.start))) for m in in_para))
@@ -191,6 +207,20 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
     f["rule_child"] = float(rec.unit is not None and ctx.parents.get(name) == rec.unit)
     f["in_title"] = float(in_title)
     f["candidates:log"] = math.log1p(len(ctx.names))
+    f["rule_share"] = ctx.votes.get(name, 0.0)
+    f["title_mention"] = float(ctx.mentions[name][0].start < ctx.title_end)
+    f["mentions_after:log"] = math.log1p(len(starts) - i)
+    f["para_mentions:log"] = math.log1p(bisect_left(starts, ctx.para_starts[para + 1] if para + 1 < len(ctx.para_starts)
+                                                    else len(text)) - bisect_left(starts, pstart))
+    first_in_para = bisect_left(ctx.all_starts, pstart)
+    f["opens_para"] = float(first_in_para < len(ctx.all_starts) and ctx.all_names[first_in_para] == name
+                            and ctx.all_starts[first_in_para] < q.start)
+    first_in_sent = bisect_left(ctx.all_starts, s)
+    f["first_in_sentence"] = float(first_in_sent < len(ctx.all_starts) and ctx.all_starts[first_in_sent] < e
+                                   and ctx.all_names[first_in_sent] == name)
+    if rec.unit is not None and rec.unit != name:
+        a, b = rec.unit.lower(), name.lower()
+        f["rule_name_overlap"] = float(a.startswith(b) or b.startswith(a))
     f["place_agent"] = place_agent
     f["person_before"] = person_before
     return f
@@ -210,6 +240,11 @@ def candidate_rows(text: str, units: list[Unit], quantities: list[Quantity],
                    records: list[Record]):
     """For each record: (record index, [(candidate name or None, features)])."""
     ctx = _context(text, units)
+    if records:
+        votes: dict = {}
+        for rec in records:
+            votes[rec.unit] = votes.get(rec.unit, 0) + 1
+        ctx.votes.update({n: c / len(records) for n, c in votes.items()})
     out = []
     for ri, rec in enumerate(records):
         q = quantities[rec.quantity]
