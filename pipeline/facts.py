@@ -166,6 +166,15 @@ def _days_apart(a: str | None, b: str | None) -> float:
         return 0
 
 
+def can_match(a: FactRow) -> bool:
+    """False for a record that same_fact pairs with nothing: no unit, no period, no item.
+
+    A number in common is never enough on its own, so the store neither looks
+    such records up nor offers them as candidates (keep the two in step).
+    """
+    return bool(a.unit) or a.period_start is not None or bool(a.item)
+
+
 def same_fact(a: FactRow, b: FactRow) -> bool:
     """The decision described in the module docstring."""
     if a.doc_id == b.doc_id or a.measure != b.measure:

@@ -278,6 +278,8 @@ CREATE INDEX IF NOT EXISTS records_amount ON records(coalesce(base_value, value)
 # index finds the records nearest in time with the same amount without reading
 # every record of that amount (small amounts recur in thousands: the lookup
 # went over all of them, and ingest grew with the square of the store).
+# Records with no unit, period or item are left out: pipeline.facts.can_match
+# says they never match anything (the WHEN and WHERE below are its SQL form).
 _FACT_KEYS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS fact_keys (
     doc_id        TEXT NOT NULL,
@@ -294,7 +296,8 @@ CREATE TABLE IF NOT EXISTS fact_keys (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS fact_keys_lookup ON fact_keys(amount, measure, member, day, doc_row, idx);
 
-CREATE TRIGGER IF NOT EXISTS fact_keys_record AFTER INSERT ON records BEGIN
+CREATE TRIGGER IF NOT EXISTS fact_keys_record AFTER INSERT ON records
+WHEN coalesce(new.unit, '') != '' OR new.period_start IS NOT NULL OR coalesce(new.item, '') != '' BEGIN
     INSERT INTO fact_keys (doc_id, idx, amount, measure, day, doc_row, period_start, period_end)
     SELECT new.doc_id, new.idx, coalesce(new.base_value, new.value), coalesce(new.base_unit, new.unit_of_measure),
            julianday(substr(d.published, 1, 10)), d.id, new.period_start, new.period_end
@@ -322,7 +325,8 @@ SELECT r.doc_id, r.idx, coalesce(r.base_value, r.value), coalesce(r.base_unit, r
        julianday(substr(d.published, 1, 10)), d.id, r.period_start, r.period_end,
        coalesce(g.fact_group != r.doc_id || ':' || r.idx, 0)
 FROM records r JOIN documents d ON d.doc_id = r.doc_id
-LEFT JOIN fact_groups g ON g.doc_id = r.doc_id AND g.idx = r.idx;
+LEFT JOIN fact_groups g ON g.doc_id = r.doc_id AND g.idx = r.idx
+WHERE coalesce(r.unit, '') != '' OR r.period_start IS NOT NULL OR coalesce(r.item, '') != '';
 """
 
 # Views are recreated by every migration (they hold no data), so changing one
@@ -816,12 +820,14 @@ class CorpusStore:
         stores.  Groups merge: a record matching two groups joins them into one,
         so the result does not depend on the order documents were extracted in.
         """
-        from pipeline.facts import same_fact
+        from pipeline.facts import can_match, same_fact
 
         self._release_fact_groups(doc_id)
         mine = self.conn.execute(self._FACT_SQL + " WHERE r.doc_id = ? ORDER BY r.idx", (doc_id,)).fetchall()
         for row in mine:
             a = self._fact(row)
+            if not can_match(a):
+                continue
             # What SQL can decide cheaply it decides (amount through its index,
             # measure, period); same_fact decides the rest.  Small
             # amounts (1 trường hợp, 2 hộ) recur in thousands of records: the

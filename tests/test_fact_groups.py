@@ -141,12 +141,16 @@ def _fact_keys(store) -> list[tuple]:
 
 
 def test_migration_from_version_3_fills_the_fact_lookup(tmp_path):
-    original = _docs()[HG_2023]
+    original = copy.deepcopy(_docs()[HG_2023])
+    # a figure with nothing to tell it apart (no unit, item or period) is never looked up
+    original.records[0].unit = original.records[0].item = original.records[0].period = None
     with CorpusStore(tmp_path) as store:
         store.add_extracted_document(original)
         store.add_extracted_document(_republished(original))
         expected_keys, expected = _fact_keys(store), _partition(store)
-        assert len(expected_keys) == 2 * len(original.records)
+        matchable = [r for r in original.records if r.unit or r.item or (r.period and r.period.start)]
+        assert 0 < len(matchable) < len(original.records)  # both kinds are exercised
+        assert len(expected_keys) == 2 * len(matchable)
         for view in ("record_rows", "quantity_rows", "document_rows", "fact_group_rows", "province_totals",
                      "province_year_totals"):
             store.conn.execute(f"DROP VIEW {view}")
@@ -170,6 +174,7 @@ _REFERENCE = (CorpusStore._FACT_SQL + " WHERE coalesce(r.base_value, r.value) = 
               " AND coalesce(r.base_unit, r.unit_of_measure) IS ?"
               " AND (r.period_start IS NULL OR ? IS NULL OR (r.period_start = ? AND r.period_end IS ?))"
               " AND (g.fact_group IS NULL OR g.fact_group = r.doc_id || ':' || r.idx)"
+              " AND (coalesce(r.unit, '') != '' OR r.period_start IS NOT NULL OR coalesce(r.item, '') != '')"
               " ORDER BY abs(julianday(substr(d.published, 1, 10)) - julianday(substr(?, 1, 10))), d.id, r.idx"
               " LIMIT ?")
 
@@ -201,3 +206,25 @@ def test_fact_candidates_are_the_nearest_in_time(tmp_path, monkeypatch, cap):
                 assert [(c["doc_id"], c["idx"]) for c in got] == [(c["doc_id"], c["idx"]) for c in want]
             assert len(want) == min(cap, 5)
             store.delete_document(probe.doc_id)
+
+
+def test_records_that_cannot_match_match_nothing():
+    """The store leaves out of the lookup what can_match rejects: same_fact must agree."""
+    from dataclasses import replace
+
+    from pipeline.facts import FactRow, can_match, same_fact
+
+    rows = []
+    for doc in _docs().values():
+        for r in doc.records:
+            rows.append(FactRow(doc.doc_id, 1.0, None, "người", r.unit, r.item,
+                                r.period.start if r.period else None, r.period.end if r.period else None,
+                                None, doc.published))
+    # the same figure read from another document, with and without each piece of evidence
+    variants = [replace(a, doc_id="other", unit=u, item=i, period_start=p, period_end=p)
+                for a in rows[:40] for u in (None, a.unit) for i in (None, a.item)
+                for p in (None, a.period_start)]
+    lonely = [a for a in rows + variants if not can_match(a)]
+    matched = [(a, b) for a in rows + variants for b in rows + variants if same_fact(a, b)]
+    assert lonely and matched  # both outcomes occur, so the check below means something
+    assert not [(a, b) for a, b in matched if not can_match(a) or not can_match(b)]
