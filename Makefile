@@ -49,7 +49,7 @@ bench: $(STAMP)
 	@$(BIN)/python benchmarks/bench_crawl.py --hosts 8 --polite-delay 0.5
 	@echo "== benchmarks/article_benchmark.py (article extraction vs trafilatura alone)"
 	@$(BIN)/python benchmarks/article_benchmark.py
-	@for b in benchmarks/*.py; do case " $(BENCH_MAIN) " in *" $$(basename $$b .py) "*) continue;; esac; \
+	@for b in benchmarks/[!_]*.py; do case " $(BENCH_MAIN) " in *" $$(basename $$b .py) "*) continue;; esac; \
 		echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+import benchmarks._local_tests  # noqa: E402,F401  (before any tests.… import)
 
 from pipeline.crawl import crawl  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402

@@ -19,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+import benchmarks._local_tests  # noqa: E402,F401  (before any tests.… import)
 
 from tests.fixtures.hostile.server import PAGE_BOMB_PREFIX, SITEMAP_BOMB_PREFIX, HostileServer, gzip_bomb  # noqa: E402
 from tests.test_hostile import crawl_measured  # noqa: E402

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+import benchmarks._local_tests  # noqa: E402,F401  (before any tests.… import)
 
 from pipeline import provinces as pv  # noqa: E402
 
