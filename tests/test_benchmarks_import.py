@@ -17,7 +17,7 @@ SCRIPTS = sorted(p for p in (ROOT / "benchmarks").glob("*.py") if not p.name.sta
 LOAD = """
 import importlib.util, sys
 for path in sys.argv[1:]:
-    for name in [m for m in sys.modules if m == "tests" or m.startswith("tests.")]:
+    for name in [m for m in sys.modules if m.split(".")[0] in ("tests", "benchmarks")]:
         del sys.modules[name]  # each script finds its tests package on its own, as when run alone
     spec = importlib.util.spec_from_file_location("bench_" + path.rsplit("/", 1)[-1][:-3], path)
     spec.loader.exec_module(importlib.util.module_from_spec(spec))
