@@ -43,6 +43,20 @@ def run_samples(samples: Path, outputs: Path) -> int:
     return 1 if failures else 0
 
 
+def _pin_tests_package() -> None:
+    """Make ``tests.fixtures…`` (imported by the newspaper's server) this checkout's folder.
+
+    pywb (extra [replay]) installs a top-level package named ``tests``; a
+    regular package wins over this repository's ``tests`` folder (a namespace
+    package) whatever sys.path says.  tests/conftest.py does the same for pytest.
+    """
+    import types
+
+    tests = types.ModuleType("tests")
+    tests.__path__ = [str(ROOT / "tests")]
+    sys.modules["tests"] = tests
+
+
 def _portal_module(site: str = "portal"):
     path = ROOT / "tests" / "fixtures" / site / "server.py"
     spec = importlib.util.spec_from_file_location(f"provnews_demo_{site}", path)
@@ -57,7 +71,7 @@ def run_portal(corpus: Path, outputs: Path) -> int:
 
     portal = _portal_module()
     # the newspaper's server module imports the portal's as tests.fixtures.portal.server
-    sys.path.insert(0, str(ROOT))
+    _pin_tests_package()
     newspaper = _portal_module("newspaper")
     with portal.PortalServer(port=0) as server, newspaper.NewspaperServer(port=0) as paper:
         print(f"Demo portal: {server.url}\nDemo newspaper (republishes some portal articles): {paper.url}", flush=True)
@@ -73,9 +87,16 @@ def run_portal(corpus: Path, outputs: Path) -> int:
     return status
 
 
-def main() -> int:
-    status = run_portal(ROOT / "corpus" / "crawl", ROOT / "outputs")
-    return run_samples(ROOT / "corpus" / "samples", ROOT / "outputs") or status
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m pipeline.demo", description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus" / "crawl",
+                        help="where the crawl's store and WARCs go (default corpus/crawl)")
+    parser.add_argument("--outputs", type=Path, default=ROOT / "outputs", help="where exports go (default outputs/)")
+    args = parser.parse_args(argv)
+    status = run_portal(args.corpus, args.outputs)
+    return run_samples(ROOT / "corpus" / "samples", args.outputs) or status
 
 
 if __name__ == "__main__":
