@@ -18,7 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from pipeline.evaluate import _gold_positions, evaluate, format_report, load_gold  # noqa: E402
+from pipeline.evaluate import GoldError, _gold_positions, evaluate, format_report, load_gold  # noqa: E402
 
 
 def as_prediction(gold) -> dict:
@@ -36,8 +36,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first", type=Path, default=HERE / "vi-news")
     parser.add_argument("--per-doc", action="store_true")
     args = parser.parse_args(argv)
-    second = load_gold(args.second)
-    first = {g.doc_id: g for g in load_gold(args.first)}
+    try:
+        second = load_gold(args.second)
+        first = {g.doc_id: g for g in load_gold(args.first)}
+    except GoldError as exc:
+        print(f"agreement: {exc}", file=sys.stderr)
+        return 2
     missing = [g.doc_id for g in second if g.doc_id not in first]
     if missing:
         print(f"agreement: {args.first}: no first annotation of {', '.join(missing)}", file=sys.stderr)
