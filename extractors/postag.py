@@ -82,9 +82,13 @@ class WordTokenizer:
     Two things are cheaper: each regex match's text is ``m.group()`` (every
     alternative of underthesea's pattern is one named group spanning the
     whole match, so the first matched group, which underthesea finds by
-    building ``m.groupdict()``, is the match itself), and ``token_normalize``,
-    a pure function of the token, is memoized.  ``tests/test_postag.py``
-    checks the words equal ``underthesea.word_tokenize`` on real texts.
+    building ``m.groupdict()``, is the match itself), ``token_normalize``,
+    a pure function of the token, is memoized, and the CRF features are made
+    by ``crf_features.TemplateFeaturizer`` (the same strings, a quarter of the
+    time of underthesea_core's featurizer, which was most of the segmenter's
+    cost) whenever it reproduces underthesea_core's on probe sentences.
+    ``tests/test_postag.py`` checks the words equal ``underthesea.word_tokenize``
+    on real texts.
     """
 
     def __init__(self):
@@ -100,12 +104,22 @@ class WordTokenizer:
         self._patterns = regex_tokenize.patterns
         self._normalize_text = regex_tokenize.normalize_characters_in_text
         self._token_normalize = lru_cache(maxsize=65536)(regex_tokenize.token_normalize)
+        self._features = _template_featurizer(model.featurizer)
+
+    def features(self, tokens: list[str]) -> list:
+        """The CRF features of each token, as underthesea_core's featurizer writes them."""
+        if self._features is not None:
+            try:
+                return self._features.sentence(tokens)
+            except ValueError:  # a token underthesea_core itself would fail on: let it
+                pass
+        return self._process([[[token] for token in tokens]])[0]
 
     def __call__(self, sentence: str) -> list[str]:
         text = self._normalize_text(sentence)
         normalize = self._token_normalize
         tokens = [normalize(m.group()) for m in self._patterns.finditer(text)]
-        tags = self._tag(self._process([[[token] for token in tokens]])[0])
+        tags = self._tag(self.features(tokens))
         output: list[str] = []
         for tag, token in zip(tags, tokens):
             if tag == "I-W" and output:
@@ -113,6 +127,32 @@ class WordTokenizer:
             else:
                 output.append(token)
         return output
+
+
+# probe sentences on which the Python featurizer must equal underthesea_core's before it is used:
+# title case, digits with signs and past i32, punctuation, dictionary words and n-grams
+_PROBES = ["Sở Y tế tỉnh Quảng Ninh đã kiểm tra 29 cơ sở , thu 2.500.000 đồng ( 12 % ) .",
+           "+5 -7 2147483647 2147483648 007 ½ “ Bộ Tài chính ” cho biết : ngày 3/4/2024 …",
+           "a", "TP. HCM có 1 ca mắc COVID-19 mới"]
+
+
+def _template_featurizer(featurizer):
+    """``TemplateFeaturizer`` for underthesea's segmenter, None unless it matches ``featurizer`` on probes."""
+    from os.path import dirname, join
+
+    import joblib
+    import underthesea.pipeline.word_tokenize as ws
+
+    from .crf_features import TemplateFeaturizer
+
+    # the model folder underthesea's word_tokenize loads (the featurizer itself does not expose its templates)
+    base = join(dirname(ws.__file__), "models", "ws_crf_vlsp2013_20230727")
+    try:
+        python = TemplateFeaturizer(joblib.load(join(base, "features.bin")), joblib.load(join(base, "dictionary.bin")))
+        probes = [p.split(" ") for p in _PROBES]
+        return python if python.check(featurizer, probes) else None
+    except (OSError, ValueError):
+        return None
 
 
 @lru_cache(maxsize=1)
