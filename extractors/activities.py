@@ -86,8 +86,19 @@ def _list_heading(text: str, pos: int) -> tuple[int, int] | None:
     return None
 
 
+def token_flags(toks: list[Token], in_unit) -> tuple[list[bool], list[bool]]:
+    """For each token: is it a verb candidate (``_is_candidate``), is it outside every unit mention.
+
+    The same for every record of a document: ``choose_activities`` computes
+    them once and hands them to ``candidates``, which otherwise asks again for
+    each token of each record's sentence.
+    """
+    lex = _verb_lexicon()
+    return [_is_candidate(t, lex) for t in toks], [not in_unit(t[0]) for t in toks]
+
+
 def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
-               in_unit) -> list[tuple[str, dict[str, float]]]:
+               in_unit, flags: tuple[list[bool], list[bool]] | None = None) -> list[tuple[str, dict[str, float]]]:
     """(activity text, features): the rule's group, each verb of the sentence, and short verb phrases.
 
     A verb phrase is the verb with the word after it (``lấy mẫu``, ``có kết quả``)
@@ -98,20 +109,19 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     out: list[tuple[str, dict[str, float]]] = []
     seen = set()
     # the sentence's tokens (toks are in text order: two bisections, not a scan per record)
-    sent = toks[bisect_left(toks, (s,)):bisect_left(toks, (e,))]
+    lo_s, hi_s = bisect_left(toks, (s,)), bisect_left(toks, (e,))
+    sent = toks[lo_s:hi_s]
+    verb, free = (flags[0][lo_s:hi_s], flags[1][lo_s:hi_s]) if flags is not None else token_flags(sent, in_unit)
     qi = bisect_left(sent, (q.start,))  # the first token at or after the figure
     rule_key = (rec.activity or "").lower()
     rule_first = rule_key.split(",")[0].strip()
-
-    def cand(j: int) -> bool:
-        t = sent[j]
-        return _is_candidate(t, lex) and not in_unit(t[0]) and not (q.start <= t[0] < q.end)
 
     # the quantity's clause: from the last , ; : before it to the next one after it
     cs = next((j for j in range(qi - 1, -1, -1) if sent[j][2] in ",;:"), -1) + 1
     ce = next((j for j in range(qi, len(sent)) if sent[j][2] in ",;:" and sent[j][0] >= q.end), len(sent))
     # the implicit "là"/"có" candidates read how many verbs the clause and sentence hold
-    cand_at = [cand(j) for j in range(len(sent))]
+    qs, qe = q.start, q.end
+    cand_at = [v and f and not (qs <= t[0] < qe) for v, f, t in zip(verb, free, sent)]
     nearest_before = next((j for j in range(qi - 1, -1, -1) if cand_at[j]), None)
     first_after = next((j for j in range(qi, len(sent)) if cand_at[j]), None)
     verb_before_in_clause = nearest_before is not None and nearest_before >= cs
@@ -120,16 +130,16 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     # running counts over the window, so that what lies between a verb and the figure is two look-ups
     lo_w, hi_w = max(0, qi - WINDOW), min(len(sent), qi + WINDOW + 1)
     n_punct, n_end, n_verbs, n_numbers = [0], [0], [0], [0]
-    for x in sent[lo_w:hi_w]:
+    for k, x in enumerate(sent[lo_w:hi_w], lo_w):
         n_punct.append(n_punct[-1] + (x[2] in ",;:"))
         n_end.append(n_end[-1] + (x[2] in ".!?"))
-        n_verbs.append(n_verbs[-1] + _is_candidate(x, lex))
+        n_verbs.append(n_verbs[-1] + verb[k])
         n_numbers.append(n_numbers[-1] + (x[3] == "M"))
     for i in range(lo_w, hi_w):
         t = sent[i]
         key = t[2].lower()
         is_rule_head = bool(rule_first) and rule_first.startswith(key)
-        if not (is_rule_head or _is_candidate(t, lex)) or in_unit(t[0]) \
+        if not (is_rule_head or verb[i]) or not free[i] \
                 or (q.start <= t[0] < q.end and not is_rule_head):
             continue
         before = t[0] < q.start
@@ -162,7 +172,7 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
         forms = [(t[2] if not is_rule_head else rec.activity, {"rule": float(is_rule_head), "form:verb": 1.0})]
         nxt = sent[i + 1] if i + 1 < len(sent) else None
         if nxt is not None and _word(nxt) and nxt[0] == t[1] + 1 and not (q.start <= nxt[0] < q.end) \
-                and not in_unit(nxt[0]):
+                and free[i + 1]:
             forms.append((text[t[0]:nxt[1]], {"form:next": 1.0, "next_tag=" + nxt[3]: 1.0}))
         if before and nearest_before is not None and i < nearest_before and cs <= i \
                 and nearest_before - i <= 5 and not any(x[2] in ",;:.\"“”()" for x in sent[i:nearest_before]):
@@ -220,7 +230,8 @@ def choose_activities(text: str, toks: list[Token], units: list[Unit], quantitie
         i = bisect_right(span_starts, pos) - 1
         return i >= 0 and pos < spans[i][1]
 
-    groups = [(rec, candidates(text, toks, quantities[rec.quantity], rec, in_unit)) for rec in records]
+    flags = token_flags(toks, in_unit)
+    groups = [(rec, candidates(text, toks, quantities[rec.quantity], rec, in_unit, flags)) for rec in records]
     scores = iter(model.scores([f for _, cands in groups for _, f in cands]))  # one batched call
     for rec, cands in groups:
         if cands:
