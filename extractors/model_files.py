@@ -126,8 +126,9 @@ class TreeRanker:
         cols = np.fromiter(map(self._column, chain.from_iterable(rows)), dtype=np.int32, count=total)
         values = np.fromiter(chain.from_iterable(map(dict.values, rows)), dtype=np.float64, count=total)
         known = cols >= 0
+        at_row = np.repeat(np.arange(len(rows), dtype=np.int32), sizes)
         indptr = np.zeros(len(rows) + 1, dtype=np.int32)
-        np.cumsum(np.add.reduceat(known, np.cumsum([0] + sizes[:-1])) if total else 0, out=indptr[1:])
+        np.cumsum(np.bincount(at_row[known], minlength=len(rows)), out=indptr[1:])
         return indptr, np.ascontiguousarray(cols[known]), np.ascontiguousarray(values[known])
 
     def matrix(self, rows: list[dict[str, float]]):
