@@ -97,10 +97,16 @@ def _title_end(text: str) -> int:
 
 
 def _bucket(x: float, edges: tuple[float, ...]) -> str:
-    for e in edges:
+    for e, label in zip(edges, _labels(edges)):
         if x <= e:
-            return f"≤{e:g}"
+            return label
     return f">{edges[-1]:g}"
+
+
+@lru_cache(maxsize=None)
+def _labels(edges: tuple[float, ...]) -> list[str]:
+    """``_bucket``'s label of each edge, formatted once."""
+    return [f"≤{e:g}" for e in edges]
 
 
 @lru_cache(maxsize=1)
@@ -130,14 +136,12 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
                        recency: dict[str, int]) -> dict[str, float]:
     """Features of one (quantity, candidate unit) pair; ``name`` None is "no unit"."""
     s, e = rec.start, rec.end
-    # the same regex tests come back for every candidate of a record: each is run once
-    place_agent = _memo(ctx, ("place_agent", s), lambda: float(bool(_PLACE_AGENT.match(text, s))))
-    person_before = _memo(ctx, ("person", s, q.start),
-                          lambda: float(bool(_PERSON.search(text[s:q.start]))))
-    para = bisect_right(ctx.para_starts, q.start) - 1
-    pstart = ctx.para_starts[para]
+    # what depends on the record alone is worked out for its first candidate and kept
+    facts = ctx.memo.get(("record", s, e, q.start))
+    if facts is None:
+        facts = ctx.memo["record", s, e, q.start] = _record_facts(text, ctx, q, s, e)
+    place_agent, person_before, para, pstart, para_end, in_title, q_sent, opens_para, opens_sentence = facts
     f: dict[str, float] = {}
-    in_title = q.start < ctx.title_end
     if name is None:
         f["null"] = 1.0
         f["null:rule"] = float(rec.unit is None)
@@ -178,11 +182,12 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
         f["prev:paras_back:" + _bucket(para - prev_para, (0, 1, 2, 4))] = 1.0
         f["prev:logdist"] = math.log1p(max(dist, 0)) / 10
         f["prev:left:" + _memo(ctx, ("left", prev.start), lambda: _left_word(text, prev.start))] = 1.0
-        clause_start = max(text.rfind(c, s, prev.start) for c in ",;:") + 1
+        clause_start = max(text.rfind(",", s, prev.start), text.rfind(";", s, prev.start),
+                           text.rfind(":", s, prev.start)) + 1
         f["prev:clause_subject"] = float(len(text[max(s, clause_start):prev.start].split()) <= 2)
         f["prev:sentence_subject"] = float(len(text[s:prev.start].split()) <= 3)
         f["prev:in_title"] = float(prev.start < ctx.title_end)
-        f["prev:sents_back:" + _bucket(bisect_right(ctx.sent_ends, q.start) - bisect_right(ctx.sent_ends, prev.end),
+        f["prev:sents_back:" + _bucket(q_sent - bisect_right(ctx.sent_ends, prev.end),
                                        (0, 1, 2, 4, 8))] = 1.0
         f["prev:speech_after"] = _memo(ctx, ("speech", prev.end, e), lambda: float(bool(
             _SPEECH.search(text, prev.end, min(e, prev.end + 80)))))
@@ -207,20 +212,32 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
     f["rule_child"] = float(rec.unit is not None and ctx.parents.get(name) == rec.unit)
     f["in_title"] = float(in_title)
     f["mentions_after:log"] = math.log1p(len(starts) - i)
-    f["para_mentions:log"] = math.log1p(bisect_left(starts, ctx.para_starts[para + 1] if para + 1 < len(ctx.para_starts)
-                                                    else len(text)) - bisect_left(starts, pstart))
-    first_in_para = bisect_left(ctx.all_starts, pstart)
-    f["opens_para"] = float(first_in_para < len(ctx.all_starts) and ctx.all_names[first_in_para] == name
-                            and ctx.all_starts[first_in_para] < q.start)
-    first_in_sent = bisect_left(ctx.all_starts, s)
-    f["first_in_sentence"] = float(first_in_sent < len(ctx.all_starts) and ctx.all_starts[first_in_sent] < e
-                                   and ctx.all_names[first_in_sent] == name)
+    f["para_mentions:log"] = math.log1p(bisect_left(starts, para_end) - bisect_left(starts, pstart))
+    f["opens_para"] = float(opens_para == name)
+    f["first_in_sentence"] = float(opens_sentence == name)
     if rec.unit is not None and rec.unit != name:
         a, b = rec.unit.lower(), name.lower()
         f["rule_name_overlap"] = float(a.startswith(b) or b.startswith(a))
     f["place_agent"] = place_agent
     f["person_before"] = person_before
     return f
+
+
+def _record_facts(text: str, ctx: _Context, q: Quantity, s: int, e: int) -> tuple:
+    """What every candidate of a record reads: its regex tests, paragraph, sentence and first mentions."""
+    place_agent = float(bool(_PLACE_AGENT.match(text, s)))
+    person_before = float(bool(_PERSON.search(text[s:q.start])))
+    para = bisect_right(ctx.para_starts, q.start) - 1
+    pstart = ctx.para_starts[para]
+    para_end = ctx.para_starts[para + 1] if para + 1 < len(ctx.para_starts) else len(text)
+    # the name of the first mention of the paragraph (if before q) and of the sentence
+    starts, names = ctx.all_starts, ctx.all_names
+    k = bisect_left(starts, pstart)
+    opens_para = names[k] if k < len(starts) and starts[k] < q.start else None
+    k = bisect_left(starts, s)
+    opens_sentence = names[k] if k < len(starts) and starts[k] < e else None
+    return (place_agent, person_before, para, pstart, para_end, q.start < ctx.title_end,
+            bisect_right(ctx.sent_ends, q.start), opens_para, opens_sentence)
 
 
 def _name_features(ctx: _Context, name: str) -> dict[str, float]:

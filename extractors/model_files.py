@@ -125,9 +125,12 @@ class TreeRanker:
         total = sum(sizes)
         cols = np.fromiter(map(self._column, chain.from_iterable(rows)), dtype=np.int32, count=total)
         values = np.fromiter(chain.from_iterable(map(dict.values, rows)), dtype=np.float64, count=total)
-        known = cols >= 0
-        at_row = np.repeat(np.arange(len(rows), dtype=np.int32), sizes)
         indptr = np.zeros(len(rows) + 1, dtype=np.int32)
+        known = cols >= 0
+        if known.all():  # the usual case: every feature seen in training
+            np.cumsum(sizes, out=indptr[1:])
+            return indptr, cols, values
+        at_row = np.repeat(np.arange(len(rows), dtype=np.int32), sizes)
         np.cumsum(np.bincount(at_row[known], minlength=len(rows)), out=indptr[1:])
         return indptr, np.ascontiguousarray(cols[known]), np.ascontiguousarray(values[known])
 
