@@ -23,7 +23,7 @@ import re
 from functools import lru_cache
 from operator import itemgetter
 
-_TEMPLATE = re.compile(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\.(\w+))?\Z")
+_TEMPLATE = re.compile(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\[(\d+)\])?(?:\.(\w+))?\Z")
 _INT = re.compile(r"[+-]?[0-9]+\Z")
 
 
@@ -81,29 +81,39 @@ class TemplateFeaturizer:
     texts repeat less, are made per sentence, each n-gram joined once.
     """
 
-    def __init__(self, templates: list[str], dictionary: set[str]):
+    def __init__(self, templates: list[str], dictionary: set[str], istitle=_rust_istitle,
+                 constants: dict[int, str] | None = None):
+        """``istitle``: text → ``"True"``/``"False"`` (Rust's by default); ``constants``: the value of
+        every token in the other columns (the POS tagger passes each word with a dummy ``"X"``)."""
         self.dictionary = dictionary = frozenset(dictionary)
+        constants = constants or {}
         functions = {
             None: None,
             "lower": str.lower,
             "isdigit": _rust_isdigit,
-            "istitle": _rust_istitle,
+            "istitle": istitle,
             "is_in_dict": lambda text: "True" if text.lower() in dictionary else "False",
         }
         words: dict[int, list] = {}  # offset → [(template index, template, function)]
         self.ngrams = []  # (template index, offset1, offset2, length, function name, prefix, BOS, EOS)
         for k, t in enumerate(templates):
             m = _TEMPLATE.match(t)
-            if m is None or m.group(3) not in functions:
+            column = int(m.group(3) or 0) if m is not None else 0
+            if m is None or m.group(4) not in functions or column and column not in constants:
                 raise ValueError(f"unsupported template {t!r}")
             o1 = int(m.group(1))
             o2 = int(m.group(2)) if m.group(2) is not None else o1
             if o2 < o1:
                 raise ValueError(f"unsupported template {t!r}")
-            if o1 == o2:
-                words.setdefault(o1, []).append((k, t, functions[m.group(3)]))
+            fn = functions[m.group(4)]
+            if column:  # the same text at every token: one string, made here
+                text = " ".join([constants[column]] * (o2 - o1 + 1))
+                value = t + "=" + (text if fn is None else fn(text))
+                self.ngrams.append((k, o1, o2, o2 - o1 + 1, "constant", value, t + "=BOS", t + "=EOS"))
+            elif o1 == o2:
+                words.setdefault(o1, []).append((k, t, fn))
             else:
-                self.ngrams.append((k, o1, o2, o2 - o1 + 1, m.group(3), t + "=", t + "=BOS", t + "=EOS"))
+                self.ngrams.append((k, o1, o2, o2 - o1 + 1, m.group(4), t + "=", t + "=BOS", t + "=EOS"))
         self.words = []  # (offset, _Words, BOS strings, EOS strings)
         order = []  # template index of each string of a row as built: word offsets, then n-grams
         for o, members in words.items():
@@ -114,13 +124,16 @@ class TemplateFeaturizer:
         order += [k for k, *_ in self.ngrams]
         at = {k: i for i, k in enumerate(order)}
         self._order = itemgetter(*[at[k] for k in range(len(templates))])
-        self._istitle = lru_cache(maxsize=65536)(_rust_istitle)
+        self._istitle = lru_cache(maxsize=65536)(istitle)
 
     def _ngram_columns(self, tokens: list[str]) -> list[list[str]]:
         n = len(tokens)
         texts, lowered, titles = {}, {}, None
         columns = []
         for _, o1, o2, length, function, prefix, bos, eos in self.ngrams:
+            if function == "constant":  # prefix is the whole string
+                columns.append(_column([prefix] * max(n - length + 1, 0), o1, o2, n, bos, eos))
+                continue
             if length not in texts:
                 texts[length] = [" ".join(tokens[j:j + length]) for j in range(n - length + 1)]
             windows = texts[length]
@@ -136,6 +149,7 @@ class TemplateFeaturizer:
                     values = [yes if x in d else no for x in lowered[length]]
             elif function == "istitle":
                 # an n-gram's space-separated parts are its words' parts: title when each word is
+                # (with either istitle: an empty part is not title, or fails, in both)
                 if titles is None:
                     titles = [self._istitle(x) == "True" for x in tokens]
                 yes, no = prefix + "True", prefix + "False"
@@ -157,10 +171,6 @@ class TemplateFeaturizer:
         # lists, not tuples: underthesea_core's tagger reads them faster, more than paying for list()
         return [list(order(sum(parts, ()))) for parts in zip(*columns)]
 
-    def check(self, featurizer, sentences: list[list[str]]) -> bool:
-        """True when ``featurizer`` (underthesea_core's) gives the same features on ``sentences``."""
-        for tokens in sentences:
-            want = featurizer.process([[[t] for t in tokens]])[0]
-            if self.sentence(tokens) != want:
-                return False
-        return True
+    def check(self, reference, sentences: list[list[str]]) -> bool:
+        """True when ``reference(tokens)`` (the featurizer replaced) gives the same features on ``sentences``."""
+        return all(self.sentence(tokens) == reference(tokens) for tokens in sentences)

@@ -10,6 +10,12 @@ because the features are identical, with one exception handled here: Rust's
 (``text_istitle``: every syllable starts with a title-case letter) is not,
 so those three features are computed in Python.
 
+Faster still, ``crf_features.TemplateFeaturizer`` builds the same strings in
+Python from per-word tables (the Rust featurizer remakes every string for
+every template), with underthesea's ``text_istitle`` and the dummy ``X``
+column; it is used when it matches the Rust route on probe sentences, and
+``rust_features`` stays the reference.
+
 The model, the template list and ``text_istitle`` are underthesea's own, so
 a change there carries over.  ``tests/test_postag.py`` checks the tags equal
 ``underthesea.pos_tag`` over the dev gold and real news texts.
@@ -46,9 +52,16 @@ class RustPosTagger:
                          for k, t in enumerate(templates) if (m := _ISTITLE.match(t))]
         self._text_istitle = lru_cache(maxsize=65536)(text_istitle)
         self._featurizer = CRFFeaturizer(templates, set())
+        self._python = _pos_featurizer(templates, text_istitle, self.rust_features)
 
     def features(self, words: list[str]) -> list[list[str]]:
         """The CRF features of each word, as underthesea's Python featurizer writes them."""
+        if self._python is not None and words:
+            return self._python.sentence(words)
+        return self.rust_features(words)
+
+    def rust_features(self, words: list[str]) -> list[list[str]]:
+        """``features`` through underthesea_core's featurizer, its ``istitle`` columns redone in Python."""
         if not words:
             return []
         rows = self._featurizer.process([[[w, "X"] for w in words]])[0]
@@ -72,6 +85,18 @@ class RustPosTagger:
         if not words:
             return []
         return self._crf.tag(self.features(words))
+
+
+def _pos_featurizer(templates: list[str], text_istitle, reference):
+    """``TemplateFeaturizer`` for the POS templates (Python ``istitle``, the dummy ``"X"`` column),
+    None unless it gives ``reference``'s features on the probe sentences."""
+    from .crf_features import TemplateFeaturizer
+
+    try:
+        python = TemplateFeaturizer(templates, set(), istitle=lambda w: str(text_istitle(w)), constants={1: "X"})
+        return python if python.check(reference, [p.split(" ") for p in _PROBES]) else None
+    except ValueError:
+        return None
 
 
 class WordTokenizer:
@@ -150,7 +175,7 @@ def _template_featurizer(featurizer):
     try:
         python = TemplateFeaturizer(joblib.load(join(base, "features.bin")), joblib.load(join(base, "dictionary.bin")))
         probes = [p.split(" ") for p in _PROBES]
-        return python if python.check(featurizer, probes) else None
+        return python if python.check(lambda words: featurizer.process([[[w] for w in words]])[0], probes) else None
     except (OSError, ValueError):
         return None
 

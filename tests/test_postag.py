@@ -104,3 +104,13 @@ def test_segmenter_features_equal_underthesea_core():
     assert sum(map(len, sentences)) > 20000
     for tokens in sentences:
         assert wt._features.sentence(tokens) == wt._process([[[t] for t in tokens]])[0], tokens
+
+
+def test_pos_features_from_the_python_tables():
+    """The POS features come from the Python template tables, and equal the Rust route's."""
+    t = tagger()
+    assert t._python is not None, "the Python POS featurizer failed its probes"
+    words = [fast_word_tokenize(chunk) for text in _texts(every=25) for chunk in _clauses(text)]
+    assert sum(map(len, words)) > 5000
+    for w in words:
+        assert t.features(w) == t.rust_features(w), w
