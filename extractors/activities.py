@@ -86,8 +86,41 @@ def _list_heading(text: str, pos: int) -> tuple[int, int] | None:
     return None
 
 
+def token_flags(toks: list[Token], in_unit) -> tuple[list[bool], list[bool], tuple[list[int], ...]]:
+    """For each token of a sentence: is it a verb candidate (``_is_candidate``), is it outside
+    every unit mention; and running counts of punctuation, sentence ends, verb candidates and
+    numbers (``counts[k]`` of the tokens before k), so that what lies between a verb and the
+    figure is two look-ups."""
+    lex = _verb_lexicon()
+    verb = [_is_candidate(t, lex) for t in toks]
+    counts = ([0], [0], [0], [0])
+    n_punct, n_end, n_verbs, n_numbers = counts
+    for x, v in zip(toks, verb):
+        n_punct.append(n_punct[-1] + (x[2] in ",;:"))
+        n_end.append(n_end[-1] + (x[2] in ".!?"))
+        n_verbs.append(n_verbs[-1] + v)
+        n_numbers.append(n_numbers[-1] + (x[3] == "M"))
+    return verb, [not in_unit(t[0]) for t in toks], counts
+
+
+class SentenceFlags(dict):
+    """``token_flags`` of each sentence (by token range), made for its first record only.
+
+    The records of a sentence share them: ``choose_activities`` hands one of
+    these to ``candidates``, which otherwise asks again for each record.
+    """
+
+    def __init__(self, toks: list[Token], in_unit):
+        super().__init__()
+        self.toks, self.in_unit = toks, in_unit
+
+    def __missing__(self, span: tuple[int, int]) -> tuple:
+        got = self[span] = token_flags(self.toks[span[0]:span[1]], self.in_unit)
+        return got
+
+
 def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
-               in_unit) -> list[tuple[str, dict[str, float]]]:
+               in_unit, flags: SentenceFlags | None = None) -> list[tuple[str, dict[str, float]]]:
     """(activity text, features): the rule's group, each verb of the sentence, and short verb phrases.
 
     A verb phrase is the verb with the word after it (``lấy mẫu``, ``có kết quả``)
@@ -98,44 +131,37 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     out: list[tuple[str, dict[str, float]]] = []
     seen = set()
     # the sentence's tokens (toks are in text order: two bisections, not a scan per record)
-    sent = toks[bisect_left(toks, (s,)):bisect_left(toks, (e,))]
+    lo_s, hi_s = bisect_left(toks, (s,)), bisect_left(toks, (e,))
+    sent = toks[lo_s:hi_s]
+    verb, free, (n_punct, n_end, n_verbs, n_numbers) = \
+        flags[lo_s, hi_s] if flags is not None else token_flags(sent, in_unit)
     qi = bisect_left(sent, (q.start,))  # the first token at or after the figure
     rule_key = (rec.activity or "").lower()
     rule_first = rule_key.split(",")[0].strip()
-
-    def cand(j: int) -> bool:
-        t = sent[j]
-        return _is_candidate(t, lex) and not in_unit(t[0]) and not (q.start <= t[0] < q.end)
 
     # the quantity's clause: from the last , ; : before it to the next one after it
     cs = next((j for j in range(qi - 1, -1, -1) if sent[j][2] in ",;:"), -1) + 1
     ce = next((j for j in range(qi, len(sent)) if sent[j][2] in ",;:" and sent[j][0] >= q.end), len(sent))
     # the implicit "là"/"có" candidates read how many verbs the clause and sentence hold
-    cand_at = [cand(j) for j in range(len(sent))]
+    qs, qe = q.start, q.end
+    cand_at = [v and f and not (qs <= t[0] < qe) for v, f, t in zip(verb, free, sent)]
     nearest_before = next((j for j in range(qi - 1, -1, -1) if cand_at[j]), None)
     first_after = next((j for j in range(qi, len(sent)) if cand_at[j]), None)
     verb_before_in_clause = nearest_before is not None and nearest_before >= cs
     q_feats = {"q_clause_offset": float(qi - cs), "q_subject": float(not verb_before_in_clause),
                "q_sentence_offset": float(qi)}
-    # running counts over the window, so that what lies between a verb and the figure is two look-ups
     lo_w, hi_w = max(0, qi - WINDOW), min(len(sent), qi + WINDOW + 1)
-    n_punct, n_end, n_verbs, n_numbers = [0], [0], [0], [0]
-    for x in sent[lo_w:hi_w]:
-        n_punct.append(n_punct[-1] + (x[2] in ",;:"))
-        n_end.append(n_end[-1] + (x[2] in ".!?"))
-        n_verbs.append(n_verbs[-1] + _is_candidate(x, lex))
-        n_numbers.append(n_numbers[-1] + (x[3] == "M"))
     for i in range(lo_w, hi_w):
         t = sent[i]
         key = t[2].lower()
         is_rule_head = bool(rule_first) and rule_first.startswith(key)
-        if not (is_rule_head or _is_candidate(t, lex)) or in_unit(t[0]) \
+        if not (is_rule_head or verb[i]) or not free[i] \
                 or (q.start <= t[0] < q.end and not is_rule_head):
             continue
         before = t[0] < q.start
         lo, hi = (i + 1, qi) if before else (qi, i)
         n_between = max(hi - lo, 0)
-        a, b = lo - lo_w, max(hi, lo) - lo_w
+        a, b = lo, max(hi, lo)  # what lies between: tokens a to b - 1
         base = {
             "in_rule_group": float(bool(rule_key) and key in rule_key),
             "inside_quantity": float(q.start <= t[0] < q.end),
@@ -162,7 +188,7 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
         forms = [(t[2] if not is_rule_head else rec.activity, {"rule": float(is_rule_head), "form:verb": 1.0})]
         nxt = sent[i + 1] if i + 1 < len(sent) else None
         if nxt is not None and _word(nxt) and nxt[0] == t[1] + 1 and not (q.start <= nxt[0] < q.end) \
-                and not in_unit(nxt[0]):
+                and free[i + 1]:
             forms.append((text[t[0]:nxt[1]], {"form:next": 1.0, "next_tag=" + nxt[3]: 1.0}))
         if before and nearest_before is not None and i < nearest_before and cs <= i \
                 and nearest_before - i <= 5 and not any(x[2] in ",;:.\"“”()" for x in sent[i:nearest_before]):
@@ -172,12 +198,17 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
         prv = sent[i - 1] if i else None
         if prv is not None and prv[2].lower() in _NEGATION:
             forms.append((text[prv[0]:t[1]], {"form:negated": 1.0}))
-        for form, extra in forms:
+        last = len(forms) - 1
+        for j, (form, extra) in enumerate(forms):
             k = form.lower()
             if k in seen:
                 continue
             seen.add(k)
-            out.append((form, {**base, **extra}))
+            if j == last:  # the last form takes base itself (same keys, same order): one copy fewer
+                base.update(extra)
+                out.append((form, base))
+            else:
+                out.append((form, {**base, **extra}))
     # a list item ("+ Lần 1: 11", "- Cách ly tập trung tại bệnh viện: 531") is governed by the
     # verb of the line that opens its list ("Số ca âm tính với SARS-CoV-2:")
     head = _list_heading(text, q.start)
@@ -220,7 +251,8 @@ def choose_activities(text: str, toks: list[Token], units: list[Unit], quantitie
         i = bisect_right(span_starts, pos) - 1
         return i >= 0 and pos < spans[i][1]
 
-    groups = [(rec, candidates(text, toks, quantities[rec.quantity], rec, in_unit)) for rec in records]
+    flags = SentenceFlags(toks, in_unit)
+    groups = [(rec, candidates(text, toks, quantities[rec.quantity], rec, in_unit, flags)) for rec in records]
     scores = iter(model.scores([f for _, cands in groups for _, f in cands]))  # one batched call
     for rec, cands in groups:
         if cands:

@@ -61,6 +61,8 @@ class _Context:
     votes: dict = field(default_factory=dict)
     # text tests asked again for each candidate of a record, or for each record (key → answer)
     memo: dict = field(default_factory=dict)
+    # the features of a candidate that do not depend on the record (name → features)
+    of_name: dict = field(default_factory=dict)
 
 
 def _context(text: str, units: list[Unit]) -> _Context:
@@ -95,10 +97,16 @@ def _title_end(text: str) -> int:
 
 
 def _bucket(x: float, edges: tuple[float, ...]) -> str:
-    for e in edges:
+    for e, label in zip(edges, _labels(edges)):
         if x <= e:
-            return f"≤{e:g}"
+            return label
     return f">{edges[-1]:g}"
+
+
+@lru_cache(maxsize=None)
+def _labels(edges: tuple[float, ...]) -> list[str]:
+    """``_bucket``'s label of each edge, formatted once."""
+    return [f"≤{e:g}" for e in edges]
 
 
 @lru_cache(maxsize=1)
@@ -128,20 +136,19 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
                        recency: dict[str, int]) -> dict[str, float]:
     """Features of one (quantity, candidate unit) pair; ``name`` None is "no unit"."""
     s, e = rec.start, rec.end
-    # the same regex tests come back for every candidate of a record: each is run once
-    place_agent = _memo(ctx, ("place_agent", s), lambda: float(bool(_PLACE_AGENT.match(text, s))))
-    person_before = _memo(ctx, ("person", s, q.start),
-                          lambda: float(bool(_PERSON.search(text[s:q.start]))))
-    para = bisect_right(ctx.para_starts, q.start) - 1
-    pstart = ctx.para_starts[para]
+    # what depends on the record alone is worked out for its first candidate and kept
+    facts = ctx.memo.get(("record", s, e, q.start))
+    if facts is None:
+        facts = ctx.memo["record", s, e, q.start] = _record_facts(text, ctx, q, s, e)
+    place_agent, person_before, para, pstart, para_end, in_title, q_sent, opens_para, opens_sentence = facts
     f: dict[str, float] = {}
-    in_title = q.start < ctx.title_end
     if name is None:
         f["null"] = 1.0
         f["null:rule"] = float(rec.unit is None)
-        any_before = any(s <= st < q.start for sts in ctx.starts.values() for st in sts)
-        f["null:unit_in_sentence_before"] = float(any_before)
-        f["null:unit_in_sentence_after"] = float(any(q.end <= st < e for sts in ctx.starts.values() for st in sts))
+        # "a mention starts in [a, b)": two bisections on the sorted starts of every mention
+        starts, at_q = ctx.all_starts, bisect_left(ctx.all_starts, q.start)
+        f["null:unit_in_sentence_before"] = float(bisect_left(starts, s) < at_q)
+        f["null:unit_in_sentence_after"] = float(bisect_left(starts, q.end) < bisect_left(starts, e))
         f["null:place_agent"] = place_agent
         f["null:person"] = person_before
         f["null:location"] = float(rec.location is not None)
@@ -153,9 +160,9 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
         f["null:doc_pos"] = q.start / max(len(text), 1)
         f["null:in_lead"] = float(q.start < ctx.lead_end)
         f["null:in_title"] = float(in_title)
-        f["null:unit_in_para_before"] = float(any(pstart <= st < q.start for sts in ctx.starts.values() for st in sts))
+        f["null:unit_in_para_before"] = float(bisect_left(starts, pstart) < at_q)
         f["null:theo_in_para"] = float(bool(_THEO.search(text, pstart, q.start)))
-        nearest = max((st for sts in ctx.starts.values() for st in sts if st < q.start), default=None)
+        nearest = starts[at_q - 1] if at_q else None
         f["null:dist:" + _bucket(math.log1p(q.start - nearest) if nearest is not None else 99,
                                  (3, 5, 6, 7, 8))] = 1.0
         if nearest is not None:
@@ -175,11 +182,12 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
         f["prev:paras_back:" + _bucket(para - prev_para, (0, 1, 2, 4))] = 1.0
         f["prev:logdist"] = math.log1p(max(dist, 0)) / 10
         f["prev:left:" + _memo(ctx, ("left", prev.start), lambda: _left_word(text, prev.start))] = 1.0
-        clause_start = max(text.rfind(c, s, prev.start) for c in ",;:") + 1
+        clause_start = max(text.rfind(",", s, prev.start), text.rfind(";", s, prev.start),
+                           text.rfind(":", s, prev.start)) + 1
         f["prev:clause_subject"] = float(len(text[max(s, clause_start):prev.start].split()) <= 2)
         f["prev:sentence_subject"] = float(len(text[s:prev.start].split()) <= 3)
         f["prev:in_title"] = float(prev.start < ctx.title_end)
-        f["prev:sents_back:" + _bucket(bisect_right(ctx.sent_ends, q.start) - bisect_right(ctx.sent_ends, prev.end),
+        f["prev:sents_back:" + _bucket(q_sent - bisect_right(ctx.sent_ends, prev.end),
                                        (0, 1, 2, 4, 8))] = 1.0
         f["prev:speech_after"] = _memo(ctx, ("speech", prev.end, e), lambda: float(bool(
             _SPEECH.search(text, prev.end, min(e, prev.end + 80)))))
@@ -189,41 +197,63 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
         f["next:same_sentence"] = 1.0
         f["next:left:" + _memo(ctx, ("left", nxt.start), lambda: _left_word(text, nxt.start))] = 1.0
         f["next:logdist"] = math.log1p(max(nxt.start - q.end, 0)) / 10
-    in_para = [m for m in ctx.mentions[name] if pstart <= m.start < q.start]
+    in_para = ctx.mentions[name][bisect_left(starts, pstart):i]  # its mentions in the paragraph, before q
     f["frame:theo_in_para"] = float(any(_memo(ctx, ("theo", pstart, m.start), lambda: bool(
         _THEO.search(text, max(pstart, m.start - 25), m.start))) for m in in_para))
     f["frame:para_opening"] = float(any(m.start - pstart < 60 for m in in_para))
-    f["count_rank:" + str(min(ctx.count_rank[name], 3))] = 1.0
-    f["in_lead"] = float(ctx.mentions[name][0].start < ctx.lead_end)
+    of_name = ctx.of_name.get(name)
+    if of_name is None:
+        of_name = ctx.of_name[name] = _name_features(ctx, name)
+    f.update(of_name)
     r = recency.get(name)
     f["recency:" + (str(min(r, 4)) if r is not None else "none")] = 1.0
-    f["mentions:log"] = math.log1p(len(starts))
     f["mentions_before:log"] = math.log1p(i)
-    f["first_in_doc"] = float(name == ctx.first)
-    kind = ctx.kinds.get(name) or "none"
-    f["kind:" + kind] = 1.0
-    f["media"] = float(kind in _MEDIA_KINDS)
     f["rule_parent"] = float(rec.unit is not None and ctx.parents.get(rec.unit) == name)
     f["rule_child"] = float(rec.unit is not None and ctx.parents.get(name) == rec.unit)
     f["in_title"] = float(in_title)
-    f["candidates:log"] = math.log1p(len(ctx.names))
-    f["rule_share"] = ctx.votes.get(name, 0.0)
-    f["title_mention"] = float(ctx.mentions[name][0].start < ctx.title_end)
     f["mentions_after:log"] = math.log1p(len(starts) - i)
-    f["para_mentions:log"] = math.log1p(bisect_left(starts, ctx.para_starts[para + 1] if para + 1 < len(ctx.para_starts)
-                                                    else len(text)) - bisect_left(starts, pstart))
-    first_in_para = bisect_left(ctx.all_starts, pstart)
-    f["opens_para"] = float(first_in_para < len(ctx.all_starts) and ctx.all_names[first_in_para] == name
-                            and ctx.all_starts[first_in_para] < q.start)
-    first_in_sent = bisect_left(ctx.all_starts, s)
-    f["first_in_sentence"] = float(first_in_sent < len(ctx.all_starts) and ctx.all_starts[first_in_sent] < e
-                                   and ctx.all_names[first_in_sent] == name)
+    f["para_mentions:log"] = math.log1p(bisect_left(starts, para_end) - bisect_left(starts, pstart))
+    f["opens_para"] = float(opens_para == name)
+    f["first_in_sentence"] = float(opens_sentence == name)
     if rec.unit is not None and rec.unit != name:
         a, b = rec.unit.lower(), name.lower()
         f["rule_name_overlap"] = float(a.startswith(b) or b.startswith(a))
     f["place_agent"] = place_agent
     f["person_before"] = person_before
     return f
+
+
+def _record_facts(text: str, ctx: _Context, q: Quantity, s: int, e: int) -> tuple:
+    """What every candidate of a record reads: its regex tests, paragraph, sentence and first mentions."""
+    place_agent = float(bool(_PLACE_AGENT.match(text, s)))
+    person_before = float(bool(_PERSON.search(text[s:q.start])))
+    para = bisect_right(ctx.para_starts, q.start) - 1
+    pstart = ctx.para_starts[para]
+    para_end = ctx.para_starts[para + 1] if para + 1 < len(ctx.para_starts) else len(text)
+    # the name of the first mention of the paragraph (if before q) and of the sentence
+    starts, names = ctx.all_starts, ctx.all_names
+    k = bisect_left(starts, pstart)
+    opens_para = names[k] if k < len(starts) and starts[k] < q.start else None
+    k = bisect_left(starts, s)
+    opens_sentence = names[k] if k < len(starts) and starts[k] < e else None
+    return (place_agent, person_before, para, pstart, para_end, q.start < ctx.title_end,
+            bisect_right(ctx.sent_ends, q.start), opens_para, opens_sentence)
+
+
+def _name_features(ctx: _Context, name: str) -> dict[str, float]:
+    """The features of candidate ``name`` that are the same for every record of the document."""
+    kind = ctx.kinds.get(name) or "none"
+    return {
+        "count_rank:" + str(min(ctx.count_rank[name], 3)): 1.0,
+        "in_lead": float(ctx.mentions[name][0].start < ctx.lead_end),
+        "mentions:log": math.log1p(len(ctx.starts[name])),
+        "first_in_doc": float(name == ctx.first),
+        "kind:" + kind: 1.0,
+        "media": float(kind in _MEDIA_KINDS),
+        "candidates:log": math.log1p(len(ctx.names)),
+        "rule_share": ctx.votes.get(name, 0.0),
+        "title_mention": float(ctx.mentions[name][0].start < ctx.title_end),
+    }
 
 
 def _recency(ctx: _Context, pos: int) -> dict[str, int]:

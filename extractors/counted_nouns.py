@@ -27,6 +27,7 @@ FEATURE_VERSION = 2
 MAX_SYLLABLES = 3
 
 _SYLLABLE = re.compile(r"[^\W\d_]+", re.UNICODE)
+_NOT_WORD = re.compile(r"[^\w ]")  # punctuation or a line break
 
 Token = tuple[int, int, str, str]  # (start, end, text, POS)
 
@@ -69,15 +70,15 @@ def candidates(text: str, tokens: list[Token], starts: list[int], q: Quantity, s
     by_first = stats["first"].get(first) or [0, 0, 0]
     n_first = sum(by_first)
     out = []
+    first_tok = _token_at(tokens, starts, syl[0].start())
     for k in range(1, len(syl) + 1):
         end = syl[k - 1].end()
-        if end > q.end and re.search(r"[^\w ]", text[q.end:end]):
+        if end > q.end and _NOT_WORD.search(text, q.end, end):
             break  # extending over punctuation or a line break would leave the phrase
         words = phrase(syl, k)
         last_tok = _token_at(tokens, starts, syl[k - 1].start())
         nxt = syl[k] if k < len(syl) else _SYLLABLE.match(text, end + 1) if text[end:end + 1] == " " else None
         next_tok = _token_at(tokens, starts, nxt.start()) if nxt is not None else None
-        first_tok = _token_at(tokens, starts, syl[0].start())
         gold, seen = stats["phrases"].get(words, (0, 0))
         f = {
             "k": float(k), f"k{k}": 1.0,

@@ -13,6 +13,7 @@ import json
 import math
 import os
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 # PROVNEWS_MODELS points at another folder of model files (e.g. ones trained on your own annotations)
@@ -84,6 +85,13 @@ def _lightgbm():
     return lightgbm
 
 
+class _Columns(dict):
+    """Feature name → column; -1 for a name the model never saw."""
+
+    def __missing__(self, name: str) -> int:
+        return -1
+
+
 class TreeRanker:
     """A LightGBM ranking model (lambdarank) over named features, stored as LightGBM's text format.
 
@@ -99,37 +107,52 @@ class TreeRanker:
     def __init__(self, data: dict):
         lightgbm = _lightgbm()
         self.features: list[str] = data["features"]
-        self.index = {f: i for i, f in enumerate(self.features)}
+        self.index = _Columns((f, i) for i, f in enumerate(self.features))
+        self._column = self.index.__getitem__  # -1 for a feature the model never saw
         self.booster = lightgbm.Booster(model_str=data["model"])
         self._predict = _c_predict(self.booster, len(self.features))
+
+    def sparse(self, rows: list[dict[str, float]]):
+        """The rows as CSR arrays ``(indptr, indices, values)``, features the model never saw left out.
+
+        Every (column, value) of every row is read by C-level iteration (map and
+        chain, no Python loop per feature): a list comprehension per feature, or
+        setting matrix cells one by one, costs more than the prediction.
+        """
+        import numpy as np
+
+        sizes = list(map(len, rows))
+        total = sum(sizes)
+        cols = np.fromiter(map(self._column, chain.from_iterable(rows)), dtype=np.int32, count=total)
+        values = np.fromiter(chain.from_iterable(map(dict.values, rows)), dtype=np.float64, count=total)
+        indptr = np.zeros(len(rows) + 1, dtype=np.int32)
+        known = cols >= 0
+        if known.all():  # the usual case: every feature seen in training
+            np.cumsum(sizes, out=indptr[1:])
+            return indptr, cols, values
+        at_row = np.repeat(np.arange(len(rows), dtype=np.int32), sizes)
+        np.cumsum(np.bincount(at_row[known], minlength=len(rows)), out=indptr[1:])
+        return indptr, np.ascontiguousarray(cols[known]), np.ascontiguousarray(values[known])
 
     def matrix(self, rows: list[dict[str, float]]):
         """The rows as one dense float64 matrix (row-major), features the model never saw left out."""
         import numpy as np
 
-        n = len(self.features)
-        m = np.zeros((len(rows), n), dtype=np.float64)
-        get = self.index.get
-        # every (column, value) of every row in two flat lists, then set in one numpy assignment:
-        # setting matrix cells one by one costs more than the prediction
-        cols = np.array([get(k, -1) for feats in rows for k in feats], dtype=np.intp)
-        values = np.array([v for feats in rows for v in feats.values()], dtype=np.float64)
-        at_row = np.repeat(np.arange(len(rows), dtype=np.intp), [len(feats) for feats in rows])
-        known = cols >= 0
-        m[at_row[known], cols[known]] = values[known]
+        indptr, cols, values = self.sparse(rows)
+        m = np.zeros((len(rows), len(self.features)), dtype=np.float64)
+        m[np.repeat(np.arange(len(rows)), np.diff(indptr)), cols] = values
         return m
 
     def scores(self, rows: list[dict[str, float]]) -> list[float]:
         """Raw scores: a ranking score, or a log-odds (> 0 means yes) for a binary model."""
         if not rows:
             return []
-        m = self.matrix(rows)
         if self._predict is None:
-            return self.reference_scores(rows, m)
-        return self._predict(m)
+            return self.reference_scores(rows)
+        return self._predict(*self.sparse(rows))
 
     def reference_scores(self, rows: list[dict[str, float]], m=None) -> list[float]:
-        """The same scores through ``lightgbm.Booster.predict``."""
+        """The same scores through ``lightgbm.Booster.predict`` on the dense matrix."""
         if not rows:
             return []
         m = self.matrix(rows) if m is None else m
@@ -137,10 +160,14 @@ class TreeRanker:
 
 
 def _c_predict(booster, n_features: int):
-    """``m -> raw scores`` calling ``LGBM_BoosterPredictForMat`` directly (None if this LightGBM lacks it).
+    """``(indptr, indices, values) -> raw scores`` calling ``LGBM_BoosterPredictForCSR`` directly.
 
-    The arguments are those ``Booster.predict(m, num_threads=1, raw_score=True)``
-    passes for a C-contiguous float64 matrix.
+    None if this LightGBM lacks it.  Sparse rows, not a dense matrix: a row
+    holds some 25 of the activity model's 751 features, and zeroing, filling
+    and scanning the dense rows cost more than the trees.  A feature absent
+    from a row reads as zero, as an explicit zero of the dense matrix does, so
+    the scores are the same.  The arguments are those ``Booster.predict``
+    passes for a CSR matrix with ``num_threads=1, raw_score=True``.
     """
     import ctypes
 
@@ -149,21 +176,24 @@ def _c_predict(booster, n_features: int):
     try:
         from lightgbm.basic import _LIB, _safe_call
 
-        fn = _LIB.LGBM_BoosterPredictForMat
+        fn = _LIB.LGBM_BoosterPredictForCSR
         handle = booster._handle
     except (ImportError, AttributeError):
         return None
-    C_API_DTYPE_FLOAT64, C_API_IS_ROW_MAJOR, C_API_PREDICT_RAW_SCORE = 1, 1, 1
+    C_API_DTYPE_FLOAT64, C_API_DTYPE_INT32, C_API_PREDICT_RAW_SCORE = 1, 2, 1
     params = ctypes.c_char_p(b"num_threads=1")
     out_ptr = ctypes.POINTER(ctypes.c_double)
+    int32_ptr = ctypes.POINTER(ctypes.c_int32)
 
-    def predict(m) -> list[float]:
-        rows = m.shape[0]
-        assert m.dtype == np.float64 and m.flags.c_contiguous and m.shape[1] == n_features
+    def predict(indptr, indices, values) -> list[float]:
+        rows = len(indptr) - 1
+        assert indptr.dtype == indices.dtype == np.int32 and values.dtype == np.float64
         out = np.empty(rows, dtype=np.float64)
         got = ctypes.c_int64(0)
-        _safe_call(fn(handle, m.ctypes.data_as(ctypes.c_void_p), ctypes.c_int(C_API_DTYPE_FLOAT64),
-                      ctypes.c_int32(rows), ctypes.c_int32(n_features), ctypes.c_int(C_API_IS_ROW_MAJOR),
+        _safe_call(fn(handle, indptr.ctypes.data_as(ctypes.c_void_p), ctypes.c_int(C_API_DTYPE_INT32),
+                      indices.ctypes.data_as(int32_ptr), values.ctypes.data_as(ctypes.c_void_p),
+                      ctypes.c_int(C_API_DTYPE_FLOAT64), ctypes.c_int64(len(indptr)),
+                      ctypes.c_int64(len(values)), ctypes.c_int64(n_features),
                       ctypes.c_int(C_API_PREDICT_RAW_SCORE), ctypes.c_int(0), ctypes.c_int(-1), params,
                       ctypes.byref(got), out.ctypes.data_as(out_ptr)))
         if got.value != rows:

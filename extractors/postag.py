@@ -10,6 +10,12 @@ because the features are identical, with one exception handled here: Rust's
 (``text_istitle``: every syllable starts with a title-case letter) is not,
 so those three features are computed in Python.
 
+Faster still, ``crf_features.TemplateFeaturizer`` builds the same strings in
+Python from per-word tables (the Rust featurizer remakes every string for
+every template), with underthesea's ``text_istitle`` and the dummy ``X``
+column; it is used when it matches the Rust route on probe sentences, and
+``rust_features`` stays the reference.
+
 The model, the template list and ``text_istitle`` are underthesea's own, so
 a change there carries over.  ``tests/test_postag.py`` checks the tags equal
 ``underthesea.pos_tag`` over the dev gold and real news texts.
@@ -46,9 +52,16 @@ class RustPosTagger:
                          for k, t in enumerate(templates) if (m := _ISTITLE.match(t))]
         self._text_istitle = lru_cache(maxsize=65536)(text_istitle)
         self._featurizer = CRFFeaturizer(templates, set())
+        self._python = _pos_featurizer(templates, text_istitle, self.rust_features)
 
     def features(self, words: list[str]) -> list[list[str]]:
         """The CRF features of each word, as underthesea's Python featurizer writes them."""
+        if self._python is not None and words:
+            return self._python.sentence(words)
+        return self.rust_features(words)
+
+    def rust_features(self, words: list[str]) -> list[list[str]]:
+        """``features`` through underthesea_core's featurizer, its ``istitle`` columns redone in Python."""
         if not words:
             return []
         rows = self._featurizer.process([[[w, "X"] for w in words]])[0]
@@ -74,6 +87,18 @@ class RustPosTagger:
         return self._crf.tag(self.features(words))
 
 
+def _pos_featurizer(templates: list[str], text_istitle, reference):
+    """``TemplateFeaturizer`` for the POS templates (Python ``istitle``, the dummy ``"X"`` column),
+    None unless it gives ``reference``'s features on the probe sentences."""
+    from .crf_features import TemplateFeaturizer
+
+    try:
+        python = TemplateFeaturizer(templates, set(), istitle=lambda w: str(text_istitle(w)), constants={1: "X"})
+        return python if python.check(reference, [p.split(" ") for p in _PROBES]) else None
+    except ValueError:
+        return None
+
+
 class WordTokenizer:
     """``underthesea.word_tokenize(sentence)`` with fewer Python layers, same words.
 
@@ -82,9 +107,13 @@ class WordTokenizer:
     Two things are cheaper: each regex match's text is ``m.group()`` (every
     alternative of underthesea's pattern is one named group spanning the
     whole match, so the first matched group, which underthesea finds by
-    building ``m.groupdict()``, is the match itself), and ``token_normalize``,
-    a pure function of the token, is memoized.  ``tests/test_postag.py``
-    checks the words equal ``underthesea.word_tokenize`` on real texts.
+    building ``m.groupdict()``, is the match itself), ``token_normalize``,
+    a pure function of the token, is memoized, and the CRF features are made
+    by ``crf_features.TemplateFeaturizer`` (the same strings, a quarter of the
+    time of underthesea_core's featurizer, which was most of the segmenter's
+    cost) whenever it reproduces underthesea_core's on probe sentences.
+    ``tests/test_postag.py`` checks the words equal ``underthesea.word_tokenize``
+    on real texts.
     """
 
     def __init__(self):
@@ -100,12 +129,22 @@ class WordTokenizer:
         self._patterns = regex_tokenize.patterns
         self._normalize_text = regex_tokenize.normalize_characters_in_text
         self._token_normalize = lru_cache(maxsize=65536)(regex_tokenize.token_normalize)
+        self._features = _template_featurizer(model.featurizer)
+
+    def features(self, tokens: list[str]) -> list:
+        """The CRF features of each token, as underthesea_core's featurizer writes them."""
+        if self._features is not None:
+            try:
+                return self._features.sentence(tokens)
+            except ValueError:  # a token underthesea_core itself would fail on: let it
+                pass
+        return self._process([[[token] for token in tokens]])[0]
 
     def __call__(self, sentence: str) -> list[str]:
         text = self._normalize_text(sentence)
         normalize = self._token_normalize
         tokens = [normalize(m.group()) for m in self._patterns.finditer(text)]
-        tags = self._tag(self._process([[[token] for token in tokens]])[0])
+        tags = self._tag(self.features(tokens))
         output: list[str] = []
         for tag, token in zip(tags, tokens):
             if tag == "I-W" and output:
@@ -113,6 +152,32 @@ class WordTokenizer:
             else:
                 output.append(token)
         return output
+
+
+# probe sentences on which the Python featurizer must equal underthesea_core's before it is used:
+# title case, digits with signs and past i32, punctuation, dictionary words and n-grams
+_PROBES = ["Sở Y tế tỉnh Quảng Ninh đã kiểm tra 29 cơ sở , thu 2.500.000 đồng ( 12 % ) .",
+           "+5 -7 2147483647 2147483648 007 ½ “ Bộ Tài chính ” cho biết : ngày 3/4/2024 …",
+           "a", "TP. HCM có 1 ca mắc COVID-19 mới"]
+
+
+def _template_featurizer(featurizer):
+    """``TemplateFeaturizer`` for underthesea's segmenter, None unless it matches ``featurizer`` on probes."""
+    from os.path import dirname, join
+
+    import joblib
+    import underthesea.pipeline.word_tokenize as ws
+
+    from .crf_features import TemplateFeaturizer
+
+    # the model folder underthesea's word_tokenize loads (the featurizer itself does not expose its templates)
+    base = join(dirname(ws.__file__), "models", "ws_crf_vlsp2013_20230727")
+    try:
+        python = TemplateFeaturizer(joblib.load(join(base, "features.bin")), joblib.load(join(base, "dictionary.bin")))
+        probes = [p.split(" ") for p in _PROBES]
+        return python if python.check(lambda words: featurizer.process([[[w] for w in words]])[0], probes) else None
+    except (OSError, ValueError):
+        return None
 
 
 @lru_cache(maxsize=1)

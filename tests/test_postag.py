@@ -88,3 +88,29 @@ def test_odd_inputs_tag_like_underthesea(text):
 
     assert fast_word_tokenize(text) == word_tokenize(text)
     assert pos_tag(text) == underthesea_pos_tag(text)
+
+
+def test_segmenter_features_equal_underthesea_core():
+    """The Python template featurizer writes underthesea_core's strings, token for token."""
+    from extractors.postag import word_tokenizer
+
+    wt = word_tokenizer()
+    assert wt._features is not None, "the Python featurizer failed its probes"
+    sentences = [[wt._token_normalize(m.group()) for m in wt._patterns.finditer(wt._normalize_text(chunk))]
+                 for text in _texts(every=12) for chunk in _clauses(text)]
+    # Rust's isdigit is an i32 parse and its istitle is true for digits and punctuation
+    sentences += [s.split(" ") for s in ["+5 -7 2147483647 2147483648 -2147483648 -2147483649 007 ½ ²",
+                                         "ΑΣ Σ ß ǅ İ ǆ Ⅰ ﬁ 𝐀 ᾈ ( ) “ ” …", "a", "1", "Y tế"]]
+    assert sum(map(len, sentences)) > 20000
+    for tokens in sentences:
+        assert wt._features.sentence(tokens) == wt._process([[[t] for t in tokens]])[0], tokens
+
+
+def test_pos_features_from_the_python_tables():
+    """The POS features come from the Python template tables, and equal the Rust route's."""
+    t = tagger()
+    assert t._python is not None, "the Python POS featurizer failed its probes"
+    words = [fast_word_tokenize(chunk) for text in _texts(every=25) for chunk in _clauses(text)]
+    assert sum(map(len, words)) > 5000
+    for w in words:
+        assert t.features(w) == t.rust_features(w), w
