@@ -120,6 +120,8 @@ def _words() -> dict:
         "comparatives": set(_folded_list(d["comparatives"]["words"])),
         "bound_adjectives": set(_folded_list(d["comparatives"]["bound_adjectives"])),
         "labels": _folded_list(d["label_before"]["words"]),
+        "not_labels": _folded_list(d["label_before"]["not_labels"]),
+        "describing": set(_folded_list(d["describing_units"]["words"])),
         "vague": set(_folded_list(d["vague_before"]["words"])),
         "per": set(_folded_list(d["per_before"])),
         "time_after": set(_folded_list(d["time_of_day_after"])),
@@ -657,8 +659,8 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
         return None  # "gói thầu 5.10": English decimals only where they measure something
     unit_end = max(unit.end, end)
     # labels: Đợt 1, cấp 1, Chỉ thị 16, số 123 (unless a real measure follows: đường 5 km)
-    if unit.dimension not in _MEASURE_DIMS and unit.dimension != "rate":
-        label = _ends_with_word(before.rstrip(), w["labels"]) if before.endswith(" ") else None
+    if unit.dimension not in _MEASURE_DIMS and unit.dimension != "rate" and not _describes(unit):
+        label = _label_before(before)
         if label:
             lstart = n.start - 1 - len(label)
             tok = toks.at(lstart)
@@ -692,6 +694,22 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
     elif _starts_with_word(rest, w["upper_after"]):
         qual = "<" if qual in ("=", "~") else qual
     return _Found(qstart, unit_end, value, value_max, total, unit, qual, n.start)
+
+
+def _describes(unit: _Unit) -> bool:
+    """``Phan Đình Quý 46 tuổi``, ``Ford Everest 7 chỗ``: a unit that describes what was just named."""
+    return fold_word(unit.name).lower() in _words()["describing"]
+
+
+def _label_before(before: str) -> str | None:
+    """The label word (``Đợt``, ``số``) that ``before`` ends with, unless it ends a counting phrase
+    (``trong số 203 người``)."""
+    if not before.endswith(" "):
+        return None
+    stripped = before.rstrip()
+    if _ends_with_word(stripped, _words()["not_labels"]):
+        return None
+    return _ends_with_word(stripped, _words()["labels"])
 
 
 _MONEY_MULTIPLIER = re.compile(r"(?:triệu|tỷ|tỉ)$", re.IGNORECASE)
@@ -773,6 +791,9 @@ def _names_one_place(t: str, p: int) -> bool:
 
 # days followed by the dates or the holiday they are: a period, not a measured time
 _NAMED_DAYS = re.compile(r" (?:nghỉ )?(?:lễ|tết|mùng|mồng|\d{1,2}/\d{1,2}(?![\d/]))", re.IGNORECASE)
+# "trong 2 ngày 26 và 27/4", "2 ngày (4-5/5)", "hai năm 2020-2021": the count then the days or years it
+# names, a period
+_NAMED_SPAN = re.compile(r" \(?(?:\d{1,2}|(?:19|20)\d\d)(?: và |, ?| ?[-–] ?| đến )\d")
 
 
 def _duration_ok(t: str, n: NumberSpan, unit: _Unit, blocked) -> bool:
@@ -783,6 +804,8 @@ def _duration_ok(t: str, n: NumberSpan, unit: _Unit, blocked) -> bool:
         return False
     if unit.name == "ngày" and _NAMED_DAYS.match(t, unit.end):
         return False  # "trong hai ngày mùng 3 và mùng 4 Tết", "4 ngày nghỉ lễ 30/4 và 1/5": the days named
+    if unit.name in ("ngày", "năm") and _NAMED_SPAN.match(t, unit.end):
+        return False
     if unit.name == "giờ":
         if _starts_with_word(after, w["time_after"]):
             return False

@@ -1,0 +1,42 @@
+"""Quantities decided by the words around the number (issue 9e): labels, names and named periods."""
+from __future__ import annotations
+
+import pytest
+
+from extractors.quantities import find_quantities
+from extractors.segment import make_doc
+
+
+def summary(text: str):
+    qs, _ = find_quantities(text, make_doc(text))
+    return [(q.value, q.unit_of_measure) for q in qs]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an age or a seat count right after the name it describes
+    ("Ông Phan Đình Quý 46 tuổi, cùng vợ Lê Thị Hạnh 41 tuổi.", [(46, "tuổi"), (41, "tuổi")]),
+    ("Chiếc ôtô Ford Everest 7 chỗ bị biến dạng.", [(7, "chỗ")]),
+    ("Năm 19 tuổi, Quý trốn nhà đi làm.", [(19, "tuổi")]),
+    # "trong số", "nhóm": the whole a part is taken from, the members of a group
+    ("Trong số 203 người ứng cử có nhiều doanh nhân.", [(203, "người")]),
+    ("Ông nằm trong nhóm 21 người bị truy tố.", [(21, "người")]),
+])
+def test_counts_after_a_name_or_a_counting_phrase(text, expected):
+    assert summary(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # the days or years a count names: a period
+    "Đơn vị tổ chức tiêm trong 2 ngày 4 và 5/5.",
+    "Đơn vị tổ chức tiêm trong 2 ngày (4-5/5).",
+    "Số vụ đuối nước trong hai năm 2020-2021 ít hơn.",
+    # an anniversary or a reviewed span
+    "Hội nghị Tổng kết 5 năm thực hiện Quyết định 281.",
+    "nhân dịp kỷ niệm 47 năm Ngày Giải phóng miền Nam.",
+])
+def test_named_periods_are_no_quantities(text):
+    assert summary(text) == []
+
+
+def test_labels_still_label():
+    assert summary("Đợt 1 có 5 hộ; số 12 đường Lê Lợi.") == [(5, "hộ")]
