@@ -128,6 +128,7 @@ def _words() -> dict:
         "time_before": _folded_list(d["time_of_day_before"]),
         "counts": set(_folded_list(d["count_nouns"]["words"])),
         "counts_sorted": _folded_list(d["count_nouns"]["words"]),
+        "per_counts": set(_folded_list(d["per_counts"]["words"])),
         "not_counts": set(_folded_list(d["count_nouns"]["not_counts"])),
         "rel_after": _folded_list(d["relative_time"]["after"]),
         "rel_before": _folded_list(d["relative_time"]["before"]),
@@ -368,7 +369,8 @@ def _rate(t: str, unit: _Unit, toks: _Tokens) -> _Unit:
     parts = [unit]
     end = unit.end
     while True:
-        m = re.compile(r"\s?/\s?").match(t, end)
+        # "4 người/1 phòng", "lượt du khách/ 1 ngày đêm": a written 1 before the denominator
+        m = re.compile(r"\s?/\s?(?:1 ?(?=[^\W\d_]))?").match(t, end)
         if not m:
             break
         q = m.end()
@@ -389,13 +391,12 @@ def _rate(t: str, unit: _Unit, toks: _Tokens) -> _Unit:
         parts.append(_Unit(c[0].lower(), c[1], "count", None, None, True))
         end = c[1]
     if len(parts) == 1 and (not unit.is_count or unit.name == "lần"):
-        m = re.compile(r" (mỗi|một) ").match(t, end)
-        if m:
-            um = _measure_at(t, m.end(), False)
-            if um is not None and (um[0].dimension in _MEASURE_DIMS or um[0].dimension == "duration"):
-                uom, e = um
-                parts.append(_Unit(uom.canonical, e, uom.dimension, uom.base_unit, uom.factor, False))
-                end = e
+        for _ in range(2):  # "1,3 triệu đồng mỗi người một ngày"
+            per = _per_unit(t, end, toks, money=unit.dimension == "money")
+            if per is None:
+                break
+            parts.append(per)
+            end = per.end
     if len(parts) == 1:
         return unit
     name = "/".join(p.name for p in parts)
@@ -414,6 +415,27 @@ def _rate(t: str, unit: _Unit, toks: _Tokens) -> _Unit:
             factor = factor / d.factor
             base = f"{base}/{d.base_unit}"
     return _Unit(name, end, "rate", base if factor is not None else None, factor, False, src)
+
+
+_PER = re.compile(r" (?:mỗi|một|trên một) ")
+
+
+def _per_unit(t: str, p: int, toks: _Tokens, money: bool) -> _Unit | None:
+    """The denominator of ``1.000 đồng mỗi kg``, ``6 tấn trên một ha``, ``2.050 USD mỗi ounce``, and for
+    money a counted one (``10 - 20 triệu đồng một người``); None if ``p`` starts no "per" phrase."""
+    m = _PER.match(t, p)
+    if not m:
+        return None
+    um = _measure_at(t, m.end(), False)
+    if um is not None and (um[0].dimension in _MEASURE_DIMS or um[0].dimension == "duration"):
+        uom, e = um
+        return _Unit(uom.canonical, e, uom.dimension, uom.base_unit, uom.factor, False)
+    if not money or um is not None:
+        return None
+    c = _count_noun_at(t, m.end(), toks, strict=True)
+    if c is None or fold_word(c[0]).lower() not in _words()["per_counts"]:
+        return None
+    return _Unit(c[0].lower(), c[1], "count", None, None, True)
 
 
 # ---------------------------------------------------------------- qualifiers

@@ -40,3 +40,19 @@ def test_named_periods_are_no_quantities(text):
 
 def test_labels_still_label():
     assert summary("Đợt 1 có 5 hộ; số 12 đường Lê Lợi.") == [(5, "hộ")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Vàng duy trì trên 2.050 USD mỗi ounce vào 31/1.", [(2050, "USD/ounce")]),
+    ("có đơn vị chỉ 10 - 20 triệu đồng một người.", [(10e6, "đồng/người")]),
+    ("với phí 1,3 triệu đồng mỗi người một ngày là quá cao.", [(1.3e6, "đồng/người/ngày")]),
+    ("năng suất vượt 6 tấn trên một ha.", [(6, "tấn/ha")]),
+    ("họ đòi ở 4 người/1 phòng, điều này trái quy định.", [(4, "người/phòng")]),
+    # "cho mỗi em" gives the amount to each, "một cách" is a manner: no rate
+    ("phần thưởng là 1 triệu đồng cho mỗi em.", [(1e6, "đồng")]),
+    ("giá giảm 1.000 đồng một cách nhanh chóng.", [(1000, "đồng")]),
+])
+def test_rates_written_with_per_words(text, expected):
+    got = summary(text)
+    assert [u for _, u in got] == [u for _, u in expected]
+    assert [v for v, _ in got] == pytest.approx([v for v, _ in expected])
