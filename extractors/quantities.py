@@ -129,6 +129,7 @@ def _words() -> dict:
         "counts": set(_folded_list(d["count_nouns"]["words"])),
         "counts_sorted": _folded_list(d["count_nouns"]["words"]),
         "per_counts": set(_folded_list(d["per_counts"]["words"])),
+        "siblings": {fold_word(w).lower(): _folded_list(g) for g in d["sibling_counts"]["groups"] for w in g},
         "not_counts": set(_folded_list(d["count_nouns"]["not_counts"])),
         "rel_after": _folded_list(d["relative_time"]["after"]),
         "rel_before": _folded_list(d["relative_time"]["before"]),
@@ -351,8 +352,25 @@ def _unit_after(t: str, p: int, toks: _Tokens, allow_count: bool = True) -> _Uni
                 and (tok2 is None or tok2[1] == b0 + len(second)):
             name = f"{name}, {second}"
             end = b0 + len(second)
+    if "," not in name:
+        name, end = _sibling_nouns(t, name, end)
     unit = _Unit(name, end, "count", None, None, True, (q, end))
     return _rate(t, unit, toks)
+
+
+def _sibling_nouns(t: str, name: str, end: int) -> tuple[str, int]:
+    """``46 tỉnh, thành phố``, ``8 cán bộ, công chức``: nouns of the counted noun's kind listed after it
+    with commas share its number; (the whole list, its end)."""
+    kinds = _words()["siblings"]
+    words = kinds.get(fold_word(name).lower())
+    while words:
+        if t[end:end + 2] != ", " or not t[end + 2:end + 3].islower():
+            break
+        nxt = _starts_with_word(t[end + 2:end + 32].lower(), words)
+        if not nxt:
+            break
+        name, end = f"{name}, {t[end + 2:end + 2 + len(nxt)]}", end + 2 + len(nxt)
+    return name, end
 
 
 def _glued_count(t: str, p: int) -> str | None:

@@ -56,3 +56,15 @@ def test_rates_written_with_per_words(text, expected):
     got = summary(text)
     assert [u for _, u in got] == [u for _, u in expected]
     assert [v for v, _ in got] == pytest.approx([v for v, _ in expected])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("dự án đi qua 8 quận, huyện với tổng vốn lớn.", [(8, "quận, huyện")]),
+    ("tiêm cho gần 210.000 người tại 25 tỉnh, thành phố.", [(210000, "người"), (25, "tỉnh, thành phố")]),
+    ("cùng 15 y tá, hộ lý đến hiện trường.", [(15, "y tá, hộ lý")]),
+    ("xác nhận trách nhiệm của 8 cán bộ, công chức liên quan.", [(8, "cán bộ, công chức")]),
+    # a noun of another kind after the comma is the next item, not the same count
+    ("có 5 xe máy, ôtô bị cháy.", [(5, "xe máy")]),
+])
+def test_nouns_of_one_kind_share_the_number(text, expected):
+    assert summary(text) == expected
