@@ -133,6 +133,7 @@ def _words() -> dict:
         "not_counts": set(_folded_list(d["count_nouns"]["not_counts"])),
         "rel_after": _folded_list(d["relative_time"]["after"]),
         "rel_before": _folded_list(d["relative_time"]["before"]),
+        "rel_not_after": _folded_list(d["relative_time"]["not_after"]),
         "item_stops": set(_folded_list(d["item"]["stop_words"])),
         "place_nouns": set(_folded_list(d["place_nouns"]["words"])),
         "whole_nouns": set(_folded_list(d["whole_nouns"]["words"])),
@@ -840,7 +841,7 @@ def _duration_ok(t: str, n: NumberSpan, unit: _Unit, blocked) -> bool:
     """A measured length of time, not relative time or a time of day."""
     w = _words()
     after = t[unit.end:unit.end + 20].lower().lstrip(" ")
-    if _starts_with_word(after, w["rel_after"]):
+    if _starts_with_word(after, w["rel_after"]) and not _starts_with_word(after, w["rel_not_after"]):
         return False
     if unit.name == "ngày" and _NAMED_DAYS.match(t, unit.end):
         return False  # "trong hai ngày mùng 3 và mùng 4 Tết", "4 ngày nghỉ lễ 30/4 và 1/5": the days named

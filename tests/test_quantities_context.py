@@ -68,3 +68,19 @@ def test_rates_written_with_per_words(text, expected):
 ])
 def test_nouns_of_one_kind_share_the_number(text, expected):
     assert summary(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a time limit, not a round ("vòng 2") nor relative time
+    ("theo dõi sức khỏe tại nhà trong vòng 24 giờ và tiếp tục.", [(24, "giờ")]),
+    ("cho cách ly tại nhà trong vòng 14 ngày.", [(14, "ngày")]),
+    # the time before an event, not "10 years ago"
+    ("Suốt 10 năm trước khi phẫu thuật, anh phải bò.", [(10, "năm")]),
+])
+def test_measured_times_before_a_limit_or_an_event(text, expected):
+    assert summary(text) == expected
+
+
+@pytest.mark.parametrize("text", ["10 năm trước doanh nghiệp đã", "đội vào vòng 2 với nhiều đội khác"])
+def test_relative_time_and_rounds_stay_out(text):
+    assert summary(text) == []
