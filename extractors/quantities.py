@@ -123,6 +123,7 @@ def _words() -> dict:
         "not_labels": _folded_list(d["label_before"]["not_labels"]),
         "describing": set(_folded_list(d["describing_units"]["words"])),
         "vague": set(_folded_list(d["vague_before"]["words"])),
+        "numeral_word_before": set(_folded_list(d["numeral_word_before"]["words"])),
         "per": set(_folded_list(d["per_before"])),
         "time_after": set(_folded_list(d["time_of_day_after"])),
         "time_before": _folded_list(d["time_of_day_before"]),
@@ -612,6 +613,7 @@ def find_quantities(text: str, doc=None) -> tuple[list[Quantity], Period | None]
             found.append(q)
             covered = q.end
     found.extend(_gap_multiples(t, found, by_start, toks, blocked))
+    found.extend(_half_durations(t, found, blocked))
     found.sort(key=lambda q: q.start)
     out, floor = [], 0
     for q in found:
@@ -658,7 +660,7 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
     before = t[max(0, n.start - 40):n.start]
     # vague amounts and "per": hàng trăm, vài ba, mỗi một
     prev_word = before.rstrip().split(" ")[-1].lower() if before.strip() else ""
-    if prev_word in w["vague"]:
+    if prev_word in w["vague"] or prev_word in w["numeral_word_before"]:
         return None
     end = n.end
     value, value_max, total = n.value, None, None
@@ -982,6 +984,27 @@ def _gap_multiples(t: str, found: list[_Found], by_start, toks, blocked) -> list
         qual, qs = _qualifier_before(t, s, 0)
         res.append(_Found(qs, e, v, None, None, _Unit("lần", e, "count", None, None, True), qual, s))
     return res
+
+
+_HALF = re.compile(r"(?<![\w])nửa (?=[^\W\d_])", re.IGNORECASE)
+
+
+def _half_durations(t: str, found: list[_Found], blocked) -> list[_Found]:
+    """``nửa ngày``, ``hơn nửa năm``: half of a length of time is a duration of 0.5 (``một nửa số hộ``,
+    half of a whole, is no quantity)."""
+    out = []
+    for m in _HALF.finditer(t):
+        um = _measure_at(t, m.end(), False)
+        if um is None or um[0].dimension != "duration" or t[max(0, m.start() - 4):m.start()].lower() == "một ":
+            continue
+        uom, end = um
+        if any(q.start < end and m.start() < q.end for q in found) or _in_blocked(m.start(), end, blocked) \
+                or _starts_with_word(t[end:end + 20].lower().lstrip(" "), _words()["rel_after"]):
+            continue
+        qual, qs = _qualifier_before(t, m.start(), 0, uom.dimension)
+        unit = _Unit(uom.canonical, end, uom.dimension, uom.base_unit, uom.factor, False)
+        out.append(_Found(qs, end, 0.5, None, None, unit, qual, m.start()))
+    return out
 
 
 def _to_quantity(text: str, f: Folded, t: str, q: _Found, toks: _Tokens, floor: int = 0) -> Quantity:

@@ -84,3 +84,20 @@ def test_measured_times_before_a_limit_or_an_event(text, expected):
 @pytest.mark.parametrize("text", ["10 năm trước doanh nghiệp đã", "đội vào vòng 2 với nhiều đội khác"])
 def test_relative_time_and_rounds_stay_out(text):
     assert summary(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("đi bộ nửa ngày vào thôn Mã Hoàng Phìn.", [(0.5, "ngày")]),
+    ("và mất hơn nửa năm dò mìn làm sạch đất.", [(0.5, "năm")]),
+])
+def test_half_a_length_of_time_is_a_duration(text, expected):
+    assert summary(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "một nửa số hộ", "nửa năm qua doanh thu giảm", "lúc nửa đêm",
+    # ngã ba: a junction, not three roads
+    "khu đất ven biển ngã ba đường Võ Văn Kiệt", "có ngã ba kết nối các trục giao thông",
+])
+def test_halves_of_a_whole_and_junctions_are_no_quantities(text):
+    assert summary(text) == []
