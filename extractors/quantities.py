@@ -673,6 +673,9 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
         total, end = nxt.value, nxt.end
         if nxt.multiplied and not n.multiplied and _raw_value(nxt):
             value = n.value * nxt.value / _raw_value(nxt)  # "2.477/10.825 tỷ đồng"
+    elif (part := _part_of_whole(t, n, by_start, toks)) is not None:
+        total, unit = part
+        end = unit.end
     else:
         unit = _unit_after(t, n.end, toks)
         rng = _range_after(t, n, unit, by_start, toks)
@@ -951,6 +954,22 @@ def _heading_count(t: str, line_start: int, bullet: str, toks: _Tokens) -> str |
         c = _count_noun_at(t, start + m.end(), toks)
         return c[0].lower() if c else None
     return None
+
+
+_PART_OF = re.compile(r" trong (?:tổng số |số )?(?:nhóm )?(?=\d)", re.IGNORECASE)
+
+
+def _part_of_whole(t: str, n: NumberSpan, by_start, toks: _Tokens) -> tuple[float, _Unit] | None:
+    """``72 trong số 99 nhà báo``, ``3 trong 9 người``: a part of a counted whole, like ``72/99`` (the
+    total, the whole's counted noun); ``1 trong 4 người`` is "one of them", the whole alone."""
+    m = _PART_OF.match(t, n.end)
+    if not m or n.kind != "digits" or n.value < 2 or n.value != int(n.value):
+        return None
+    whole = by_start.get(m.end())
+    if whole is None or whole.kind != "digits" or not whole.value > n.value:
+        return None
+    unit = _unit_after(t, whole.end, toks)
+    return (whole.value, unit) if unit is not None and unit.is_count else None
 
 
 _GAP = re.compile(r"(?<![\w])gấp\s+(đôi|rưỡi)(?![\w])", re.IGNORECASE)

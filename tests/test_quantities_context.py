@@ -101,3 +101,16 @@ def test_half_a_length_of_time_is_a_duration(text, expected):
 ])
 def test_halves_of_a_whole_and_junctions_are_no_quantities(text):
     assert summary(text) == []
+
+
+def test_a_part_of_a_counted_whole_is_a_part_quantity():
+    qs, _ = find_quantities("CPJ cho biết 72 trong số 99 nhà báo thiệt mạng.", make_doc("CPJ cho biết 72 trong số 99 nhà báo thiệt mạng."))
+    assert [(q.text, q.value, q.total, q.unit_of_measure) for q in qs] == [("72 trong số 99 nhà báo", 72, 99, "nhà báo")]
+    assert summary("đã cứu được 3 trong số nhóm 6 người bị đuối nước") == [(3, "người")]
+    # "1 trong 4 người" is one of them: the whole alone, as annotated
+    assert summary("chị Th. (1 trong 4 người đi trên xe tải)") == [(4, "người")]
+
+
+def test_organisations_count_though_the_tagger_reads_a_verb():
+    assert summary("Tính đến ngày 17/3/2023, đã có 69 tổ chức phát hành chậm trả.") == [(69, "tổ chức")]
+    assert summary("Kỳ thi tốt nghiệp THPT năm 2021 tổ chức thực hiện tại địa phương.") == []
