@@ -23,7 +23,7 @@ from .mentions import Quantity
 from .model_files import load_json_model, ranker_from
 
 MODEL_FILE = "counted_nouns.json"
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 MAX_SYLLABLES = 3
 
 _SYLLABLE = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -93,11 +93,26 @@ def candidates(text: str, tokens: list[Token], starts: list[int], q: Quantity, s
             "last_capital": float(syl[k - 1].group()[:1].isupper()),
             "next_none": float(nxt is None),
         }
+        f.update(_later_features(stats, syl, k))
         if last_tok is not None:
             f["last_tag_" + (last_tok[3][:1] or "X")] = 1.0
         if next_tok is not None:
             f["next_tag_" + (next_tok[3][:1] or "X")] = 1.0
         out.append((end, f))
+    return out
+
+
+def _later_features(stats: dict, syl: list[re.Match], k: int) -> dict[str, float]:
+    """How often annotators let a noun take its last syllable here, and the syllable after it: a word
+    that only follows nouns (``người thuộc``, ``người này``, ``người so``) is rarely taken, whatever
+    noun it follows."""
+    later = stats.get("later") or {}
+    out = {}
+    for name, j in (("last", k - 1), ("after", k)):
+        if 1 <= j < len(syl):
+            took, stopped = later.get(syl[j].group().lower(), (0, 0))
+            out[name + "_taken"] = (took + 0.5) / (took + stopped + 1.0)
+            out[name + "_seen"] = math.log1p(took + stopped)
     return out
 
 

@@ -55,8 +55,9 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
         ("month", rf"tháng\s+(?P<m>1[0-2]|0?[1-9])(?:\s*(?:/|-|\.|năm|,\s*năm)\s*(?P<y>{_YEAR}))?(?![\d/])"),
         ("year", rf"năm\s+(?P<y>{_YEAR})(?!\d)"),
         # relative time: 10 năm trước, trong 7 ngày qua, cách đây hơn một năm, 20 ngày nữa
+        # (but "10 năm trước khi phẫu thuật" measures the time before an event)
         ("relative", rf"cách đây\s+{qual}{num}\s+{unit}"),
-        ("relative", rf"(?:trong\s+)?{qual}{num}\s+{unit}\s+(?:qua|trước đây|trước đó|trước|vừa qua|vừa rồi|gần đây|nữa|tới|sắp tới|về trước|trở lại đây|sau)\b"),
+        ("relative", rf"(?:trong\s+)?{qual}{num}\s+{unit}\s+(?:qua|trước đây|trước đó|trước(?!\s+khi)|vừa qua|vừa rồi|gần đây|nữa|tới|sắp tới|về trước|trở lại đây|sau)\b"),
         ("relative", rf"(?:{relative})(?:\s+{_YEAR})?"),
     ]
     # patterns are folded like the text (đoạn and đọan must both match)

@@ -120,15 +120,21 @@ def _words() -> dict:
         "comparatives": set(_folded_list(d["comparatives"]["words"])),
         "bound_adjectives": set(_folded_list(d["comparatives"]["bound_adjectives"])),
         "labels": _folded_list(d["label_before"]["words"]),
+        "not_labels": _folded_list(d["label_before"]["not_labels"]),
+        "describing": set(_folded_list(d["describing_units"]["words"])),
         "vague": set(_folded_list(d["vague_before"]["words"])),
+        "numeral_word_before": set(_folded_list(d["numeral_word_before"]["words"])),
         "per": set(_folded_list(d["per_before"])),
         "time_after": set(_folded_list(d["time_of_day_after"])),
         "time_before": _folded_list(d["time_of_day_before"]),
         "counts": set(_folded_list(d["count_nouns"]["words"])),
         "counts_sorted": _folded_list(d["count_nouns"]["words"]),
+        "per_counts": set(_folded_list(d["per_counts"]["words"])),
+        "siblings": {fold_word(w).lower(): _folded_list(g) for g in d["sibling_counts"]["groups"] for w in g},
         "not_counts": set(_folded_list(d["count_nouns"]["not_counts"])),
         "rel_after": _folded_list(d["relative_time"]["after"]),
         "rel_before": _folded_list(d["relative_time"]["before"]),
+        "rel_not_after": _folded_list(d["relative_time"]["not_after"]),
         "item_stops": set(_folded_list(d["item"]["stop_words"])),
         "place_nouns": set(_folded_list(d["place_nouns"]["words"])),
         "whole_nouns": set(_folded_list(d["whole_nouns"]["words"])),
@@ -348,8 +354,25 @@ def _unit_after(t: str, p: int, toks: _Tokens, allow_count: bool = True) -> _Uni
                 and (tok2 is None or tok2[1] == b0 + len(second)):
             name = f"{name}, {second}"
             end = b0 + len(second)
+    if "," not in name:
+        name, end = _sibling_nouns(t, name, end)
     unit = _Unit(name, end, "count", None, None, True, (q, end))
     return _rate(t, unit, toks)
+
+
+def _sibling_nouns(t: str, name: str, end: int) -> tuple[str, int]:
+    """``46 tỉnh, thành phố``, ``8 cán bộ, công chức``: nouns of the counted noun's kind listed after it
+    with commas share its number; (the whole list, its end)."""
+    kinds = _words()["siblings"]
+    words = kinds.get(fold_word(name).lower())
+    while words:
+        if t[end:end + 2] != ", " or not t[end + 2:end + 3].islower():
+            break
+        nxt = _starts_with_word(t[end + 2:end + 32].lower(), words)
+        if not nxt:
+            break
+        name, end = f"{name}, {t[end + 2:end + 2 + len(nxt)]}", end + 2 + len(nxt)
+    return name, end
 
 
 def _glued_count(t: str, p: int) -> str | None:
@@ -366,7 +389,8 @@ def _rate(t: str, unit: _Unit, toks: _Tokens) -> _Unit:
     parts = [unit]
     end = unit.end
     while True:
-        m = re.compile(r"\s?/\s?").match(t, end)
+        # "4 người/1 phòng", "lượt du khách/ 1 ngày đêm": a written 1 before the denominator
+        m = re.compile(r"\s?/\s?(?:1 ?(?=[^\W\d_]))?").match(t, end)
         if not m:
             break
         q = m.end()
@@ -387,13 +411,12 @@ def _rate(t: str, unit: _Unit, toks: _Tokens) -> _Unit:
         parts.append(_Unit(c[0].lower(), c[1], "count", None, None, True))
         end = c[1]
     if len(parts) == 1 and (not unit.is_count or unit.name == "lần"):
-        m = re.compile(r" (mỗi|một) ").match(t, end)
-        if m:
-            um = _measure_at(t, m.end(), False)
-            if um is not None and (um[0].dimension in _MEASURE_DIMS or um[0].dimension == "duration"):
-                uom, e = um
-                parts.append(_Unit(uom.canonical, e, uom.dimension, uom.base_unit, uom.factor, False))
-                end = e
+        for _ in range(2):  # "1,3 triệu đồng mỗi người một ngày"
+            per = _per_unit(t, end, toks, money=unit.dimension == "money")
+            if per is None:
+                break
+            parts.append(per)
+            end = per.end
     if len(parts) == 1:
         return unit
     name = "/".join(p.name for p in parts)
@@ -412,6 +435,27 @@ def _rate(t: str, unit: _Unit, toks: _Tokens) -> _Unit:
             factor = factor / d.factor
             base = f"{base}/{d.base_unit}"
     return _Unit(name, end, "rate", base if factor is not None else None, factor, False, src)
+
+
+_PER = re.compile(r" (?:mỗi|một|trên một) ")
+
+
+def _per_unit(t: str, p: int, toks: _Tokens, money: bool) -> _Unit | None:
+    """The denominator of ``1.000 đồng mỗi kg``, ``6 tấn trên một ha``, ``2.050 USD mỗi ounce``, and for
+    money a counted one (``10 - 20 triệu đồng một người``); None if ``p`` starts no "per" phrase."""
+    m = _PER.match(t, p)
+    if not m:
+        return None
+    um = _measure_at(t, m.end(), False)
+    if um is not None and (um[0].dimension in _MEASURE_DIMS or um[0].dimension == "duration"):
+        uom, e = um
+        return _Unit(uom.canonical, e, uom.dimension, uom.base_unit, uom.factor, False)
+    if not money or um is not None:
+        return None
+    c = _count_noun_at(t, m.end(), toks, strict=True)
+    if c is None or fold_word(c[0]).lower() not in _words()["per_counts"]:
+        return None
+    return _Unit(c[0].lower(), c[1], "count", None, None, True)
 
 
 # ---------------------------------------------------------------- qualifiers
@@ -569,6 +613,7 @@ def find_quantities(text: str, doc=None) -> tuple[list[Quantity], Period | None]
             found.append(q)
             covered = q.end
     found.extend(_gap_multiples(t, found, by_start, toks, blocked))
+    found.extend(_half_durations(t, found, blocked))
     found.sort(key=lambda q: q.start)
     out, floor = [], 0
     for q in found:
@@ -615,7 +660,7 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
     before = t[max(0, n.start - 40):n.start]
     # vague amounts and "per": hàng trăm, vài ba, mỗi một
     prev_word = before.rstrip().split(" ")[-1].lower() if before.strip() else ""
-    if prev_word in w["vague"]:
+    if prev_word in w["vague"] or prev_word in w["numeral_word_before"]:
         return None
     end = n.end
     value, value_max, total = n.value, None, None
@@ -628,6 +673,9 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
         total, end = nxt.value, nxt.end
         if nxt.multiplied and not n.multiplied and _raw_value(nxt):
             value = n.value * nxt.value / _raw_value(nxt)  # "2.477/10.825 tỷ đồng"
+    elif (part := _part_of_whole(t, n, by_start, toks)) is not None:
+        total, unit = part
+        end = unit.end
     else:
         unit = _unit_after(t, n.end, toks)
         rng = _range_after(t, n, unit, by_start, toks)
@@ -657,8 +705,8 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
         return None  # "gói thầu 5.10": English decimals only where they measure something
     unit_end = max(unit.end, end)
     # labels: Đợt 1, cấp 1, Chỉ thị 16, số 123 (unless a real measure follows: đường 5 km)
-    if unit.dimension not in _MEASURE_DIMS and unit.dimension != "rate":
-        label = _ends_with_word(before.rstrip(), w["labels"]) if before.endswith(" ") else None
+    if unit.dimension not in _MEASURE_DIMS and unit.dimension != "rate" and not _describes(unit):
+        label = _label_before(before)
         if label:
             lstart = n.start - 1 - len(label)
             tok = toks.at(lstart)
@@ -692,6 +740,22 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
     elif _starts_with_word(rest, w["upper_after"]):
         qual = "<" if qual in ("=", "~") else qual
     return _Found(qstart, unit_end, value, value_max, total, unit, qual, n.start)
+
+
+def _describes(unit: _Unit) -> bool:
+    """``Phan Đình Quý 46 tuổi``, ``Ford Everest 7 chỗ``: a unit that describes what was just named."""
+    return fold_word(unit.name).lower() in _words()["describing"]
+
+
+def _label_before(before: str) -> str | None:
+    """The label word (``Đợt``, ``số``) that ``before`` ends with, unless it ends a counting phrase
+    (``trong số 203 người``)."""
+    if not before.endswith(" "):
+        return None
+    stripped = before.rstrip()
+    if _ends_with_word(stripped, _words()["not_labels"]):
+        return None
+    return _ends_with_word(stripped, _words()["labels"])
 
 
 _MONEY_MULTIPLIER = re.compile(r"(?:triệu|tỷ|tỉ)$", re.IGNORECASE)
@@ -773,16 +837,21 @@ def _names_one_place(t: str, p: int) -> bool:
 
 # days followed by the dates or the holiday they are: a period, not a measured time
 _NAMED_DAYS = re.compile(r" (?:nghỉ )?(?:lễ|tết|mùng|mồng|\d{1,2}/\d{1,2}(?![\d/]))", re.IGNORECASE)
+# "trong 2 ngày 26 và 27/4", "2 ngày (4-5/5)", "hai năm 2020-2021": the count then the days or years it
+# names, a period
+_NAMED_SPAN = re.compile(r" \(?(?:\d{1,2}|(?:19|20)\d\d)(?: và |, ?| ?[-–] ?| đến )\d")
 
 
 def _duration_ok(t: str, n: NumberSpan, unit: _Unit, blocked) -> bool:
     """A measured length of time, not relative time or a time of day."""
     w = _words()
     after = t[unit.end:unit.end + 20].lower().lstrip(" ")
-    if _starts_with_word(after, w["rel_after"]):
+    if _starts_with_word(after, w["rel_after"]) and not _starts_with_word(after, w["rel_not_after"]):
         return False
     if unit.name == "ngày" and _NAMED_DAYS.match(t, unit.end):
         return False  # "trong hai ngày mùng 3 và mùng 4 Tết", "4 ngày nghỉ lễ 30/4 và 1/5": the days named
+    if unit.name in ("ngày", "năm") and _NAMED_SPAN.match(t, unit.end):
+        return False
     if unit.name == "giờ":
         if _starts_with_word(after, w["time_after"]):
             return False
@@ -887,6 +956,22 @@ def _heading_count(t: str, line_start: int, bullet: str, toks: _Tokens) -> str |
     return None
 
 
+_PART_OF = re.compile(r" trong (?:tổng số |số )?(?:nhóm )?(?=\d)", re.IGNORECASE)
+
+
+def _part_of_whole(t: str, n: NumberSpan, by_start, toks: _Tokens) -> tuple[float, _Unit] | None:
+    """``72 trong số 99 nhà báo``, ``3 trong 9 người``: a part of a counted whole, like ``72/99`` (the
+    total, the whole's counted noun); ``1 trong 4 người`` is "one of them", the whole alone."""
+    m = _PART_OF.match(t, n.end)
+    if not m or n.kind != "digits" or n.value < 2 or n.value != int(n.value):
+        return None
+    whole = by_start.get(m.end())
+    if whole is None or whole.kind != "digits" or not whole.value > n.value:
+        return None
+    unit = _unit_after(t, whole.end, toks)
+    return (whole.value, unit) if unit is not None and unit.is_count else None
+
+
 _GAP = re.compile(r"(?<![\w])gấp\s+(đôi|rưỡi)(?![\w])", re.IGNORECASE)
 
 
@@ -918,6 +1003,27 @@ def _gap_multiples(t: str, found: list[_Found], by_start, toks, blocked) -> list
         qual, qs = _qualifier_before(t, s, 0)
         res.append(_Found(qs, e, v, None, None, _Unit("lần", e, "count", None, None, True), qual, s))
     return res
+
+
+_HALF = re.compile(r"(?<![\w])nửa (?=[^\W\d_])", re.IGNORECASE)
+
+
+def _half_durations(t: str, found: list[_Found], blocked) -> list[_Found]:
+    """``nửa ngày``, ``hơn nửa năm``: half of a length of time is a duration of 0.5 (``một nửa số hộ``,
+    half of a whole, is no quantity)."""
+    out = []
+    for m in _HALF.finditer(t):
+        um = _measure_at(t, m.end(), False)
+        if um is None or um[0].dimension != "duration" or t[max(0, m.start() - 4):m.start()].lower() == "một ":
+            continue
+        uom, end = um
+        if any(q.start < end and m.start() < q.end for q in found) or _in_blocked(m.start(), end, blocked) \
+                or _starts_with_word(t[end:end + 20].lower().lstrip(" "), _words()["rel_after"]):
+            continue
+        qual, qs = _qualifier_before(t, m.start(), 0, uom.dimension)
+        unit = _Unit(uom.canonical, end, uom.dimension, uom.base_unit, uom.factor, False)
+        out.append(_Found(qs, end, 0.5, None, None, unit, qual, m.start()))
+    return out
 
 
 def _to_quantity(text: str, f: Folded, t: str, q: _Found, toks: _Tokens, floor: int = 0) -> Quantity:

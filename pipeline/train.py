@@ -254,16 +254,19 @@ def _counted_noun_pairs(run: RuleRun):
             break
 
 
-def _counted_noun_stats(pairs_by_doc: dict[str, list]) -> tuple[dict, dict]:
+def _counted_noun_stats(pairs_by_doc: dict[str, list]) -> tuple[dict, dict, dict]:
     """Per document: how annotators wrote its nouns (by first syllable: lengths 1..3; by phrase:
-    times it was the gold noun, times it was a candidate)."""
+    times it was the gold noun, times it was a candidate; by a later syllable: times the noun took
+    it, times the noun stopped right before it)."""
     from collections import defaultdict
 
     first: dict[str, dict[str, list]] = {}
     phrases: dict[str, dict[str, list]] = {}
+    later: dict[str, dict[str, list]] = {}
     for doc, pairs in pairs_by_doc.items():
         f: dict = defaultdict(lambda: [0, 0, 0])
         ph: dict = defaultdict(lambda: [0, 0])
+        la: dict = defaultdict(lambda: [0, 0])
         for _, _, syl, k in pairs:
             if k is None:
                 continue
@@ -271,8 +274,10 @@ def _counted_noun_stats(pairs_by_doc: dict[str, list]) -> tuple[dict, dict]:
             for j in range(1, len(syl) + 1):
                 ph[counted_nouns.phrase(syl, j)][1] += 1
             ph[counted_nouns.phrase(syl, k)][0] += 1
-        first[doc], phrases[doc] = dict(f), dict(ph)
-    return first, phrases
+            for j in range(1, min(k + 1, len(syl))):
+                la[syl[j].group().lower()][0 if j < k else 1] += 1
+        first[doc], phrases[doc], later[doc] = dict(f), dict(ph), dict(la)
+    return first, phrases, later
 
 
 def _summed(per_doc: dict[str, dict[str, list]], width: int, leave_out: str | None = None) -> dict:
@@ -292,11 +297,12 @@ def train_counted_nouns(runs: list[RuleRun]) -> dict:
     as features. A document's own nouns are left out of the usage its training rows see, so the
     model learns how far usage elsewhere carries, as it will on new text."""
     pairs_by_doc = {run.gold.doc_id: list(_counted_noun_pairs(run)) for run in runs}
-    first, phrases = _counted_noun_stats(pairs_by_doc)
+    first, phrases, later = _counted_noun_stats(pairs_by_doc)
     examples = Examples()
     for run in runs:
         doc = run.gold.doc_id
-        stats = {"first": _summed(first, 3, doc), "phrases": _summed(phrases, 2, doc)}
+        stats = {"first": _summed(first, 3, doc), "phrases": _summed(phrases, 2, doc),
+                 "later": _summed(later, 2, doc)}
         starts = [t[0] for t in run.tokens]
         for i, (q, at, syl, k) in enumerate(pairs_by_doc[doc]):
             if k is None:
@@ -308,6 +314,7 @@ def train_counted_nouns(runs: list[RuleRun]) -> dict:
                     "syllables a counted noun takes (1, 2 or 3)")
     model["first"] = _summed(first, 3)
     model["phrases"] = _summed(phrases, 2)
+    model["later"] = _summed(later, 2)
     return model
 
 

@@ -209,7 +209,8 @@ def test_occurrences_count_what_the_clause_before_did():
 
 
 def test_two_counted_nouns_share_the_phrase_after_the_second():
-    assert items("Tỉnh duyệt 12 chương trình, đề án khuyến nông năm 2023.")["12 chương trình"] == \
+    # the two nouns are of one kind, so they are one unit of measure (as gold writes "chương trình, đề án")
+    assert items("Tỉnh duyệt 12 chương trình, đề án khuyến nông năm 2023.")["12 chương trình, đề án"] == \
         "khuyến nông năm 2023"
 
 
