@@ -30,7 +30,7 @@ from .unit_pieces import STOP_WORDS, is_abbr, raw_name
 
 MODEL_FILE = "unit_names.json"
 # Bump when the features below change: the shipped model must be retrained.
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 # How many syllables a name may be shortened or lengthened by.
 MAX_SHORTER, MAX_LONGER = 2, 4
 # How many written forms of one organization give candidates (the first ones).
@@ -38,6 +38,7 @@ MAX_FORMS = 2
 # Pieces that end a sentence or open an aside: a name never runs past them.
 _HARD_STOPS = frozenset(". ! ? ; : ( ) [ ] “ ” \" …".split())
 _LOCAL_LEVELS = frozenset({"xã", "phường", "thị trấn"})
+_PLACE_SHORT = re.compile(r"TP|Tp|TP\.?HCM|TPHCM|HCM|TP\.\w+")
 _INSERTED_LEVEL = re.compile(r"(?<!\w)(?:tỉnh|thành phố) ")
 
 
@@ -103,6 +104,13 @@ def _clean(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip(" ,-–&(")
 
 
+def _abbreviation(word: str, d: _Doc) -> bool:
+    """Is ``word`` an abbreviation of a body that a canonical name spells out (UBND, KH&CN, QLTT, one
+    the article defines)? A place's short form (TP HCM) is not one: annotators keep it as written."""
+    w = word.strip(",.")
+    return (w in d.lex.expansions or w in d.learned) and not _PLACE_SHORT.fullmatch(w)
+
+
 def _name_features(name: str, kind: str) -> dict[str, float]:
     words = name.split()
     rest = words[len(kind.split()):] if kind and name.lower().startswith(kind.lower()) else words[1:]
@@ -127,6 +135,8 @@ def candidates(d: _Doc, name: str, ms: list[Unit], votes: dict, n_records: int) 
         cand = cand if "from:rules" in f else _clean(cand)
         if not cand or len(cand.split()) < 2 and cand != name:
             return
+        if cand != name and any(_abbreviation(w, d) for w in cand.split()):
+            return  # a canonical name spells out abbreviations (spec §2, §6): written forms compete expanded
         key = cand.lower()
         if key in found:
             found[key].update({k: v for k, v in f.items() if k.startswith("from:")})

@@ -104,3 +104,14 @@ def test_model_error_is_raised_for_a_missing_file(monkeypatch, tmp_path):
             raise AssertionError("a missing model file must be refused")
     finally:
         load_json_model.cache_clear()
+
+
+def test_body_abbreviations_are_never_chosen_written_short():
+    """Spec §2/§6: a canonical name spells out UBND, QLTT, KH&CN …; only a place's short form (TP HCM) may stay."""
+    text = "Chi cục QLTT Lạng Sơn đã kiểm tra 114 vụ. UBND tỉnh Cao Bằng giao Sở KH&CN chủ trì 3 đề tài."
+    _, groups = _groups(text)
+    for name, cands in groups:
+        for cand, _ in cands[1:]:
+            assert not {"QLTT", "UBND", "KH&CN"} & set(cand.split()), cand
+    names = {u.name for u in extract(text).units}
+    assert not any({"QLTT", "UBND", "KH&CN"} & set(n.split()) for n in names), names
