@@ -2,6 +2,7 @@
 
     normalize → segment + tag → quantities → units → records (rules: candidates, features)
               → learned decisions: the extent of counted nouns (``counted_nouns``),
+                the name of each organization (``unit_choice``),
                 the unit of each record (``attribution``), the verb that reports it (``activities``)
 
 ``extractors`` never imports ``pipeline``: it takes text and returns mentions,
@@ -13,6 +14,7 @@ from .mentions import Extraction
 from .normalize import clean_text
 from . import activities as _activities, attribution as _attribution, counted_nouns as _counted_nouns
 from . import quantities as _quantities, records as _records, segment as _segment, units as _units
+from . import unit_choice as _unit_choice
 
 
 def check_models() -> None:
@@ -22,6 +24,7 @@ def check_models() -> None:
     ranker(_counted_nouns.MODEL_FILE, _counted_nouns.FEATURE_VERSION)
     ranker(_attribution.MODEL_FILE, _attribution.FEATURE_VERSION)
     ranker(_activities.MODEL_FILE, _activities.FEATURE_VERSION)
+    ranker(_unit_choice.MODEL_FILE, _unit_choice.FEATURE_VERSION)
 
 
 def rules_pass(text: str):
@@ -41,8 +44,8 @@ def apply_models(text: str, tokens, ex: Extraction) -> Extraction:
     _counted_nouns.adjust_counts(text, tokens, ex.quantities)
     for r in ex.records:
         r.refresh(ex.quantities[r.quantity])
-    units = ex.units
-    records = _attribution.choose_units(text, units, ex.quantities, ex.records)
+    units, records = _unit_choice.choose_names(text, tokens, ex.units, ex.records)
+    records = _attribution.choose_units(text, units, ex.quantities, records)
     records = _activities.choose_activities(text, tokens, units, ex.quantities, records)
     return Extraction(units=units, quantities=ex.quantities, records=records, period=ex.period)
 

@@ -68,18 +68,33 @@ def canonical(raw: str, kind: str, learned: dict, lex: Lexicon) -> str:
 def known_canonical(s: str, lex: Lexicon) -> str:
     """A known national body's variant (Bộ Giao thông, Bộ GTVT) → its official name; a country may follow."""
     words = s.split()
+    known, provinces = _known_tables(lex)
     for m in range(len(words), 1, -1):
-        key = norm(" ".join(words[:m]))
-        for kn, canon, _ in lex.known_names:
-            if key == kn:
-                rest = words[m:]
-                if not words[m - 1][:1].isalnum():
-                    return s
-                if not rest or " ".join(rest) in lex.regions or rest[0] in lex.bare_levels \
-                        or norm(" ".join(rest)) in {norm(p) for p in lex.provinces}:
-                    return " ".join([canon, *rest])
+        canon = known.get(norm(" ".join(words[:m])))
+        if canon is not None:
+            rest = words[m:]
+            if not words[m - 1][:1].isalnum():
                 return s
+            if not rest or " ".join(rest) in lex.regions or rest[0] in lex.bare_levels \
+                    or norm(" ".join(rest)) in provinces:
+                return " ".join([canon, *rest])
+            return s
     return s
+
+
+_KNOWN_TABLES: dict = {}
+
+
+def _known_tables(lex: Lexicon) -> tuple[dict, frozenset]:
+    """The known names by their normalized form (the first listed wins) and the normalized provinces,
+    built once per lexicon: every name the finders and the name model write goes through here."""
+    got = _KNOWN_TABLES.get(id(lex))
+    if got is None or got[0] is not lex:
+        known: dict[str, str] = {}
+        for kn, canon, _ in lex.known_names:
+            known.setdefault(kn, canon)
+        got = _KNOWN_TABLES[id(lex)] = (lex, known, frozenset(norm(p) for p in lex.provinces))
+    return got[1], got[2]
 
 
 # A tone mark on the first vowel of oa/oe/uy before a final consonant is a typo
@@ -96,11 +111,13 @@ def _move_tone(m: re.Match) -> str:
     return base + unicodedata.normalize("NFC", second + tone)
 
 
+_LEVEL_SPLIT = re.compile(r"^(.*\S)\s+(%s)(?:\s+(\S.*))?$" % "|".join(re.escape(l) for l in sorted(
+    ["tỉnh", "thành phố", "huyện", "quận", "thị xã", "thị trấn", "xã", "phường"], key=len, reverse=True)))
+
+
 def split_place(name: str, lex: Lexicon):
     """(base, level, place) of a canonical name: 'Sở Y tế tỉnh Thái Nguyên' → ('Sở Y tế', 'tỉnh', 'Thái Nguyên')."""
-    levels = "|".join(re.escape(l) for l in sorted(
-        ["tỉnh", "thành phố", "huyện", "quận", "thị xã", "thị trấn", "xã", "phường"], key=len, reverse=True))
-    m = re.match(rf"^(.*\S)\s+({levels})(?:\s+(\S.*))?$", name)
+    m = _LEVEL_SPLIT.match(name)
     if m and (m.group(3) is None or m.group(3)[:1].isupper()):
         base, level, place = m.group(1), m.group(2), m.group(3)
         if len(base.split()) >= 1:

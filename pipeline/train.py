@@ -7,7 +7,7 @@ The rules run first on every training document (their output is the
 candidates and some of the features); each gold quantity that the rules found
 is aligned to its prediction the way ``provnews eval`` matches them, and the
 gold record labels the candidates: which unit, which verb, how long a counted
-noun.  The two rankers are LightGBM lambdarank models (one thread, fixed
+noun, which name an organization takes.  The rankers are LightGBM lambdarank models (one thread, fixed
 seed: the same files on every run), kept as LightGBM's text format inside
 JSON with their feature names; the counted-noun decision is a table.  Only
 the ``train`` split is learned from; ``dev`` is scored (and was used to choose
@@ -21,7 +21,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractors import activities, attribution, counted_nouns
+from extractors import activities, attribution, counted_nouns, unit_choice
 from extractors.extract import rules_pass
 from extractors.mentions import Extraction
 from extractors.model_files import MODEL_DIR, ranker_from
@@ -35,6 +35,7 @@ SEED = 20261205
 ACTIVITY_TREES = {"rounds": 150, "num_leaves": 31, "learning_rate": 0.1}
 ATTRIBUTION_TREES: dict = {}
 COUNTED_NOUN_TREES = {"rounds": 100, "num_leaves": 7, "min_rows": 5}
+UNIT_NAME_TREES: dict = {}
 
 
 @dataclass
@@ -128,13 +129,30 @@ def activity_examples(runs: list[RuleRun]) -> Examples:
     return ex_
 
 
-def _ranker(examples: Examples, params: dict, feature_version: int, decision: str) -> dict:
+def unit_name_examples(runs: list[RuleRun]) -> Examples:
+    """One group per organization the rules found: its candidate names, labelled by the gold units."""
+    ex_ = Examples()
+    for run in runs:
+        gold = set().union(*(unit_names(u) for u in run.gold.units)) if run.gold.units else set()
+        for name, cands in unit_choice.candidate_groups(run.gold.text, run.tokens, run.ex.units, run.ex.records):
+            ex_.add((run.gold.doc_id, name), cands, [norm(c) in gold for c, _ in cands])
+    return ex_
+
+
+def train_unit_names(runs: list[RuleRun]) -> dict:
+    return _ranker(unit_name_examples(runs), UNIT_NAME_TREES, unit_choice.FEATURE_VERSION,
+                   "the name of each organization among the rules' name, its written forms and longer or shorter spans",
+                   "organizations")
+
+
+def _ranker(examples: Examples, params: dict, feature_version: int, decision: str,
+            groups_are: str = "quantities") -> dict:
     if not examples.X:
         raise ValueError("no training examples: are the gold texts readable?")
     model = fit_trees(examples.X, examples.y, examples.groups, params)
     model.update({"feature_version": feature_version, "decision": decision,
                   "trained_on": {"documents": len({g[0] for g in examples.groups}),
-                                 "quantities": len(set(examples.groups)), "rows": len(examples.X)}})
+                                 groups_are: len(set(examples.groups)), "rows": len(examples.X)}})
     return model
 
 
@@ -190,13 +208,16 @@ def fit_trees(X: list[dict], y: list[int], groups: list, params: dict | None = N
 
 
 def predictions(runs: list[RuleRun], attribution_model: dict | None = None, activity_model: dict | None = None,
-                counts_model: dict | None = None) -> dict[str, dict]:
+                counts_model: dict | None = None, units_model: dict | None = None) -> dict[str, dict]:
     """Predicted documents as ``provnews eval`` reads them, with the given models applied."""
     out = {}
     for run in runs:
         ex = run.ex
         units = ex.units
         records = [type(r).from_dict(r.to_dict()) for r in ex.records]
+        if units_model is not None:
+            units, records = unit_choice.choose_names(run.gold.text, run.tokens, units, records,
+                                                      model=ranker_from(units_model))
         quantities = ex.quantities
         if counts_model is not None:
             quantities = [type(q).from_dict(q.to_dict()) for q in quantities]
@@ -324,6 +345,7 @@ def train_models(runs: list[RuleRun]) -> dict[str, dict]:
         counted_nouns.MODEL_FILE: train_counted_nouns(runs),
         attribution.MODEL_FILE: train_attribution(runs),
         activities.MODEL_FILE: train_activity(runs),
+        unit_choice.MODEL_FILE: train_unit_names(runs),
     }
 
 
@@ -338,7 +360,7 @@ def train_all(runs: list[RuleRun], out: Path) -> dict[str, dict]:
 def score_with(runs: list[RuleRun], models: dict[str, dict]):
     return evaluate([r.gold for r in runs],
                     predictions(runs, models.get(attribution.MODEL_FILE), models.get(activities.MODEL_FILE),
-                                models.get(counted_nouns.MODEL_FILE)))
+                                models.get(counted_nouns.MODEL_FILE), models.get(unit_choice.MODEL_FILE)))
 
 
 def learning_curve(manifest: str, sizes=LEARNING_CURVE_SIZES) -> list[dict]:

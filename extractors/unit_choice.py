@@ -1,0 +1,226 @@
+"""The name each organization is listed under: candidates → features → a model → the choice.
+
+    choose_names(text, tokens, units, records) -> (units, records) renamed
+
+The rules of ``units.py`` end a name where its head word's walk stops and
+write it in one canonical form.  Both are guesses annotators often make
+otherwise: the walk stops at a lower-case word that belongs to the name
+(``Viện Vệ sinh`` | ``dịch tễ Trung ương``) or runs on into the next word
+(``Công ty Minh Ngọc`` | ``khóc``), and the canonical form adds words the
+article did not write (``Sở Công Thương thành phố Hồ Chí Minh`` for
+``Sở Công Thương TP HCM``, ``Bệnh viện Sản Nhi tỉnh Hà Nam``).  Here each
+organization the rules found (one name) gets candidate names: the rules'
+name, each of its mentions as written and expanded, and each named mention
+ended one to several syllables earlier or later; a LightGBM ranker learned
+from the annotated corpus (``provnews train``) picks one, and every mention
+and record of the organization takes it.  The rules' pieces and tags are
+reused: the only walk is over the few syllables around each mention's end.
+"""
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left
+
+from .mentions import Record, Unit
+from .model_files import ranker
+from .unit_lexicon import lexicon
+from .unit_names import canonical, display_name, home_province, split_place
+from .unit_pieces import STOP_WORDS, is_abbr, raw_name
+
+MODEL_FILE = "unit_names.json"
+# Bump when the features below change: the shipped model must be retrained.
+FEATURE_VERSION = 2
+# How many syllables a name may be shortened or lengthened by.
+MAX_SHORTER, MAX_LONGER = 2, 4
+# How many written forms of one organization give candidates (the first ones).
+MAX_FORMS = 2
+# Pieces that end a sentence or open an aside: a name never runs past them.
+_HARD_STOPS = frozenset(". ! ? ; : ( ) [ ] “ ” \" …".split())
+_LOCAL_LEVELS = frozenset({"xã", "phường", "thị trấn"})
+_PLACE_SHORT = re.compile(r"TP|Tp|TP\.?HCM|TPHCM|HCM|TP\.\w+")
+_INSERTED_LEVEL = re.compile(r"(?<!\w)(?:tỉnh|thành phố) ")
+
+
+def _isolated_name(d: "_Doc", raw: str, kind: str) -> str:
+    """The name ``resolve_entities`` would give this mention on its own ("" for no unit)."""
+    text, lex = d.text, d.lex
+    name = canonical(raw, kind, d.learned, lex)
+    base, level, place = split_place(name, lex)
+    ent = {"names": [name], "place": place, "level": level, "kind": kind}
+    if place is None and level == "tỉnh" and (home := d.home) and f"tỉnh {home}" in text:
+        ent["place"] = home
+        ent["names"].insert(0, f"{name} {home}")
+    if ent["place"] is None and level in _LOCAL_LEVELS:
+        return ""
+    return display_name(ent, lex)
+
+
+class _Doc:
+    """What every candidate of one document reads: pieces, learned abbreviations, home province."""
+
+    def __init__(self, text: str, tokens):
+        from .units import walk_of
+
+        self.text = text
+        self.lex = lexicon()
+        self.pieces, self.learned = walk_of(text, tokens)
+        self.starts = [p.start for p in self.pieces]
+        self._home = False
+        self.lower = text.lower()
+        self.title_end = text.find("\n") if "\n" in text else len(text)
+        self.n_units = 0.0
+
+    @property
+    def home(self) -> str | None:
+        if self._home is False:  # asked for few names (a level without its place): computed then
+            self._home = home_province(self.text, self.lex)
+        return self._home
+
+
+def _span_variants(d: _Doc, u: Unit):
+    """(pieces added (negative: removed), raw name, pieces of the change) for one mention."""
+    pieces, text = d.pieces, d.text
+    a = bisect_left(d.starts, u.start)
+    b = bisect_left(d.starts, u.end)
+    if a >= len(pieces) or pieces[a].start != u.start or b <= a:
+        return
+    for e in range(max(a + 1, b - MAX_SHORTER), b):
+        raw = raw_name(text, pieces, a, e)
+        if len(raw.split()) > 1:
+            yield e - b, raw, pieces[e:b]
+    for e in range(b + 1, min(len(pieces), b + MAX_LONGER) + 1):
+        p = pieces[e - 1]
+        if p.newline_before or p.text in _HARD_STOPS or p.low in STOP_WORDS:
+            break  # (a function word — đã, là, tại, các — is never inside a name the rules cut short)
+        if not p.word:
+            continue
+        yield e - b, raw_name(text, pieces, a, e), pieces[b:e]
+
+
+def _clean(name: str) -> str:
+    """A candidate without a parenthetical (its abbreviation) or a dangling mark at its end."""
+    name = re.sub(r"\s*\([^()]*\)?\s*$|\s*\([^()]{1,20}\)", " ", name)
+    return re.sub(r"\s+", " ", name).strip(" ,-–&(")
+
+
+def _abbreviation(word: str, d: _Doc) -> bool:
+    """Is ``word`` an abbreviation of a body that a canonical name spells out (UBND, KH&CN, QLTT, one
+    the article defines)? A place's short form (TP HCM) is not one: annotators keep it as written."""
+    w = word.strip(",.")
+    return (w in d.lex.expansions or w in d.learned) and not _PLACE_SHORT.fullmatch(w)
+
+
+def _name_features(name: str, kind: str) -> dict[str, float]:
+    words = name.split()
+    rest = words[len(kind.split()):] if kind and name.lower().startswith(kind.lower()) else words[1:]
+    return {
+        "words": float(len(words)),
+        "rest_caps": sum(w[:1].isupper() for w in rest) / len(rest) if rest else 0.0,
+        "last_lower": float(bool(rest) and rest[-1][:1].islower()),
+        "last_digit": float(bool(rest) and rest[-1][:1].isdigit()),
+        "abbr_words": float(sum(1 for w in rest if is_abbr(w.strip(",")))),
+        "has_TP": float(bool(re.search(r"(?<!\w)(?:TP|Tp)(?!\w)|TP\.|HCM", name))),
+        "level_word": float(bool(_INSERTED_LEVEL.search(name))),
+    }
+
+
+def candidates(d: _Doc, name: str, ms: list[Unit], votes: dict, n_records: int) -> list[tuple[str, dict]]:
+    """Candidate names for one organization (the rules' name first), each with its features."""
+    text, lex = d.text, d.lex
+    kind = next((m.kind for m in ms if m.kind), None) or ""
+    found: dict[str, dict[str, float]] = {}
+
+    def add(cand: str, f: dict[str, float]) -> None:
+        cand = cand if "from:rules" in f else _clean(cand)
+        if not cand or len(cand.split()) < 2 and cand != name:
+            return
+        if cand != name and any(_abbreviation(w, d) for w in cand.split()):
+            return  # a canonical name spells out abbreviations (spec §2, §6): written forms compete expanded
+        key = cand.lower()
+        if key in found:
+            found[key].update({k: v for k, v in f.items() if k.startswith("from:")})
+            return
+        found[key] = {**f, "cand_name": cand}
+
+    shared = {"kind:" + (kind or "none"): 1.0, "mentions:log": math.log1p(len(ms)),
+              "votes:log": math.log1p(votes.get(name, 0)),
+              "vote_share": votes.get(name, 0) / n_records if n_records else 0.0}
+    shared["lower_head"] = sum(m.text[:1].islower() for m in ms) / len(ms)
+    shared["first_pos"] = ms[0].start / max(len(text), 1)
+    shared["in_title"] = float(ms[0].start < d.title_end)
+    shared["surfaces"] = float(len({m.text for m in ms}))
+    shared["units_in_doc:log"] = d.n_units
+    add(name, {"from:rules": 1.0})
+    named, seen = [], set()
+    for m in ms:  # the first mention of each written form: later ones repeat its candidates
+        if len(m.text.split()) > len(kind.split()) and m.text not in seen:
+            seen.add(m.text)
+            named.append(m)
+    for m in named[:MAX_FORMS]:
+        surface = m.text[:1].upper() + m.text[1:]
+        add(surface, {"from:surface": 1.0})
+        add(canonical(surface, kind, d.learned, lex), {"from:canonical": 1.0})
+        for delta, raw, changed in _span_variants(d, m):
+            raw = raw[:1].upper() + raw[1:]
+            cand = _isolated_name(d, raw, kind)
+            f = {"from:span": 1.0, "delta": float(delta), "delta:" + str(delta): 1.0}
+            if delta > 0:
+                f["added_caps"] = sum(p.cap for p in changed if p.word) / max(1, sum(p.word for p in changed))
+                for p in changed:
+                    f["added_tag:" + (p.tag or "none")] = 1.0
+                after = bisect_left(d.starts, changed[-1].end)
+                nxt = d.pieces[after] if after < len(d.pieces) else None
+                f["next_tag:" + (("punct" if not nxt.word else nxt.tag or "none") if nxt else "end")] = 1.0
+            else:
+                f["removed_caps"] = sum(p.cap for p in changed if p.word) / max(1, sum(p.word for p in changed))
+                for p in changed:
+                    f["removed_tag:" + (p.tag or "none")] = 1.0
+            f["span_repeated"] = float(d.lower.count(raw.lower()) > 1)
+            add(cand, f)
+    rows = []
+    for key, f in found.items():
+        cand = f.pop("cand_name")
+        f.update(shared)
+        f.update(_name_features(cand, kind))
+        f["is_rules"] = float(cand == name)
+        f["occurs"] = math.log1p(d.lower.count(cand.lower()))
+        f["longer_than_rules"] = float(len(cand) - len(name)) / 10
+        rows.append((cand, f))
+    return rows
+
+
+def candidate_groups(text: str, tokens, units: list[Unit], records: list[Record]):
+    """(rules' name, [(candidate name, features)]) for each organization."""
+    by_name: dict[str, list[Unit]] = {}
+    for u in units:
+        by_name.setdefault(u.name, []).append(u)
+    if not by_name:
+        return []
+    votes: dict = {}
+    for r in records:
+        votes[r.unit] = votes.get(r.unit, 0) + 1
+    d = _Doc(text, tokens)
+    d.n_units = math.log1p(len(by_name))
+    return [(name, candidates(d, name, ms, votes, len(records))) for name, ms in by_name.items()]
+
+
+def choose_names(text: str, tokens, units: list[Unit], records: list[Record], model=None):
+    """New units and records with each organization under the model's best-ranked name."""
+    if not units:
+        return units, records
+    model = model or ranker(MODEL_FILE, FEATURE_VERSION)
+    groups = candidate_groups(text, tokens, units, records)
+    scores = iter(model.scores([f for _, cands in groups for _, f in cands]))
+    chosen = {}
+    for name, cands in groups:
+        scored = [(next(scores), -i) for i in range(len(cands))]
+        chosen[name] = cands[-max(scored)[1]][0]
+    new_units = [Unit(text=u.text, start=u.start, end=u.end, name=chosen.get(u.name, u.name),
+                      abbreviation=u.abbreviation, kind=u.kind,
+                      parent=chosen.get(u.parent, u.parent) if u.parent else None)
+                 for u in units]
+    for r in records:
+        if r.unit is not None:
+            r.unit = chosen.get(r.unit, r.unit)
+    return new_units, records

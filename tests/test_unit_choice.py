@@ -1,0 +1,117 @@
+"""The learned name of each organization (extractors/unit_choice.py): candidates, choice, shipping."""
+from __future__ import annotations
+
+import json
+import shutil
+
+from conftest import run_cli
+from extractors import unit_choice, units
+from extractors.extract import extract, rules_pass
+from extractors.model_files import MODEL_DIR, ModelError, load_json_model
+
+
+def _groups(text):
+    tokens, ex = rules_pass(text)
+    return ex, unit_choice.candidate_groups(text, tokens, ex.units, ex.records)
+
+
+def test_candidates_start_with_the_rules_name_and_vary_its_end():
+    ex, groups = _groups("Trung tâm An ninh hàng không Nội Bài đã kiểm tra 300 hành khách.")
+    assert [name for name, _ in groups] == [u.name for u in ex.units][:1]
+    name, cands = groups[0]
+    names = [c for c, _ in cands]
+    assert names[0] == name and cands[0][1]["is_rules"] == 1.0
+    assert len(set(names)) == len(names)
+    spans = [(c, f["delta"]) for c, f in cands if "delta" in f]
+    assert any(d > 0 for _, d in spans) and all(c.startswith("Trung tâm") for c, _ in spans)
+    # a span never runs past a function word or a full stop
+    assert not any("đã" in c.split() or "." in c for c in names)
+
+
+def test_a_written_form_is_a_candidate():
+    _, groups = _groups("Sở Công Thương TP HCM đã kiểm tra 29 cơ sở.")
+    names = [c for c, _ in groups[0][1]]
+    assert "Sở Công Thương TP HCM" in names and "Sở Công Thương thành phố Hồ Chí Minh" in names
+
+
+def test_units_and_records_take_the_chosen_name_together():
+    text = "Sở Công Thương TP HCM đã kiểm tra 29 cơ sở. Sở Công Thương TP HCM cũng xử phạt 5 cơ sở."
+    ex = extract(text)
+    names = {u.name for u in ex.units}
+    assert len(names) == 1
+    assert {r.unit for r in ex.records} == names
+
+
+def test_clear_names_are_kept():
+    for text, name in [("Chi cục Quản lý thị trường tỉnh Nghệ An đã kiểm tra 29 cơ sở.",
+                        "Chi cục Quản lý thị trường tỉnh Nghệ An"),
+                       ("UBND tỉnh Cao Bằng đã giao Sở KH&CN chủ trì 3 đề tài.", "Ủy ban nhân dân tỉnh Cao Bằng")]:
+        assert name in {u.name for u in extract(text).units}
+
+
+def test_rules_only_keeps_the_rules_names():
+    text = "Sở Công Thương TP HCM đã kiểm tra 29 cơ sở."
+    assert [u.name for u in extract(text, learned=False).units] == [u.name for u in units.find_units(text)]
+
+
+def test_no_units_no_work():
+    assert unit_choice.choose_names("Trời mưa 3 ngày.", [], [], []) == ([], [])
+
+
+def test_the_walk_of_the_rules_is_reused_and_recomputed_alike():
+    text = "Sở Y tế tỉnh Hà Nam (SYT) đã xét nghiệm 200 mẫu."
+    tokens, _ = rules_pass(text)
+    pieces, learned = units.walk_of(text, tokens)
+    assert pieces is units._last_walk[1]  # the rules' own pieces, not a second split
+    rules_pass("Một văn bản khác.")
+    again, learned_again = units.walk_of(text, tokens)
+    assert [(p.start, p.end, p.text, p.tag) for p in again] == [(p.start, p.end, p.text, p.tag) for p in pieces]
+    assert learned_again == learned
+
+
+def test_model_file_records_its_features(tmp_path):
+    data = load_json_model(unit_choice.MODEL_FILE, unit_choice.FEATURE_VERSION)
+    assert data["feature_version"] == unit_choice.FEATURE_VERSION
+    assert data["kind"] == "LightGBM lambdarank" and "is_rules" in data["features"]
+
+
+def test_stale_name_model_is_one_line_naming_the_rebuild(tmp_path):
+    models = tmp_path / "models"
+    shutil.copytree(MODEL_DIR, models)
+    path = models / unit_choice.MODEL_FILE
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["feature_version"] = unit_choice.FEATURE_VERSION - 1
+    path.write_text(json.dumps(data), encoding="utf-8")
+    doc = tmp_path / "a.txt"
+    doc.write_text("Chi cục QLTT đã kiểm tra 29 cơ sở.\n", encoding="utf-8")
+    proc = run_cli("extract", str(doc), env={"PROVNEWS_MODELS": str(models)})
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and unit_choice.MODEL_FILE in lines[0] and "make train" in lines[0], proc.stderr
+
+
+def test_model_error_is_raised_for_a_missing_file(monkeypatch, tmp_path):
+    from extractors import model_files
+
+    monkeypatch.setattr(model_files, "MODEL_DIR", tmp_path)
+    load_json_model.cache_clear()
+    try:
+        try:
+            load_json_model(unit_choice.MODEL_FILE, unit_choice.FEATURE_VERSION)
+        except ModelError as exc:
+            assert "make train" in str(exc)
+        else:
+            raise AssertionError("a missing model file must be refused")
+    finally:
+        load_json_model.cache_clear()
+
+
+def test_body_abbreviations_are_never_chosen_written_short():
+    """Spec §2/§6: a canonical name spells out UBND, QLTT, KH&CN …; only a place's short form (TP HCM) may stay."""
+    text = "Chi cục QLTT Lạng Sơn đã kiểm tra 114 vụ. UBND tỉnh Cao Bằng giao Sở KH&CN chủ trì 3 đề tài."
+    _, groups = _groups(text)
+    for name, cands in groups:
+        for cand, _ in cands[1:]:
+            assert not {"QLTT", "UBND", "KH&CN"} & set(cand.split()), cand
+    names = {u.name for u in extract(text).units}
+    assert not any({"QLTT", "UBND", "KH&CN"} & set(n.split()) for n in names), names
