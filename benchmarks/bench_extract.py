@@ -92,14 +92,14 @@ def main() -> int:
     underthesea.pos_tag("Sở Y tế đã kiểm tra 29 cơ sở.")
 
     clock = StageClock()
-    clock.wrap(underthesea, "word_tokenize", "word segmentation (underthesea word_tokenize)")
-    clock.wrap(postag, "word_tokenize", "word segmentation (underthesea word_tokenize)")
-    clock.wrap(postag.RustPosTagger, "tag_words", "POS (Rust featurizer + CRF)")
+    clock.wrap(underthesea, "word_tokenize", "word segmentation (CRF)")
+    clock.wrap(postag, "word_tokenize", "word segmentation (CRF)")
+    clock.wrap(postag.RustPosTagger, "tag_words", "POS (CRF)")
     clock.wrap(segment, "make_token_doc", "make_doc")
     clock.wrap(quantities, "find_quantities", "find_quantities")
     clock.wrap(units, "find_units", "find_units")
     clock.wrap(records, "attribute", "records.attribute")
-    learned = "learned decisions (counted nouns, attribution, activities)"
+    learned = "learned decisions (counted nouns, unit names, attribution, activities)"
     clock.wrap(extract_module, "apply_models", learned)
     # one document at a time through each, interleaved, so that load from other
     # processes falls on all three alike; CPU time of this process only
@@ -121,11 +121,11 @@ def main() -> int:
         if sec:
             print(f"{label:28s} {sec:8.2f} {1000 * sec / n:8.1f} {sec / wt:16.2f}")
     s = clock.seconds
-    seg = s["word segmentation (underthesea word_tokenize)"]
-    pos = s["POS (Rust featurizer + CRF)"]
+    seg = s["word segmentation (CRF)"]
+    pos = s["POS (CRF)"]
     stages = {
-        "word segmentation (underthesea word_tokenize)": seg,
-        "POS (Rust featurizer + CRF)": pos,
+        "word segmentation (CRF)": seg,
+        "POS (CRF)": pos,
         "make_doc (sentences, alignment, token rows)": s["make_doc"] - seg - pos,
         "find_quantities": s["find_quantities"],
         "find_units": s["find_units"],
