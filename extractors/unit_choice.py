@@ -215,7 +215,12 @@ def choose_names(text: str, tokens, units: list[Unit], records: list[Record], mo
     chosen = {}
     for name, cands in groups:
         scored = [(next(scores), -i) for i in range(len(cands))]
-        chosen[name] = cands[-max(scored)[1]][0]
+        best = cands[-max(scored)[1]][0]
+        # The model reads extents; the level the rules add to a bare province
+        # (Sở Y tế Hà Nam → Sở Y tế tỉnh Hà Nam) is a naming convention, kept so that
+        # one body has one name across documents (statistics group by it).
+        same_but_level = _INSERTED_LEVEL.sub("", best) == _INSERTED_LEVEL.sub("", name)
+        chosen[name] = name if same_but_level else best
     new_units = [Unit(text=u.text, start=u.start, end=u.end, name=chosen.get(u.name, u.name),
                       abbreviation=u.abbreviation, kind=u.kind,
                       parent=chosen.get(u.parent, u.parent) if u.parent else None)

@@ -83,8 +83,8 @@ def test_model_from_other_features_is_refused(tmp_path):
 
 @pytest.mark.parametrize("text, unit", [
     ("Chi cục Quản lý thị trường tỉnh Nghệ An đã kiểm tra 29 cơ sở.", {"Chi cục Quản lý thị trường tỉnh Nghệ An"}),
-    # the name model may keep the form as written (annotators list either)
-    ("Theo Sở Y tế Hà Nam, trong ngày ghi nhận 12 ca mắc mới.", {"Sở Y tế tỉnh Hà Nam", "Sở Y tế Hà Nam"}),
+    # the name model decides the extent; the level added to a bare province stays (one name per body)
+    ("Theo Sở Y tế Hà Nam, trong ngày ghi nhận 12 ca mắc mới.", {"Sở Y tế tỉnh Hà Nam"}),
 ])
 def test_learned_extraction_keeps_clear_attributions(text, unit):
     from extractors.extract import extract
