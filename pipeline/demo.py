@@ -43,12 +43,12 @@ def run_samples(samples: Path, outputs: Path) -> int:
     return 1 if failures else 0
 
 
-def _pin_tests_package() -> None:
+def pin_tests_package() -> None:
     """Make ``tests.fixtures…`` (imported by the newspaper's server) this checkout's folder.
 
     pywb (extra [replay]) installs a top-level package named ``tests``; a
     regular package wins over this repository's ``tests`` folder (a namespace
-    package) whatever sys.path says.  tests/conftest.py does the same for pytest.
+    package) whatever sys.path says.  tests/conftest.py and the benchmarks call this too.
     """
     import types
 
@@ -71,7 +71,7 @@ def run_portal(corpus: Path, outputs: Path) -> int:
 
     portal = _portal_module()
     # the newspaper's server module imports the portal's as tests.fixtures.portal.server
-    _pin_tests_package()
+    pin_tests_package()
     newspaper = _portal_module("newspaper")
     with portal.PortalServer(port=0) as server, newspaper.NewspaperServer(port=0) as paper:
         print(f"Demo portal: {server.url}\nDemo newspaper (republishes some portal articles): {paper.url}", flush=True)

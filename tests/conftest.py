@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -13,12 +12,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# pywb (extra [replay]) installs a top-level package named ``tests`` into
-# site-packages; a regular package there wins over this folder (a namespace
-# package), so ``tests.fixtures`` would not be found. Pin the name to this folder.
-_tests = types.ModuleType("tests")
-_tests.__path__ = [str(ROOT / "tests")]
-sys.modules["tests"] = _tests
+# pywb's own top-level ``tests`` package would hide this folder (see the function)
+sys.path.insert(0, str(ROOT))
+from pipeline.demo import pin_tests_package  # noqa: E402
+
+pin_tests_package()
 SHARED = ROOT.parent / "shared"
 SPEC_SCHEMA = SHARED / "spec" / "record.schema.json"
 DEV_GOLD = SHARED / "gold" / "dev"
