@@ -8,13 +8,16 @@ Three sets, side by side:
   news home, in NukeViet 4.5 and NukeViet 3 themes, WordPress's default
   theme (``render_wordpress.py``) and Liferay 6.2's asset publisher
   (``render_liferay.py``);
-* real Vietnamese pages saved by others and kept in public repositories
-  (sources in ``tests/fixtures/article/real/saved/SOURCE.md``, expectations
-  in ``expected.json`` under ``saved/…``): national news articles, home and
-  category pages of vnexpress (2015 and 2023) and Dân trí, the government's
-  and a Hanoi department's portals (Liferay), an ASP.NET government site.
-  The pages are not committed (they belong to their publishers and come from
-  other people's repositories): they are read from
+* real Vietnamese pages saved by others and kept in public repositories.
+  Those from a repository whose licence allows redistribution are committed
+  in ``tests/fixtures/article/real/licensed/`` (sources in its SOURCE.md,
+  expectations in ``expected.json`` under ``licensed/…``; today a 2023
+  vnexpress article) and always measured.  The others (sources in
+  ``tests/fixtures/article/real/saved/SOURCE.md``, expectations under
+  ``saved/…``): a Dân trí article and category page, the 2015 vnexpress
+  home, the government's and a Hanoi department's portals (Liferay), an
+  ASP.NET government site.  Those are not committed (they belong to their
+  publishers and come from repositories with no licence): they are read from
   ``../shared/data/vi-saved-pages/`` or, on a machine where someone copied
   them, from ``tests/fixtures/article/real/saved/`` (git-ignored); rows
   whose page is in neither place are left out;
@@ -42,6 +45,8 @@ if str(ROOT) not in sys.path:
 
 REAL = ROOT / "tests" / "fixtures" / "article" / "real"
 SAVED = "saved/"  # prefix of the saved pages' names in expected.json
+LICENSED = "licensed/"  # prefix of the committed (licensed) saved pages' names
+LICENSED_DIR = REAL / "licensed"
 # Where the saved pages may be, first found wins (see the module docstring).
 SAVED_DIRS = (ROOT.parent / "shared" / "data" / "vi-saved-pages", REAL / "saved")
 _WORD = re.compile(r"\w+")
@@ -109,7 +114,21 @@ def real_fixtures() -> list[tuple[str, str, dict]]:
         return []
     pages = {**render_nukeviet.build(), **render_wordpress.build(), **render_liferay.build()}
     return [(name, pages[name], exp) for name, exp in _expected().items()
-            if not name.startswith(("_", SAVED))]
+            if not name.startswith(("_", SAVED, LICENSED))]
+
+
+def licensed_names() -> list[str]:
+    """expected.json names of the committed real pages (``licensed/<file>``)."""
+    return [name for name in _expected() if name.startswith(LICENSED)]
+
+
+def licensed_fixtures() -> list[tuple[str, str, dict]]:
+    """(name, html, expected) of the committed real pages; a missing file is an error, not a skip."""
+    from pipeline.article import decode_html
+
+    expected = _expected()
+    return [(name, decode_html((LICENSED_DIR / name[len(LICENSED):]).read_bytes()), expected[name])
+            for name in licensed_names()]
 
 
 def saved_names() -> list[str]:
@@ -164,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     header = f"{'page':46s} {'expected':8s} " + " ".join(f"{c:>9s}" for c in CHECKS)
     print("ours / trafilatura alone, per check (yes, NO, - not applicable)")
     print(header)
-    for name, html, exp in real_fixtures() + saved_fixtures():
+    for name, html, exp in real_fixtures() + licensed_fixtures() + saved_fixtures():
         a, b = check(ours(html, exp["url"]), exp), check(trafilatura_alone(html, exp["url"]), exp)
         print(f"{name:46s} {exp['kind']:8s} " + " ".join(f"{mark(a[c]) + '/' + mark(b[c]):>9s}" for c in CHECKS))
     pages = benchmark_pages(args.limit)

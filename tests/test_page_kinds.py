@@ -4,13 +4,20 @@ Pages rendered from NukeViet's own theme templates (v4.5 and the NukeViet 3
 theme), WordPress's default theme (Twenty Twenty-Four) and Liferay 6.2's asset
 publisher, with real Vietnamese articles — articles, category pages with one or
 two teasers, the news home — real Vietnamese pages saved by others in public
-repositories (sources in tests/fixtures/article/real/saved/SOURCE.md; the
-pages themselves are not committed, see benchmarks/page_kinds.py) and the real
-pages of the article-extraction benchmark.
+repositories, and the real pages of the article-extraction benchmark.
+
+The saved pages come in two sets. Those from a repository whose licence lets
+them be redistributed are committed (tests/fixtures/article/real/licensed/,
+with its SOURCE.md) and always tested: a missing one fails. The others
+(tests/fixtures/article/real/saved/SOURCE.md) are git-ignored; their tests
+run where someone copied them and skip where none is, and
+test_saved_pages_are_all_here fails on a partial copy.
 """
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -19,12 +26,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.page_kinds import (REAL, SAVED_DIRS, benchmark_pages, check, ours, real_fixtures,  # noqa: E402
-                                   saved_fixtures, saved_names)
+from benchmarks.page_kinds import (LICENSED_DIR, REAL, SAVED_DIRS, benchmark_pages, check,  # noqa: E402
+                                   licensed_fixtures, licensed_names, ours, real_fixtures, saved_fixtures,
+                                   saved_names)
 from tests.conftest import need_shared  # noqa: E402
 
 FIXTURES = real_fixtures()
 SAVED = saved_fixtures()
+LICENSED = licensed_fixtures()
 # Of the 181 benchmark pages, how many ours gets right (trafilatura alone: 120, 133, 152),
 # measured with benchmarks/page_kinds.py; these only go up.
 FLOORS = {"start": 149, "end": 139, "clean": 166}
@@ -42,32 +51,74 @@ def test_real_template_page(name, html, expected):
     assert failed == {}, (result["kind"], result["title"], result["date"], result["body"][:200])
 
 
-def _need_saved_pages():
-    if not SAVED:
-        pytest.skip("no saved page in " + " or ".join(str(d) for d in SAVED_DIRS)
-                    + " (see tests/fixtures/article/real/saved/SOURCE.md)")
-
-
-@pytest.mark.parametrize("name,html,expected", SAVED, ids=[f[0] for f in SAVED])
-def test_real_saved_page(name, html, expected):
+def _check_saved(html, expected):
     result = ours(html, expected["url"])
     failed = {c: ok for c, ok in check(result, expected).items() if ok is False}
     assert failed == {}, (result["kind"], result["title"], result["date"], result["body"][:300],
                           result["body"][-300:])
 
 
-def test_saved_pages_are_all_here():
-    _need_saved_pages()
+@pytest.mark.parametrize("name,html,expected", LICENSED, ids=[f[0] for f in LICENSED])
+def test_real_licensed_page(name, html, expected):
+    _check_saved(html, expected)
+
+
+@pytest.mark.parametrize("name,html,expected", SAVED, ids=[f[0] for f in SAVED])
+def test_real_saved_page(name, html, expected):
+    _check_saved(html, expected)
+
+
+# Licences under which a page may be committed (licensed/SOURCE.md's last column starts with one).
+REDISTRIBUTABLE = ("Apache-2.0", "MIT", "BSD-2-Clause", "BSD-3-Clause", "CC0-1.0", "CC-BY-4.0", "CC-BY-SA-4.0")
+
+
+def _source_rows(folder: Path) -> dict[str, list[str]]:
+    rows = {}
+    for line in (folder / "SOURCE.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| `") and len(cells) == 7:
+            rows[cells[0].strip("`")] = cells
+    return rows
+
+
+def test_licensed_pages_are_committed_with_a_licence_that_allows_it():
+    names = [n.split("/", 1)[1] for n in licensed_names()]
+    assert names, "no licensed page in expected.json"
+    rows = _source_rows(LICENSED_DIR)
+    assert sorted(rows) == sorted(names)   # each page has its source row, and each row its expectations
+    for name in names:
+        repo, commit, licence = rows[name][3], rows[name][5], rows[name][6]
+        assert (LICENSED_DIR / name).is_file()
+        assert licence.startswith(REDISTRIBUTABLE), (name, licence)
+        assert re.fullmatch(r"[0-9a-f]{40}", commit) and "/" in repo, (name, repo, commit)
+    # the files are tracked (not caught by the saved pages' git-ignore rule)
+    ignored = subprocess.run(["git", "check-ignore", *[str(LICENSED_DIR / n) for n in names]],
+                             cwd=ROOT, capture_output=True, text=True)
+    assert ignored.stdout.strip() == "", ignored.stdout
+
+
+def test_licensed_pages_cover_a_real_article():
+    kinds = [exp["kind"] for _, _, exp in LICENSED]
+    assert "article" in kinds and len(LICENSED) == len(licensed_names())
+
+
+def test_saved_pages_are_all_here_or_none():
+    # the git-ignored pages: all of them (a full copy) or none (CI); a partial copy is an error
+    if not SAVED:
+        pytest.skip("no git-ignored saved page in " + " or ".join(str(d) for d in SAVED_DIRS)
+                    + " (see tests/fixtures/article/real/saved/SOURCE.md); the licensed ones ran")
     assert sorted(name for name, _, _ in SAVED) == sorted(saved_names())
 
 
 def test_saved_pages_cover_the_kinds_and_have_their_source():
-    names = saved_names()
+    names = saved_names() + licensed_names()
     kinds = [exp["kind"] for name, exp in json.loads((REAL / "expected.json").read_text(encoding="utf-8")).items()
              if name in names]
     assert kinds.count("article") >= 3 and kinds.count("listing") >= 5
-    source = (REAL / "saved" / "SOURCE.md").read_text(encoding="utf-8")
-    assert [n for n in names if f"`{n.split('/', 1)[1]}`" not in source] == []
+    rows = {**_source_rows(REAL / "saved"), **_source_rows(LICENSED_DIR)}
+    assert sorted(n.split("/", 1)[1] for n in names) == sorted(rows)
+    # no page is in both sets
+    assert not set(_source_rows(REAL / "saved")) & set(_source_rows(LICENSED_DIR))
 
 
 def test_listings_are_not_stored_by_the_crawler_path():
