@@ -14,6 +14,11 @@ pywb uses: ``surt timestamp {json}``).
 
 The archive only appends; ``truncate_to`` cuts a torn or uncommitted tail
 after a crash (the frontier knows how far each file was committed).
+
+Reading a record back streams: ``open_payload`` / ``iter_payload`` give its
+payload (gzip/deflate undone) chunk by chunk in a few MB of memory, however
+large the record or the ratio of its compression; ``read_payload`` returns it
+whole only up to a limit (64 MiB by default, ``PayloadTooLarge`` past it).
 """
 from __future__ import annotations
 
@@ -24,9 +29,12 @@ import os
 import re
 import socket
 import threading
+import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import BinaryIO, Iterator
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
@@ -34,7 +42,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from pipeline import __version__
-from pipeline.fetch import Exchange
+from pipeline.fetch import DECODED_LIMIT, Exchange, _wbits_for
 
 PROFILE_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 PROFILE_IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
@@ -233,13 +241,112 @@ def _one_line(value) -> str:
 
 # --- reading --------------------------------------------------------------------
 
-def read_payload(path: str | Path, offset: int) -> bytes:
-    """The (content-decoded) payload of the record at ``offset``."""
+READ_LIMIT = DECODED_LIMIT     # what read_payload holds at most: a page, not a gzip bomb
+CHUNK = 64 * 1024
+
+
+class PayloadTooLarge(ValueError):
+    """A record's (decoded) payload is longer than the caller's limit."""
+
+
+class _Decoder(io.RawIOBase):
+    """A record's raw payload with gzip/deflate undone, ``CHUNK``-wise.
+
+    zlib's ``max_length`` bounds each step's output, so a megabyte of gzip
+    that unpacks to gigabytes is read a chunk at a time, never at once.
+    """
+
+    def __init__(self, raw, encoding: str):
+        self._raw = raw
+        self._wbits = _wbits_for(encoding)
+        self._z = zlib.decompressobj(self._wbits[0])
+        self._pending = b""        # compressed bytes not yet given to zlib
+        self._started = False
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        size = CHUNK if size is None or size < 0 else size
+        while not self._done:
+            if not self._pending:
+                self._pending = self._raw.read(CHUNK)
+                if not self._pending:            # end of the record (of a truncated stream too)
+                    self._done = True
+                    return self._z.flush()
+            data, self._pending = self._pending, b""
+            try:
+                out = self._z.decompress(data, size)
+            except zlib.error:
+                if self._started or len(self._wbits) == 1:
+                    raise
+                # "deflate" sent raw (no zlib header) by some servers
+                self._wbits = self._wbits[1:]
+                self._z = zlib.decompressobj(self._wbits[0])
+                out = self._z.decompress(data, size)
+            self._started = True
+            self._pending = self._z.unconsumed_tail
+            if self._z.eof and self._z.unused_data:   # another gzip member follows
+                self._pending = self._z.unused_data
+                self._z = zlib.decompressobj(self._wbits[0])
+            if out:
+                return out
+        return b""
+
+
+@contextmanager
+def open_payload(path: str | Path, offset: int, decode: bool = True) -> Iterator[BinaryIO]:
+    """The payload of the record at ``offset`` as a stream, read as it is consumed.
+
+    Content-Encoding (gzip, deflate) is undone unless ``decode`` is False. Memory
+    stays at a few MB whatever the record's size: the WARC member and the
+    payload are both inflated step by step.
+    """
     with open(path, "rb") as fh:
         fh.seek(offset)
-        for record in ArchiveIterator(fh):
-            return record.content_stream().read()
-    return b""
+        # warcio inflates the WARC's gzip member a block at a time, each block
+        # whole: 4 KB blocks keep that step under ~4 MB even at deflate's
+        # 1:1032 worst case (the default 16 KB would allow 16 MB)
+        record = next(iter(ArchiveIterator(fh, block_size=4096)), None)
+        if record is None:
+            yield io.BytesIO(b"")
+            return
+        if not decode or not record.http_headers:
+            yield record.raw_stream
+            return
+        encoding = (record.http_headers.get_header("Content-Encoding") or "").lower().strip()
+        chunked = (record.http_headers.get_header("Transfer-Encoding") or "").lower() == "chunked"
+        if chunked or encoding not in ("", "identity", "gzip", "x-gzip", "deflate"):
+            yield record.content_stream()    # other WARCs' chunked or brotli payloads: warcio's reader
+        elif encoding in ("", "identity"):
+            yield record.raw_stream
+        else:
+            yield _Decoder(record.raw_stream, encoding)
+
+
+def iter_payload(path: str | Path, offset: int, chunk_size: int = CHUNK, decode: bool = True) -> Iterator[bytes]:
+    """The payload of the record at ``offset`` in chunks of at most ``chunk_size`` bytes."""
+    with open_payload(path, offset, decode) as stream:
+        while chunk := stream.read(chunk_size):
+            yield chunk
+
+
+def read_payload(path: str | Path, offset: int, limit: int | None = READ_LIMIT, truncate: bool = False) -> bytes:
+    """The (content-decoded) payload of the record at ``offset``, at most ``limit`` bytes.
+
+    Streamed: a longer payload raises ``PayloadTooLarge`` (or, with
+    ``truncate``, gives its first ``limit`` bytes) after reading at most
+    ``limit`` + one chunk of it. ``limit=None`` reads it all.
+    """
+    out = bytearray()
+    for chunk in iter_payload(path, offset):
+        out += chunk
+        if limit is not None and len(out) > limit:
+            if truncate:
+                return bytes(out[:limit])
+            raise PayloadTooLarge(f"{path}@{offset}: payload over {limit} bytes")
+    return bytes(out)
 
 
 def only_warcinfo(path: str | Path) -> bool:
