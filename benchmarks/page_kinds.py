@@ -10,9 +10,11 @@ Three sets, side by side:
   (``render_liferay.py``);
 * real Vietnamese pages saved by others and kept in public repositories.
   Those from a repository whose licence allows redistribution are committed
-  in ``tests/fixtures/article/real/licensed/`` (sources in its SOURCE.md,
-  expectations in ``expected.json`` under ``licensed/…``; today a 2023
-  vnexpress article) and always measured.  The others (sources in
+  in ``tests/fixtures/article/real/licensed/`` (gzipped; sources in its
+  SOURCE.md, expectations in ``expected.json`` under ``licensed/…``: an
+  article and a category page each of vietnamnet, tuoitre, vnexpress, Dân
+  trí, Người Lao Động, Báo Đầu tư, CafeF and the government's baochinhphu.vn,
+  saved in March 2026, and a 2023 vnexpress article) and always measured.  The others (sources in
   ``tests/fixtures/article/real/saved/SOURCE.md``, expectations under
   ``saved/…``): a Dân trí article and category page, the 2015 vnexpress
   home, the government's and a Hanoi department's portals (Liferay), an
@@ -122,13 +124,20 @@ def licensed_names() -> list[str]:
     return [name for name in _expected() if name.startswith(LICENSED)]
 
 
+def licensed_bytes(name: str) -> bytes:
+    """The bytes of a committed page as saved (its ``.html.gz`` file unpacked)."""
+    import gzip
+
+    data = (LICENSED_DIR / name[len(LICENSED):]).read_bytes()
+    return gzip.decompress(data) if name.endswith(".gz") else data
+
+
 def licensed_fixtures() -> list[tuple[str, str, dict]]:
     """(name, html, expected) of the committed real pages; a missing file is an error, not a skip."""
     from pipeline.article import decode_html
 
     expected = _expected()
-    return [(name, decode_html((LICENSED_DIR / name[len(LICENSED):]).read_bytes()), expected[name])
-            for name in licensed_names()]
+    return [(name, decode_html(licensed_bytes(name)), expected[name]) for name in licensed_names()]
 
 
 def saved_names() -> list[str]:

@@ -98,9 +98,22 @@ _BLOCKS = frozenset({
     "tbody", "tfoot", "tr", "figure", "figcaption", "address", "center", "hr", "caption",
 })
 # Inside a body container: share bars, related lists, ads that CMS themes put there.
+# Matched against an element's class, id and type (VCCorp's CMS, on tuoitre.vn and
+# baochinhphu.vn, marks its boxes type="RelatedNewsBox"), camelCase split into words.
 _BOILERPLATE_CLASS = re.compile(
     r"(^|[\s_-])(share|sharing|social|addthis|related|relate|tags?|keywords?|comments?|"
-    r"advert\w*|ads|banner|rating|vote|breadcrumbs?|pagination)($|[\s_-])", re.IGNORECASE)
+    r"advert\w*|ads|banner|rating|vote|breadcrumbs?|pagination|readmore|read-more)($|[\s_-])", re.IGNORECASE)
+_CAMEL_CASE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# The class of an article's lead paragraph ("sapo" in Vietnamese newsrooms).
+_LEAD_CLASS = re.compile(r"(^|[\s_-])(sapo|lead|summary|description|intro|excerpt|standfirst)($|[\s_-])",
+                         re.IGNORECASE)
+# Pop-ups and modal dialogs: never the page's text (see _drop_overlays). A class
+# word, not a state or a switch of the page ("modal-enabled", "enable-lightbox").
+_OVERLAY_WORDS = frozenset({"popup", "modal", "lightbox"})
+_NOT_OVERLAY_WORDS = frozenset({"enable", "enabled", "trigger", "open", "opened", "close", "btn", "button",
+                                "link", "toggle", "active", "has", "show", "init"})
+# An overlay holding more than this share of the page's text is not one.
+MAX_OVERLAY_SHARE = 0.3
 _SENTENCE_END = re.compile(r"[.!?:;…\"”’)]$")
 _WS = re.compile(r"\s+")
 # Vietnamese letters that no other Latin-script language uses (ơ, ư, đ and
@@ -237,8 +250,8 @@ def _drop(node) -> None:
 
 
 def _is_boilerplate(node) -> bool:
-    classes = (node.get("class") or "") + " " + (node.get("id") or "")
-    return bool(classes.strip()) and bool(_BOILERPLATE_CLASS.search(classes))
+    names = " ".join(v for v in (node.get("class"), node.get("id"), node.get("type")) if v)
+    return bool(names.strip()) and bool(_BOILERPLATE_CLASS.search(_CAMEL_CASE.sub(" ", names)))
 
 
 def _block_paragraphs(container) -> list[str]:
@@ -319,6 +332,37 @@ def _first_text_of(node) -> str | None:
         if text:
             return text
     return None
+
+
+def _drop_overlays(tree) -> int:
+    """Remove pop-ups and modal dialogs (login forms, newsletter and app promotions).
+
+    They sit in the page's markup, hidden until a script opens them, and hold
+    the only full sentences of some category pages (tuoitre.vn's), which an
+    extractor then takes for the article. Returns how many were removed.
+    """
+    overlays = [el for el in tree.iter() if isinstance(el.tag, str) and el.tag not in ("html", "body")
+                and _is_overlay(el.get("class"))]
+    if not overlays:
+        return 0
+    page_chars = len(_visible_text(tree))
+    removed, marked = 0, set(overlays)
+    for el in overlays:
+        if el.getparent() is None or any(a in marked for a in el.iterancestors()):
+            continue
+        if len(_visible_text_of(el)) > MAX_OVERLAY_SHARE * page_chars:
+            continue
+        _drop(el)
+        removed += 1
+    return removed
+
+
+def _is_overlay(classes: str | None) -> bool:
+    for token in (classes or "").split():
+        words = set(re.split(r"[-_]+", _CAMEL_CASE.sub("-", token).lower()))
+        if words & _OVERLAY_WORDS and not words & _NOT_OVERLAY_WORDS:
+            return True
+    return False
 
 
 def _space_inline_boundaries(tree) -> int:
@@ -492,8 +536,12 @@ def _visible_text(tree) -> str:
     body = tree.find("body")
     if body is None:
         return ""
-    return " ".join(t for node in body.iter() if isinstance(node.tag, str) and node.tag not in _NEVER_TEXT
-                    for t in (node.text, node.tail) if t and t.strip())
+    return _visible_text_of(body)
+
+
+def _visible_text_of(node) -> str:
+    return " ".join(t for el in node.iter() if isinstance(el.tag, str) and el.tag not in _NEVER_TEXT
+                    for t in (el.text, el.tail if el is not node else None) if t and t.strip())
 
 
 def _htmldate(html: str, url: str) -> str | None:
@@ -537,8 +585,8 @@ def _block_of(node):
     return None
 
 
-def _teasers(tree) -> tuple[int, list[str]]:
-    """The size of the largest group of headline links sharing one template, and the teaser items.
+def _teasers(tree) -> tuple[int, list[str], list[str]]:
+    """The size of the largest group of headline links sharing one template, the teaser items, their headlines.
 
     The template of a link is its tag and classes and those of its three
     nearest ancestors (``div.item > h3 > a``): a category page repeats it for
@@ -552,6 +600,7 @@ def _teasers(tree) -> tuple[int, list[str]]:
     may be the summaries of a smaller one than the largest (vnexpress 2015).
     """
     groups: dict[tuple, list] = {}
+    alone: set = set()   # headlines that are their block's whole text (h3 > a), not a paragraph's lead-in
     for link in tree.iter("a"):
         if not link.get("href"):
             continue
@@ -563,6 +612,8 @@ def _teasers(tree) -> tuple[int, list[str]]:
             block_text = _squash(" ".join(block.itertext()))
             if not block_text.startswith(text[:20]) and len(text) < 0.6 * len(block_text):
                 continue  # a link in a sentence, not a headline
+        if block is None or len(text) >= 0.6 * len(_own_line(block)):
+            alone.add(link)
         key = []
         node = link
         for _ in range(4):
@@ -574,9 +625,9 @@ def _teasers(tree) -> tuple[int, list[str]]:
             node = node.getparent()
         groups.setdefault(tuple(key), []).append(link)
     if not groups:
-        return 0, []
+        return 0, [], []
     largest = max(len(g) for g in groups.values())
-    items = []
+    items, headlines = [], []
     for links in groups.values():
         if len(links) < min(MIN_TEASERS, largest):
             continue
@@ -593,27 +644,50 @@ def _teasers(tree) -> tuple[int, list[str]]:
             text = _squash(" ".join(item.itertext()))
             if text:
                 items.append(text)
-    return largest, items
+            headline = _squash(" ".join(link.itertext()))
+            if headline and link in alone:
+                headlines.append(headline)
+    return largest, items, headlines
 
 
-def _teaser_share(paragraphs: list[str], items: list[str]) -> float:
+def _own_line(block) -> str:
+    """A block's text without that of the blocks inside it (a teaser's headline line, not its summary)."""
+    parts = [block.text or ""]
+    for child in block:
+        if isinstance(child.tag, str) and child.tag not in _BLOCKS:
+            parts.extend(child.itertext())
+        parts.append(child.tail or "")
+    return _squash(" ".join(parts))
+
+
+def _teaser_share(paragraphs: list[str], items: list[str], headlines: list[str] = ()) -> float:
     """Share of the body's characters that are teaser text (headline or summary).
 
-    A paragraph inside a teaser counts whole; one that holds teasers (an
-    extractor that glued a home page's boxes into one block of text, as on
-    vpcp.chinhphu.vn) counts for the teasers it holds.
+    A paragraph inside a teaser, or one that starts with a teaser's headline
+    standing alone in its block (the headline and its summary read as one
+    paragraph, the category label between them left out, as on baodautu.vn;
+    not a roundup's paragraph that opens with a link), counts whole; one that holds
+    teasers (an extractor that glued a home page's boxes into one block of
+    text, as on vpcp.chinhphu.vn) counts for the teasers it holds.
     """
     total = sum(len(p) for p in paragraphs)
     if not total or not items:
         return 0.0
+    # headlines compared without spaces: an extractor may glue one to its
+    # summary ("…từ cổ đôngCông ty…", baodautu.vn)
+    starts = tuple({_unspaced(h) for h in headlines if len(h) >= MIN_TEASER_CHARS})
     inside = 0
     for p in paragraphs:
-        if any(p in item for item in items):
+        if any(p in item for item in items) or _unspaced(p).startswith(starts):
             inside += len(p)
         else:
             inside += min(len(p), sum(len(item) for item in set(items) if len(item) >= MIN_TEASER_CHARS
                                       and item in p))
     return inside / total
+
+
+def _unspaced(text: str) -> str:
+    return _WS.sub("", text)
 
 
 def _has_prose(paragraphs: list[str], items: list[str]) -> bool:
@@ -625,6 +699,30 @@ def _has_prose(paragraphs: list[str], items: list[str]) -> bool:
     """
     return any(len(p.split()) >= MIN_PROSE_WORDS and _PROSE_END.search(p)
                and not any(p in item for item in items) for p in paragraphs)
+
+
+def _shown_lead(tree, paragraphs: list[str]) -> str | None:
+    """The article's lead (sapo) when the generic extractor left it out, else None.
+
+    The lead is an element marked as one (class ``sapo``, ``lead``, ``summary``…)
+    whose text is the page's own description (``og:description``): what the
+    reader sees between headline and body. trafilatura's precision mode drops
+    it on some layouts (baodautu.vn's ``div.sapo_detail``).
+    """
+    values = tree.xpath("//meta[@property='og:description']/@content | //meta[@name='description']/@content")
+    description = _unspaced(clean_text(values[0])) if values else ""
+    if len(description) < 40:
+        return None
+    body = _unspaced(" ".join(paragraphs))
+    if description[:40] in body:
+        return None
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or not _LEAD_CLASS.search(_CAMEL_CASE.sub(" ", el.get("class") or "")):
+            continue
+        text = clean_text(_squash(" ".join(el.itertext()))).strip()
+        if text and _unspaced(text) == description:
+            return text
+    return None
 
 
 def _og_type(tree) -> str | None:
@@ -649,15 +747,19 @@ def _page_kind(tree, url: str, title: str | None, paragraphs: list[str], body_is
     body_chars = sum(len(p) for p in paragraphs)
     if not title and body_chars < MIN_ARTICLE_CHARS:
         return "other"  # a fragment, an error page, bytes that were not HTML
-    teasers, items = _teasers(tree)
+    teasers, items, headlines = _teasers(tree)
     og_type = _og_type(tree)
     path = urlsplit(url).path if url else ""
     listing_url = bool(url and _LISTING_PATH.search(url)) or (
         url.startswith(("http://", "https://")) and path in ("", "/", "/index.php", "/index.html", "/vi", "/vi/"))
     if teasers >= MIN_TEASERS and og_type != "article" and not _has_prose(paragraphs, items):
         return "listing"
+    if teasers >= MIN_TEASERS and not paragraphs:
+        # Teasers and not one line of body, whatever og:type says (dantri.com.vn's
+        # category pages say "article"): a story with no text has nothing to extract.
+        return "listing"
     if teasers >= MIN_TEASERS:
-        share = _teaser_share(paragraphs, items)
+        share = _teaser_share(paragraphs, items, headlines)
         if og_type == "article":
             # Some CMSs say "article" on every page: only a page of nothing but teasers overrides it.
             needed = 0.8
@@ -668,7 +770,7 @@ def _page_kind(tree, url: str, title: str | None, paragraphs: list[str], body_is
         if share >= needed or (og_type != "article" and body_chars < MIN_ARTICLE_CHARS):
             return "listing"
     elif teasers >= MIN_FEW_TEASERS and og_type != "article":
-        if _teaser_share(paragraphs, items) >= FEW_TEASERS_SHARE:
+        if _teaser_share(paragraphs, items, headlines) >= FEW_TEASERS_SHARE:
             return "listing"
     if not paragraphs:
         # A title and nothing else readable: an article only if the page says so.
@@ -854,8 +956,8 @@ def parse_page(html: str | bytes, url: str, fetched_at: str | date | None = None
     tree = _parse_tree(html_text)
     if tree is None:
         return Page("other", None, None, None, "", (), url or None, None)
-    if _space_inline_boundaries(tree):
-        # trafilatura reads the page with the spaces added
+    if _drop_overlays(tree) + _space_inline_boundaries(tree):
+        # trafilatura reads the page without the pop-ups and with the spaces added
         html_text = lxml.html.tostring(tree, encoding="unicode")
     canonical = _canonical(tree, url)
     title_hint = _title_from_head(tree)
@@ -907,6 +1009,12 @@ def parse_page(html: str | bytes, url: str, fetched_at: str | date | None = None
     if published is None:
         published = _published(tree, html_text, url, vietnamese, _visible_text(tree))
     kind = family_kind or _page_kind(tree, url, title, paragraphs, body_is_container)
+    if kind == "article" and generic and paragraphs and vietnamese:
+        # Vietnamese papers print the sapo as the article's first paragraph (the
+        # generic-vn profile reads it too); English benchmarks count it out.
+        lead = _shown_lead(tree, paragraphs)
+        if lead:
+            paragraphs = [lead, *paragraphs]
     text = "\n\n".join(part for part in (title or "", "\n".join(paragraphs)) if part)
     return Page(kind, title or None, published, author or None, text, tuple(paragraphs), canonical,
                 profile_name)

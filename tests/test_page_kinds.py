@@ -15,11 +15,13 @@ test_saved_pages_are_all_here fails on a partial copy.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -27,8 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.page_kinds import (LICENSED_DIR, REAL, SAVED_DIRS, benchmark_pages, check,  # noqa: E402
-                                   licensed_fixtures, licensed_names, ours, real_fixtures, saved_fixtures,
-                                   saved_names)
+                                   licensed_bytes, licensed_fixtures, licensed_names, ours, real_fixtures,
+                                   saved_fixtures, saved_names)
 from tests.conftest import need_shared  # noqa: E402
 
 FIXTURES = real_fixtures()
@@ -68,38 +70,51 @@ def test_real_saved_page(name, html, expected):
     _check_saved(html, expected)
 
 
-# Licences under which a page may be committed (licensed/SOURCE.md's last column starts with one).
+# Licences under which a page may be committed (licensed/SOURCE.md's licence column starts with one).
 REDISTRIBUTABLE = ("Apache-2.0", "MIT", "BSD-2-Clause", "BSD-3-Clause", "CC0-1.0", "CC-BY-4.0", "CC-BY-SA-4.0")
 
 
-def _source_rows(folder: Path) -> dict[str, list[str]]:
-    rows = {}
+def _source_rows(folder: Path) -> dict[str, dict[str, str]]:
+    """The SOURCE.md table of a folder: file name -> {column: cell}."""
+    rows, header = {}, None
     for line in (folder / "SOURCE.md").read_text(encoding="utf-8").splitlines():
+        if not line.startswith("|"):
+            continue
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if line.startswith("| `") and len(cells) == 7:
-            rows[cells[0].strip("`")] = cells
+        if header is None:
+            header = cells
+        elif line.startswith("| `") and len(cells) == len(header):
+            rows[cells[0].strip("`")] = dict(zip(header, cells))
     return rows
 
 
 def test_licensed_pages_are_committed_with_a_licence_that_allows_it():
     names = [n.split("/", 1)[1] for n in licensed_names()]
-    assert names, "no licensed page in expected.json"
     rows = _source_rows(LICENSED_DIR)
     assert sorted(rows) == sorted(names)   # each page has its source row, and each row its expectations
     for name in names:
-        repo, commit, licence = rows[name][3], rows[name][5], rows[name][6]
-        assert (LICENSED_DIR / name).is_file()
-        assert licence.startswith(REDISTRIBUTABLE), (name, licence)
-        assert re.fullmatch(r"[0-9a-f]{40}", commit) and "/" in repo, (name, repo, commit)
+        row = rows[name]
+        assert (LICENSED_DIR / name).is_file(), name
+        assert row["licence"].startswith(REDISTRIBUTABLE), (name, row["licence"])
+        assert re.fullmatch(r"[0-9a-f]{40}", row["commit"]) and "/" in row["repository"], row
+        # the bytes are the repository's file at that commit: its git blob id
+        data = licensed_bytes("licensed/" + name)
+        assert hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest() == row["blob"], name
     # the files are tracked (not caught by the saved pages' git-ignore rule)
     ignored = subprocess.run(["git", "check-ignore", *[str(LICENSED_DIR / n) for n in names]],
                              cwd=ROOT, capture_output=True, text=True)
     assert ignored.stdout.strip() == "", ignored.stdout
 
 
-def test_licensed_pages_cover_a_real_article():
+def test_licensed_pages_cover_the_kinds_and_the_national_sites():
     kinds = [exp["kind"] for _, _, exp in LICENSED]
-    assert "article" in kinds and len(LICENSED) == len(licensed_names())
+    assert kinds.count("article") >= 8 and kinds.count("listing") >= 8
+    hosts = {urlsplit(exp["url"]).hostname.removeprefix("www.") for _, _, exp in LICENSED}
+    assert {"vietnamnet.vn", "tuoitre.vn", "vnexpress.net", "dantri.com.vn", "baochinhphu.vn"} <= hosts
+    # every article entry says what it is: title, date, first and last sentence, boilerplate
+    for name, _, exp in LICENSED:
+        if exp["kind"] == "article":
+            assert {"title", "date", "first", "last", "boilerplate"} <= set(exp), name
 
 
 def test_saved_pages_are_all_here_or_none():
@@ -117,8 +132,9 @@ def test_saved_pages_cover_the_kinds_and_have_their_source():
     assert kinds.count("article") >= 3 and kinds.count("listing") >= 5
     rows = {**_source_rows(REAL / "saved"), **_source_rows(LICENSED_DIR)}
     assert sorted(n.split("/", 1)[1] for n in names) == sorted(rows)
-    # no page is in both sets
+    # no page is in both sets, and the unlicensed set says so
     assert not set(_source_rows(REAL / "saved")) & set(_source_rows(LICENSED_DIR))
+    assert not any(r["licence"].startswith(REDISTRIBUTABLE) for r in _source_rows(REAL / "saved").values())
 
 
 def test_listings_are_not_stored_by_the_crawler_path():
@@ -184,3 +200,58 @@ def test_teasers_with_no_sentence_around_them_are_a_listing_and_a_short_story_is
     article = listing.replace("<div class='news'>", f"<div class='article'><h1>Đoàn đại biểu tham quan</h1>"
                                                     f"<p>{sentence}</p></div><div class='news'>")
     assert parse_page(article, "https://portal.example.gov.vn/vi-vn/tin-tuc/doan-dai-bieu.aspx").kind == "article"
+
+
+# Rules the committed real category pages needed (tests/fixtures/article/real/licensed/), on small markup.
+
+def _category(extra: str = "", og_type: str = "article", teaser=None) -> str:
+    teaser = teaser or (lambda i, h: f'<div class="item"><h3><a href="/tin-{i}.html">{h}</a></h3>'
+                                      f'<div class="sapo">Tóm tắt của tin số {i} về hoạt động của Sở.</div></div>')
+    return (f'<html lang="vi"><head><title>Kinh doanh</title><meta property="og:type" content="{og_type}"></head>'
+            f'<body><h1>Kinh doanh</h1>{extra}<div class="list">'
+            + "".join(teaser(i, h) for i, h in enumerate(_HEADLINES)) + "</div></body></html>")
+
+
+def test_teasers_and_no_body_at_all_are_a_listing_even_when_og_type_says_article():
+    # dantri.com.vn's category pages: og:type=article, a body container with nothing in it
+    html = _category('<div class="singular-content"></div>')
+    assert parse_page(html, "https://dantri.example.vn/kinh-doanh.htm").kind == "listing"
+
+
+def test_a_popup_with_sentences_does_not_make_a_category_page_an_article():
+    # tuoitre.vn: a login form and a promotion in pop-ups are the only full sentences of the page
+    promo = "".join(f"<p>Từ ngày 1-1-2023, báo giới thiệu phiên bản đặc biệt số {i} dành riêng cho các thành viên "
+                    f"với nhiều chuyên mục và trải nghiệm thú vị hơn cho bạn đọc.</p>" for i in range(2))
+    html = _category(f'<div class="modal_introduce"><div class="popup">{promo}</div></div>', og_type="website")
+    html = html.replace("</body>", f'<div class="footer">{_CONTACT}</div></body>')
+    assert parse_page(html, "https://tuoitre.example.vn/kinh-doanh.htm").kind == "listing"
+    # the same promotion shown in the page, not in a pop-up, is read as the page's text
+    shown = html.replace('class="modal_introduce"', 'class="introduce"').replace('class="popup"', 'class="box"')
+    assert parse_page(shown, "https://tuoitre.example.vn/kinh-doanh.htm").kind == "article"
+
+
+def test_a_page_switch_named_modal_is_not_a_popup():
+    from pipeline.article import _is_overlay
+
+    assert _is_overlay("popup") and _is_overlay("modal_introduce") and _is_overlay("wrapPopup")
+    assert not _is_overlay("box article modal-enabled") and not _is_overlay("penci-enable-lightbox")
+    assert not _is_overlay("modal-trigger")
+
+
+def test_a_headline_glued_to_its_summary_is_teaser_text_but_a_roundup_paragraph_is_not():
+    from pipeline.article import _parse_tree, _teasers
+
+    # baodautu.vn: headline, category label, summary; the extractor reads headline and summary as one line
+    html = _category(teaser=lambda i, h: f'<div class="desc"><a href="/tin-{i}.html">{h}</a>'
+                                         f'<div class="label"><a href="/dau-tu/">Đầu tư tài chính</a></div>'
+                                         f'<div class="sapo">Tóm tắt của tin số {i}.</div></div>')
+    _, items, headlines = _teasers(_parse_tree(html))
+    glued = [f"{h}Tóm tắt của tin số {i}." for i, h in enumerate(_HEADLINES)]
+    assert _teaser_share(glued, items, headlines) == 1.0
+    # a roundup article: each paragraph opens with a link and goes on with its own sentences
+    roundup = _category(teaser=lambda i, h: f'<p><a href="/tin-{i}.html">{h}</a>. Bài viết kể lại diễn biến '
+                                            f'của sự việc số {i} và ý kiến của các bên liên quan.</p>')
+    _, items, headlines = _teasers(_parse_tree(roundup))
+    paragraphs = [f"{h}. Bài viết kể lại diễn biến của sự việc số {i} và ý kiến của các bên liên quan."
+                  for i, h in enumerate(_HEADLINES)]
+    assert _teaser_share([p.replace(". B", ".B") for p in paragraphs], items, headlines) == 0.0
