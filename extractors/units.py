@@ -416,7 +416,8 @@ def _find_media(text, pieces, lex, mentions) -> list[UnitMention]:
     return out
 
 
-_MINISTRY_LIST = re.compile(r"(?<!\w)(?:[Cc]ác|[Ll]iên|[Hh]ai|[Bb]a|[Bb]ốn|[Nn]hiều) [Bb]ộ\s*:?\s*(?=[A-ZĐ])")
+_MINISTRY_LIST = re.compile(r"(?<= )[Bb]ộ\s*:?\s*(?=[A-ZĐ])")  # after one of _LIST_OPENERS
+_LIST_OPENERS = re.compile(r"(?<!\w)(?:[Cc]ác|[Ll]iên|[Hh]ai|[Bb]a|[Bb]ốn|[Nn]hiều) $")
 _LIST_WORD = re.compile(r"[^\s,;:.()\-–]+")
 _LIST_SEP = re.compile(r"\s*(?:\([^()\n]{0,30}\)\s*)?(?:,|và|-|–)\s*")
 
@@ -434,6 +435,8 @@ def _ministry_list(text, lex, mentions) -> list[UnitMention]:
     known = _ministries()
     most = max((len(k.split()) for k in known), default=0)
     for lm in _MINISTRY_LIST.finditer(text):
+        if not _LIST_OPENERS.search(text, max(0, lm.start() - 6), lm.start()):
+            continue
         pos = lm.end()
         while True:
             words, best = [], None
