@@ -50,8 +50,14 @@ def count_noun_start(q: Quantity) -> int | None:
     """Offset of the counted noun inside ``q`` (where its unit of measure is written), if found."""
     if q.dimension != "count" or not q.unit_of_measure or "," in q.unit_of_measure:
         return None
-    i = q.text.lower().rfind(q.unit_of_measure.split()[0])
-    return q.start + i if i >= 0 else None
+    # the last place the noun is written as whole syllables (a letter neither before nor after it; a
+    # digit may be: ``6cơ sở``): in ``3 ô tô`` the noun ``ô tô`` starts at ``ô``, not inside ``tô``
+    low, uom = q.text.lower(), q.unit_of_measure.lower()
+    for needle in (uom, uom.split()[0]):
+        found = [m.start() for m in re.finditer(r"(?<![^\W\d_])" + re.escape(needle) + r"(?![^\W\d_])", low)]
+        if found:
+            return q.start + found[-1]
+    return None
 
 
 def phrase(syllables: list[re.Match], k: int) -> str:

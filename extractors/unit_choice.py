@@ -111,6 +111,14 @@ def _abbreviation(word: str, d: _Doc) -> bool:
     return (w in d.lex.expansions or w in d.learned) and not _PLACE_SHORT.fullmatch(w)
 
 
+def _official_title(cand: str, kind: str) -> bool:
+    """Is the candidate an official's title made of the head (Bộ trưởng …, Cục phó …), not a name?"""
+    words = cand.split()
+    k = len(kind.split())
+    return bool(kind) and len(words) > k and words[k] in ("trưởng", "phó") \
+        and " ".join(words[:k]).lower() == kind.lower()
+
+
 def _name_features(name: str, kind: str) -> dict[str, float]:
     words = name.split()
     rest = words[len(kind.split()):] if kind and name.lower().startswith(kind.lower()) else words[1:]
@@ -137,6 +145,8 @@ def candidates(d: _Doc, name: str, ms: list[Unit], votes: dict, n_records: int) 
             return
         if cand != name and any(_abbreviation(w, d) for w in cand.split()):
             return  # a canonical name spells out abbreviations (spec §2, §6): written forms compete expanded
+        if cand != name and _official_title(cand, kind):
+            return  # "Bộ trưởng Thông tin và Truyền thông" is the minister's title: the body is the rules' name
         key = cand.lower()
         if key in found:
             found[key].update({k: v for k, v in f.items() if k.startswith("from:")})

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .unit_names import canonical as _canonical
 from .unit_names import display_name as _display_name
-from .unit_names import home_province as _home_province
+from .unit_names import canon_province as _canon_province, home_province as _home_province
 from .unit_names import match_entity as _match_entity
 from .unit_names import key as _key
 from .unit_names import split_place as _split_place
@@ -75,6 +75,17 @@ def short_ref_target(ref: dict, entities: list[dict]) -> int | None:
     return hits[0] if len(hits) == 1 else None
 
 
+def _city_written(text: str, home: str, lex) -> bool:
+    """Is the home province a centrally governed city the text names as a city (thành phố Hà Nội, TPHCM)?"""
+    if home not in lex.cities:
+        return False
+    for prov in lex.provinces:
+        if prov in text and _canon_province(prov, lex) == home and (prov.startswith(("TP", "Tp")) or re.search(
+                r"(?<!\w)(?:[Tt]hành phố|TP\.?|Tp\.?)\s*" + re.escape(prov) + r"(?!\w)", text)):
+            return True
+    return False
+
+
 def resolve_entities(text, mentions, lex, learned):
     """Canonical names; one entity (one name) per organization; back-references resolved."""
     home = _home_province(text, lex)
@@ -120,6 +131,10 @@ def resolve_entities(text, mentions, lex, learned):
         if ent["place"] is None and ent["level"] == "tỉnh" and home and re.search(
                 r"(?<!\w)tỉnh " + re.escape(home) + r"(?!\w)", text):
             # "UBND tỉnh", "Công an tỉnh" in an article about one province: that province's body
+            ent["place"] = home
+            ent["names"].insert(0, f"{ent['names'][0]} {home}")
+        elif ent["place"] is None and ent["level"] == "thành phố" and home and _city_written(text, home, lex):
+            # "UBND thành phố" in an article about Hà Nội, Cần Thơ …: that city's body
             ent["place"] = home
             ent["names"].insert(0, f"{ent['names'][0]} {home}")
     abbr_of: dict[int, str] = {}

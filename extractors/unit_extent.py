@@ -478,7 +478,7 @@ class _NameScan:
         if text[p.tok_start:p.tok_end].lower() in lex.name_stop_verbs and p.tok_start == p.start:
             return STOP  # a reporting verb ends the name (Ngân hàng Thế giới dự báo …)
         if NUMBER_LABEL.fullmatch(t) and self.k > j and self.verbs_in_run == 0 and not head.place_body and not self.capital \
-                and _ends_number_name(pieces, self.k):
+                and ends_number_name(pieces, self.k):
             # a body named by a number after lower-case words: "Bệnh viện quân y 175", "Bệnh viện
             # dã chiến cấp 2 (số 1)"; after a capitalized name it is a branch ("Bạch Mai cơ sở 2")
             self.k = self.end = self.k + 1
@@ -539,6 +539,11 @@ class _NameScan:
         if self.capital and self.end > j and self.end + 1 < n and pieces[self.end].text == "số" and NUMBER_LABEL.fullmatch(pieces[self.end + 1].text) \
                 and not pieces[self.end].newline_before and not pieces[self.end + 1].newline_before:
             self.end += 2
+        # a body its head names by number, after a capitalized name: "Đại đội Công binh 19"
+        elif self.head.number_name and self.capital and self.end > j and self.end < n \
+                and NUMBER_LABEL.fullmatch(pieces[self.end].text) and not pieces[self.end].newline_before \
+                and ends_number_name(pieces, self.end):
+            self.end += 1
         return self.end, self.abbr, self.capital
 
 
@@ -568,7 +573,7 @@ def abbr_qualifier_end(text: str, pieces: list[Piece], j: int, lex: Lexicon) -> 
     return k
 
 
-def _ends_number_name(pieces: list[Piece], k: int) -> bool:
+def ends_number_name(pieces: list[Piece], k: int) -> bool:
     """Does the number at k end a name, rather than count something ("… 175 đã", not "… 5 km")?"""
     nxt = pieces[k + 1] if k + 1 < len(pieces) else None
     if nxt is None or nxt.newline_before:

@@ -41,6 +41,7 @@ class Head:
     national: bool = False        # Quốc hội, Chính phủ: one in the country, no place follows
     division: bool = False        # Phòng, Vụ, Đội: a division, often named with its body after it
     contains_divisions: bool = False  # Công an, Bộ, Sở: a body whose name may end a division's name
+    number_name: bool = False     # Trung đoàn, Quân khu: a number right after the head is the name (Quân khu 5)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Lexicon:
     media_credits: tuple = ()     # "Ảnh", "Video": a caption credit, a person's name follows
     cities: frozenset = frozenset()             # centrally governed cities: no "tỉnh" added
     level_added_kinds: frozenset = frozenset()  # bodies named "… tỉnh X" when written "… X"
+    kept_in_names: frozenset = frozenset()      # THPT, THCS: kept as written in a canonical name
 
 
 @lru_cache(maxsize=1)
@@ -85,7 +87,8 @@ def lexicon() -> Lexicon:
                           d.get("backref_only", False), d.get("lower_ok", False),
                           tuple(d.get("requires_next", ())), d.get("name_capital", False),
                           d.get("named_after_people", False), d.get("national", False),
-                          d.get("division", False), d.get("contains_divisions", False)))
+                          d.get("division", False), d.get("contains_divisions", False),
+                          d.get("number_name", False)))
     heads.sort(key=lambda h: -len(h.pieces))  # longest head first
     by_first: dict[str, list[Head]] = {}
     for h in heads:
@@ -141,6 +144,7 @@ def lexicon() -> Lexicon:
         countries=frozenset(places.get("countries", ())),
         cities=frozenset(places.get("centrally_governed_cities", ())),
         level_added_kinds=frozenset(places.get("level_added_kinds", ())),
+        kept_in_names=frozenset(ab.get("kept_in_names", ())),
         canonical_places=tuple(sorted(places.get("canonical_places", {}).items(), key=lambda kv: -len(kv[0]))),
         inner_commas=tuple(tuple(PIECE.findall(c.lower())) for c in cues.get("name_inner_commas", ())),
         media_credits=tuple(cues.get("media_credits", ())),

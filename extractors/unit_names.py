@@ -18,7 +18,7 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
-from .unit_lexicon import Lexicon, norm
+from .unit_lexicon import Lexicon, lexicon, norm
 
 
 def canonical(raw: str, kind: str, learned: dict, lex: Lexicon) -> str:
@@ -31,7 +31,7 @@ def canonical(raw: str, kind: str, learned: dict, lex: Lexicon) -> str:
         core = w.rstrip(",")
         tail = w[len(core):]
         if not company:
-            std = lex.expansions.get(core)
+            std = lex.expansions.get(core) if core not in lex.kept_in_names else None
             exp = None
             if core in learned and not (std and norm(std) == norm(learned[core])):
                 exp = learned[core]
@@ -138,10 +138,20 @@ _LEGAL_FORM = re.compile(r"\b(?:thương mại cổ phần|tmcp|cổ phần|cp|t
 _DISEASE_WORDS = re.compile(r"\b(?:dịch bệnh|dịch|covid 19|covid|ncov|sars cov 2)\b")
 
 
+@lru_cache(maxsize=1)
+def _kept_spelled_out() -> dict[str, str]:
+    """The abbreviations a name keeps as written (THPT), each with its spelled-out form, as ``norm`` keys."""
+    lex = lexicon()
+    return {norm(a): norm(lex.expansions[a]) for a in lex.kept_in_names if a in lex.expansions}
+
+
 def key(base: str, kind: str) -> str:
     """What two written forms of one organization share: case, punctuation, "và"/"&" and,
     for a company, its legal form aside (Công ty TNHH TM DV Đại Ngân = Công ty Đại Ngân)."""
     k = norm(base.replace("&", " và "))
+    kept = _kept_spelled_out()
+    if kept:
+        k = " ".join(kept.get(w, w) for w in k.split())  # Trường THPT X = Trường Trung học phổ thông X
     if kind in ("Công ty", "Tổng công ty", "Tập đoàn", "Ngân hàng"):
         k = _LEGAL_FORM.sub(" ", k)
     k = re.sub(r"^trường (?=đại học )", "", k)  # Trường Đại học FPT = Đại học FPT

@@ -50,9 +50,9 @@ from .mentions import Unit
 from .unit_entities import UnitMention, complete_short_names, find_parents, resolve_entities
 from .unit_extent import (abbr_qualifier_end, after_official_title, cut_person_name, end_of_known_name,
                           end_of_media_name, generic_name, lower_head_after_title, lower_name_end, match_head,
-                          place_at, province_at, scan_name, until_own_short_name)
-from .unit_lexicon import Lexicon, data_text, lexicon
-from .unit_pieces import Piece, initials_match, is_abbr, raw_name, split_pieces
+                          ends_number_name, place_at, province_at, scan_name, until_own_short_name)
+from .unit_lexicon import Lexicon, data_text, lexicon, norm
+from .unit_pieces import NUMBER_LABEL, Piece, initials_match, is_abbr, raw_name, split_pieces
 
 
 def _unit_in_title(text: str, pieces: list[Piece], i: int, lex: Lexicon):
@@ -75,6 +75,8 @@ def _unit_in_title(text: str, pieces: list[Piece], i: int, lex: Lexicon):
             end = cut_person_name(pieces, m, end, lex)
         if end <= m + 1 or not capital:
             return None
+        if end == m + 2 and not is_abbr(pieces[m + 1].text):
+            return None  # "Bộ trưởng Long chia sẻ", "Bộ trưởng Thể": one syllable is the official's given name
         raw = " ".join(h.pieces) + " " + raw_name(text, pieces, m + 1, end)
         return UnitMention(pieces[i].start, pieces[end - 1].end, h.kind, raw, abbreviation=abbr,
                         subject=not _preceding(text, pieces[i].start, lex)), end
@@ -116,6 +118,8 @@ def find_units(text: str, doc=None) -> list[Unit]:
     _last_walk[:] = [text, pieces, learned]
     mentions = _find_mentions(text, pieces, lex, learned)
     mentions.extend(_find_media(text, pieces, lex, mentions))
+    mentions.extend(_source_line(text, lex, mentions))
+    mentions.extend(_ministry_list(text, lex, mentions))
     mentions.sort(key=lambda m: m.start)
     complete_short_names(text, mentions, lex)
     resolve_entities(text, mentions, lex, learned)
@@ -236,15 +240,19 @@ def _find_mentions(text, pieces, lex, learned) -> list[UnitMention]:
                                 subject=not _preceding(text, p.start, lex)))
             i = j
             continue
+        if head.number_name and head_cap and j < n and not pieces[j].newline_before \
+                and NUMBER_LABEL.fullmatch(pieces[j].text) \
+                and (ends_number_name(pieces, j) or j + 1 < n and pieces[j + 1].word and pieces[j + 1].cap):
+            # a body named by its number: Quân khu 5, Trung đoàn 94, Bệnh viện 199
+            out.append(UnitMention(p.start, pieces[j].end, head.kind, raw_name(text, pieces, i, j + 1),
+                                   subject=not _preceding(text, p.start, lex)))
+            i = j + 1
+            continue
         if head.needs_capital or not head_cap:
             nxt = pieces[j] if j < n else None
             if nxt is None or not (nxt.cap or is_abbr(nxt.text)) or nxt.newline_before:
                 i = j
                 continue
-        # "Thủ tướng Chính phủ" is an office, not the Government acting
-        if head.kind == "Chính phủ" and text[max(0, p.start - 10):p.start].rstrip().endswith("Thủ tướng"):
-            i = j
-            continue
         if head.standalone:
             # Tỉnh ủy, Chính phủ: complete names; only a place may follow (Tỉnh ủy Quảng Nam),
             # never the official's name (Bí thư Tỉnh ủy Lê Trường Lưu)
@@ -406,6 +414,69 @@ def _find_media(text, pieces, lex, mentions) -> list[UnitMention]:
                                 subject=not _preceding(text, s, lex)))
             taken.append((s, e))
     return out
+
+
+_MINISTRY_LIST = re.compile(r"(?<= )[Bb]ộ\s*:?\s*(?=[A-ZĐ])")  # after one of _LIST_OPENERS
+_LIST_OPENERS = re.compile(r"(?<!\w)(?:[Cc]ác|[Ll]iên|[Hh]ai|[Bb]a|[Bb]ốn|[Nn]hiều) $")
+_LIST_WORD = re.compile(r"[^\s,;:.()\-–]+")
+_LIST_SEP = re.compile(r"\s*(?:\([^()\n]{0,30}\)\s*)?(?:,|và|-|–)\s*")
+
+
+@lru_cache(maxsize=1)
+def _ministries() -> dict[str, str]:
+    """Each ministry's name without "Bộ" (its written variants, as ``norm`` keys) → its name."""
+    return {v[3:]: name for v, name, _ in lexicon().known_names if name.startswith("Bộ ") and v.startswith("bộ ")}
+
+
+def _ministry_list(text, lex, mentions) -> list[UnitMention]:
+    """"Các Bộ: Kế hoạch và Đầu tư, Tài nguyên và Môi trường, Xây dựng": one head, several ministries,
+    each a unit when its name is a known ministry's."""
+    out: list[UnitMention] = []
+    known = _ministries()
+    most = max((len(k.split()) for k in known), default=0)
+    for lm in _MINISTRY_LIST.finditer(text):
+        if not _LIST_OPENERS.search(text, max(0, lm.start() - 6), lm.start()):
+            continue
+        pos = lm.end()
+        while True:
+            words, best = [], None
+            for w in _LIST_WORD.finditer(text, pos):
+                gap = text[words[-1].end():w.start()] if words else ""
+                if len(words) >= most + 2 or words and not gap.isspace() and not re.fullmatch(r"\s*[-–&]\s*", gap):
+                    break
+                words.append(w)
+                name = known.get(norm(text[pos:w.end()]))
+                if name is not None:
+                    best = (w.end(), name)
+            if best is None:
+                break
+            end, name = best
+            if not any(u.start < end and pos < u.end for u in mentions):
+                out.append(UnitMention(pos, end, "Bộ", "Bộ " + text[pos:end], standalone_name=name,
+                                       subject=not _preceding(text, pos, lex)))
+            sep = _LIST_SEP.match(text, end)
+            if sep is None or not text[sep.end():sep.end() + 1].isupper():
+                break
+            pos = sep.end()
+    return out
+
+
+_SOURCE_LINE = re.compile(r"^Source:[ \t]*(\S[^\n]*?)[ \t]*$", re.MULTILINE)
+
+
+def _source_line(text, lex, mentions) -> list[UnitMention]:
+    """The paper a crawled page names in its header (``Source: Vietnam.vn``): a unit, named as written
+    (or by its usual name when it is a known paper), whether or not a head word opens it."""
+    m = _SOURCE_LINE.search(text, 0, 2000)
+    if m is None or "http" in m.group(1) or len(m.group(1).split()) > 8:
+        return []
+    s, e = m.span(1)
+    if any(u.start < e and s < u.end for u in mentions):
+        return []  # already found (Báo Quảng Ninh, VnExpress)
+    surface = m.group(1)
+    known = next((med for med in lex.media if med["surface"] == surface), None)
+    name = known["name"] if known else surface
+    return [UnitMention(s, e, known["kind"] if known else "Báo", name, standalone_name=name, subject=False)]
 
 
 def _register_component() -> None:

@@ -33,3 +33,23 @@ def test_the_model_has_the_later_syllable_table():
     model = load_json_model(counted_nouns.MODEL_FILE, counted_nouns.FEATURE_VERSION)
     took, stopped = model["later"]["so"]
     assert stopped > took
+
+
+@pytest.mark.parametrize("text, number, noun", [
+    # the noun starts at a whole syllable: not at the "ô" inside "tô"
+    ("Vụ tai nạn liên hoàn giữa 3 ô tô xảy ra trên cao tốc.", "3", "ô tô"),
+    # a digit may touch the noun
+    ("Toàn huyện có 6cơ sở sản xuất.", "6", "cơ sở"),
+    ("Hội có 48.676hội viên.", "48.676", "hội viên"),
+])
+def test_the_counted_noun_starts_where_it_is_written(text, number, noun):
+    from extractors.counted_nouns import count_noun_start, noun_syllables
+    from extractors.mentions import Quantity
+
+    start = text.index(number)
+    end = text.index(noun, start) + len(noun)
+    q = Quantity(text=text[start:end], start=start, end=end, value=1.0, unit_of_measure=noun)
+    at = count_noun_start(q)
+    assert at == text.index(noun, start)
+    # the model's candidates are the syllables from there: "ô", "ô tô", "ô tô xảy", never "ô xảy ra"
+    assert [m.group() for m in noun_syllables(text, at)][:len(noun.split())] == noun.split()

@@ -34,6 +34,13 @@ def test_a_written_form_is_a_candidate():
     assert "Sở Công Thương TP HCM" in names and "Sở Công Thương thành phố Hồ Chí Minh" in names
 
 
+def test_an_officials_title_is_never_a_candidate_name():
+    # the minister's title names the ministry; "Bộ trưởng …" itself is no organization's name
+    _, groups = _groups("Bộ trưởng Thông tin và Truyền thông Nguyễn Mạnh Hùng khẳng định có 3 việc.")
+    assert [name for name, _ in groups] == ["Bộ Thông tin và Truyền thông"]
+    assert not any(c.startswith("Bộ trưởng") for c, _ in groups[0][1])
+
+
 def test_units_and_records_take_the_chosen_name_together():
     text = "Sở Công Thương TP HCM đã kiểm tra 29 cơ sở. Sở Công Thương TP HCM cũng xử phạt 5 cơ sở."
     ex = extract(text)

@@ -182,7 +182,6 @@ def test_parent_of_a_listed_set():
     "Xe đi qua trạm thu phí Bắc Hải Vân rồi đến sân bay Nội Bài.",
     "Hội nghị tổng kết có 200 đại biểu; Báo cáo nêu rõ các Trường hợp vi phạm.",
     "UBND các huyện, thị xã, thành phố đã ký cam kết.",
-    "Quyết định của Thủ tướng Chính phủ phê duyệt đề án.",
 ])
 def test_not_units(text):
     assert names(text) == []
@@ -220,7 +219,7 @@ def test_head_data_files_are_valid():
     ("Đoàn đã trao bộ Quy hoạch chung cho thị trường Hà Nội.", []),
     # a verb phrase between capitalized words ends the name
     ("Bộ Giáo dục và Đào tạo tặng bằng khen cho Trường THPT Chu Văn An.",
-     ["Bộ Giáo dục và Đào tạo", "Trường Trung học phổ thông Chu Văn An"]),
+     ["Bộ Giáo dục và Đào tạo", "Trường THPT Chu Văn An"]),
     # the country after a comma is not part of the name
     ("Theo Bộ Y tế, Việt Nam có thêm 5 ca.", ["Bộ Y tế"]),
     # the last lower-case word of a name (việc làm) is kept before punctuation
@@ -302,7 +301,7 @@ def test_head_words_that_are_not_units_here(text):
     # a foreign ministry keeps its country
     ("Bộ Quốc phòng Nga cho biết đã bắn hạ 3 máy bay.", ["Bộ Quốc phòng Nga"]),
     # a school is named after a person; a state body is not: the official's name is cut
-    ("Trường THPT Chu Văn An đạt 20 giải.", ["Trường Trung học phổ thông Chu Văn An"]),
+    ("Trường THPT Chu Văn An đạt 20 giải.", ["Trường THPT Chu Văn An"]),
     ("Theo Sở Xây dựng Phùng Phú Phong, thành phố có 5 dự án.", ["Sở Xây dựng"]),
     # verbs that are ordinary words inside a name do not end it
     ("Ban Quản lý dự án đầu tư xây dựng hạ tầng đô thị TP HCM cho biết.",
@@ -398,7 +397,7 @@ def test_round2_people_and_predicates_after_names(text, expected):
     ("Bộ Y tế và WHO khuyến cáo.", ["Bộ Y tế", "Tổ chức Y tế Thế giới"]),
     ("Ban Bí thư và Thủ tướng chỉ đạo.", ["Ban Bí thư"]),
     # "và" inside a name stays
-    ("Trường THCS và THPT Nguyễn Du có 2 lớp.", ["Trường Trung học cơ sở và Trung học phổ thông Nguyễn Du"]),
+    ("Trường THCS và THPT Nguyễn Du có 2 lớp.", ["Trường THCS và THPT Nguyễn Du"]),
 ])
 def test_round2_generic_types_and_joined_bodies(text, expected):
     assert names(text) == expected
@@ -538,8 +537,8 @@ def spans(text):
 
 @pytest.mark.parametrize("text,ref,expected", [
     ("Trường THPT Nguyễn Du khai giảng. Nhà trường đã trao 50 suất học bổng.", "Nhà trường",
-     "Trường Trung học phổ thông Nguyễn Du"),
-    ("Trường THCS Lê Lợi khai giảng. Trường có 500 học sinh.", "Trường", "Trường Trung học cơ sở Lê Lợi"),
+     "Trường THPT Nguyễn Du"),
+    ("Trường THCS Lê Lợi khai giảng. Trường có 500 học sinh.", "Trường", "Trường THCS Lê Lợi"),
     ("Hợp tác xã Nông nghiệp Tân Phú có 120 thành viên. HTX này đã sản xuất 300 tấn lúa.", "HTX",
      "Hợp tác xã Nông nghiệp Tân Phú"),
     ("Công ty TNHH Minh Phát khánh thành nhà máy. Doanh nghiệp này tạo việc làm cho 200 lao động.",
@@ -682,3 +681,68 @@ def test_hospital_department_is_a_unit_under_its_hospital():
     us = find_units("Bệnh viện Đa khoa tỉnh Hà Nam cho biết, Khoa Hồi sức tích cực đang điều trị 5 ca.")
     assert ("Khoa Hồi sức tích cực", "Bệnh viện Đa khoa tỉnh Hà Nam") in [(u.name, u.parent) for u in us]
     assert find_units("Khoa học kỹ thuật phát triển mạnh.") == []
+
+
+# ---------------------------------------------------------------- heads the annotated corpus showed missing
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a body named by its number (head words with "number_name" in unit_heads.jsonl)
+    ("Quân khu 5 đã huy động 300 cán bộ.", ["Quân khu 5"]),
+    ("Trung đoàn 94 và Sư đoàn 307 đã tiêm 500 liều.", ["Trung đoàn 94", "Sư đoàn 307"]),
+    ("Bệnh viện 199 đã khám 30 ca.", ["Bệnh viện 199"]),
+    ("Đại đội Công binh 19 đã rà phá 30 quả bom.", ["Đại đội Công binh 19"]),
+    # military, diplomatic and other bodies
+    ("Hạm đội Biển Đen mất 3 tàu.", ["Hạm đội Biển Đen"]),
+    ("Đại sứ quán Việt Nam tại Ấn Độ đã đón 200 công dân.", ["Đại sứ quán Việt Nam"]),
+    ("Phòng khám Chuyên khoa Nam học đã khám 30 ca.", ["Phòng khám Chuyên khoa Nam học"]),
+    ("Huyện đội Tịnh Biên có 30 chiến sĩ.", ["Huyện đội Tịnh Biên"]),
+    ("Đồn biên phòng cửa khẩu quốc tế Lào Cai đã bắt 3 người.", ["Đồn biên phòng cửa khẩu quốc tế Lào Cai"]),
+])
+def test_heads_added_from_the_annotations(text, expected):
+    assert names(text) == expected
+
+
+def test_a_number_that_counts_is_not_a_name():
+    assert names("Bệnh viện 3 tầng được xây mới.") == []
+
+
+def test_the_prime_minister_names_the_government():
+    # annotators list Chính phủ where the text writes only "Thủ tướng Chính phủ" (9 of 14 train+dev articles)
+    assert names("Quyết định của Thủ tướng Chính phủ phê duyệt đề án.") == ["Chính phủ"]
+
+
+def test_school_types_are_kept_as_written():
+    # annotators write "Trường THPT Chu Văn An", not the spelled-out type; both forms are one school
+    assert names("Trường THPT Chu Văn An có 500 học sinh. Trường Trung học phổ thông Chu Văn An đạt 30 giải.") \
+        == ["Trường THPT Chu Văn An", "Trường THPT Chu Văn An"]
+
+
+def test_a_bare_city_body_is_the_home_citys():
+    assert names("Sở Giáo dục và Đào tạo thành phố Cần Thơ cho biết, UBND thành phố đã duyệt 30 tỷ đồng.") \
+        == ["Sở Giáo dục và Đào tạo thành phố Cần Thơ", "Ủy ban nhân dân thành phố Cần Thơ"]
+    assert names("Tại TPHCM, Công an thành phố bắt 30 đối tượng.") == ["Công an thành phố Hồ Chí Minh"]
+
+
+def test_the_source_line_of_a_crawled_page_is_a_unit():
+    text = "Title: Giá gạo tăng\nSource: Vietnam.vn\nLink: https://x.vn/a\nContent: Công ty ABC xuất khẩu 3 tấn gạo."
+    assert names(text) == ["Vietnam.vn", "Công ty ABC"]
+    # a paper the head words find already is not listed twice
+    assert names("Title: Giá gạo\nSource: Báo Quảng Ninh\nContent: Có 3 tấn gạo.") == ["Báo Quảng Ninh"]
+
+
+def test_a_ministers_given_name_is_no_ministry():
+    assert names("Điều này khiến chúng tôi lo lắng, Bộ trưởng Long chia sẻ.") == []
+    assert names("Ghi nhận ý kiến của Bộ trưởng Thể, Thủ tướng nêu rõ.") == []
+    assert names("Bộ trưởng Y tế Nguyễn Thanh Long cho biết có 30 ca.") == ["Bộ Y tế"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Các Bộ: Kế hoạch và Đầu tư, Tài nguyên và Môi trường, Xây dựng, Tài chính đã hoàn thành nhiều nhiệm vụ.",
+     ["Bộ Kế hoạch và Đầu tư", "Bộ Tài nguyên và Môi trường", "Bộ Xây dựng", "Bộ Tài chính"]),
+    ("Tổ công tác gồm các Bộ Ngoại giao (chủ trì), Y tế, Công an rà soát 3 quy trình.",
+     ["Bộ Ngoại giao", "Bộ Y tế", "Bộ Công an"]),
+    ("Ngày mai, liên Bộ Tài chính - Công Thương sẽ điều chỉnh giá xăng dầu.", ["Bộ Tài chính", "Bộ Công Thương"]),
+])
+def test_one_head_for_a_list_of_ministries(text, expected):
+    assert names(text) == expected
