@@ -117,8 +117,12 @@ def phrase_at(pieces: list[Piece], i: int, phrase: tuple) -> bool:
         pieces[i + q].low == phrase[q] for q in range(len(phrase)))
 
 
+_PARENTHETICAL = re.compile(r"\s*\([^()]{1,20}\)\s*")
+_SPACES = re.compile(r"\s+")
+
+
 def raw_name(text, pieces, i, end) -> str:
     """The name as written, without a parenthetical abbreviation inside it."""
     s = text[pieces[i].start:pieces[end - 1].end]
-    s = re.sub(r"\s*\([^()]{1,20}\)\s*", " ", s)
-    return re.sub(r"\s+", " ", s).strip()
+    s = _PARENTHETICAL.sub(" ", s)
+    return _SPACES.sub(" ", s).strip()
