@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .mentions import Unit
-from .record_cues import LOWER, NOT_SUBJECT_KINDS, alt_pattern, cue_words, patterns
+from .record_cues import LOWER, NOT_SUBJECT_KINDS, alt_pattern, cue_words, finditer_from, patterns
 from .record_speakers import lookup_official, official_tail_unit, person_name
 
 
@@ -106,7 +106,8 @@ def find_events(text: str, s: int, e: int, units: list[Unit], officials=()) -> l
     official_units: set[int] = set()
     # a media credit ("Ảnh: Ban Quản lý dự án …", "Đồ hoạ: Khánh Hoàng") closes a section of a
     # flattened article: the organization it names is no subject, and what follows starts afresh
-    credits = [m for m in pats["credit"].finditer(text, s, e)]
+    # (every credit holds a colon: most sentences have none to scan for)
+    credits = list(pats["credit"].finditer(text, s, e)) if text.find(":", s, e) >= 0 else []
     credit_units = {u.start for u in sent_units if any(m.end() == u.start for m in credits)}
     credit_ends = [u.end for u in sent_units if u.start in credit_units]
     for m in credits:
@@ -125,7 +126,7 @@ def find_events(text: str, s: int, e: int, units: list[Unit], officials=()) -> l
         return known_official and prefix.endswith(",")
 
     # named people, and officials of an organization
-    for m in pats["person"].finditer(text, s, e):
+    for m in finditer_from(pats["person"], pats["person_start"], text, s, e):
         cs = after_credit(clause_start(text, s, m.start()), m.start())
         prefix = strip_adverbials(text[cs:m.start()]).strip().lower()
         if m.start() > 0 and text[m.start() - 1].isalpha():
@@ -142,7 +143,7 @@ def find_events(text: str, s: int, e: int, units: list[Unit], officials=()) -> l
         whole = bool(pats["speech_after"].match(text[m.end():e])) and m.start() > s + 20
         events.append(_Event(m.start(), unit, whole_sentence=whole and unit is not None))
     # an official named by title and name only ("Thứ trưởng Nguyễn Huy Dũng cho biết")
-    for m in pats["titled_name"].finditer(text, s, e):
+    for m in finditer_from(pats["titled_name"], pats["titled_name_start"], text, s, e):
         if any(u.start <= m.start(1) < u.end for u in sent_units) or any(ev.pos <= m.start() < ev.pos + 40 for ev in events):
             continue
         known, unit = lookup_official(officials, m.group(1), m.start())

@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 
 from .mentions import Unit
-from .record_cues import NOT_SUBJECT_KINDS, UPPER, alt_pattern, cue_words, patterns
+from .record_cues import NOT_SUBJECT_KINDS, UPPER, alt_pattern, cue_words, finditer_from, patterns
 
 
 _QUOTE_OPEN = "\"“"
@@ -108,7 +108,7 @@ def find_officials(text: str, units: list[Unit]) -> list[tuple[int, str, str | N
     """
     pats = patterns()
     out = []
-    for m in pats["person"].finditer(text):
+    for m in finditer_from(pats["person"], pats["person_start"], text, 0, len(text)):
         got = official_tail_unit(text, m.end(), units)
         if got is not None:
             u, former = got
