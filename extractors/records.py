@@ -56,8 +56,8 @@ from bisect import bisect_left, bisect_right
 
 from .mentions import Period, Quantity, Record, Unit
 from .segment import sentence_spans, token_rows
-from .record_activity import is_verb, rule_activity
-from .record_cues import NOT_SUBJECT_KINDS, cue_words, patterns
+from .record_activity import is_verb, not_activity, rule_activity
+from .record_cues import NOT_SUBJECT_KINDS, patterns
 from .record_events import apply_event, clause_start, elsewhere_event, find_events, kind_backrefs, mid_sentence, paragraph_index
 from .record_speakers import find_officials, quoted_speakers
 
@@ -167,7 +167,7 @@ def _pivot_agent(text, s, q, units, toks, tok_starts) -> str | None:
     within that clause only.
     """
     cs = clause_start(text, s, q.start)
-    not_act = set(cue_words()["not_activity"])
+    not_act = not_activity()
     for u in units:
         if not (cs <= u.start and u.end <= q.start) or u.kind in NOT_SUBJECT_KINDS:
             continue

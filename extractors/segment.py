@@ -126,6 +126,12 @@ def _glued_breaks(text: str, start: int, end: int):
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence: lines, split again after . ! ? before a capital."""
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=2)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    # kept for the last texts: make_doc and the records stage split the same document
     spans = []
     pos = 0
     for m in _SENTENCE_END.finditer(text):
@@ -149,7 +155,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         e2 = e - (len(seg) - len(seg.rstrip()))
         if e2 > s2:
             out.append((s2, e2))
-    return out
+    return tuple(out)
 
 
 def _token_lists(text: str):
