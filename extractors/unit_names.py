@@ -89,6 +89,11 @@ def known_canonical(s: str, lex: Lexicon) -> str:
 _KNOWN_TABLES: dict = {}
 
 
+def known_name_keys(lex: Lexicon) -> dict:
+    """The normalized forms of the known national bodies (``lex.known_names``), as dict keys."""
+    return _known_tables(lex)[0]
+
+
 def _known_tables(lex: Lexicon) -> tuple[dict, frozenset]:
     """The known names by their normalized form (the first listed wins) and the normalized provinces,
     built once per lexicon: every name the finders and the name model write goes through here."""

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 from .mentions import Unit
@@ -311,6 +312,7 @@ def _short_refs_found(text, pieces, lex, found) -> list[UnitMention]:
     table = _short_ref_table()
     not_after = tuple(sorted(table["not_after"], key=len, reverse=True))
     starts = {p.start: p for p in pieces}
+    piece_starts = [p.start for p in pieces]
     taken = [(m.start, m.end) for m in found]
     out = []
     for ref in table["refs"]:
@@ -324,7 +326,9 @@ def _short_refs_found(text, pieces, lex, found) -> list[UnitMention]:
                 p = starts.get(s)
                 if p is None or p.tok_start != s:
                     continue  # inside a longer word (thị trường, môi trường)
-                last = next((q for q in pieces if q.start < e <= q.end), None)
+                # (pieces do not overlap: only the last one starting before e can reach it)
+                k = bisect_left(piece_starts, e) - 1
+                last = pieces[k] if k >= 0 and e <= pieces[k].end else None
                 if last is None or last.tok_end > e:
                     continue  # the start of a longer word (trường hợp, công ty con is fine)
                 if any(a < e and s < b for a, b in taken):
