@@ -19,6 +19,7 @@ from collections import Counter
 from functools import lru_cache
 
 from .unit_lexicon import Lexicon, norm
+from .unit_pieces import whole_word
 
 
 _TP_DOT = re.compile(r"\b(TP|Tp)\. (?=[A-ZĐ])")
@@ -208,7 +209,7 @@ def display_name(ent, lex: Lexicon | None = None) -> str:
 
 @lru_cache(maxsize=None)
 def _word_pattern(name: str) -> re.Pattern:
-    return re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)")
+    return re.compile(whole_word(name))
 
 
 # (text, lexicon, answer) of the last call: the unit finders and the name model ask for the same

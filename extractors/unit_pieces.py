@@ -84,6 +84,14 @@ def split_pieces(text: str, doc) -> list[Piece]:
     return out
 
 
+def whole_word(literal: str) -> str:
+    """A pattern for ``literal`` not inside a longer word: ``(?<!\\w)literal(?!\\w)``, written literal
+    first (the test of the character before it is a look-behind over the literal too), so that the
+    regex engine scans for the literal instead of trying the look-behind at every character."""
+    lit = re.escape(literal)
+    return lit + r"(?<!\w" + lit + r")(?!\w)"
+
+
 def next_is_capital(text: str, pos: int) -> bool:
     """Does a capitalized word follow on the same line (a longer proper name goes on)?"""
     m = re.match(r"[ \t]+(\w)", text[pos:pos + 4])

@@ -53,7 +53,7 @@ from .unit_extent import (abbr_qualifier_end, after_official_title, cut_person_n
                           end_of_media_name, generic_name, lower_head_after_title, lower_name_end, match_head,
                           place_at, province_at, scan_name, until_own_short_name)
 from .unit_lexicon import Lexicon, data_text, lexicon
-from .unit_pieces import Piece, initials_match, is_abbr, raw_name, split_pieces
+from .unit_pieces import Piece, initials_match, is_abbr, raw_name, split_pieces, whole_word
 
 
 def _unit_in_title(text: str, pieces: list[Piece], i: int, lex: Lexicon):
@@ -374,12 +374,12 @@ _MEDIA_REPORTS = re.compile(r"\s+(?:đã\s+|từng\s+)?(?:đưa tin|phản ánh|
 @lru_cache(maxsize=None)
 def _phrase_pattern(phrase: str) -> re.Pattern:
     """A short reference as a whole word; its first letter in either case when written lower-case."""
-    return re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", flags=re.I if phrase[:1].islower() else 0)
+    return re.compile(whole_word(phrase), flags=re.I if phrase[:1].islower() else 0)
 
 
 @lru_cache(maxsize=None)
 def _media_pattern(surface: str) -> re.Pattern:
-    return re.compile(r"(?<!\w)" + re.escape(surface) + r"(?!\w)")
+    return re.compile(whole_word(surface))
 
 
 def _find_media(text, pieces, lex, mentions) -> list[UnitMention]:
