@@ -86,7 +86,7 @@ def patterns() -> dict:
 def finditer_from(pattern: re.Pattern, starts: re.Pattern, text: str, pos: int, endpos: int):
     """``pattern.finditer(text, pos, endpos)``, ``pattern`` tried only where ``starts`` matches.
 
-    A pattern that opens with a look-behind (``(?<!\w)ông …``) is tried at every
+    A pattern that opens with a look-behind (``(?<!\\w)ông …``) is tried at every
     character; ``starts``, the literal words every match opens with, lets the
     regex engine skip to the few places where one can begin.  The matches are
     the same: each is ``pattern.match`` at the leftmost place left, as

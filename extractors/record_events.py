@@ -82,8 +82,16 @@ def strip_adverbials(prefix: str) -> str:
 
 
 _THEO_LA_END = re.compile(r"(?:^|\s)(?:theo|là)$")
-# where a clause may open: the sentence start and after . ; : ,
-_CLAUSE_OPENING = re.compile(r"(?:^|(?<=[.;:,]))\s*")
+_CLAUSE_MARK = re.compile(r"[.;:,]\s*")
+
+
+def _clause_openings(text: str, s: int, e: int):
+    """Where a clause of text[s:e] may open: after the white space at the sentence start and after
+    each . ; : , (the ends of ``(?:^|(?<=[.;:,]))\\s*`` over the sentence, found from the marks)."""
+    sentence = text[s:e]
+    yield s + len(sentence) - len(sentence.lstrip())
+    for m in _CLAUSE_MARK.finditer(text, s, e):
+        yield m.end()
 # a verb (after an auxiliary) right after a place: the place acts
 _VERB_AFTER = re.compile(rf"\s+(?!và\b)(?:đã\s+|vừa\s+|sẽ\s+|đang\s+)?{LOWER}")
 _COUNT_WORD = re.compile(r"(?:tổng\s+)?số(?:\s+lượng)?\s", re.IGNORECASE)
@@ -178,8 +186,7 @@ def find_events(text: str, s: int, e: int, units: list[Unit], officials=()) -> l
         whole = bool(pats["speech_after"].match(text[u.end:e])) and u.start > s + 20
         events.append(_Event(u.start, u.name, whole_sentence=whole))
     # places acting as agents; private people as a clause subject
-    for m in _CLAUSE_OPENING.finditer(text[s:e]):
-        pos = s + m.end()
+    for pos in _clause_openings(text, s, e):
         if pos >= e:
             continue
         cs = clause_start(text, s, pos)

@@ -370,6 +370,8 @@ def word_breaks(text: str, start: int = 0, end: int | None = None) -> list[int]:
     out = []
     for i in _break_candidates(text, max(start, 1), end):
         c, p = text[i], text[i - 1]
+        if p == " ":
+            continue  # every test below needs a letter, a digit or a combining mark before i
         if _letter(c) and c.isupper():
             # the letter before, skipping combining accents (NFD text)
             k = i - 1
