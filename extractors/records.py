@@ -256,7 +256,9 @@ def _split_tokens(text, doc, spans, quantities, in_unit):
                 continue
             # (a one-syllable word has nothing glued to it: straight to the capital check)
             words = stripped.split(" ") if " " in stripped else None
-            n_cap = words and next((k for k, w in enumerate(words) if not w[:1].isupper()), len(words))
+            # how many syllables from the first are capitalized (most words: none)
+            n_cap = next((k for k, w in enumerate(words) if not w[:1].isupper()), len(words)) \
+                if words and words[0][:1].isupper() else 0
             if words and 0 < n_cap < len(words) and (
                     n_cap > 1 or words[0].isupper() or any(ch.isdigit() for ch in words[0])):
                 # a name glued to the next word by the segmenter ("huyện Phù Mỹ trồng"):
