@@ -243,6 +243,15 @@ def _split_tokens(text, doc, spans, quantities, in_unit):
         if word.isspace():
             continue
         i0, i1 = bisect_right(cuts, a), bisect_left(cuts, b)  # the cuts strictly inside the word
+        if i0 >= i1 and " " not in word and not word[0].isspace() and not word[-1].isspace():
+            # the usual word: one syllable, nothing cut inside, no white space around it
+            if in_unit(a):
+                out.append((a, b, "NAME", word))
+            elif word[:1].isupper() and mid_sentence(text, a):
+                out.append((a, b, "CAP", word))  # a capital inside a sentence starts a name
+            else:
+                out.append((a, b, tag, word))
+            continue
         bounds = ((a, b),) if i0 >= i1 else zip([a] + cuts[i0:i1], cuts[i0:i1] + [b])
         for lo, hi in bounds:
             piece = word if lo == a and hi == b else text[lo:hi]
