@@ -152,11 +152,12 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
                "q_sentence_offset": float(qi)}
     lo_w, hi_w = max(0, qi - WINDOW), min(len(sent), qi + WINDOW + 1)
     for i in range(lo_w, hi_w):
+        if not free[i]:
+            continue  # inside a unit's name
         t = sent[i]
         key = t[2].lower()
         is_rule_head = bool(rule_first) and rule_first.startswith(key)
-        if not (is_rule_head or verb[i]) or not free[i] \
-                or (q.start <= t[0] < q.end and not is_rule_head):
+        if not (is_rule_head or verb[i]) or (q.start <= t[0] < q.end and not is_rule_head):
             continue
         before = t[0] < q.start
         lo, hi = (i + 1, qi) if before else (qi, i)

@@ -42,6 +42,11 @@ def _align(text: str, start: int, end: int, pieces: list[tuple[str, str]]):
     for word, tag in pieces:
         # the common case: the word as written right after white space; the walk below
         # would find the same span, syllable by syllable
+        if pos + 1 < end and text[pos] == " " and text.startswith(word, pos + 1) and _plain_word(word):
+            # (one space: what the skip below would find, as a plain word never opens with white space)
+            pos += 1 + len(word)
+            yield pos - len(word), pos, tag
+            continue
         p = pos
         while p < end and text[p].isspace():
             p += 1
