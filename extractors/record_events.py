@@ -61,11 +61,15 @@ def clause_start(text: str, s: int, pos: int) -> int:
     paren = text.rfind("(", s, pos)
     if paren >= 0 and text.find(")", paren, pos) >= 0:
         paren = -1  # a closed bracket before the position does not open its clause
-    colon = max((m.start() for m in CLAUSE_COLON.finditer(text, s, pos)), default=-1)
+    # the last colon CLAUSE_COLON finds before pos (not before a digit; pos ends the text it reads)
+    colon = text.rfind(":", s, pos)
+    while colon >= 0 and colon + 1 < pos and text[colon + 1].isdecimal():
+        colon = text.rfind(":", s, colon)
     cut = max(text.rfind(";", s, pos), colon, paren)
     m = None
-    for m in _SPEECH_COMMA.finditer(text, s, pos):
-        pass
+    if text.find(",", s, pos) >= 0:  # (every "cho biết ," holds its comma)
+        for m in _SPEECH_COMMA.finditer(text, s, pos):
+            pass
     if m is not None:
         cut = max(cut, m.end() - 1)
     return s if cut < 0 else cut + 1
@@ -287,8 +291,10 @@ def kind_backrefs(text, s, e, units, toks, tok_starts) -> list[_Event]:
     while k < len(toks) and toks[k][0] < e:
         a, b, tag, word = toks[k]
         k += 1
+        if not tag.startswith("N"):
+            continue
         low = word.lower()
-        if low not in kinds or not tag.startswith("N"):
+        if low not in kinds:
             continue
         cs = clause_start(text, s, a)
         prefix = strip_adverbials(text[cs:a]).strip().lower()
