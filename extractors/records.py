@@ -243,7 +243,7 @@ def _split_tokens(text, doc, spans, quantities, in_unit):
         if word.isspace():
             continue
         i0, i1 = bisect_right(cuts, a), bisect_left(cuts, b)  # the cuts strictly inside the word
-        if i0 >= i1 and " " not in word and not word[0].isspace() and not word[-1].isspace():
+        if i0 >= i1 and word and " " not in word and not word[0].isspace() and not word[-1].isspace():
             # the usual word: one syllable, nothing cut inside, no white space around it
             if in_unit(a):
                 out.append((a, b, "NAME", word))
