@@ -116,6 +116,15 @@ def _context_patterns() -> list[tuple[str, re.Pattern]]:
             for w in sorted(_CONTEXT_WORDS, key=len, reverse=True)]
 
 
+def _theo_in(text: str, start: int, end: int) -> bool:
+    """Does a ``theo …`` source lead (``_THEO``) lie within text[start:end]?
+
+    Every match holds "heo" ([Tt]heo, [Cc]ũng theo) at most 7 characters after
+    its start, so the pattern is tried from there (the whole paragraph holds none, mostly)."""
+    h = text.find("heo", start, end)
+    return h >= 0 and _THEO.search(text, max(start, h - 7), end) is not None
+
+
 def _left_word(text: str, pos: int) -> str:
     before = text[max(0, pos - 20):pos].lower()
     for w, pattern in _context_patterns():
@@ -161,7 +170,7 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
         f["null:in_lead"] = float(q.start < ctx.lead_end)
         f["null:in_title"] = float(in_title)
         f["null:unit_in_para_before"] = float(bisect_left(starts, pstart) < at_q)
-        f["null:theo_in_para"] = float(bool(_THEO.search(text, pstart, q.start)))
+        f["null:theo_in_para"] = float(_theo_in(text, pstart, q.start))
         nearest = starts[at_q - 1] if at_q else None
         f["null:dist:" + _bucket(math.log1p(q.start - nearest) if nearest is not None else 99,
                                  (3, 5, 6, 7, 8))] = 1.0
@@ -198,8 +207,8 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
         f["next:left:" + _memo(ctx, ("left", nxt.start), lambda: _left_word(text, nxt.start))] = 1.0
         f["next:logdist"] = math.log1p(max(nxt.start - q.end, 0)) / 10
     in_para = ctx.mentions[name][bisect_left(starts, pstart):i]  # its mentions in the paragraph, before q
-    f["frame:theo_in_para"] = float(any(_memo(ctx, ("theo", pstart, m.start), lambda: bool(
-        _THEO.search(text, max(pstart, m.start - 25), m.start))) for m in in_para))
+    f["frame:theo_in_para"] = float(any(_memo(ctx, ("theo", pstart, m.start), lambda: _theo_in(
+        text, max(pstart, m.start - 25), m.start)) for m in in_para))
     f["frame:para_opening"] = float(any(m.start - pstart < 60 for m in in_para))
     of_name = ctx.of_name.get(name)
     if of_name is None:

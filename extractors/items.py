@@ -386,12 +386,23 @@ def _next_is_noun(t: str, e: int, toks) -> bool:
     return bool(nxt and nxt[1] in _NOUN_TAGS and t[e + 1:e + 2].isalpha())
 
 
+@lru_cache(maxsize=8)
+def _verb_last_patterns(verbs: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern, int]:
+    """A clause ending with one of ``verbs`` right before the number; the verb alone ending the text
+    (what every match ends with), and how far from the end that can start."""
+    alts = "|".join(re.escape(v) for v in verbs)
+    return (re.compile(r"(?:^|[.;:(\n]\s*)([^.;:()\n]{3,240}?)\s(?:" + alts + r")\s$", re.IGNORECASE),
+            re.compile(r"\s(?:" + alts + r")\s$", re.IGNORECASE), max(map(len, verbs)) + 3)
+
+
 def _subject_before(t: str, start: int, toks, verbs: tuple[str, ...]) -> tuple[int, int] | None:
     """The subject of the verb right before the number (``kinh tế số chiếm 20%``)."""
     seg = t[max(0, start - 250):start]
     seg_start = start - len(seg)
-    alts = "|".join(re.escape(v) for v in verbs)
-    m = re.search(r"(?:^|[.;:(\n]\s*)([^.;:()\n]{3,240}?)\s(?:" + alts + r")\s$", seg, re.IGNORECASE)
+    pattern, verb_last, longest = _verb_last_patterns(verbs)
+    if not verb_last.search(seg, max(0, len(seg) - longest)):
+        return None  # (the whole pattern tries every start of the segment with a lazy run: mostly in vain)
+    m = pattern.search(seg)
     if not m or m.group(1).rstrip().endswith(","):
         return None
     got = _subject_of(t, seg_start + m.start(1), seg_start + m.end(1), toks)
@@ -570,6 +581,15 @@ def _noun_phrase_before(t: str, p: int, toks, floor: int) -> tuple[int, int] | N
     return _strip_lead(t, picked[-1].start(), picked[0].end())
 
 
+# X là / đạt / bằng (cao, lên … đến, mức) before the number, and that ending alone (at most 20 characters)
+_SUBJECT_OF_COPULA = re.compile(r"(?:^|[.;:(\n]\s*)([^.;:()\n]{3,240}?)\s(?:là|đạt|bằng)"
+                                r"(?:\s(?:cao|thấp|lên|xuống))?(?:\s(?:đến|tới|mức))?\s$", re.IGNORECASE)
+_COPULA_LAST = re.compile(r"\s(?:là|đạt|bằng)(?:\s(?:cao|thấp|lên|xuống))?(?:\s(?:đến|tới|mức))?\s$", re.IGNORECASE)
+# a group listing its members (… gồm, bao gồm), and that ending alone (at most 12 characters)
+_MEMBERS_OF = re.compile(r"(?:^|[.;:\n]\s*)([^.;:()\n\d]{3,300}?)\s(?:gồm|bao gồm)\s$")
+_MEMBERS_LAST = re.compile(r"\s(?:gồm|bao gồm)\s$")
+
+
 def _phrase_before(t: str, start: int, toks, unit, floor: int = 0) -> tuple[int, int] | None:
     """The item when nothing follows the unit, from the words before the number:
 
@@ -590,14 +610,15 @@ def _phrase_before(t: str, start: int, toks, unit, floor: int = 0) -> tuple[int,
     if floor > seg_start:
         seg, seg_start = seg[floor - seg_start:], floor
     if unit.name == "tuổi":
-        m = re.search(r"((?i:ông|bà|anh|chị|em|cháu|cụ|bé)?\s*[A-ZĐ][^\W\d_]*(?: [A-ZĐ][^\W\d_]*)*) \($", full_seg)
+        m = re.search(r"((?i:ông|bà|anh|chị|em|cháu|cụ|bé)?\s*[A-ZĐ][^\W\d_]*(?: [A-ZĐ][^\W\d_]*)*) \($", full_seg) \
+            if full_seg.endswith((" (", " (\n")) else None
         if m and m.group(1)[-1:].isalpha():
             return full_start + m.start(1), full_start + m.end(1)
         got = _person_before(t, seg, seg_start, toks)
         if got:
             return got
-    m = re.search(r"(?:^|[.;:(\n]\s*)([^.;:()\n]{3,240}?)\s(?:là|đạt|bằng)"
-                  r"(?:\s(?:cao|thấp|lên|xuống))?(?:\s(?:đến|tới|mức))?\s$", full_seg, re.IGNORECASE)
+    # (the whole pattern tries every start of the segment with a lazy run: first the ending it needs)
+    m = _SUBJECT_OF_COPULA.search(full_seg) if _COPULA_LAST.search(full_seg, max(0, len(full_seg) - 20)) else None
     if m and m.group(1).rstrip().endswith(","):
         m = None  # ", đạt 20 triệu tấn": the subject is further back
     if m:
@@ -608,7 +629,7 @@ def _phrase_before(t: str, start: int, toks, unit, floor: int = 0) -> tuple[int,
     if unit.is_count:
         # anchored at a real boundary (not at the previous quantity) and not "X, gồm A, B":
         # that lists the members of the previous figure
-        m = re.search(r"(?:^|[.;:\n]\s*)([^.;:()\n\d]{3,300}?)\s(?:gồm|bao gồm)\s$", full_seg)
+        m = _MEMBERS_OF.search(full_seg) if _MEMBERS_LAST.search(full_seg, max(0, len(full_seg) - 12)) else None
         if m and (full_start + m.start(1) < floor or m.group(1).rstrip().endswith(",")
                   or (m.start() == 0 and full_start > 0 and t[full_start - 1] not in ".;:\n")):
             m = None
@@ -625,7 +646,7 @@ def _phrase_before(t: str, start: int, toks, unit, floor: int = 0) -> tuple[int,
         got = _subject_before(t, start, toks, tuple(w["count_subject_verbs"]))
         if got:
             return got
-        m = re.search(r"(?:^|\s)(?:với )?số lượng $", seg)
+        m = re.search(r"(?:^|\s)(?:với )?số lượng $", seg) if seg.endswith(("số lượng ", "số lượng \n")) else None
         if m:
             # "xuất bản Lịch khoa học năm 2017, với số lượng 2.000 cuốn": what was counted
             b = seg_start + m.start()
@@ -634,7 +655,7 @@ def _phrase_before(t: str, start: int, toks, unit, floor: int = 0) -> tuple[int,
             owner = _clause_before(t, t[full_start:b] + " ", full_start, allow_digits=True)
             if owner:
                 return owner
-        m = re.search(r"(?:^|[\s,;:(])((?:[^\W\d_]+ ){1,5})cho $", seg)
+        m = re.search(r"(?:^|[\s,;:(])((?:[^\W\d_]+ ){1,5})cho $", seg) if seg.endswith(("cho ", "cho \n")) else None
         if m:
             words = m.group(1).split()
             keep: list[str] = []
@@ -709,6 +730,9 @@ def _phrase_before(t: str, start: int, toks, unit, floor: int = 0) -> tuple[int,
     return None
 
 
+_PHRASE_RUN = re.compile(r"[^.;:()\n\"“”\d%]{3,120}$")
+
+
 def _person_before(t: str, seg: str, seg_start: int, toks) -> tuple[int, int] | None:
     """Whose age it is: ``ông Nguyễn Văn Đức, 58 tuổi`` (an apposition), ``đối tượng lãnh đạo,
     quản lý dưới 40 tuổi``, ``nhận lao động đến 45 tuổi`` (the noun phrase right before).
@@ -717,7 +741,7 @@ def _person_before(t: str, seg: str, seg_start: int, toks) -> tuple[int, int] | 
     (``lãnh đạo, quản lý``); a verb before a noun (``nhận lao động``) takes it as its object
     and ends the phrase."""
     w = _words()
-    m = re.search(r"[^.;:()\n\"“”\d%]{3,120}$", seg)
+    m = _PHRASE_RUN.search(seg, max(0, len(seg) - 121))  # (a match of at most 120 ends at the end)
     if not m:
         return None
     a0 = seg_start + m.start()

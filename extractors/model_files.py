@@ -13,7 +13,7 @@ import json
 import math
 import os
 from functools import lru_cache
-from itertools import chain
+from itertools import accumulate, chain
 from pathlib import Path
 
 # PROVNEWS_MODELS points at another folder of model files (e.g. ones trained on your own annotations)
@@ -86,9 +86,12 @@ def _lightgbm():
 
 
 class _Columns(dict):
-    """Feature name → column; -1 for a name the model never saw."""
+    """Feature name → column; -1 for a name the model never saw (counted in ``unseen``)."""
+
+    unseen = 0
 
     def __missing__(self, name: str) -> int:
+        self.unseen += 1
         return -1
 
 
@@ -123,13 +126,14 @@ class TreeRanker:
 
         sizes = list(map(len, rows))
         total = sum(sizes)
+        unseen = self.index.unseen
         cols = np.fromiter(map(self._column, chain.from_iterable(rows)), dtype=np.int32, count=total)
         values = np.fromiter(chain.from_iterable(map(dict.values, rows)), dtype=np.float64, count=total)
+        if self.index.unseen == unseen:  # the usual case: every feature seen in training
+            # (numpy's own calls on a list, cumsum and all, cost more than these rows' work)
+            return np.fromiter(accumulate(sizes, initial=0), dtype=np.int32, count=len(rows) + 1), cols, values
         indptr = np.zeros(len(rows) + 1, dtype=np.int32)
         known = cols >= 0
-        if known.all():  # the usual case: every feature seen in training
-            np.cumsum(sizes, out=indptr[1:])
-            return indptr, cols, values
         at_row = np.repeat(np.arange(len(rows), dtype=np.int32), sizes)
         np.cumsum(np.bincount(at_row[known], minlength=len(rows)), out=indptr[1:])
         return indptr, np.ascontiguousarray(cols[known]), np.ascontiguousarray(values[known])
@@ -182,20 +186,20 @@ def _c_predict(booster, n_features: int):
         return None
     C_API_DTYPE_FLOAT64, C_API_DTYPE_INT32, C_API_PREDICT_RAW_SCORE = 1, 2, 1
     params = ctypes.c_char_p(b"num_threads=1")
-    out_ptr = ctypes.POINTER(ctypes.c_double)
-    int32_ptr = ctypes.POINTER(ctypes.c_int32)
+    void_p = ctypes.c_void_p
 
     def predict(indptr, indices, values) -> list[float]:
         rows = len(indptr) - 1
         assert indptr.dtype == indices.dtype == np.int32 and values.dtype == np.float64
         out = np.empty(rows, dtype=np.float64)
         got = ctypes.c_int64(0)
-        _safe_call(fn(handle, indptr.ctypes.data_as(ctypes.c_void_p), ctypes.c_int(C_API_DTYPE_INT32),
-                      indices.ctypes.data_as(int32_ptr), values.ctypes.data_as(ctypes.c_void_p),
+        # the arrays' addresses as plain pointers (``ctypes.data_as`` costs more than a small call's work)
+        _safe_call(fn(handle, void_p(indptr.ctypes.data), ctypes.c_int(C_API_DTYPE_INT32),
+                      void_p(indices.ctypes.data), void_p(values.ctypes.data),
                       ctypes.c_int(C_API_DTYPE_FLOAT64), ctypes.c_int64(len(indptr)),
                       ctypes.c_int64(len(values)), ctypes.c_int64(n_features),
                       ctypes.c_int(C_API_PREDICT_RAW_SCORE), ctypes.c_int(0), ctypes.c_int(-1), params,
-                      ctypes.byref(got), out.ctypes.data_as(out_ptr)))
+                      ctypes.byref(got), void_p(out.ctypes.data)))
         if got.value != rows:
             raise ValueError("LightGBM returned a wrong number of scores")
         return out.tolist()

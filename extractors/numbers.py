@@ -143,7 +143,8 @@ def fold(text: str) -> Folded:
         chars = list(text)
         _retone(chars, text)
         ident = _identity(n)
-        return Folded("".join(chars), ident[:n], ident[1:n + 1], n)
+        # every offset maps to itself: from_original is known without _map_from_original's comparison
+        return Folded("".join(chars), ident[:n], ident[1:n + 1], n, list(range(n + 1)))
     return _fold_clusters(text)
 
 

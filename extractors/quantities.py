@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -181,12 +182,17 @@ class _Tokens:
     def __init__(self, doc, f: Folded | None):
         """``f`` maps the doc's offsets into the folded text; None when the doc is over it already."""
         self.by_start: dict[int, tuple[int, int, str]] = {}
-        self.cover: dict[int, tuple[int, int, str]] = {}
+        # the tokens that cover text, in text order, and their starts: ``at`` bisects them (a few
+        # dozen questions per document, where a table of every character costs more to fill)
+        self._starts: list[int] = []
+        self._covering: list[tuple[int, int, str]] = []
+        self._cover: dict[int, tuple[int, int, str]] | None = None  # by character, if tokens overlap
         if doc is None:
             return
         from .segment import token_rows
 
         fo = f.from_original if f is not None else None
+        last_end = 0
         for s, e, word, tag in token_rows(doc):
             # "X": text the segmenter dropped or could not align; judge it from the text alone
             if tag in ("SPACE", "X") or not word.strip():
@@ -195,15 +201,30 @@ class _Tokens:
                 s, e = fo[s], fo[e]
             entry = (s, e, tag)
             self.by_start[s] = entry
-            for k in range(s, e):
-                self.cover[k] = entry
+            if e > s:
+                if s < last_end and self._cover is None:
+                    # tokens overlapping (not met in practice): a table of every character, where
+                    # the later token holds a position both cover
+                    self._cover = {k: x for x in self._covering for k in range(x[0], x[1])}
+                if self._cover is not None:
+                    self._cover.update(dict.fromkeys(range(s, e), entry))
+                self._starts.append(s)
+                self._covering.append(entry)
+                last_end = max(last_end, e)
 
     @property
     def available(self) -> bool:
-        return bool(self.cover)
+        return bool(self._covering)
 
     def at(self, pos: int) -> tuple[int, int, str] | None:
-        return self.cover.get(pos)
+        if self._cover is not None:
+            return self._cover.get(pos)
+        i = bisect_right(self._starts, pos) - 1
+        if i >= 0:
+            entry = self._covering[i]
+            if pos < entry[1]:
+                return entry
+        return None
 
 
 # ---------------------------------------------------------------- units after a number

@@ -47,19 +47,46 @@ def is_verb(tok, not_act) -> bool:
 _QUALIFIER_WORDS = r"(?:khoảng|gần|hơn|trên|dưới|xấp xỉ|ước|ước tính|tối đa|tối thiểu|ít nhất|chỉ|từ|đến|lên|còn)"
 
 
+@lru_cache(maxsize=1)
+def not_activity() -> frozenset:
+    """Words that are never an activity (``cue_words()["not_activity"]``)."""
+    return frozenset(cue_words()["not_activity"])
+
+
+@lru_cache(maxsize=1)
+def _light_verbs() -> frozenset:
+    return frozenset(cue_words()["light_verbs"])
+
+
+@lru_cache(maxsize=1)
+def _cue_patterns() -> dict[str, re.Pattern]:
+    """The patterns ``rule_activity`` and ``_activity_core`` build from the cue words, compiled once."""
+    c = cue_words()
+    negations = alt_pattern(c["negations"])
+    return {
+        # an adjective predicating a measurement, qualifiers after it, ending the text
+        "dimension_adjective": re.compile(
+            rf"(?:^|\s)({alt_pattern(c['dimension_adjectives'])})(?:\s+{_QUALIFIER_WORDS})*\s*$", re.IGNORECASE),
+        "duration_lead": re.compile(
+            rf"(?:^|\s)(?:{alt_pattern(c['duration_leads'])})(?:\s+{_QUALIFIER_WORDS})*\s*$", re.IGNORECASE),
+        "negation_group": re.compile(rf"(?:^|\s)((?:{negations})\s+)$", re.IGNORECASE),
+        "negation_end": re.compile(rf"(?:^|\s)(?:{negations})\s*$", re.IGNORECASE),
+    }
+
+
 def rule_activity(text, s, q, prev_q, prev_act, toks, tok_starts) -> str | None:
     """The verb that governs the quantity, with a negation before it (``chưa có``)."""
     c = cue_words()
+    pats = _cue_patterns()
+    not_act = not_activity()
     before = text[max(s, q.start - 40):q.start]
     # a measurement predicated by an adjective: "Toàn tuyến dài gần 32 km", "Mỗi trạm rộng 5 ha"
-    m = re.search(rf"(?:^|\s)({alt_pattern(c['dimension_adjectives'])})(?:\s+{_QUALIFIER_WORDS})*\s*$", before,
-                  re.IGNORECASE)
+    m = pats["dimension_adjective"].search(before)
     if m and not re.search(r"(?:chiều|độ|bề)\s*$", before[:m.start(1)], re.IGNORECASE):
         # only as the clause's predicate: after a verb it modifies the object
         # ("làm đường rộng 7-12 m", "đạt cao đến 105 tạ/ha")
         cs = clause_start(text, s, q.start)
         adj_at = q.start - len(before) + m.start(1)
-        not_act = set(c["not_activity"])
         lo = bisect_right(tok_starts, cs - 1)
         if not any(is_verb(t, not_act) and t[3].lower() not in ("có", "là")
                    for t in toks[lo:bisect_right(tok_starts, adj_at - 1)] if t[0] >= cs):
@@ -69,9 +96,7 @@ def rule_activity(text, s, q, prev_q, prev_act, toks, tok_starts) -> str | None:
     if m and m.group(1).lower() in _verb_lexicon():
         return m.group(1)
     # a duration after "sau"/"qua" measures the verb after it: "sau gần 10 ngày phát động"
-    if (q.unit_of_measure or "") in ("ngày", "tháng", "năm", "tuần", "giờ") and re.search(
-            rf"(?:^|\s)(?:{alt_pattern(c['duration_leads'])})(?:\s+{_QUALIFIER_WORDS})*\s*$", before, re.IGNORECASE):
-        not_act = set(c["not_activity"])
+    if (q.unit_of_measure or "") in ("ngày", "tháng", "năm", "tuần", "giờ") and pats["duration_lead"].search(before):
         k = bisect_right(tok_starts, q.end - 1)
         while k < len(toks) and toks[k][0] < q.end:
             k += 1
@@ -81,13 +106,11 @@ def rule_activity(text, s, q, prev_q, prev_act, toks, tok_starts) -> str | None:
     # 96,6%)"): it governs the figure when its phrase has no verb of its own
     lead = re.match(r"\w+", q.text)
     if lead and lead.group().lower() in c.get("qualifier_verbs", ()):
-        not_act = set(c["not_activity"])
         seg = max(clause_start(text, s, q.start), *(text.rfind(ch, s, q.start) + 1 for ch in ",("))
         if not any(is_verb(t, not_act) for t in toks[bisect_right(tok_starts, seg - 1):bisect_right(tok_starts, q.start - 1)]
                    if seg <= t[0] and t[1] <= q.start):
             return lead.group()
     act = _activity_core(text, s, q, prev_q, prev_act, toks, tok_starts)
-    not_act = set(c["not_activity"])
     i = bisect_right(tok_starts, q.start) - 1
     if act and any(act.lower() == cv or act.lower().endswith(" " + cv) for cv in c["causatives"]) and (q.unit_of_measure or "").lower() in c["person_counters"]:
         # "làm 3 người tử vong", "khiến 2 người bị thương": the caused event is reported
@@ -115,14 +138,14 @@ def rule_activity(text, s, q, prev_q, prev_act, toks, tok_starts) -> str | None:
         at = text.rfind(act, s, q.start)  # the verb's own occurrence: the last before the figure
         at = at if at >= 0 else text.find(act, q.end)
         if at >= 0:
-            neg = re.search(rf"(?:^|\s)((?:{alt_pattern(c['negations'])})\s+)$", text[max(s, at - 14):at], re.IGNORECASE)
+            neg = pats["negation_group"].search(text[max(s, at - 14):at])
             if neg:
                 act = neg.group(1) + act
     return act
 
 
 def _activity_core(text, s, q, prev_q, prev_act, toks, tok_starts) -> str | None:
-    not_act = set(cue_words()["not_activity"])
+    not_act = not_activity()
     cs = clause_start(text, s, q.start)
     # a share in brackets, or the next item of a list: the previous figure's verb
     if prev_q is not None:
@@ -232,9 +255,8 @@ def _activity_core(text, s, q, prev_q, prev_act, toks, tok_starts) -> str | None
                 text, prev_q.end, toks[group][0], toks, tok_starts, not_act):
         # a parallel item "…; viên chức là 11.533 người" repeats the previous "bồi dưỡng … là"
         return prev_act
-    if word == "có" and not re.search(r"\w", text[toks[group][1]:q.start]) and not re.search(
-            rf"(?:^|\s)(?:{alt_pattern(cue_words()['negations'])})\s*$", text[max(cs, toks[group][0] - 10):toks[group][0]],
-            re.IGNORECASE):
+    if word == "có" and not re.search(r"\w", text[toks[group][1]:q.start]) and not _cue_patterns()[
+            "negation_end"].search(text[max(cs, toks[group][0] - 10):toks[group][0]]):
         # (a negated existential, "chưa có 2 trạm y tế đạt chuẩn", is itself the report)
         # existential "có 14 tập thể tham gia đăng ký": the reporting verb after the figures
         k = _first_verb_after(text, toks, i, q, not_act, reporting=True)
@@ -377,8 +399,8 @@ def _extend(text, toks, lo, hi, cs, q, not_act, forward=False, stop=None) -> str
         else:
             break
     # a light verb before the verb that says what was done: "tổ chức nghiệm thu" → "nghiệm thu"
-    light = set(cue_words()["light_verbs"])
-    while lo < hi and toks[lo][3].lower() in light | {","} and any(
+    light = _light_verbs()
+    while lo < hi and (toks[lo][3].lower() in light or toks[lo][3].lower() == ",") and any(
             is_verb(t, not_act) and t[3].lower() not in light for t in toks[lo + 1:hi + 1]):
         lo += 1
     while lo < hi and toks[lo][3] in (",", "và"):

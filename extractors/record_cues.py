@@ -51,6 +51,9 @@ def patterns() -> dict:
         "field_line": re.compile(rf"(?:{alt_pattern(c['header_fields'])})\s*:"),
         "pivot": re.compile(rf"(?:^|\s)(?:{alt_pattern(c['causative_pivots'])})\s*$", re.IGNORECASE),
         "titled_name": re.compile(rf"(?<!\w)(?:{titles})\s+({cap}(?:\s+{cap}){{1,3}})"),
+        # where "titled_name" and "person" can match (see ``finditer_from``)
+        "titled_name_start": re.compile(rf"(?:{titles})\s"),
+        "person_start": re.compile(rf"(?:{person})\s"),
         "title_end": re.compile(rf"(?:^|\s)(?:{titles})(?:\s+(?:thường trực|phụ trách))?\s*$", re.IGNORECASE),
         "named_document": re.compile(r"^(?:[Cc]ũng\s+)?[Tt]heo\s+(?:các\s+|những\s+)?" + UPPER),
         "person": re.compile(rf"(?:(?<!\w)|(?<={LOWER})(?=[ÔB]))(?:{person})\s+{cap}(?:\s+{cap}){{0,4}}"),
@@ -78,6 +81,28 @@ def patterns() -> dict:
         "place": re.compile(rf"(?<!\w)(?:{levels})\s+{cap}(?:\s+{cap}){{0,3}}"),
         "speech_after": re.compile(rf"^\s*(?:\([^()]*\)\s*)?(?:,[^,;]{{0,60}},\s*)?(?:đã\s+|vừa\s+)?(?:{alt_pattern(c['speech_verbs'])})\b"),
     }
+
+
+def finditer_from(pattern: re.Pattern, starts: re.Pattern, text: str, pos: int, endpos: int):
+    """``pattern.finditer(text, pos, endpos)``, ``pattern`` tried only where ``starts`` matches.
+
+    A pattern that opens with a look-behind (``(?<!\\w)ông …``) is tried at every
+    character; ``starts``, the literal words every match opens with, lets the
+    regex engine skip to the few places where one can begin.  The matches are
+    the same: each is ``pattern.match`` at the leftmost place left, as
+    ``finditer`` finds them (the look-behind sees the text before ``pos`` either
+    way).  ``pattern`` must not match the empty string.
+    """
+    while True:
+        c = starts.search(text, pos, endpos)
+        if c is None:
+            return
+        m = pattern.match(text, c.start(), endpos)
+        if m is None:
+            pos = c.start() + 1
+        else:
+            yield m
+            pos = m.end()
 
 
 # A newspaper reports figures; it is never the organization they belong to.

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .mentions import Unit
-from .record_cues import LOWER, NOT_SUBJECT_KINDS, alt_pattern, cue_words, patterns
+from .record_cues import LOWER, NOT_SUBJECT_KINDS, alt_pattern, cue_words, finditer_from, patterns
 from .record_speakers import lookup_official, official_tail_unit, person_name
 
 
@@ -54,19 +54,24 @@ def paragraph_index(text: str):
 
 
 CLAUSE_COLON = re.compile(r":(?!\d)")
+_SPEECH_COMMA = re.compile(r"(?:cho biết|cho hay|nêu rõ|thông tin)\s*,")
 
 
 def clause_start(text: str, s: int, pos: int) -> int:
     paren = text.rfind("(", s, pos)
     if paren >= 0 and text.find(")", paren, pos) >= 0:
         paren = -1  # a closed bracket before the position does not open its clause
-    colon = max((m.start() for m in CLAUSE_COLON.finditer(text, s, pos)), default=-1)
+    # the last colon CLAUSE_COLON finds before pos (not before a digit; pos ends the text it reads)
+    colon = text.rfind(":", s, pos)
+    while colon >= 0 and colon + 1 < pos and text[colon + 1].isdecimal():
+        colon = text.rfind(":", s, colon)
     cut = max(text.rfind(";", s, pos), colon, paren)
     m = None
-    for m in re.finditer(r"(?:cho biết|cho hay|nêu rõ|thông tin)\s*,", text[s:pos]):
-        pass
+    if text.find(",", s, pos) >= 0:  # (every "cho biết ," holds its comma)
+        for m in _SPEECH_COMMA.finditer(text, s, pos):
+            pass
     if m is not None:
-        cut = max(cut, s + m.end() - 1)
+        cut = max(cut, m.end() - 1)
     return s if cut < 0 else cut + 1
 
 
@@ -80,16 +85,41 @@ def strip_adverbials(prefix: str) -> str:
     return prefix
 
 
+_THEO_LA_END = re.compile(r"(?:^|\s)(?:theo|là)$")
+_CLAUSE_MARK = re.compile(r"[.;:,]\s*")
+
+
+def _clause_openings(text: str, s: int, e: int):
+    """Where a clause of text[s:e] may open: after the white space at the sentence start and after
+    each . ; : , (the ends of ``(?:^|(?<=[.;:,]))\\s*`` over the sentence, found from the marks)."""
+    sentence = text[s:e]
+    yield s + len(sentence) - len(sentence.lstrip())
+    for m in _CLAUSE_MARK.finditer(text, s, e):
+        yield m.end()
+# a verb (after an auxiliary) right after a place: the place acts
+_VERB_AFTER = re.compile(rf"\s+(?!và\b)(?:đã\s+|vừa\s+|sẽ\s+|đang\s+)?{LOWER}")
+_COUNT_WORD = re.compile(r"(?:tổng\s+)?số(?:\s+lượng)?\s", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
+_DIGIT_END = re.compile(r"\d\s*$")
+
+
+@lru_cache(maxsize=1)
+def _address_end() -> re.Pattern:
+    """A place of an address ending the text before a clause (``xã Đạo Lý,``)."""
+    return re.compile(rf"(?:{alt_pattern(cue_words()['levels'])})\s+[A-ZĐÀ-Ỹ][\w.]*(?:\s+[A-ZĐÀ-Ỹ][\w.]*)*\s*,\s*$",
+                      re.IGNORECASE)
+
+
 def find_events(text: str, s: int, e: int, units: list[Unit], officials=()) -> list[_Event]:
     """Who takes the subject where, in one sentence."""
     pats = patterns()
-    c = cue_words()
     events: list[_Event] = []
     sent_units = [u for u in units if s <= u.start < e]
     official_units: set[int] = set()
     # a media credit ("Ảnh: Ban Quản lý dự án …", "Đồ hoạ: Khánh Hoàng") closes a section of a
     # flattened article: the organization it names is no subject, and what follows starts afresh
-    credits = [m for m in pats["credit"].finditer(text, s, e)]
+    # (every credit holds a colon: most sentences have none to scan for)
+    credits = list(pats["credit"].finditer(text, s, e)) if text.find(":", s, e) >= 0 else []
     credit_units = {u.start for u in sent_units if any(m.end() == u.start for m in credits)}
     credit_ends = [u.end for u in sent_units if u.start in credit_units]
     for m in credits:
@@ -103,12 +133,12 @@ def find_events(text: str, s: int, e: int, units: list[Unit], officials=()) -> l
         # source lead ("Theo …", "Cũng theo …"); an official may also follow a
         # participial lead ("Trao đổi với PV, bà …, Phó Giám đốc Sở …, cho biết")
         if not prefix or pats["source_lead"].match(prefix) or prefix.endswith(("là", "theo")) \
-                or re.search(r"(?:^|\s)(?:theo|là)$", prefix):
+                or _THEO_LA_END.search(prefix):
             return True
         return known_official and prefix.endswith(",")
 
     # named people, and officials of an organization
-    for m in pats["person"].finditer(text, s, e):
+    for m in finditer_from(pats["person"], pats["person_start"], text, s, e):
         cs = after_credit(clause_start(text, s, m.start()), m.start())
         prefix = strip_adverbials(text[cs:m.start()]).strip().lower()
         if m.start() > 0 and text[m.start() - 1].isalpha():
@@ -125,7 +155,7 @@ def find_events(text: str, s: int, e: int, units: list[Unit], officials=()) -> l
         whole = bool(pats["speech_after"].match(text[m.end():e])) and m.start() > s + 20
         events.append(_Event(m.start(), unit, whole_sentence=whole and unit is not None))
     # an official named by title and name only ("Thứ trưởng Nguyễn Huy Dũng cho biết")
-    for m in pats["titled_name"].finditer(text, s, e):
+    for m in finditer_from(pats["titled_name"], pats["titled_name_start"], text, s, e):
         if any(u.start <= m.start(1) < u.end for u in sent_units) or any(ev.pos <= m.start() < ev.pos + 40 for ev in events):
             continue
         known, unit = lookup_official(officials, m.group(1), m.start())
@@ -160,8 +190,7 @@ def find_events(text: str, s: int, e: int, units: list[Unit], officials=()) -> l
         whole = bool(pats["speech_after"].match(text[u.end:e])) and u.start > s + 20
         events.append(_Event(u.start, u.name, whole_sentence=whole))
     # places acting as agents; private people as a clause subject
-    for m in re.finditer(r"(?:^|(?<=[.;:,]))\s*", text[s:e]):
-        pos = s + m.end()
+    for pos in _clause_openings(text, s, e):
         if pos >= e:
             continue
         cs = clause_start(text, s, pos)
@@ -178,12 +207,11 @@ def find_events(text: str, s: int, e: int, units: list[Unit], officials=()) -> l
             events.append(_Event(start, None))
             continue
         pm = pats["place_agent"].match(rest)
-        if pm and re.search(rf"(?:{alt_pattern(c['levels'])})\s+[A-ZĐÀ-Ỹ][\w.]*(?:\s+[A-ZĐÀ-Ỹ][\w.]*)*\s*,\s*$",
-                            text[max(s, pos - 60):pos], re.IGNORECASE):
+        if pm and _address_end().search(text[max(s, pos - 60):pos]):
             pm = None  # one more place of an address (xã Đạo Lý, huyện Lý Nhân), not an agent
         if pm and not any(u.start <= start < u.end for u in sent_units):
             after = rest[pm.end():pm.end() + 30]
-            if re.match(rf"\s+(?!và\b)(?:đã\s+|vừa\s+|sẽ\s+|đang\s+)?{LOWER}", after):
+            if _VERB_AFTER.match(after):
                 events.append(_Event(start, None, location=pm.group().strip()))
                 continue
         bare = pats["bare_place_agent"].match(rest)
@@ -196,17 +224,17 @@ def find_events(text: str, s: int, e: int, units: list[Unit], officials=()) -> l
             events.append(_Event(start, None))
             continue
         pp = pats["people"].match(rest)
-        if pp and (re.match(r"(?:tổng\s+)?số(?:\s+lượng)?\s", pp.group(), re.IGNORECASE)
+        if pp and (_COUNT_WORD.match(pp.group())
                    or _counted(text, start + pp.start())):
             pp = None
         if pp:
             events.append(_Event(start, None, soft=True))
     # private people as the subject of a verb anywhere in the sentence (người dân bán …)
     for m in pats["people_subject"].finditer(text, s, e):
-        nxt = re.match(r"\w+", text[m.end():m.end() + 12])
+        nxt = _WORD.match(text[m.end():m.end() + 12])
         if nxt and nxt.group().lower() in _NOT_A_PREDICATE:
             continue  # "cho 18 hộ dân tại huyện …": the people are an object or a place's
-        if re.search(r"\d\s*$", text[max(s, m.start() - 4):m.start()]):
+        if _DIGIT_END.search(text[max(s, m.start() - 4):m.start()]):
             continue  # counted people ("18 hộ dân") are a figure, not the speaker
         if _counted(text, m.start()):
             continue  # "số học sinh …", "tổng số hộ dân …": the people are what is counted
@@ -240,6 +268,13 @@ def elsewhere_event(text: str, s: int, e: int) -> _Event | None:
     return _Event(s, None, location=m.group(1))
 
 
+@lru_cache(maxsize=1)
+def _bare_kind_words() -> tuple[frozenset, frozenset]:
+    """The kind words that may stand alone as a subject (lower case), and the words that may open their clause."""
+    c = cue_words()
+    return frozenset(k.lower() for k in c["bare_kind_subjects"]), frozenset(c["bare_kind_openers"])
+
+
 def kind_backrefs(text, s, e, units, toks, tok_starts) -> list[_Event]:
     """A kind word alone as a clause subject refers back to the one unit of that kind.
 
@@ -250,16 +285,16 @@ def kind_backrefs(text, s, e, units, toks, tok_starts) -> list[_Event]:
     not ``trường hợp``, ``trung tâm thành phố``), and only when exactly one
     organization of that kind was named before: otherwise the reader cannot tell.
     """
-    c = cue_words()
-    kinds = {k.lower() for k in c["bare_kind_subjects"]}
-    openers = set(c["bare_kind_openers"])
+    kinds, openers = _bare_kind_words()
     out = []
     k = bisect_right(tok_starts, s - 1)
     while k < len(toks) and toks[k][0] < e:
         a, b, tag, word = toks[k]
         k += 1
+        if not tag.startswith("N"):
+            continue
         low = word.lower()
-        if low not in kinds or not tag.startswith("N"):
+        if low not in kinds:
             continue
         cs = clause_start(text, s, a)
         prefix = strip_adverbials(text[cs:a]).strip().lower()
@@ -276,9 +311,13 @@ def kind_backrefs(text, s, e, units, toks, tok_starts) -> list[_Event]:
     return out
 
 
+_COUNT_END = re.compile(r"(?:^|\s)(?:tổng\s+)?số(?:\s+lượng)?\s*$", re.IGNORECASE)
+_PREP_END = re.compile(r"(?:^|\s)(?:cho|của|với|giúp|để|từ|tại|và|các|những)$")
+
+
 def _counted(text: str, pos: int) -> bool:
     """People nouns after "số", "tổng số", "số lượng": what a figure counts, not an agent."""
-    return bool(re.search(r"(?:^|\s)(?:tổng\s+)?số(?:\s+lượng)?\s*$", text[max(0, pos - 16):pos], re.IGNORECASE))
+    return bool(_COUNT_END.search(text[max(0, pos - 16):pos]))
 
 
 _NOT_A_PREDICATE = frozenset("tại ở trên trong của với cho về từ đến theo và hoặc là thuộc".split())
@@ -286,4 +325,4 @@ _NOT_A_PREDICATE = frozenset("tại ở trên trong của với cho về từ đ
 
 def _preceding_prep(text: str, pos: int) -> bool:
     before = text[max(0, pos - 12):pos].rstrip().lower()
-    return bool(re.search(r"(?:^|\s)(?:cho|của|với|giúp|để|từ|tại|và|các|những)$", before))
+    return bool(_PREP_END.search(before))

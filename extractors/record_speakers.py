@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 
 from .mentions import Unit
-from .record_cues import NOT_SUBJECT_KINDS, UPPER, alt_pattern, cue_words, patterns
+from .record_cues import NOT_SUBJECT_KINDS, UPPER, alt_pattern, cue_words, finditer_from, patterns
 
 
 _QUOTE_OPEN = "\"“"
@@ -60,11 +60,16 @@ def quoted_speakers(text: str, units: list[Unit], officials) -> list[tuple[int, 
             found, unit, end = True, um.name, um.end - m.end()
         if not found:
             continue
-        if not pats["speech_after"].match(rest[end:]) and not re.match(
-                r"\s*(?:\([^()]*\)\s*)?,?[^,.;]{0,60}?(?:" + alt_pattern(cue_words()["speech_verbs"]) + r")\b", rest[end:]):
+        if not pats["speech_after"].match(rest[end:]) and not _speech_later().match(rest[end:]):
             continue
         out.append((opener, close, unit))
     return out
+
+
+@lru_cache(maxsize=1)
+def _speech_later() -> re.Pattern:
+    """A speech verb within the clause after a quotation's speaker (after a bracket, a comma, a few words)."""
+    return re.compile(r"\s*(?:\([^()]*\)\s*)?,?[^,.;]{0,60}?(?:" + alt_pattern(cue_words()["speech_verbs"]) + r")\b")
 
 
 def person_name(mention: str) -> str:
@@ -108,7 +113,7 @@ def find_officials(text: str, units: list[Unit]) -> list[tuple[int, str, str | N
     """
     pats = patterns()
     out = []
-    for m in pats["person"].finditer(text):
+    for m in finditer_from(pats["person"], pats["person_start"], text, 0, len(text)):
         got = official_tail_unit(text, m.end(), units)
         if got is not None:
             u, former = got

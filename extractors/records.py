@@ -56,8 +56,8 @@ from bisect import bisect_left, bisect_right
 
 from .mentions import Period, Quantity, Record, Unit
 from .segment import sentence_spans, token_rows
-from .record_activity import is_verb, rule_activity
-from .record_cues import NOT_SUBJECT_KINDS, cue_words, patterns
+from .record_activity import is_verb, not_activity, rule_activity
+from .record_cues import NOT_SUBJECT_KINDS, patterns
 from .record_events import apply_event, clause_start, elsewhere_event, find_events, kind_backrefs, mid_sentence, paragraph_index
 from .record_speakers import find_officials, quoted_speakers
 
@@ -167,7 +167,7 @@ def _pivot_agent(text, s, q, units, toks, tok_starts) -> str | None:
     within that clause only.
     """
     cs = clause_start(text, s, q.start)
-    not_act = set(cue_words()["not_activity"])
+    not_act = not_activity()
     for u in units:
         if not (cs <= u.start and u.end <= q.start) or u.kind in NOT_SUBJECT_KINDS:
             continue
@@ -243,6 +243,15 @@ def _split_tokens(text, doc, spans, quantities, in_unit):
         if word.isspace():
             continue
         i0, i1 = bisect_right(cuts, a), bisect_left(cuts, b)  # the cuts strictly inside the word
+        if i0 >= i1 and word and " " not in word and not word[0].isspace() and not word[-1].isspace():
+            # the usual word: one syllable, nothing cut inside, no white space around it
+            if in_unit(a):
+                out.append((a, b, "NAME", word))
+            elif word[:1].isupper() and mid_sentence(text, a):
+                out.append((a, b, "CAP", word))  # a capital inside a sentence starts a name
+            else:
+                out.append((a, b, tag, word))
+            continue
         bounds = ((a, b),) if i0 >= i1 else zip([a] + cuts[i0:i1], cuts[i0:i1] + [b])
         for lo, hi in bounds:
             piece = word if lo == a and hi == b else text[lo:hi]
@@ -256,7 +265,9 @@ def _split_tokens(text, doc, spans, quantities, in_unit):
                 continue
             # (a one-syllable word has nothing glued to it: straight to the capital check)
             words = stripped.split(" ") if " " in stripped else None
-            n_cap = words and next((k for k, w in enumerate(words) if not w[:1].isupper()), len(words))
+            # how many syllables from the first are capitalized (most words: none)
+            n_cap = next((k for k, w in enumerate(words) if not w[:1].isupper()), len(words)) \
+                if words and words[0][:1].isupper() else 0
             if words and 0 < n_cap < len(words) and (
                     n_cap > 1 or words[0].isupper() or any(ch.isdigit() for ch in words[0])):
                 # a name glued to the next word by the segmenter ("huyện Phù Mỹ trồng"):

@@ -42,6 +42,11 @@ def _align(text: str, start: int, end: int, pieces: list[tuple[str, str]]):
     for word, tag in pieces:
         # the common case: the word as written right after white space; the walk below
         # would find the same span, syllable by syllable
+        if pos + 1 < end and text[pos] == " " and text.startswith(word, pos + 1) and _plain_word(word):
+            # (one space: what the skip below would find, as a plain word never opens with white space)
+            pos += 1 + len(word)
+            yield pos - len(word), pos, tag
+            continue
         p = pos
         while p < end and text[p].isspace():
             p += 1
@@ -126,6 +131,12 @@ def _glued_breaks(text: str, start: int, end: int):
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence: lines, split again after . ! ? before a capital."""
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=2)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    # kept for the last texts: make_doc and the records stage split the same document
     spans = []
     pos = 0
     for m in _SENTENCE_END.finditer(text):
@@ -149,11 +160,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         e2 = e - (len(seg) - len(seg.rstrip()))
         if e2 > s2:
             out.append((s2, e2))
-    return out
+    return tuple(out)
 
 
-def _token_lists(text: str):
-    """The words of ``text`` for a Doc: (words, spaces, tags, starts, sentence starts)."""
+def _tokens(text: str) -> tuple[list[tuple[int, int, str]], set[int]]:
+    """(start, end, tag) of each word of ``text`` in text order (white space left out), and the sentence starts."""
     tokens: list[tuple[int, int, str]] = []
     sent_starts: set[int] = set()
     for s, e in sentence_spans(text):
@@ -163,6 +174,12 @@ def _token_lists(text: str):
             if not chunk.strip():
                 continue
             tokens.extend(_align(text, cs, ce, _tag(_tagger_input(text, cs, ce))))
+    return tokens, sent_starts
+
+
+def _token_lists(text: str):
+    """The words of ``text`` for a Doc: (words, spaces, tags, starts, sentence starts)."""
+    tokens, sent_starts = _tokens(text)
     words, spaces, tags, starts = [], [], [], []
     for i, (s, e, tag) in enumerate(tokens):
         nxt = tokens[i + 1][0] if i + 1 < len(tokens) else len(text)
@@ -227,9 +244,31 @@ class TokenDoc:
 
 
 def make_token_doc(text: str) -> TokenDoc:
-    """The tokens ``make_doc(text)`` would have, as plain rows (no spaCy ``Doc``)."""
-    words, _, tags, starts, _ = _token_lists(text)
-    return TokenDoc(text, _rows(words, tags, starts))
+    """The tokens ``make_doc(text)`` would have, as plain rows (no spaCy ``Doc``).
+
+    The rows are made straight from the words (``_token_lists`` makes the Doc's
+    lists first): the white space between two words is a ``SPACE`` row unless
+    it is one plain space, as in the Doc.
+    """
+    tokens, _ = _tokens(text)
+    rows: list[tuple[int, int, str, str]] = []
+    append = rows.append
+    lead = text[: tokens[0][0]] if tokens else text
+    if lead:
+        append((0, len(lead), lead, "SPACE"))
+    n, prev_end = len(tokens), 0
+    for i, (s, e, tag) in enumerate(tokens):
+        # words in order, none overlapping the one before: the rows then cover the text exactly
+        assert s >= prev_end, "segmenter must keep the text exactly"
+        word = text[s:e]
+        append((s, s + len(word), word, tag))
+        nxt = tokens[i + 1][0] if i + 1 < n else len(text)
+        if nxt != e + 1 or text[e] != " ":
+            between = text[e:nxt]
+            if between:  # odd white space (newlines, runs of spaces): a token of its own
+                append((e, e + len(between), between, "SPACE"))
+        prev_end = e
+    return TokenDoc(text, rows)
 
 
 _TOKEN_ROWS = "provnews.token_rows"
@@ -336,6 +375,8 @@ def word_breaks(text: str, start: int = 0, end: int | None = None) -> list[int]:
     out = []
     for i in _break_candidates(text, max(start, 1), end):
         c, p = text[i], text[i - 1]
+        if p == " ":
+            continue  # every test below needs a letter, a digit or a combining mark before i
         if _letter(c) and c.isupper():
             # the letter before, skipping combining accents (NFD text)
             k = i - 1

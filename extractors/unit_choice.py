@@ -98,10 +98,15 @@ def _span_variants(d: _Doc, u: Unit):
         yield e - b, raw_name(text, pieces, a, e), pieces[b:e]
 
 
+_PARENTHETICAL = re.compile(r"\s*\([^()]*\)?\s*$|\s*\([^()]{1,20}\)")
+_SPACES = re.compile(r"\s+")
+_TP = re.compile(r"(?<!\w)(?:TP|Tp)(?!\w)|TP\.|HCM")
+
+
 def _clean(name: str) -> str:
     """A candidate without a parenthetical (its abbreviation) or a dangling mark at its end."""
-    name = re.sub(r"\s*\([^()]*\)?\s*$|\s*\([^()]{1,20}\)", " ", name)
-    return re.sub(r"\s+", " ", name).strip(" ,-–&(")
+    name = _PARENTHETICAL.sub(" ", name)
+    return _SPACES.sub(" ", name).strip(" ,-–&(")
 
 
 def _abbreviation(word: str, d: _Doc) -> bool:
@@ -128,7 +133,7 @@ def _name_features(name: str, kind: str) -> dict[str, float]:
         "last_lower": float(bool(rest) and rest[-1][:1].islower()),
         "last_digit": float(bool(rest) and rest[-1][:1].isdigit()),
         "abbr_words": float(sum(1 for w in rest if is_abbr(w.strip(",")))),
-        "has_TP": float(bool(re.search(r"(?<!\w)(?:TP|Tp)(?!\w)|TP\.|HCM", name))),
+        "has_TP": float(bool(_TP.search(name))),
         "level_word": float(bool(_INSERTED_LEVEL.search(name))),
     }
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .unit_names import expand_abbreviations as _expand_abbreviations
+from .unit_names import expand_abbreviations as _expand_abbreviations, known_name_keys
 from .unit_lexicon import norm as _norm
 from .unit_lexicon import Head, Lexicon
 from .unit_pieces import (NUMBER_LABEL, PIECE, SENTENCE_OPENERS, STOP_TAGS, STOP_WORDS, Piece, initials_match,
@@ -63,14 +63,29 @@ def match_head(pieces: list[Piece], i: int, lex: Lexicon) -> Head | None:
     return None
 
 
+@lru_cache(maxsize=4)
+def _levels_by_first_word(levels: tuple) -> dict[str, list[tuple[str, list[str], bool]]]:
+    """Each level (its words), under its first word and under that word capitalized (then only
+    after the text's first piece: the bool), in lexicon order (the first match wins)."""
+    out: dict[str, list] = {}
+    for lv in levels:
+        lvp = lv.split()
+        out.setdefault(lvp[0], []).append((lv, lvp, False))
+        if lvp[0].capitalize() != lvp[0]:
+            out.setdefault(lvp[0].capitalize(), []).append((lv, lvp, True))
+    return out
+
+
 def place_at(pieces: list[Piece], i: int, lex: Lexicon) -> int:
     """Pieces taken by a place phrase starting at i (``tỉnh Cao Bằng``, ``Đắk Lắk``), else 0."""
     n = len(pieces)
-    for lv in lex.levels:
-        lvp = lv.split()
+    levels = _levels_by_first_word(lex.levels).get(pieces[i].text, ()) if i < n else ()
+    for lv, lvp, capitalized in levels:
+        if capitalized and i <= 0:
+            continue  # a capitalized level word is one only inside the text ("Tỉnh" opens a sentence)
         if i + len(lvp) <= n and all(pieces[i + k].text == lvp[k] or
                                      pieces[i + k].text == lvp[k].capitalize() and i + k > 0
-                                     for k in range(len(lvp))):
+                                     for k in range(1, len(lvp))):
             j = i + len(lvp)
             if j + 1 < n and pieces[j].text == "." and pieces[j].start == pieces[j - 1].end \
                     and len(lvp) == 1 and len(lv) <= 2 and lv[:1].isupper() and pieces[j + 1].cap and pieces[j + 1].word and not pieces[j + 1].newline_before:
@@ -589,12 +604,26 @@ _LEGAL_FORMS = frozenset({"tnhh", "cp", "cổ phần", "tnhh mtv", "mtv", "trác
                           "tmcp", "thương mại cổ phần", "tnhh một thành viên", "cổ phần đầu tư"})
 
 
+_BODY_TYPES: dict = {}
+
+
+def _body_types(head: Head, lex: Lexicon) -> frozenset:
+    """The types of body a head needs after it (THPT, Đại học …), normalized, as written and
+    expanded; built once per head (heads and the lexicon live as long as the process)."""
+    key = (id(head), id(lex))
+    got = _BODY_TYPES.get(key)
+    if got is None or got[0] is not head or got[1] is not lex:
+        types = frozenset({_norm(t) for t in head.requires_next} | {
+            _norm(_expand_abbreviations(t.upper(), lex)) for t in head.requires_next})
+        got = _BODY_TYPES[key] = (head, lex, types)
+    return got[2]
+
+
 def generic_name(after_head: str, head: Head, lex: Lexicon) -> bool:
     """Is the "name" only the type of the body (trường THPT, trường Đại học, Công ty TNHH)?"""
     words = _norm(_expand_abbreviations(after_head, lex))
     if head.requires_next:
-        types = {_norm(t) for t in head.requires_next} | {
-            _norm(_expand_abbreviations(t.upper(), lex)) for t in head.requires_next}
+        types = _body_types(head, lex)
         # "trường THPT", "trường ĐH, CĐ", "trường tiểu học và THCS": types only
         parts = [_norm(w) for w in re.split(r",|\bvà\b", _expand_abbreviations(after_head.replace(",", " , "), lex))]
         return all(p in types for p in parts if p)
@@ -635,7 +664,7 @@ def end_of_known_name(text: str, pieces: list[Piece], i: int, end: int, lex: Lex
 
     "Bộ Nội vụ thừa lệnh …", "Bộ LĐ-TB&XH quy định …": the lower-case word is the predicate.
     """
-    known = {kn for kn, _, _ in lex.known_names}
+    known = known_name_keys(lex)
     # a known name the scan stopped short of (Cục Quản lý Khám, chữa bệnh): completed
     for k in range(min(end + 4, len(pieces)) - 1, end - 1, -1):
         if any(q.newline_before for q in pieces[end:k + 1]):
@@ -669,8 +698,10 @@ def end_of_media_name(text: str, pieces: list[Piece], j: int, end: int, lex: Lex
     best = end
     for med in lex.media:
         surf = med["surface"]
-        if text.startswith(surf, pieces[j].start) or text[pieces[j].start:].lower().startswith(surf.lower() + " "):
-            stop = pieces[j].start + len(surf)
+        at = pieces[j].start
+        # (lower-casing never shortens text: the slice holds every character the test reads)
+        if text.startswith(surf, at) or text[at:at + len(surf) + 1].lower().startswith(surf.lower() + " "):
+            stop = at + len(surf)
             k = j
             while k < end and pieces[k].end <= stop:
                 k += 1

@@ -19,15 +19,21 @@ from collections import Counter
 from functools import lru_cache
 
 from .unit_lexicon import Lexicon, lexicon, norm
+from .unit_pieces import whole_word
+
+
+_TP_DOT = re.compile(r"\b(TP|Tp)\. (?=[A-ZĐ])")
+_CAPITAL_LEVEL = re.compile(
+    r"(?<=\S )(Tỉnh|Thành phố|Huyện|Quận|Thị xã|Xã|Phường|Thị trấn)(?= (?![Đđ]oàn|[ỦủUu][ỷy]\b)[^\W\d_]|$)")
 
 
 def canonical(raw: str, kind: str, learned: dict, lex: Lexicon) -> str:
     """Abbreviations expanded, 'Uỷ' spelled 'Ủy', repeated words once, spaces single."""
     company = kind in ("Công ty", "Tổng công ty", "Tập đoàn", "Ngân hàng", "Doanh nghiệp tư nhân")
-    raw = re.sub(r"\b(TP|Tp)\. (?=[A-ZĐ])", r"\1 ", raw)  # "UBND TP. Phú Quốc" = "UBND TP Phú Quốc"
+    if "TP. " in raw or "Tp. " in raw:  # (sub would parse its template even with nothing to replace)
+        raw = _TP_DOT.sub(r"\1 ", raw)  # "UBND TP. Phú Quốc" = "UBND TP Phú Quốc"
     out = []
-    for m in re.finditer(r"\S+", raw):
-        w = m.group()
+    for w in raw.split():
         core = w.rstrip(",")
         tail = w[len(core):]
         if not company:
@@ -53,9 +59,8 @@ def canonical(raw: str, kind: str, learned: dict, lex: Lexicon) -> str:
     s = s.replace("Uỷ", "Ủy").replace("uỷ", "ủy").replace("Toà", "Tòa").replace("toà", "tòa")
     s = _TONE_MISPLACED.sub(_move_tone, s)
     # a level word written capitalized inside a name (UBND Tỉnh, Đảng bộ Thành phố): lower case
-    s = re.sub(r"(?<=\S )(Tỉnh|Thành phố|Huyện|Quận|Thị xã|Xã|Phường|Thị trấn)(?= (?![Đđ]oàn|[ỦủUu][ỷy]\b)[^\W\d_]|$)",
-               lambda m: m.group(1).lower() if (m.end() == len(s) and m.group(1) not in ("Xã", "Phường"))
-               or m.end() < len(s) and s[m.end() + 1].isupper() else m.group(1), s)
+    s = _CAPITAL_LEVEL.sub(lambda m: m.group(1).lower() if (m.end() == len(s) and m.group(1) not in ("Xã", "Phường"))
+                           or m.end() < len(s) and s[m.end() + 1].isupper() else m.group(1), s)
     for variant, canon in lex.canonical_places:
         if variant in s:  # (the pattern matches the variant as written: no need to build it otherwise)
             s = re.sub(r"(?<!\w)" + re.escape(variant) + r"(?!\w)", canon, s)
@@ -83,6 +88,11 @@ def known_canonical(s: str, lex: Lexicon) -> str:
 
 
 _KNOWN_TABLES: dict = {}
+
+
+def known_name_keys(lex: Lexicon) -> dict:
+    """The normalized forms of the known national bodies (``lex.known_names``), as dict keys."""
+    return _known_tables(lex)[0]
 
 
 def _known_tables(lex: Lexicon) -> tuple[dict, frozenset]:
@@ -115,6 +125,17 @@ _LEVEL_SPLIT = re.compile(r"^(.*\S)\s+(%s)(?:\s+(\S.*))?$" % "|".join(re.escape(
     ["tỉnh", "thành phố", "huyện", "quận", "thị xã", "thị trấn", "xã", "phường"], key=len, reverse=True)))
 
 
+_SUFFIXES: dict = {}
+
+
+def _province_suffixes(lex: Lexicon) -> tuple[str, ...]:
+    """" " + province for each province of the lexicon, in its order (built once per lexicon)."""
+    got = _SUFFIXES.get(id(lex))
+    if got is None or got[0] is not lex:
+        got = _SUFFIXES[id(lex)] = (lex, tuple(" " + p for p in lex.provinces))
+    return got[1]
+
+
 def split_place(name: str, lex: Lexicon):
     """(base, level, place) of a canonical name: 'Sở Y tế tỉnh Thái Nguyên' → ('Sở Y tế', 'tỉnh', 'Thái Nguyên')."""
     m = _LEVEL_SPLIT.match(name)
@@ -122,10 +143,12 @@ def split_place(name: str, lex: Lexicon):
         base, level, place = m.group(1), m.group(2), m.group(3)
         if len(base.split()) >= 1:
             return base, level, place
-    for prov in lex.provinces:
-        if name.endswith(" " + prov) and len(name) > len(prov) + 2:
-            # a bare province name says nothing of the level (Cần Thơ is a city): None
-            return name[: -len(prov) - 1].rstrip(" ,"), None, prov
+    suffixes = _province_suffixes(lex)
+    if name.endswith(suffixes):  # (one test in C for the usual name that ends with no province)
+        for prov, suffix in zip(lex.provinces, suffixes):
+            if name.endswith(suffix) and len(name) > len(prov) + 2:
+                # a bare province name says nothing of the level (Cần Thơ is a city): None
+                return name[: -len(prov) - 1].rstrip(" ,"), None, prov
     if name.endswith(" Việt Nam") and len(name.split()) > 3:
         return name[: -len(" Việt Nam")], None, "Việt Nam"  # Cục Hàng không (Việt Nam)
     return name, None, None
@@ -196,10 +219,25 @@ def display_name(ent, lex: Lexicon | None = None) -> str:
 
 @lru_cache(maxsize=None)
 def _word_pattern(name: str) -> re.Pattern:
-    return re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)")
+    return re.compile(whole_word(name))
+
+
+# (text, lexicon, answer) of the last call: the unit finders and the name model ask for the same
+# document one after the other; one entry, so nothing piles up as documents stream through
+_last_home: list = [None, None, None]
 
 
 def home_province(text: str, lex: Lexicon) -> str | None:
+    """The province the article names most often (its variants counted as one), or None."""
+    last_text, last_lex, got = _last_home
+    if last_lex is lex and (last_text is text or last_text == text):
+        return got
+    got = _home_province(text, lex)
+    _last_home[:] = [text, lex, got]
+    return got
+
+
+def _home_province(text: str, lex: Lexicon) -> str | None:
     counts = Counter()
     for prov in lex.provinces:
         if prov not in text:  # a text names few of the provinces: skip the others' regexes

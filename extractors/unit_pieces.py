@@ -84,6 +84,14 @@ def split_pieces(text: str, doc) -> list[Piece]:
     return out
 
 
+def whole_word(literal: str) -> str:
+    """A pattern for ``literal`` not inside a longer word: ``(?<!\\w)literal(?!\\w)``, written literal
+    first (the test of the character before it is a look-behind over the literal too), so that the
+    regex engine scans for the literal instead of trying the look-behind at every character."""
+    lit = re.escape(literal)
+    return lit + r"(?<!\w" + lit + r")(?!\w)"
+
+
 def next_is_capital(text: str, pos: int) -> bool:
     """Does a capitalized word follow on the same line (a longer proper name goes on)?"""
     m = re.match(r"[ \t]+(\w)", text[pos:pos + 4])
@@ -117,8 +125,12 @@ def phrase_at(pieces: list[Piece], i: int, phrase: tuple) -> bool:
         pieces[i + q].low == phrase[q] for q in range(len(phrase)))
 
 
+_PARENTHETICAL = re.compile(r"\s*\([^()]{1,20}\)\s*")
+_SPACES = re.compile(r"\s+")
+
+
 def raw_name(text, pieces, i, end) -> str:
     """The name as written, without a parenthetical abbreviation inside it."""
     s = text[pieces[i].start:pieces[end - 1].end]
-    s = re.sub(r"\s*\([^()]{1,20}\)\s*", " ", s)
-    return re.sub(r"\s+", " ", s).strip()
+    s = _PARENTHETICAL.sub(" ", s)
+    return _SPACES.sub(" ", s).strip()

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 from .mentions import Unit
@@ -52,7 +53,7 @@ from .unit_extent import (abbr_qualifier_end, after_official_title, cut_person_n
                           end_of_media_name, generic_name, lower_head_after_title, lower_name_end, match_head,
                           ends_number_name, place_at, province_at, scan_name, until_own_short_name)
 from .unit_lexicon import Lexicon, data_text, lexicon, norm
-from .unit_pieces import NUMBER_LABEL, Piece, initials_match, is_abbr, raw_name, split_pieces
+from .unit_pieces import NUMBER_LABEL, Piece, initials_match, is_abbr, raw_name, split_pieces, whole_word
 
 
 def _unit_in_title(text: str, pieces: list[Piece], i: int, lex: Lexicon):
@@ -319,6 +320,7 @@ def _short_refs_found(text, pieces, lex, found) -> list[UnitMention]:
     table = _short_ref_table()
     not_after = tuple(sorted(table["not_after"], key=len, reverse=True))
     starts = {p.start: p for p in pieces}
+    piece_starts = [p.start for p in pieces]
     taken = [(m.start, m.end) for m in found]
     out = []
     for ref in table["refs"]:
@@ -332,7 +334,9 @@ def _short_refs_found(text, pieces, lex, found) -> list[UnitMention]:
                 p = starts.get(s)
                 if p is None or p.tok_start != s:
                     continue  # inside a longer word (thị trường, môi trường)
-                last = next((q for q in pieces if q.start < e <= q.end), None)
+                # (pieces do not overlap: only the last one starting before e can reach it)
+                k = bisect_left(piece_starts, e) - 1
+                last = pieces[k] if k >= 0 and e <= pieces[k].end else None
                 if last is None or last.tok_end > e:
                     continue  # the start of a longer word (trường hợp, công ty con is fine)
                 if any(a < e and s < b for a, b in taken):
@@ -378,12 +382,12 @@ _MEDIA_REPORTS = re.compile(r"\s+(?:đã\s+|từng\s+)?(?:đưa tin|phản ánh|
 @lru_cache(maxsize=None)
 def _phrase_pattern(phrase: str) -> re.Pattern:
     """A short reference as a whole word; its first letter in either case when written lower-case."""
-    return re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", flags=re.I if phrase[:1].islower() else 0)
+    return re.compile(whole_word(phrase), flags=re.I if phrase[:1].islower() else 0)
 
 
 @lru_cache(maxsize=None)
 def _media_pattern(surface: str) -> re.Pattern:
-    return re.compile(r"(?<!\w)" + re.escape(surface) + r"(?!\w)")
+    return re.compile(whole_word(surface))
 
 
 def _find_media(text, pieces, lex, mentions) -> list[UnitMention]:
