@@ -28,6 +28,7 @@ from __future__ import annotations
 import os
 import re
 from functools import lru_cache
+from struct import error as struct_error
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -102,18 +103,20 @@ def _pos_featurizer(templates: list[str], text_istitle, reference):
 class WordTokenizer:
     """``underthesea.word_tokenize(sentence)`` with fewer Python layers, same words.
 
-    The same steps on underthesea's own objects: its character normalization,
-    its token regex, its ``token_normalize``, its CRF featurizer and tagger.
-    Two things are cheaper: each regex match's text is ``m.group()`` (every
+    The same steps on underthesea's own objects and model: its character
+    normalization, its token regex, its ``token_normalize``, its CRF model.
+    Three things are cheaper: each regex match's text is ``m.group()`` (every
     alternative of underthesea's pattern is one named group spanning the
     whole match, so the first matched group, which underthesea finds by
     building ``m.groupdict()``, is the match itself), ``token_normalize``,
-    a pure function of the token, is memoized, and the CRF features are made
-    by ``crf_features.TemplateFeaturizer`` (the same strings, a quarter of the
-    time of underthesea_core's featurizer, which was most of the segmenter's
-    cost) whenever it reproduces underthesea_core's on probe sentences.
-    ``tests/test_postag.py`` checks the words equal ``underthesea.word_tokenize``
-    on real texts.
+    a pure function of the token, is memoized, and the CRF labels come from
+    ``crf_model.LinearChainCRF``, which reads the model's weights and needs no
+    feature strings (half the time of the fastest string route), whenever it
+    gives underthesea_core's labels on probe sentences.  The string route
+    stays as ``tag_reference``: ``crf_features.TemplateFeaturizer``'s strings
+    (a quarter of the time of underthesea_core's featurizer) into
+    underthesea_core's ``CRFTagger``.  ``tests/test_postag.py`` checks the
+    words equal ``underthesea.word_tokenize`` on real texts.
     """
 
     def __init__(self):
@@ -130,6 +133,20 @@ class WordTokenizer:
         self._normalize_text = regex_tokenize.normalize_characters_in_text
         self._token_normalize = lru_cache(maxsize=65536)(regex_tokenize.token_normalize)
         self._features = _template_featurizer(model.featurizer)
+        self._crf = _linear_chain(model, self.tag_reference)
+
+    def tag_reference(self, tokens: list[str]) -> list[str]:
+        """The B-W / I-W label of each token through underthesea_core's tagger."""
+        return self._tag(self.features(tokens))
+
+    def tag(self, tokens: list[str]) -> list[str]:
+        """The B-W / I-W label of each token: ``tag_reference``'s labels, decoded here when possible."""
+        if self._crf is not None:
+            try:
+                return self._crf.tag(tokens)
+            except ValueError:  # a token underthesea_core itself would fail on: let it
+                pass
+        return self.tag_reference(tokens)
 
     def features(self, tokens: list[str]) -> list:
         """The CRF features of each token, as underthesea_core's featurizer writes them."""
@@ -144,7 +161,7 @@ class WordTokenizer:
         text = self._normalize_text(sentence)
         normalize = self._token_normalize
         tokens = [normalize(m.group()) for m in self._patterns.finditer(text)]
-        tags = self._tag(self.features(tokens))
+        tags = self.tag(tokens)
         output: list[str] = []
         for tag, token in zip(tags, tokens):
             if tag == "I-W" and output:
@@ -161,22 +178,47 @@ _PROBES = ["Sở Y tế tỉnh Quảng Ninh đã kiểm tra 29 cơ sở , thu 2.
            "a", "TP. HCM có 1 ca mắc COVID-19 mới"]
 
 
-def _template_featurizer(featurizer):
-    """``TemplateFeaturizer`` for underthesea's segmenter, None unless it matches ``featurizer`` on probes."""
+def _segmenter_folder() -> str:
+    """The model folder underthesea's word_tokenize loads (its objects do not expose templates or paths)."""
     from os.path import dirname, join
 
-    import joblib
     import underthesea.pipeline.word_tokenize as ws
+
+    return join(dirname(ws.__file__), "models", "ws_crf_vlsp2013_20230727")
+
+
+def _template_featurizer(featurizer):
+    """``TemplateFeaturizer`` for underthesea's segmenter, None unless it matches ``featurizer`` on probes."""
+    from os.path import join
+
+    import joblib
 
     from .crf_features import TemplateFeaturizer
 
-    # the model folder underthesea's word_tokenize loads (the featurizer itself does not expose its templates)
-    base = join(dirname(ws.__file__), "models", "ws_crf_vlsp2013_20230727")
+    base = _segmenter_folder()
     try:
         python = TemplateFeaturizer(joblib.load(join(base, "features.bin")), joblib.load(join(base, "dictionary.bin")))
         probes = [p.split(" ") for p in _PROBES]
         return python if python.check(lambda words: featurizer.process([[[w] for w in words]])[0], probes) else None
     except (OSError, ValueError):
+        return None
+
+
+def _linear_chain(model, reference):
+    """``crf_model.LinearChainCRF`` for underthesea's segmenter, None unless it tags the probes as ``reference``."""
+    from os.path import join
+
+    import joblib
+
+    from .crf_model import LinearChainCRF
+
+    try:
+        base = _segmenter_folder()
+        crf = LinearChainCRF(join(base, "models.bin"), joblib.load(join(base, "features.bin")),
+                             joblib.load(join(base, "dictionary.bin")))
+        probes = [p.split(" ") for p in _PROBES]
+        return crf if all(crf.tag(tokens) == reference(tokens) for tokens in probes) else None
+    except (AttributeError, OSError, ValueError, struct_error):
         return None
 
 

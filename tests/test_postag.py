@@ -114,3 +114,39 @@ def test_pos_features_from_the_python_tables():
     assert sum(map(len, words)) > 5000
     for w in words:
         assert t.features(w) == t.rust_features(w), w
+
+
+def test_segmenter_decoded_here_tags_like_underthesea_core():
+    """``crf_model.LinearChainCRF`` reads underthesea's segmenter weights and labels as its CRFTagger does."""
+    from extractors.postag import word_tokenizer
+
+    wt = word_tokenizer()
+    assert wt._crf is not None, "the CRF decoder failed its probes"
+    sentences = [[wt._token_normalize(m.group()) for m in wt._patterns.finditer(wt._normalize_text(chunk))]
+                 for text in _texts(every=6) for chunk in _clauses(text)]
+    sentences += [s.split(" ") for s in ["+5 -7 2147483647 2147483648 007 ½ ²", "BOS EOS True False =",
+                                         "T[0]=x a=b", "a", "Y tế", "Hà Nội Hà Nội Hà Nội"]]
+    assert sum(map(len, sentences)) > 40000
+    inside = 0
+    for tokens in sentences:
+        expected = wt.tag_reference(tokens)
+        assert wt._crf.tag(tokens) == expected, tokens
+        inside += expected.count("I-W")
+    assert inside > 5000  # words of several syllables were joined, not only single syllables
+
+
+def test_crfsuite_file_read_and_bad_files_refused(tmp_path):
+    from extractors.crf_model import LinearChainCRF, read_crfsuite
+    from extractors.postag import _segmenter_folder
+
+    model = f"{_segmenter_folder()}/models.bin"
+    labels, state, transition = read_crfsuite(model)
+    assert labels == ["B-W", "I-W"] and len(transition) == 2
+    assert len(state) > 40000 and "T[0]=BOS" not in state and "T[-1]=BOS" in state
+    bad = tmp_path / "bad.bin"
+    bad.write_bytes(b"not a model" * 10)
+    with pytest.raises(ValueError, match="not a CRFsuite model"):
+        read_crfsuite(bad)
+    pos = _segmenter_folder().rsplit("/word_tokenize/", 1)[0] + "/pos_tag/pos_crf_2017_10_11.bin"  # 20 labels
+    with pytest.raises(ValueError, match="only two-label"):
+        LinearChainCRF(pos, ["T[0]"])
