@@ -115,6 +115,7 @@ def _words() -> dict:
     quals.sort(key=lambda t: len(t[0]), reverse=True)
     return {
         "qualifiers": quals,
+        "qualifier_phrases": tuple(p for p, _ in quals),  # for one str.endswith over them all
         "reporting_verbs": set(_folded_list(q["verbs"])),
         "lower_after": _folded_list(d["lower_bound_after"]),
         "upper_after": _folded_list(d["upper_bound_after"]),
@@ -492,9 +493,12 @@ def _qualifier_before(t: str, start: int, floor: int, dimension: str | None = No
         if not before.endswith(" ") and pos > floor and t[pos - 1:pos].isalnum():
             break
         stripped = before.rstrip(" ")
+        low = stripped.lower()
+        if not low.endswith(w["qualifier_phrases"]):  # the usual case: no qualifier at all
+            break
         hit = None
         for phrase, sym in w["qualifiers"]:
-            if _ends_with_word(stripped, [phrase]):
+            if low.endswith(phrase) and _ends_with_word(stripped, [phrase]):
                 hit = (phrase, sym)
                 break
         if hit is None:
