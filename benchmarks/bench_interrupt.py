@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, default=24)
-    parser.add_argument("--after", type=int, default=4, help="send SIGINT once this many documents are written")
+    parser.add_argument("--docs", type=int, default=80)  # 24 finished before the poll saw --after lines
+    parser.add_argument("--after", type=int, default=8, help="send SIGINT once this many documents are written")
     args = parser.parse_args()
     try:
         import psutil
