@@ -20,8 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.evaluate import evaluate, load_gold  # noqa: E402
-from pipeline.train import _summary, predictions, run_rules, train_models  # noqa: E402
-from extractors import activities, attribution, counted_nouns, unit_choice  # noqa: E402
+from pipeline.train import _summary, predictions, predictions_with, run_rules, train_models  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,8 +38,7 @@ def cross_validate(runs, k: int, seed: int) -> dict:
         models = train_models([r for i, r in enumerate(runs) if i not in held_set])
         test_runs = [runs[i] for i in held]
         golds += [r.gold for r in test_runs]
-        preds.update(predictions(test_runs, models.get(attribution.MODEL_FILE), models.get(activities.MODEL_FILE),
-                                 models.get(counted_nouns.MODEL_FILE), models.get(unit_choice.MODEL_FILE)))
+        preds.update(predictions_with(test_runs, models))
     return _summary(evaluate(golds, preds))
 
 

@@ -357,10 +357,14 @@ def train_all(runs: list[RuleRun], out: Path) -> dict[str, dict]:
     return models
 
 
+def predictions_with(runs: list[RuleRun], models: dict[str, dict]) -> dict[str, dict]:
+    """``predictions`` with the models of ``train_models`` (by file name)."""
+    return predictions(runs, models.get(attribution.MODEL_FILE), models.get(activities.MODEL_FILE),
+                       models.get(counted_nouns.MODEL_FILE), models.get(unit_choice.MODEL_FILE))
+
+
 def score_with(runs: list[RuleRun], models: dict[str, dict]):
-    return evaluate([r.gold for r in runs],
-                    predictions(runs, models.get(attribution.MODEL_FILE), models.get(activities.MODEL_FILE),
-                                models.get(counted_nouns.MODEL_FILE), models.get(unit_choice.MODEL_FILE)))
+    return evaluate([r.gold for r in runs], predictions_with(runs, models))
 
 
 def learning_curve(manifest: str, sizes=LEARNING_CURVE_SIZES) -> list[dict]:
