@@ -7,10 +7,11 @@ and where that noun ends is a convention: a classifier takes the noun after
 it (``bức tượng``, ``căn nhà``, ``cây cầu``), a noun that stands alone drops
 its modifier (``hộ dân`` → ``hộ``, ``ca mắc`` → ``ca``, ``người lớn`` → ``người``),
 and a word that only follows the noun is never part of it (``8 trường liên
-cấp``, ``3 đoàn với``).  Candidates are the first one, two or three syllables
+cấp``, ``3 đoàn với``).  Candidates are the first one to four syllables
 after the number; features are the tagger's words and tags around them and
 how annotators wrote the same noun in the training corpus (by its first
-syllable and as a whole phrase); a LightGBM ranking model trained by
+syllable and as a whole phrase) and how often the document itself writes
+each candidate phrase; a LightGBM ranking model trained by
 ``provnews train`` chooses.
 """
 from __future__ import annotations
@@ -23,8 +24,8 @@ from .mentions import Quantity
 from .model_files import load_json_model, ranker_from
 
 MODEL_FILE = "counted_nouns.json"
-FEATURE_VERSION = 3
-MAX_SYLLABLES = 3
+FEATURE_VERSION = 4
+MAX_SYLLABLES = 4
 
 _SYLLABLE = re.compile(r"[^\W\d_]+", re.UNICODE)
 _NOT_WORD = re.compile(r"[^\w ]")  # punctuation or a line break
@@ -69,11 +70,33 @@ def _token_at(tokens: list[Token], starts: list[int], pos: int) -> Token | None:
     return tokens[i] if i >= 0 and tokens[i][0] <= pos < tokens[i][1] else None
 
 
+class DocPhrases:
+    """How often a phrase is written in the document as whole words: a noun the writer keeps using
+    as a unit (``thai phụ``, ``đơn vị hành chính``) is one; a modifier that happens to follow a
+    number once (``người thân``) is rarely repeated."""
+
+    def __init__(self, text: str):
+        self.low = text.lower()
+        self._seen: dict[str, int] = {}
+
+    def count(self, phrase: str) -> int:
+        got = self._seen.get(phrase)
+        if got is None:
+            got = 0
+            if phrase in self.low:  # most phrases: one pass in C before any regex
+                got = len(re.findall(r"(?<![^\W_])" + re.escape(phrase) + r"(?![^\W_])", self.low))
+            self._seen[phrase] = got
+        return got
+
+
 def candidates(text: str, tokens: list[Token], starts: list[int], q: Quantity, syl: list[re.Match],
-               stats: dict) -> list[tuple[int, dict[str, float]]]:
-    """(end offset, features) for the noun taking 1, 2 or 3 of the syllables ``syl``."""
+               stats: dict, doc: DocPhrases | None = None) -> list[tuple[int, dict[str, float]]]:
+    """(end offset, features) for the noun taking 1 to MAX_SYLLABLES of the syllables ``syl``."""
+    if doc is None:
+        doc = DocPhrases(text)
     first = syl[0].group().lower()
-    by_first = stats["first"].get(first) or [0, 0, 0]
+    n_doc_first = max(1, doc.count(first))
+    by_first = stats["first"].get(first) or [0] * MAX_SYLLABLES
     n_first = sum(by_first)
     out = []
     first_tok = _token_at(tokens, starts, syl[0].start())
@@ -92,13 +115,16 @@ def candidates(text: str, tokens: list[Token], starts: list[int], q: Quantity, s
             "ends_word": float(last_tok is not None and last_tok[1] == end),
             "splits_word": float(last_tok is not None and last_tok[1] > end),
             "one_word": float(first_tok is not None and first_tok[1] >= end),
-            "first_share": (by_first[k - 1] + 0.5) / (n_first + 1.5),
+            "first_share": ((by_first[k - 1] if k <= len(by_first) else 0) + 0.5) / (n_first + 1.5),
             "first_seen": math.log1p(n_first),
             "phrase_gold": math.log1p(gold),
             "phrase_rate": (gold + 0.1) / (seen + 1.0),
             "last_capital": float(syl[k - 1].group()[:1].isupper()),
             "next_none": float(nxt is None),
         }
+        in_doc = doc.count(words)
+        f["doc_count"] = math.log1p(in_doc)
+        f["doc_share"] = in_doc / n_doc_first
         f.update(_later_features(stats, syl, k))
         if last_tok is not None:
             f["last_tag_" + (last_tok[3][:1] or "X")] = 1.0
@@ -140,6 +166,7 @@ def adjust_counts(text: str, tokens: list[Token], quantities: list[Quantity],
         model = load_json_model(MODEL_FILE, FEATURE_VERSION)
     ranker = _ranker_for(model)
     starts = [t[0] for t in tokens]
+    doc = DocPhrases(text)
     groups, rows = [], []
     for q in quantities:
         at = count_noun_start(q)
@@ -148,7 +175,7 @@ def adjust_counts(text: str, tokens: list[Token], quantities: list[Quantity],
         syl = noun_syllables(text, at)
         if not syl:
             continue
-        cands = candidates(text, tokens, starts, q, syl, model)
+        cands = candidates(text, tokens, starts, q, syl, model, doc)
         if len(cands) > 1:
             groups.append((q, at, [end for end, _ in cands]))
             rows.extend(f for _, f in cands)

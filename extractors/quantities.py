@@ -59,9 +59,16 @@ def _units() -> tuple[dict[str, UnitOfMeasure], list[str], dict[str, UnitOfMeasu
         uom = UnitOfMeasure(u["canonical"], u["dimension"], u["base_unit"], u["factor"])
         for a in u["aliases"] + [u["canonical"]]:
             table.setdefault(fold_word(a), uom)
+    _ONLY_BEFORE.update({fold_word(a).lower(): [fold_word(w).lower() for w in u["only_before"]]
+                         for u in d["units"] if u.get("only_before") for a in u["aliases"]})
     by_canonical = {u.canonical: u for u in table.values()}
     denoms = {fold_word(k): by_canonical[v] for k, v in d["rate_denominators"].items() if not k.startswith("_")}
     return table, sorted(table, key=len, reverse=True), denoms
+
+
+# alias → the words after which it is a unit (chỉ vàng); with none of them it is a unit only where
+# the phrase ends (filled by _units from units_of_measure.json)
+_ONLY_BEFORE: dict[str, list[str]] = {}
 
 
 def to_base(value: float, unit_of_measure: str) -> tuple[float, str] | None:
@@ -282,6 +289,10 @@ def _measure_at(t: str, p: int, glued: bool, toks: "_Tokens | None" = None) -> t
                 continue
             if glued and a[0].isalpha() and len(a) > 3 and " " in a:
                 continue
+            only = _ONLY_BEFORE.get(a.lower())
+            if only is not None and re.match(r" ?[^\W_]", t[end:end + 2]) \
+                    and not _starts_with_word(t[end:end + 20].lstrip().lower(), only):
+                continue  # "3 người chỉ có": chỉ is "only" here
             # "11 đồng đội" is not money
             if not after_multiplier and t[end:end + 1] == " " and _starts_with_word(t[end + 1:end + 20].lower(),
                                                            _words()["unit_compounds"].get(a.lower(), ())):
@@ -569,7 +580,8 @@ def _is_code(t: str, n: NumberSpan) -> bool:
         return True
     if n.kind != "digits":
         return False
-    if n.start > 0 and (t[n.start - 1].isalpha() or t[n.start - 1] in "_#@"):
+    glued_word = _glued_after_word(t, n.start)
+    if n.start > 0 and (t[n.start - 1].isalpha() and not glued_word or t[n.start - 1] in "_#@"):
         return True
     if n.start > 0 and t[n.start - 1] in "-/:" and n.start > 1 and t[n.start - 2].isalnum():
         # second half of a range or part is handled by the first number
@@ -578,7 +590,7 @@ def _is_code(t: str, n: NumberSpan) -> bool:
     raw = n.raw
     i = chunk.find(raw)
     head, tail = chunk[:i], chunk[i + len(raw):]
-    if head and (head[-1].isalnum() or head[-1] in "-/:_#@&."):
+    if head and (head[-1].isalnum() and not glued_word or head[-1] in "-/:_#@&."):
         return True
     if not tail:
         return False
@@ -599,6 +611,29 @@ def _is_code(t: str, n: NumberSpan) -> bool:
     if tail[0] in "/" and tail[1:2].isalpha():
         return False  # 60.000đ/kg handled as a rate; "20/người" rare
     return bool(re.search(r"\d[/:]\d", tail)) or tail.count("/") > 1 or tail.count("-") > 1
+
+
+def _glued_after_word(t: str, start: int) -> bool:
+    """``Hà Nội40 cựu chiến binh``, ``tỷ lệ0,49%``, ``với2 ga``: a space lost between a word and
+    the number (pasted datelines, badly joined paragraphs).  A code glues its number to capitals
+    (``BN2384``, ``H5N1``) or to a unit symbol (``m2``, ``km2``); an ordinary word of two or more
+    letters ending in a lower-case letter does not."""
+    m = _LETTERS_BEFORE.search(t, max(0, start - 20), start)
+    if m is None:
+        return False
+    run = m.group(0)
+    if len(run) < 2 or not run[-1].islower():
+        return False
+    if run.isascii() and not (len(run) >= 4 or len(run) == 3 and run[0].isupper() and run[1:].islower()):
+        return False  # "cm2", "kwh3", "Lv3": a unit or a short code; "Nai5" is Đồng Nai
+    a = m.start()
+    if a > 0 and (t[a - 1].isdigit() or t[a - 1] in "-_#@/."):
+        return False  # "SARS-CoV2", "covid_19": part of a code
+    table, _, _ = _units()
+    return run.lower() not in {k.lower() for k in table}
+
+
+_LETTERS_BEFORE = re.compile(r"[^\W\d_]+$")
 
 
 def _multiplier_glued(tail: str) -> bool:
@@ -738,8 +773,9 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
             # "trên địa bàn 9 huyện": bàn ends a longer word here, it is no label
             if tok is None or tok[0] >= lstart or tok[1] != lstart + len(label):
                 return None
-        if _after_proper_name(t, n.start, toks) and not (unit.is_count and _known_count(unit.name)
-                                                          and _after_acronym(t, n.start)):
+        # "Nghệ An 59 học sinh", "Campuchia 4 lần": a per-place breakdown that names its counted
+        # noun is a list of counts (spec section 6); "Hải Vân 2" names a tunnel
+        if _after_proper_name(t, n.start, toks) and not (unit.is_count and _known_count(unit.name)):
             return None
     if n.kind == "spelled" and n.value == 1 and not n.multiplied:
         # một: an article or "per" unless it carries a unit of measure (một tấn)
@@ -844,12 +880,6 @@ def _after_proper_name(t: str, start: int, toks: _Tokens) -> bool:
 
 def _known_count(name: str) -> bool:
     return fold_word(name).lower() in _words()["counts"]
-
-
-def _after_acronym(t: str, start: int) -> bool:
-    """``bậc THPT 2.698 lớp``, ``khối THCS 390 người``: an acronym names the group a
-    counted list item belongs to; with a known counted noun after it the number counts."""
-    return bool(re.search(r"(?:^|\s)[A-ZĐ]{2,5} $", t[max(0, start - 8):start]))
 
 
 def _names_one_place(t: str, p: int) -> bool:

@@ -285,7 +285,7 @@ def _counted_noun_stats(pairs_by_doc: dict[str, list]) -> tuple[dict, dict, dict
     phrases: dict[str, dict[str, list]] = {}
     later: dict[str, dict[str, list]] = {}
     for doc, pairs in pairs_by_doc.items():
-        f: dict = defaultdict(lambda: [0, 0, 0])
+        f: dict = defaultdict(lambda: [0] * counted_nouns.MAX_SYLLABLES)
         ph: dict = defaultdict(lambda: [0, 0])
         la: dict = defaultdict(lambda: [0, 0])
         for _, _, syl, k in pairs:
@@ -314,7 +314,7 @@ def _summed(per_doc: dict[str, dict[str, list]], width: int, leave_out: str | No
 
 
 def train_counted_nouns(runs: list[RuleRun]) -> dict:
-    """A ranking model over 1, 2 or 3 syllables for each counted noun, with the annotators' usage
+    """A ranking model over 1 to 4 syllables for each counted noun, with the annotators' usage
     as features. A document's own nouns are left out of the usage its training rows see, so the
     model learns how far usage elsewhere carries, as it will on new text."""
     pairs_by_doc = {run.gold.doc_id: list(_counted_noun_pairs(run)) for run in runs}
@@ -322,18 +322,19 @@ def train_counted_nouns(runs: list[RuleRun]) -> dict:
     examples = Examples()
     for run in runs:
         doc = run.gold.doc_id
-        stats = {"first": _summed(first, 3, doc), "phrases": _summed(phrases, 2, doc),
+        stats = {"first": _summed(first, counted_nouns.MAX_SYLLABLES, doc), "phrases": _summed(phrases, 2, doc),
                  "later": _summed(later, 2, doc)}
         starts = [t[0] for t in run.tokens]
+        phrases_in_doc = counted_nouns.DocPhrases(run.gold.text)
         for i, (q, at, syl, k) in enumerate(pairs_by_doc[doc]):
             if k is None:
                 continue
-            cands = counted_nouns.candidates(run.gold.text, run.tokens, starts, q, syl, stats)
+            cands = counted_nouns.candidates(run.gold.text, run.tokens, starts, q, syl, stats, phrases_in_doc)
             if len(cands) > 1:
                 examples.add((doc, i), cands, [j + 1 == k for j in range(len(cands))])
     model = _ranker(examples, COUNTED_NOUN_TREES, counted_nouns.FEATURE_VERSION,
-                    "syllables a counted noun takes (1, 2 or 3)")
-    model["first"] = _summed(first, 3)
+                    f"syllables a counted noun takes (1 to {counted_nouns.MAX_SYLLABLES})")
+    model["first"] = _summed(first, counted_nouns.MAX_SYLLABLES)
     model["phrases"] = _summed(phrases, 2)
     model["later"] = _summed(later, 2)
     return model
