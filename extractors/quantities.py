@@ -580,6 +580,8 @@ def _is_code(t: str, n: NumberSpan) -> bool:
         return True
     if n.kind != "digits":
         return False
+    if re.fullmatch(r"0\d{2,}", n.raw):
+        return True  # "028-3930…", "000170406…": a phone or account number (a count writes 02, 04)
     glued_word = _glued_after_word(t, n.start)
     if n.start > 0 and (t[n.start - 1].isalpha() and not glued_word or t[n.start - 1] in "_#@"):
         return True
@@ -629,11 +631,15 @@ def _glued_after_word(t: str, start: int) -> bool:
     a = m.start()
     if a > 0 and (t[a - 1].isdigit() or t[a - 1] in "-_#@/."):
         return False  # "SARS-CoV2", "covid_19": part of a code
-    table, _, _ = _units()
-    return run.lower() not in {k.lower() for k in table}
+    return run.lower() not in _unit_words()
 
 
 _LETTERS_BEFORE = re.compile(r"[^\W\d_]+$")
+
+
+@lru_cache(maxsize=1)
+def _unit_words() -> frozenset[str]:
+    return frozenset(k.lower() for k in _units()[0])
 
 
 def _multiplier_glued(tail: str) -> bool:
@@ -773,9 +779,8 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
             # "trên địa bàn 9 huyện": bàn ends a longer word here, it is no label
             if tok is None or tok[0] >= lstart or tok[1] != lstart + len(label):
                 return None
-        # "Nghệ An 59 học sinh", "Campuchia 4 lần": a per-place breakdown that names its counted
-        # noun is a list of counts (spec section 6); "Hải Vân 2" names a tunnel
-        if _after_proper_name(t, n.start, toks) and not (unit.is_count and _known_count(unit.name)):
+        if _after_proper_name(t, n.start, toks) and not (unit.is_count and _known_count(unit.name)
+                                                          and _after_acronym(t, n.start)):
             return None
     if n.kind == "spelled" and n.value == 1 and not n.multiplied:
         # một: an article or "per" unless it carries a unit of measure (một tấn)
@@ -880,6 +885,12 @@ def _after_proper_name(t: str, start: int, toks: _Tokens) -> bool:
 
 def _known_count(name: str) -> bool:
     return fold_word(name).lower() in _words()["counts"]
+
+
+def _after_acronym(t: str, start: int) -> bool:
+    """``bậc THPT 2.698 lớp``, ``khối THCS 390 người``: an acronym names the group a
+    counted list item belongs to; with a known counted noun after it the number counts."""
+    return bool(re.search(r"(?:^|\s)[A-ZĐ]{2,5} $", t[max(0, start - 8):start]))
 
 
 def _names_one_place(t: str, p: int) -> bool:

@@ -53,3 +53,12 @@ def test_the_counted_noun_starts_where_it_is_written(text, number, noun):
     assert at == text.index(noun, start)
     # the model's candidates are the syllables from there: "ô", "ô tô", "ô tô xảy", never "ô xảy ra"
     assert [m.group() for m in noun_syllables(text, at)][:len(noun.split())] == noun.split()
+
+
+def test_phrases_are_counted_as_whole_words_in_the_document():
+    from extractors.counted_nouns import DocPhrases
+
+    doc = DocPhrases("Các thai phụ này; 3 thai phụ. Cao, các ca: 2 ca mắc, ca.")
+    assert doc.count("thai phụ") == 2
+    assert doc.count("ca") == 3          # not inside "các" or "cao"
+    assert doc.count("ca mắc") == 1

@@ -377,3 +377,31 @@ def test_money_without_dong_in_a_money_clause(text, qtext, value):
 ])
 def test_millions_outside_money_clauses_are_not_money(text):
     assert all(q.unit_of_measure != "đồng" for q in find_quantities(text)[0])
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a space lost between a word and its number (pasted datelines, joined paragraphs)
+    ("Content: Hà Nội40 cựu chiến binh Đồn 33 về thăm.", [(40, None, None, "cựu chiến binh", "=")]),
+    ("Đồng Nai5 ôtô tông liên hoàn trên cao tốc.", [(5, None, None, "ôtô", "=")]),
+    ("Kiểm toán nhà nước đóng góp (chiếm tỷ lệ0,49%).", [(0.49, None, None, "%", "=")]),
+])
+def test_a_number_glued_to_the_word_before_it(text, expected):
+    assert summary(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "bệnh nhân BN2384 đã khỏi bệnh",     # a code glues its number to capitals
+    "Điện thoại: 028-3930.6262",         # a leading zero and three digits: a phone number
+    "Số tài khoản: 000170406123456 Nội dung chuyển khoản",
+])
+def test_codes_phones_and_accounts_are_no_quantities(text):
+    assert summary(text) == []
+
+
+def test_the_chi_of_gold_is_a_mass_and_only_otherwise():
+    assert summary("mở bán với các trọng lượng từ 1 chỉ, 2 chỉ, 5 chỉ…") == [
+        (1, None, None, "chỉ", "="), (2, None, None, "chỉ", "="), (5, None, None, "chỉ", "=")]
+    qs = quantities("doanh nghiệp mua 44 chỉ vàng 9999 để tặng công nhân")
+    assert [(q.value, q.unit_of_measure, q.base_unit) for q in qs] == [(44, "chỉ", "kg")]
+    assert abs(qs[0].base_value - 0.165) < 1e-9
+    assert summary("Có 3 người chỉ có 2 người đi làm.") == [(3, None, None, "người", "="), (2, None, None, "người", "=")]
