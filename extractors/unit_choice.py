@@ -30,7 +30,7 @@ from .unit_pieces import STOP_WORDS, is_abbr, raw_name
 
 MODEL_FILE = "unit_names.json"
 # Bump when the features below change: the shipped model must be retrained.
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 # How many syllables a name may be shortened or lengthened by.
 MAX_SHORTER, MAX_LONGER = 2, 4
 # How many written forms of one organization give candidates (the first ones).
@@ -91,8 +91,9 @@ def _span_variants(d: _Doc, u: Unit):
             yield e - b, raw, pieces[e:b]
     for e in range(b + 1, min(len(pieces), b + MAX_LONGER) + 1):
         p = pieces[e - 1]
-        if p.newline_before or p.text in _HARD_STOPS or p.low in STOP_WORDS:
-            break  # (a function word — đã, là, tại, các — is never inside a name the rules cut short)
+        if p.newline_before or p.text in _HARD_STOPS or p.low in STOP_WORDS and p.tok_start == p.start:
+            break  # (a function word — đã, là, tại, các — is never inside a name the rules cut short;
+            # a syllable inside a longer word is not one: hàng không)
         if not p.word:
             continue
         yield e - b, raw_name(text, pieces, a, e), pieces[b:e]
@@ -138,6 +139,27 @@ def _name_features(name: str, kind: str) -> dict[str, float]:
     }
 
 
+_BARE_LEVEL_END = re.compile(r"(?<!\w)(tỉnh|thành phố|huyện|quận|thị xã|xã|phường)$")
+
+
+def _level_places(d: _Doc, level: str) -> list[tuple[str, int]]:
+    """The places of one level the article names (quận 10, tỉnh Lào Cai), most often named first:
+    a name that ends with the bare level (Ủy ban nhân dân quận) may mean one of them."""
+    counts: dict[str, int] = {}
+    for m in re.finditer(r"(?<!\w)" + level + r" (\d+|[^\W\d]+(?: [^\W\d]+){0,3})", d.text, re.IGNORECASE):
+        words = []
+        for w in m.group(1).split():
+            if not (w[:1].isupper() or w.isdigit()):
+                break
+            words.append(w)
+            if w.isdigit():
+                break
+        if words:
+            place = " ".join(words)
+            counts[place] = counts.get(place, 0) + 1
+    return sorted(counts.items(), key=lambda kv: -kv[1])
+
+
 def candidates(d: _Doc, name: str, ms: list[Unit], votes: dict, n_records: int) -> list[tuple[str, dict]]:
     """Candidate names for one organization (the rules' name first), each with its features."""
     text, lex = d.text, d.lex
@@ -172,6 +194,13 @@ def candidates(d: _Doc, name: str, ms: list[Unit], votes: dict, n_records: int) 
         if len(m.text.split()) > len(kind.split()) and m.text not in seen:
             seen.add(m.text)
             named.append(m)
+    if (lv := _BARE_LEVEL_END.search(name)) is not None:
+        places = _level_places(d, lv.group(1))
+        total = sum(c for _, c in places)
+        for place, c in places[:2]:
+            add(f"{name} {place}", {"from:level_place": 1.0, "level_place_share": c / total})
+        if lv.group(1) == "tỉnh" and not places and d.home:
+            add(f"{name} {d.home}", {"from:level_place": 1.0, "from:home": 1.0})  # the article's province
     for m in named[:MAX_FORMS]:
         surface = m.text[:1].upper() + m.text[1:]
         add(surface, {"from:surface": 1.0})
@@ -179,7 +208,10 @@ def candidates(d: _Doc, name: str, ms: list[Unit], votes: dict, n_records: int) 
         for delta, raw, changed in _span_variants(d, m):
             raw = raw[:1].upper() + raw[1:]
             cand = _isolated_name(d, raw, kind)
-            f = {"from:span": 1.0, "delta": float(delta), "delta:" + str(delta): 1.0}
+            f = {"from:span": 1.0, "delta": float(delta), "delta:" + str(delta): 1.0,
+                 # the new end falls inside one of the segmenter's words (… An ninh hàng | không)
+                 "cuts_word": float(changed[-1].tok_end > changed[-1].end if delta > 0
+                                    else changed[0].tok_start < changed[0].start)}
             if delta > 0:
                 f["added_caps"] = sum(p.cap for p in changed if p.word) / max(1, sum(p.word for p in changed))
                 for p in changed:
@@ -198,6 +230,7 @@ def candidates(d: _Doc, name: str, ms: list[Unit], votes: dict, n_records: int) 
         cand = f.pop("cand_name")
         f.update(shared)
         f.update(_name_features(cand, kind))
+        f["ends_with_place"] = float(split_place(cand, lex)[2] is not None)  # Ban Chỉ đạo … tỉnh Hà Nam
         f["is_rules"] = float(cand == name)
         f["occurs"] = math.log1p(d.lower.count(cand.lower()))
         f["longer_than_rules"] = float(len(cand) - len(name)) / 10
