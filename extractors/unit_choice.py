@@ -24,13 +24,13 @@ from bisect import bisect_left
 
 from .mentions import Record, Unit
 from .model_files import ranker
-from .unit_lexicon import lexicon
+from .unit_lexicon import lexicon, norm
 from .unit_names import canonical, display_name, home_province, split_place
 from .unit_pieces import STOP_WORDS, is_abbr, raw_name
 
 MODEL_FILE = "unit_names.json"
 # Bump when the features below change: the shipped model must be retrained.
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
 # How many syllables a name may be shortened or lengthened by.
 MAX_SHORTER, MAX_LONGER = 2, 4
 # How many written forms of one organization give candidates (the first ones).
@@ -125,6 +125,30 @@ def _official_title(cand: str, kind: str) -> bool:
         and " ".join(words[:k]).lower() == kind.lower()
 
 
+_PHRASES: dict[int, dict[str, set[str]]] = {}
+
+
+def _known_phrases(lex) -> dict[str, set[str]]:
+    """The spelled-out forms of the standard abbreviations (Giao thông vận tải, Kế hoạch và Đầu tư),
+    normalized, under their last word: a name that ends with one ends where such a name ends."""
+    got = _PHRASES.get(id(lex))
+    if got is None:
+        got = {}
+        for v in set(lex.expansions.values()):
+            words = norm(v).split()
+            if len(words) >= 2:
+                got.setdefault(words[-1], set()).add(" ".join(words))
+        _PHRASES.clear()
+        _PHRASES[id(lex)] = got
+    return got
+
+
+def _ends_with_phrase(cand: str, lex) -> bool:
+    low = norm(cand)
+    last = low.rsplit(" ", 1)[-1]
+    return any(low.endswith(" " + ph) for ph in _known_phrases(lex).get(last, ()))
+
+
 def _name_features(name: str, kind: str) -> dict[str, float]:
     words = name.split()
     rest = words[len(kind.split()):] if kind and name.lower().startswith(kind.lower()) else words[1:]
@@ -160,6 +184,16 @@ def _level_places(d: _Doc, level: str) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: -kv[1])
 
 
+def _cut_words(d: _Doc, ms: list[Unit]) -> int:
+    """How many mentions end inside one of the segmenter's words (Trường Đại học Giao thông | vận tải)."""
+    n = 0
+    for m in ms:
+        b = bisect_left(d.starts, m.end) - 1
+        if 0 <= b < len(d.pieces) and d.pieces[b].end == m.end and d.pieces[b].tok_end > m.end:
+            n += 1
+    return n
+
+
 def candidates(d: _Doc, name: str, ms: list[Unit], votes: dict, n_records: int) -> list[tuple[str, dict]]:
     """Candidate names for one organization (the rules' name first), each with its features."""
     text, lex = d.text, d.lex
@@ -188,6 +222,7 @@ def candidates(d: _Doc, name: str, ms: list[Unit], votes: dict, n_records: int) 
     shared["in_title"] = float(ms[0].start < d.title_end)
     shared["surfaces"] = float(len({m.text for m in ms}))
     shared["units_in_doc:log"] = d.n_units
+    shared["rules_cut_word"] = _cut_words(d, ms) / len(ms)
     add(name, {"from:rules": 1.0})
     named, seen = [], set()
     for m in ms:  # the first mention of each written form: later ones repeat its candidates
@@ -201,6 +236,10 @@ def candidates(d: _Doc, name: str, ms: list[Unit], votes: dict, n_records: int) 
             add(f"{name} {place}", {"from:level_place": 1.0, "level_place_share": c / total})
         if lv.group(1) == "tỉnh" and not places and d.home:
             add(f"{name} {d.home}", {"from:level_place": 1.0, "from:home": 1.0})  # the article's province
+    elif kind in lex.level_added_kinds and split_place(name, lex)[2] is None and d.home:
+        # a provincial body named without its place (Sở Y tế) is the article's province's
+        level = "thành phố" if d.home in lex.cities else "tỉnh"
+        add(f"{name} {level} {d.home}", {"from:home_place": 1.0})
     for m in named[:MAX_FORMS]:
         surface = m.text[:1].upper() + m.text[1:]
         add(surface, {"from:surface": 1.0})
@@ -230,7 +269,9 @@ def candidates(d: _Doc, name: str, ms: list[Unit], votes: dict, n_records: int) 
         cand = f.pop("cand_name")
         f.update(shared)
         f.update(_name_features(cand, kind))
-        f["ends_with_place"] = float(split_place(cand, lex)[2] is not None)  # Ban Chỉ đạo … tỉnh Hà Nam
+        base, _, place = split_place(cand, lex)
+        f["ends_with_place"] = float(place is not None)  # Ban Chỉ đạo … tỉnh Hà Nam
+        f["ends_with_phrase"] = float(_ends_with_phrase(base, lex))  # Sở Giao thông | vận tải
         f["is_rules"] = float(cand == name)
         f["occurs"] = math.log1p(d.lower.count(cand.lower()))
         f["longer_than_rules"] = float(len(cand) - len(name)) / 10

@@ -280,8 +280,12 @@ def _find_mentions(text, pieces, lex, learned) -> list[UnitMention]:
             end = end_of_known_name(text, pieces, i, end, lex)
         if end > j and capital and head.kind == "Báo":
             end = end_of_media_name(text, pieces, j, end, lex)
-        if end > j and capital and head.not_place_alone and place_at(pieces, j, lex) >= end - j:
-            i = end  # "trung tâm Hà Nội", "Trung tâm TP HCM": the centre of a place, not a body
+        if end > j and capital and head.not_place_alone and (
+                place_at(pieces, j, lex) >= end - j
+                or not head_cap and end - j <= 3 and all(q.cap and not is_abbr(q.text) for q in pieces[j:end] if q.word)):
+            # "trung tâm Hà Nội", "Trung tâm TP HCM", "trung tâm Amsterdam": the centre of a place, not a
+            # body (a centre written lower-case is one only with the field it serves: trung tâm y tế …)
+            i = end
             continue
         if end > j and capital and generic_name(text[pieces[j].start:pieces[end - 1].end], head, lex):
             i = end  # "các trường THPT", "Công ty TNHH": a type of body, no name
