@@ -32,7 +32,7 @@ MODEL_FILE = "unit_names.json"
 # Bump when the features below change: the shipped model must be retrained.
 FEATURE_VERSION = 4
 # How many syllables a name may be shortened or lengthened by.
-MAX_SHORTER, MAX_LONGER = 2, 4
+MAX_SHORTER, MAX_LONGER = 2, 6
 # How many written forms of one organization give candidates (the first ones).
 MAX_FORMS = 2
 # Pieces that end a sentence or open an aside: a name never runs past them.
