@@ -10,8 +10,11 @@ otherwise: the walk stops at a lower-case word that belongs to the name
 article did not write (``Sở Công Thương thành phố Hồ Chí Minh`` for
 ``Sở Công Thương TP HCM``, ``Bệnh viện Sản Nhi tỉnh Hà Nam``).  Here each
 organization the rules found (one name) gets candidate names: the rules'
-name, each of its mentions as written and expanded, and each named mention
-ended one to several syllables earlier or later; a LightGBM ranker learned
+name, each of its mentions as written and expanded, each named mention
+ended one to several syllables earlier or later, a name ending with a bare
+level completed with the places of that level the article names
+(``Ủy ban nhân dân quận`` → ``… quận 10``) and a provincial body named
+without a place completed with the article's province; a LightGBM ranker learned
 from the annotated corpus (``provnews train``) picks one, and every mention
 and record of the organization takes it.  The rules' pieces and tags are
 reused: the only walk is over the few syllables around each mention's end.
