@@ -10,8 +10,11 @@ otherwise: the walk stops at a lower-case word that belongs to the name
 article did not write (``Sở Công Thương thành phố Hồ Chí Minh`` for
 ``Sở Công Thương TP HCM``, ``Bệnh viện Sản Nhi tỉnh Hà Nam``).  Here each
 organization the rules found (one name) gets candidate names: the rules'
-name, each of its mentions as written and expanded, and each named mention
-ended one to several syllables earlier or later; a LightGBM ranker learned
+name, each of its mentions as written and expanded, each named mention
+ended one to several syllables earlier or later, a name ending with a bare
+level completed with the places of that level the article names
+(``Ủy ban nhân dân quận`` → ``… quận 10``) and a provincial body named
+without a place completed with the article's province; a LightGBM ranker learned
 from the annotated corpus (``provnews train``) picks one, and every mention
 and record of the organization takes it.  The rules' pieces and tags are
 reused: the only walk is over the few syllables around each mention's end.
@@ -24,15 +27,15 @@ from bisect import bisect_left
 
 from .mentions import Record, Unit
 from .model_files import ranker
-from .unit_lexicon import lexicon
+from .unit_lexicon import lexicon, norm
 from .unit_names import canonical, display_name, home_province, split_place
 from .unit_pieces import STOP_WORDS, is_abbr, raw_name
 
 MODEL_FILE = "unit_names.json"
 # Bump when the features below change: the shipped model must be retrained.
-FEATURE_VERSION = 2
+FEATURE_VERSION = 4
 # How many syllables a name may be shortened or lengthened by.
-MAX_SHORTER, MAX_LONGER = 2, 4
+MAX_SHORTER, MAX_LONGER = 2, 6
 # How many written forms of one organization give candidates (the first ones).
 MAX_FORMS = 2
 # Pieces that end a sentence or open an aside: a name never runs past them.
@@ -91,8 +94,9 @@ def _span_variants(d: _Doc, u: Unit):
             yield e - b, raw, pieces[e:b]
     for e in range(b + 1, min(len(pieces), b + MAX_LONGER) + 1):
         p = pieces[e - 1]
-        if p.newline_before or p.text in _HARD_STOPS or p.low in STOP_WORDS:
-            break  # (a function word — đã, là, tại, các — is never inside a name the rules cut short)
+        if p.newline_before or p.text in _HARD_STOPS or p.low in STOP_WORDS and p.tok_start == p.start:
+            break  # (a function word — đã, là, tại, các — is never inside a name the rules cut short;
+            # a syllable inside a longer word is not one: hàng không)
         if not p.word:
             continue
         yield e - b, raw_name(text, pieces, a, e), pieces[b:e]
@@ -124,6 +128,30 @@ def _official_title(cand: str, kind: str) -> bool:
         and " ".join(words[:k]).lower() == kind.lower()
 
 
+_PHRASES: dict[int, dict[str, set[str]]] = {}
+
+
+def _known_phrases(lex) -> dict[str, set[str]]:
+    """The spelled-out forms of the standard abbreviations (Giao thông vận tải, Kế hoạch và Đầu tư),
+    normalized, under their last word: a name that ends with one ends where such a name ends."""
+    got = _PHRASES.get(id(lex))
+    if got is None:
+        got = {}
+        for v in set(lex.expansions.values()):
+            words = norm(v).split()
+            if len(words) >= 2:
+                got.setdefault(words[-1], set()).add(" ".join(words))
+        _PHRASES.clear()
+        _PHRASES[id(lex)] = got
+    return got
+
+
+def _ends_with_phrase(cand: str, lex) -> bool:
+    low = norm(cand)
+    last = low.rsplit(" ", 1)[-1]
+    return any(low.endswith(" " + ph) for ph in _known_phrases(lex).get(last, ()))
+
+
 def _name_features(name: str, kind: str) -> dict[str, float]:
     words = name.split()
     rest = words[len(kind.split()):] if kind and name.lower().startswith(kind.lower()) else words[1:]
@@ -136,6 +164,37 @@ def _name_features(name: str, kind: str) -> dict[str, float]:
         "has_TP": float(bool(_TP.search(name))),
         "level_word": float(bool(_INSERTED_LEVEL.search(name))),
     }
+
+
+_BARE_LEVEL_END = re.compile(r"(?<!\w)(tỉnh|thành phố|huyện|quận|thị xã|xã|phường)$")
+
+
+def _level_places(d: _Doc, level: str) -> list[tuple[str, int]]:
+    """The places of one level the article names (quận 10, tỉnh Lào Cai), most often named first:
+    a name that ends with the bare level (Ủy ban nhân dân quận) may mean one of them."""
+    counts: dict[str, int] = {}
+    for m in re.finditer(r"(?<!\w)" + level + r" (\d+|[^\W\d]+(?: [^\W\d]+){0,3})", d.text, re.IGNORECASE):
+        words = []
+        for w in m.group(1).split():
+            if not (w[:1].isupper() or w.isdigit()):
+                break
+            words.append(w)
+            if w.isdigit():
+                break
+        if words:
+            place = " ".join(words)
+            counts[place] = counts.get(place, 0) + 1
+    return sorted(counts.items(), key=lambda kv: -kv[1])
+
+
+def _cut_words(d: _Doc, ms: list[Unit]) -> int:
+    """How many mentions end inside one of the segmenter's words (Trường Đại học Giao thông | vận tải)."""
+    n = 0
+    for m in ms:
+        b = bisect_left(d.starts, m.end) - 1
+        if 0 <= b < len(d.pieces) and d.pieces[b].end == m.end and d.pieces[b].tok_end > m.end:
+            n += 1
+    return n
 
 
 def candidates(d: _Doc, name: str, ms: list[Unit], votes: dict, n_records: int) -> list[tuple[str, dict]]:
@@ -166,12 +225,24 @@ def candidates(d: _Doc, name: str, ms: list[Unit], votes: dict, n_records: int) 
     shared["in_title"] = float(ms[0].start < d.title_end)
     shared["surfaces"] = float(len({m.text for m in ms}))
     shared["units_in_doc:log"] = d.n_units
+    shared["rules_cut_word"] = _cut_words(d, ms) / len(ms)
     add(name, {"from:rules": 1.0})
     named, seen = [], set()
     for m in ms:  # the first mention of each written form: later ones repeat its candidates
         if len(m.text.split()) > len(kind.split()) and m.text not in seen:
             seen.add(m.text)
             named.append(m)
+    if (lv := _BARE_LEVEL_END.search(name)) is not None:
+        places = _level_places(d, lv.group(1))
+        total = sum(c for _, c in places)
+        for place, c in places[:2]:
+            add(f"{name} {place}", {"from:level_place": 1.0, "level_place_share": c / total})
+        if lv.group(1) == "tỉnh" and not places and d.home:
+            add(f"{name} {d.home}", {"from:level_place": 1.0, "from:home": 1.0})  # the article's province
+    elif kind in lex.level_added_kinds and split_place(name, lex)[2] is None and d.home:
+        # a provincial body named without its place (Sở Y tế) is the article's province's
+        level = "thành phố" if d.home in lex.cities else "tỉnh"
+        add(f"{name} {level} {d.home}", {"from:home_place": 1.0})
     for m in named[:MAX_FORMS]:
         surface = m.text[:1].upper() + m.text[1:]
         add(surface, {"from:surface": 1.0})
@@ -179,7 +250,10 @@ def candidates(d: _Doc, name: str, ms: list[Unit], votes: dict, n_records: int) 
         for delta, raw, changed in _span_variants(d, m):
             raw = raw[:1].upper() + raw[1:]
             cand = _isolated_name(d, raw, kind)
-            f = {"from:span": 1.0, "delta": float(delta), "delta:" + str(delta): 1.0}
+            f = {"from:span": 1.0, "delta": float(delta), "delta:" + str(delta): 1.0,
+                 # the new end falls inside one of the segmenter's words (… An ninh hàng | không)
+                 "cuts_word": float(changed[-1].tok_end > changed[-1].end if delta > 0
+                                    else changed[0].tok_start < changed[0].start)}
             if delta > 0:
                 f["added_caps"] = sum(p.cap for p in changed if p.word) / max(1, sum(p.word for p in changed))
                 for p in changed:
@@ -198,6 +272,9 @@ def candidates(d: _Doc, name: str, ms: list[Unit], votes: dict, n_records: int) 
         cand = f.pop("cand_name")
         f.update(shared)
         f.update(_name_features(cand, kind))
+        base, _, place = split_place(cand, lex)
+        f["ends_with_place"] = float(place is not None)  # Ban Chỉ đạo … tỉnh Hà Nam
+        f["ends_with_phrase"] = float(_ends_with_phrase(base, lex))  # Sở Giao thông | vận tải
         f["is_rules"] = float(cand == name)
         f["occurs"] = math.log1p(d.lower.count(cand.lower()))
         f["longer_than_rules"] = float(len(cand) - len(name)) / 10

@@ -111,6 +111,23 @@ def place_at(pieces: list[Piece], i: int, lex: Lexicon) -> int:
     return province_at(pieces, i, lex)
 
 
+def country_at(text: str, pieces: list[Piece], i: int, lex: Lexicon) -> int:
+    """Pieces taken by a country's name starting at i (``Mỹ``, ``Nhật Bản``), else 0; not one that
+    begins a longer name (``Mỹ Tho``, ``Mỹ thuật``, ``Lào Cai``)."""
+    if i >= len(pieces) or pieces[i].newline_before:
+        return 0
+    p = pieces[i]
+    for c in lex.regions:  # longest first
+        if c in lex.countries and c[:1].isupper() and text.startswith(c, p.start) and not text[p.start + len(c):p.start + len(c) + 1].isalnum() \
+                and p.tok_end <= p.start + len(c) and not next_is_capital(text, p.start + len(c)) \
+                and not province_at(pieces, i, lex):
+            k = i
+            while k < len(pieces) and pieces[k].end <= p.start + len(c):
+                k += 1
+            return k - i
+    return 0
+
+
 @lru_cache(maxsize=4)
 def _provinces_by_first_piece(provinces: tuple) -> dict[str, list[list[str]]]:
     """Each province's pieces, under its first piece, in lexicon order (first match wins)."""

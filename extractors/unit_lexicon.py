@@ -42,6 +42,7 @@ class Head:
     division: bool = False        # Phòng, Vụ, Đội: a division, often named with its body after it
     contains_divisions: bool = False  # Công an, Bộ, Sở: a body whose name may end a division's name
     number_name: bool = False     # Trung đoàn, Quân khu: a number right after the head is the name (Quân khu 5)
+    not_place_alone: bool = False  # Trung tâm: the head + a place alone is the place's centre (trung tâm Hà Nội)
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def lexicon() -> Lexicon:
                           tuple(d.get("requires_next", ())), d.get("name_capital", False),
                           d.get("named_after_people", False), d.get("national", False),
                           d.get("division", False), d.get("contains_divisions", False),
-                          d.get("number_name", False)))
+                          d.get("number_name", False), d.get("not_place_alone", False)))
     heads.sort(key=lambda h: -len(h.pieces))  # longest head first
     by_first: dict[str, list[Head]] = {}
     for h in heads:

@@ -49,7 +49,7 @@ from functools import lru_cache
 
 from .mentions import Unit
 from .unit_entities import UnitMention, complete_short_names, find_parents, resolve_entities
-from .unit_extent import (abbr_qualifier_end, after_official_title, cut_person_name, end_of_known_name,
+from .unit_extent import (abbr_qualifier_end, after_official_title, country_at, cut_person_name, end_of_known_name,
                           end_of_media_name, generic_name, lower_head_after_title, lower_name_end, match_head,
                           ends_number_name, place_at, province_at, scan_name, until_own_short_name)
 from .unit_lexicon import Lexicon, data_text, lexicon, norm
@@ -258,7 +258,9 @@ def _find_mentions(text, pieces, lex, learned) -> list[UnitMention]:
             # Tỉnh ủy, Chính phủ: complete names; only a place may follow (Tỉnh ủy Quảng Nam),
             # never the official's name (Bí thư Tỉnh ủy Lê Trường Lưu)
             w = place_at(pieces, j, lex) if j < n and not pieces[j].newline_before and not head.national else 0
-            if w and (province_at(pieces, j, lex) or not pieces[j].cap):
+            if head.national and (c := country_at(text, pieces, j, lex)):
+                end, abbr, capital = j + c, None, True  # Chính phủ Mỹ: another country's body
+            elif w and (province_at(pieces, j, lex) or not pieces[j].cap):
                 end, abbr, capital = j + w, None, True
             else:
                 end, abbr, capital = j, None, False
@@ -278,6 +280,13 @@ def _find_mentions(text, pieces, lex, learned) -> list[UnitMention]:
             end = end_of_known_name(text, pieces, i, end, lex)
         if end > j and capital and head.kind == "Báo":
             end = end_of_media_name(text, pieces, j, end, lex)
+        if end > j and capital and head.not_place_alone and (
+                place_at(pieces, j, lex) >= end - j
+                or not head_cap and end - j <= 3 and all(q.cap and not is_abbr(q.text) for q in pieces[j:end] if q.word)):
+            # "trung tâm Hà Nội", "Trung tâm TP HCM", "trung tâm Amsterdam": the centre of a place, not a
+            # body (a centre written lower-case is one only with the field it serves: trung tâm y tế …)
+            i = end
+            continue
         if end > j and capital and generic_name(text[pieces[j].start:pieces[end - 1].end], head, lex):
             i = end  # "các trường THPT", "Công ty TNHH": a type of body, no name
             continue

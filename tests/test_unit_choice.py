@@ -122,3 +122,16 @@ def test_body_abbreviations_are_never_chosen_written_short():
             assert not {"QLTT", "UBND", "KH&CN"} & set(cand.split()), cand
     names = {u.name for u in extract(text).units}
     assert not any({"QLTT", "UBND", "KH&CN"} & set(n.split()) for n in names), names
+
+
+def test_a_bare_level_is_completed_with_the_articles_place():
+    _, groups = _groups("Ủy ban nhân dân quận đã chỉ đạo. Lực lượng chức năng quận 10 đã kiểm tra 12 cơ sở ở quận 10.")
+    cands = dict(groups[0][1])
+    assert "Ủy ban nhân dân quận 10" in cands and cands["Ủy ban nhân dân quận 10"]["from:level_place"] == 1.0
+
+
+def test_a_span_may_end_past_a_function_syllable_inside_a_word():
+    # "không" is a function word, but not inside "hàng không"
+    _, groups = _groups("Trung tâm An ninh hàng không Nội Bài đã kiểm tra 300 hành khách.")
+    names = [c for _, cands in groups for c, _ in cands]
+    assert "Trung tâm An ninh hàng không Nội Bài" in names

@@ -746,3 +746,24 @@ def test_a_ministers_given_name_is_no_ministry():
 ])
 def test_one_head_for_a_list_of_ministries(text, expected):
     assert names(text) == expected
+
+
+# ---------------------------------------------------------------- centres, foreign governments, portals
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the centre of a place is no body; a centre with its field is one
+    ("Đường phố ở trung tâm Hải Phòng tắc nghẽn vào giờ cao điểm.", []),
+    ("Khách du lịch dạo bộ ở trung tâm Amsterdam suốt 3 ngày.", []),
+    ("Trung tâm Y tế huyện Bảo Lạc cho biết có 3 ca.", ["Trung tâm Y tế huyện Bảo Lạc"]),
+    # a national body of another country keeps the country
+    ("Chính phủ Nhật Bản viện trợ 5 triệu USD.", ["Chính phủ Nhật Bản"]),
+    ("Chính phủ yêu cầu các bộ báo cáo trước ngày 5.", ["Chính phủ"]),
+    # a government portal is a unit, named like a place body
+    ("Theo Cổng Thông tin điện tử tỉnh Quảng Ninh, có 300 ca mắc.", ["Cổng Thông tin điện tử tỉnh Quảng Ninh"]),
+    ("Theo Cổng TTĐT Bộ Y tế, có 5 ca.", ["Cổng Thông tin điện tử Bộ Y tế"]),
+    # a hospital's name is kept as written, with no level added
+    ("Bệnh viện Sản Nhi Hà Nam tiếp nhận 3 ca.", ["Bệnh viện Sản Nhi Hà Nam"]),
+])
+def test_centres_countries_portals(text, expected):
+    assert names(text) == expected
