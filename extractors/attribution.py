@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,7 +23,7 @@ from .model_files import ranker
 
 MODEL_FILE = "attribution.json"
 # Bump when the features below change: the shipped model must be retrained.
-FEATURE_VERSION = 6
+FEATURE_VERSION = 7
 
 _CONTEXT_WORDS = ("theo", "của", "tại", "cho", "với", "từ", "do", "và", "cùng", "trình", "thuộc",
                   "giữa", "về", "ở", "đến", "bởi", "phối hợp", "lãnh đạo", "đại diện", "giám đốc",
@@ -35,6 +36,9 @@ _PLACE_AGENT = re.compile(r"^\W*(?:(?:Trong|Tính đến|Đến|Năm|Riêng|Hi�
 _THEO = re.compile(r"(?:^|[\s,.(])(?:[Tt]heo|[Cc]ũng theo)(?:\s+(?:báo cáo|thông tin|thống kê|số liệu)(?:\s+\w+)?(?:\s+của)?)?\s")
 _PERSON = re.compile(r"\b(?:ông|bà|anh|chị|em|người dân|nông dân|gia đình|bệnh nhân|học sinh|"
                      r"du khách|khách|thương lái|tài xế|chủ)\b", re.IGNORECASE)
+# a person named in the figure's sentence (`Theo ông Mãi`, `ông Trung cho biết`): their given name
+_NAMED_PERSON = re.compile(r"\b(?:[Oô]ng|[Bb]à|[Aa]nh|[Cc]hị|PGS|GS|TS|ThS|Th\.S|BS|bác sĩ|Đại tướng|Thượng tướng|"
+                           r"Trung tướng|Thiếu tướng|Đại tá)\.?\s+((?:[A-ZĐ]\w*\s+){0,3}[A-ZĐ]\w*)")
 _SPEECH = re.compile(r"\b(?:cho biết|cho hay|nói|chia sẻ|khẳng định|thông tin|nhấn mạnh|"
                      r"thông báo|báo cáo|cho rằng|đánh giá)\b", re.IGNORECASE)
 
@@ -63,6 +67,9 @@ class _Context:
     memo: dict = field(default_factory=dict)
     # the features of a candidate that do not depend on the record (name → features)
     of_name: dict = field(default_factory=dict)
+    # the rules' unit of each record, by paragraph and in text order: the discourse around a figure
+    para_votes: dict = field(default_factory=dict)
+    rule_order: list = field(default_factory=list)
 
 
 def _context(text: str, units: list[Unit]) -> _Context:
@@ -149,7 +156,8 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
     facts = ctx.memo.get(("record", s, e, q.start))
     if facts is None:
         facts = ctx.memo["record", s, e, q.start] = _record_facts(text, ctx, q, s, e)
-    place_agent, person_before, para, pstart, para_end, in_title, q_sent, opens_para, opens_sentence = facts
+    (place_agent, person_before, para, pstart, para_end, in_title, q_sent, opens_para, opens_sentence,
+     sent_words, colon_at, neighbours, persons) = facts
     f: dict[str, float] = {}
     if name is None:
         f["null"] = 1.0
@@ -170,6 +178,8 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
         f["null:in_lead"] = float(q.start < ctx.lead_end)
         f["null:in_title"] = float(in_title)
         f["null:unit_in_para_before"] = float(bisect_left(starts, pstart) < at_q)
+        f["null:para_rule_share"] = ctx.para_votes.get((para, None), 0.0)
+        f["null:neighbours_rule"] = sum(n is None for n in neighbours) / 2
         f["null:theo_in_para"] = float(_theo_in(text, pstart, q.start))
         nearest = starts[at_q - 1] if at_q else None
         f["null:dist:" + _bucket(math.log1p(q.start - nearest) if nearest is not None else 99,
@@ -198,6 +208,17 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
         f["prev:in_title"] = float(prev.start < ctx.title_end)
         f["prev:sents_back:" + _bucket(q_sent - bisect_right(ctx.sent_ends, prev.end),
                                        (0, 1, 2, 4, 8))] = 1.0
+        # the mention is a `theo …` source, or an official's organization (`ông X, Giám đốc Sở …`):
+        # a frame that may cover sentences after it, whatever the paragraphs
+        f["prev:theo_lead"] = _memo(ctx, ("theo", 0, prev.start), lambda: float(_theo_in(
+            text, max(0, prev.start - 25), prev.start)))
+        f["prev:official"] = _memo(ctx, ("official", prev.start), lambda: float(bool(
+            _PERSON.search(text, max(0, prev.start - 60), prev.start))))
+        if persons:
+            f["prev:person_official"] = float(any(
+                _memo(ctx, ("near", m.start, persons), lambda m=m: _near_person(text, m.start, m.end, persons))
+                for m in ctx.mentions[name][:i]))
+        f["prev:before_colon"] = float(colon_at >= 0 and prev.end <= colon_at and prev.start >= s)
         f["prev:speech_after"] = _memo(ctx, ("speech", prev.end, e), lambda: float(bool(
             _SPEECH.search(text, prev.end, min(e, prev.end + 80)))))
     else:
@@ -229,7 +250,37 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
         f["rule_name_overlap"] = float(a.startswith(b) or b.startswith(a))
     f["place_agent"] = place_agent
     f["person_before"] = person_before
+    f["para_rule_share"] = ctx.para_votes.get((para, name), 0.0)
+    f["neighbours_rule"] = sum(n == name for n in neighbours) / 2
+    # the name written otherwise in the sentence (`ngành y tế Hòa Bình`, `Minh Tien Coffee`)
+    words = _name_words(name)
+    f["name_words_in_sentence"] = len(words & sent_words) / len(words) if words else 0.0
     return f
+
+
+@lru_cache(maxsize=4096)
+def _name_words(name: str) -> frozenset:
+    return frozenset(_plain(name).split())
+
+
+class _PlainChars(dict):
+    """``str.translate`` table, filled as characters are met: each letter without its marks
+    (NFD, combining marks dropped; đ is d); anything but a-z, digits and spaces dropped."""
+
+    def __missing__(self, c: int) -> str:
+        ch = chr(c)
+        base = "d" if ch == "đ" else "".join(x for x in unicodedata.normalize("NFD", ch)
+                                             if not unicodedata.combining(x))
+        got = self[c] = "".join(x for x in base if ("a" <= x <= "z") or x.isdigit() and x.isascii() or x.isspace())
+        return got
+
+
+_PLAIN_CHARS = _PlainChars()
+
+
+def _plain(text: str) -> str:
+    """Lowercase syllables without diacritics: the same name however it is accented or cased."""
+    return text.lower().translate(_PLAIN_CHARS)
 
 
 def _record_facts(text: str, ctx: _Context, q: Quantity, s: int, e: int) -> tuple:
@@ -245,8 +296,25 @@ def _record_facts(text: str, ctx: _Context, q: Quantity, s: int, e: int) -> tupl
     opens_para = names[k] if k < len(starts) and starts[k] < q.start else None
     k = bisect_left(starts, s)
     opens_sentence = names[k] if k < len(starts) and starts[k] < e else None
+    # per sentence: its plain syllables and the people it names (several figures share a sentence)
+    sent_words, persons = _memo(ctx, ("sentence", s, e), lambda: (
+        frozenset(_plain(text[s:e]).split()),
+        tuple({m.group(1).split()[-1] for m in _NAMED_PERSON.finditer(text, s, e)})))
+    # a colon before the figure in its sentence: what stands before it introduces a list
+    colon_at = text.rfind(":", s, q.start)
+    # the rules' units of the records just before and after this one
+    order = ctx.rule_order
+    k = bisect_left(order, (q.start,))
+    neighbours = (order[k - 1][1] if k else "", order[k + 1][1] if k + 1 < len(order) else "")
     return (place_agent, person_before, para, pstart, para_end, q.start < ctx.title_end,
-            bisect_right(ctx.sent_ends, q.start), opens_para, opens_sentence)
+            bisect_right(ctx.sent_ends, q.start), opens_para, opens_sentence, sent_words, colon_at,
+            neighbours, persons)
+
+
+def _near_person(text: str, start: int, end: int, persons: tuple) -> bool:
+    """Is one of the given names written next to this mention (`ông Lâm Trọng Nghĩa, Phó giám đốc …`)?"""
+    around = text[max(0, start - 90):end + 40]
+    return any(re.search(r"\b" + re.escape(p) + r"\b", around) for p in persons)
 
 
 def _name_features(ctx: _Context, name: str) -> dict[str, float]:
@@ -284,6 +352,15 @@ def candidate_rows(text: str, units: list[Unit], quantities: list[Quantity],
         for rec in records:
             votes[rec.unit] = votes.get(rec.unit, 0) + 1
         ctx.votes.update({n: c / len(records) for n, c in votes.items()})
+        per_para: dict = {}
+        for rec in records:
+            at = quantities[rec.quantity].start
+            per_para.setdefault(bisect_right(ctx.para_starts, at) - 1, []).append(rec.unit)
+            ctx.rule_order.append((at, rec.unit))
+        ctx.rule_order.sort(key=lambda t: t[0])
+        for para, got in per_para.items():
+            for n in set(got):
+                ctx.para_votes[para, n] = got.count(n) / len(got)
     out = []
     for ri, rec in enumerate(records):
         q = quantities[rec.quantity]
