@@ -3,13 +3,15 @@
     choose_activities(text, tokens, units, quantities, records) -> records with ``activity`` decided
 
 Candidates are the rules' own verb group (``records.py``) and every verb of the
-quantity's sentence (underthesea's ``V`` words, and words of the reporting-verb
-lexicon ``data/activity_verbs.txt`` that the tagger often calls nouns), the
-verbs of the line opening a list for a list item, and ``là``/``có``, which
-annotators give to a figure no verb governs (an age in an apposition).  A
-logistic model trained on the annotated corpus (``provnews train``) scores
-each candidate from its position, the punctuation and verbs between it and the
-figure, and the verb itself; the best one is the activity.
+quantity's sentence (underthesea's ``V`` words, words of the reporting-verb
+lexicon ``data/activity_verbs.txt`` that the tagger often calls nouns, the word
+after a passive ``được``/``bị``, and the nouns training found annotators take
+as activities, kept in the model file as ``noun_verbs``), the verbs of the line
+opening a list for a list item, and ``là``/``có``, which annotators give to a
+figure no verb governs (an age in an apposition).  A LightGBM ranker trained on
+the annotated corpus (``provnews train``) scores each candidate from its
+position, the punctuation, prepositions, brackets and verbs between it and the
+figure, the words around both, and the verb itself; the best one is the activity.
 """
 from __future__ import annotations
 
@@ -23,12 +25,12 @@ from .mentions import Quantity, Record, Unit
 from .model_files import ranker
 
 MODEL_FILE = "activity.json"
-FEATURE_VERSION = 7
+FEATURE_VERSION = 8
 
 Token = tuple[int, int, str, str]  # start, end, text, POS tag
 
-LEXICAL = 1.0
-WINDOW = 20  # tokens either side of the figure where its verb is looked for  # weight of the verb's identity as a feature
+LEXICAL = 1.0  # weight of the verb's identity as a feature
+WINDOW = 20  # tokens either side of the figure where its verb is looked for
 _AUX = frozenset("đã đang sẽ được bị vừa mới cũng tiếp tục đều chưa không đạt".split())
 
 
@@ -47,6 +49,7 @@ def doc_tokens(doc) -> list[Token]:
 _ALWAYS = frozenset("có là còn đạt chiếm gồm tăng giảm".split())
 _NEGATION = frozenset("không chưa chẳng".split())
 _IMPLICIT = ("là", "có")
+_PASSIVE = frozenset(("được", "bị"))
 
 
 def _is_candidate(tok: Token, lex: frozenset) -> bool:
@@ -87,19 +90,27 @@ def _list_heading(text: str, pos: int) -> tuple[int, int] | None:
     return None
 
 
-def token_flags(toks: list[Token], in_unit) -> tuple[list[bool], list[bool], tuple[list[int], ...]]:
+def token_flags(toks: list[Token], in_unit, learned: frozenset = frozenset()
+                ) -> tuple[list[bool], list[bool], tuple[list[int], ...]]:
     """For each token of a sentence: is it a verb candidate (``_is_candidate``), is it outside
-    every unit mention; and running counts of punctuation, sentence ends, verb candidates and
-    numbers (``counts[k]`` of the tokens before k), so that what lies between a verb and the
-    figure is two look-ups."""
+    every unit mention; and running counts of punctuation, sentence ends, verb candidates,
+    numbers, prepositions and brackets (``counts[k]`` of the tokens before k), so that what lies
+    between a verb and the figure is two look-ups.  ``learned``: the model's ``noun_verbs``."""
     lex = _verb_lexicon()
-    verb = [_is_candidate(t, lex) for t in toks]
     texts, tags = [t[2] for t in toks], [t[3] for t in toks]
+    lower = [x.lower() for x in texts]
+    verb = [_is_candidate(t, lex) or w in learned for t, w in zip(toks, lower)]
+    # the verb of a passive "được/bị X" reports the figure whatever its tag ("được kiểm định")
+    for k in range(1, len(toks)):
+        if not verb[k] and lower[k - 1] in _PASSIVE and texts[k][:1].isalpha():
+            verb[k] = True
     # (str.__contains__: the same test as ``text in ",;:"``; each count made in one C-level pass)
     counts = (list(accumulate(map(",;:".__contains__, texts), initial=0)),
               list(accumulate(map(".!?".__contains__, texts), initial=0)),
               list(accumulate(verb, initial=0)),
-              list(accumulate(map("M".__eq__, tags), initial=0)))
+              list(accumulate(map("M".__eq__, tags), initial=0)),
+              list(accumulate(map("E".__eq__, tags), initial=0)),
+              list(accumulate(map("()[]".__contains__, texts), initial=0)))
     return verb, [not in_unit(t[0]) for t in toks], counts
 
 
@@ -110,17 +121,18 @@ class SentenceFlags(dict):
     these to ``candidates``, which otherwise asks again for each record.
     """
 
-    def __init__(self, toks: list[Token], in_unit):
+    def __init__(self, toks: list[Token], in_unit, learned: frozenset = frozenset()):
         super().__init__()
-        self.toks, self.in_unit = toks, in_unit
+        self.toks, self.in_unit, self.learned = toks, in_unit, learned
 
     def __missing__(self, span: tuple[int, int]) -> tuple:
-        got = self[span] = token_flags(self.toks[span[0]:span[1]], self.in_unit)
+        got = self[span] = token_flags(self.toks[span[0]:span[1]], self.in_unit, self.learned)
         return got
 
 
 def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
-               in_unit, flags: SentenceFlags | None = None) -> list[tuple[str, dict[str, float]]]:
+               in_unit, flags: SentenceFlags | None = None, learned: frozenset = frozenset()
+               ) -> list[tuple[str, dict[str, float]]]:
     """(activity text, features): the rule's group, each verb of the sentence, and short verb phrases.
 
     A verb phrase is the verb with the word after it (``lấy mẫu``, ``có kết quả``)
@@ -133,8 +145,8 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     # the sentence's tokens (toks are in text order: two bisections, not a scan per record)
     lo_s, hi_s = bisect_left(toks, (s,)), bisect_left(toks, (e,))
     sent = toks[lo_s:hi_s]
-    verb, free, (n_punct, n_end, n_verbs, n_numbers) = \
-        flags[lo_s, hi_s] if flags is not None else token_flags(sent, in_unit)
+    verb, free, (n_punct, n_end, n_verbs, n_numbers, n_preps, n_brackets) = \
+        flags[lo_s, hi_s] if flags is not None else token_flags(sent, in_unit, learned)
     qi = bisect_left(sent, (q.start,))  # the first token at or after the figure
     rule_key = (rec.activity or "").lower()
     rule_first = rule_key.split(",")[0].strip()
@@ -148,8 +160,14 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     nearest_before = next((j for j in range(qi - 1, -1, -1) if cand_at[j]), None)
     first_after = next((j for j in range(qi, len(sent)) if cand_at[j]), None)
     verb_before_in_clause = nearest_before is not None and nearest_before >= cs
+    first_in_clause = next((j for j in range(cs, ce) if cand_at[j]), None)
     q_feats = {"q_clause_offset": float(qi - cs), "q_subject": float(not verb_before_in_clause),
                "q_sentence_offset": float(qi)}
+    # the words around the figure tell a subject ("có 2 ca tử vong") from an object ("kiểm tra 29 cơ sở")
+    qn = bisect_left(sent, (q.end,))  # the first token after the figure's text
+    q_feats["q_prev=" + (sent[qi - 1][2].lower() if qi else "")] = 1.0
+    q_feats["q_prev_tag=" + (sent[qi - 1][3] if qi else "")] = 1.0
+    q_feats["q_next_tag=" + (sent[qn][3] if qn < len(sent) else "")] = 1.0
     lo_w, hi_w = max(0, qi - WINDOW), min(len(sent), qi + WINDOW + 1)
     for i in range(lo_w, hi_w):
         if not free[i]:
@@ -184,6 +202,12 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
             "nearest_before": float(i == nearest_before),
             "first_after": float(i == first_after),
             "same_clause": float(cs <= i < ce),
+            # a preposition or a bracket between puts the figure in another phrase ("với 4 tầng")
+            "prep_between": float(n_preps[b] > n_preps[a]),
+            "bracket_between": float(n_brackets[b] > n_brackets[a]),
+            "first_in_clause": float(i == first_in_clause),
+            "after_passive": float(i > 0 and sent[i - 1][2].lower() in _PASSIVE),
+            "prev=" + (sent[i - 1][2].lower() if i else ""): 1.0,
             **q_feats,
         }
         forms = [(t[2] if not is_rule_head else rec.activity, {"rule": float(is_rule_head), "form:verb": 1.0})]
@@ -217,7 +241,7 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
         hs, he = head
         for t in toks[bisect_left(toks, (hs,)):bisect_left(toks, (he,))]:
             key = t[2].lower()
-            if key in seen or not _word(t) or not _is_candidate(t, lex) or in_unit(t[0]):
+            if key in seen or not _word(t) or not (_is_candidate(t, lex) or key in learned) or in_unit(t[0]):
                 continue
             seen.add(key)
             out.append((t[2], {"heading": 1.0, "v=" + key: LEXICAL, "tag=" + t[3]: 1.0,
@@ -239,6 +263,19 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     return out
 
 
+def noun_verbs(model) -> frozenset:
+    """The words training found to be activities although the tagger calls them nouns (the model file's
+    ``noun_verbs``): they are verb candidates too."""
+    got = getattr(model, "_noun_verbs", None)
+    if got is None:
+        got = frozenset(getattr(model, "data", {}).get("noun_verbs", ()))
+        try:
+            model._noun_verbs = got
+        except AttributeError:
+            pass
+    return got
+
+
 def choose_activities(text: str, toks: list[Token], units: list[Unit], quantities: list[Quantity],
                       records: list[Record], model=None) -> list[Record]:
     """Records with ``activity`` set to the model's best candidate (in place; returned)."""
@@ -252,8 +289,10 @@ def choose_activities(text: str, toks: list[Token], units: list[Unit], quantitie
         i = bisect_right(span_starts, pos) - 1
         return i >= 0 and pos < spans[i][1]
 
-    flags = SentenceFlags(toks, in_unit)
-    groups = [(rec, candidates(text, toks, quantities[rec.quantity], rec, in_unit, flags)) for rec in records]
+    learned = noun_verbs(model)
+    flags = SentenceFlags(toks, in_unit, learned)
+    groups = [(rec, candidates(text, toks, quantities[rec.quantity], rec, in_unit, flags, learned))
+              for rec in records]
     scores = iter(model.scores([f for _, cands in groups for _, f in cands]))  # one batched call
     for rec, cands in groups:
         if cands:

@@ -53,6 +53,7 @@ class LinearModel:
     """
 
     def __init__(self, data: dict):
+        self.data = data  # the file's other entries (word lists learned in training)
         self.weights: dict[str, float] = data["weights"]
         self.bias: float = data["bias"]
 
@@ -109,6 +110,7 @@ class TreeRanker:
 
     def __init__(self, data: dict):
         lightgbm = _lightgbm()
+        self.data = data  # the file's other entries (word lists learned in training)
         self.features: list[str] = data["features"]
         self.index = _Columns((f, i) for i, f in enumerate(self.features))
         self._column = self.index.__getitem__  # -1 for a feature the model never saw

@@ -35,6 +35,9 @@ SEED = 20261205
 ACTIVITY_TREES = {"rounds": 150, "num_leaves": 31, "learning_rate": 0.1}
 # feature_fraction: many overlapping position features; trees that see half of them generalize better
 ATTRIBUTION_TREES: dict = {"feature_fraction": 0.5}
+# a word the tagger calls a noun is learned as a verb once it begins a gold activity in this many
+# documents (chosen by cross-validation: 1, 2 and 3 tried)
+NOUN_VERB_DOCS = 1
 COUNTED_NOUN_TREES = {"rounds": 100, "num_leaves": 7, "min_rows": 5}
 UNIT_NAME_TREES: dict = {}
 
@@ -110,23 +113,51 @@ def attribution_examples(runs: list[RuleRun]) -> Examples:
     return ex_
 
 
-def activity_examples(runs: list[RuleRun]) -> Examples:
+def _aligned_activities(run: RuleRun):
+    """(record, its gold activity normalized) for each record whose quantity a gold record with an activity matches."""
+    aligned = _aligned(run)
+    for ri, rec in enumerate(run.ex.records):
+        g = aligned.get(rec.quantity)
+        act = norm((g.get("record") or {}).get("activity")) if g else ""
+        if act:
+            yield ri, rec, act
+
+
+def activity_noun_verbs(runs: list[RuleRun]) -> list[str]:
+    """Words the tagger tags N that are a gold activity or begin one (``kiểm định``,
+    ``xét nghiệm``), in at least NOUN_VERB_DOCS training documents: the activity model treats
+    them as verb candidates (``activities.noun_verbs``)."""
+    from bisect import bisect_left
+    from collections import defaultdict
+
+    docs = defaultdict(set)
+    for run in runs:
+        toks = run.tokens
+        for _, rec, act in _aligned_activities(run):
+            for t in toks[bisect_left(toks, (rec.start,)):bisect_left(toks, (rec.end,))]:
+                w = t[2].lower()
+                if t[3] != "N" or activities._in_lexicon(w):
+                    continue
+                nw = norm(w)
+                if nw and (act == nw or act.startswith(nw + " ")):
+                    docs[w].add(run.gold.doc_id)
+    return sorted(w for w, d in docs.items() if len(d) >= NOUN_VERB_DOCS)
+
+
+def activity_examples(runs: list[RuleRun], learned: frozenset = frozenset()) -> Examples:
     """One group per aligned quantity: the sentence's verbs and verb groups, labelled by the gold verb."""
     ex_ = Examples()
     for run in runs:
-        aligned = _aligned(run)
         ex = run.ex
         spans = [(u.start, u.end) for u in ex.units]
 
         def in_unit(pos, spans=spans):
             return any(a <= pos < b for a, b in spans)
 
-        for ri, rec in enumerate(ex.records):
-            g = aligned.get(rec.quantity)
-            act = norm((g.get("record") or {}).get("activity")) if g else ""
-            if act:
-                cands = activities.candidates(run.gold.text, run.tokens, ex.quantities[rec.quantity], rec, in_unit)
-                ex_.add((run.gold.doc_id, ri), cands, [act in norm(c) for c, _ in cands])
+        for ri, rec, act in _aligned_activities(run):
+            cands = activities.candidates(run.gold.text, run.tokens, ex.quantities[rec.quantity], rec, in_unit,
+                                          learned=learned)
+            ex_.add((run.gold.doc_id, ri), cands, [act in norm(c) for c, _ in cands])
     return ex_
 
 
@@ -163,8 +194,11 @@ def train_attribution(runs: list[RuleRun]) -> dict:
 
 
 def train_activity(runs: list[RuleRun]) -> dict:
-    return _ranker(activity_examples(runs), ACTIVITY_TREES, activities.FEATURE_VERSION,
-                   "the verb that reports each record among the sentence's verbs")
+    learned = activity_noun_verbs(runs)
+    model = _ranker(activity_examples(runs, frozenset(learned)), ACTIVITY_TREES, activities.FEATURE_VERSION,
+                    "the verb that reports each record among the sentence's verbs")
+    model["noun_verbs"] = learned
+    return model
 
 
 def fit_trees(X: list[dict], y: list[int], groups: list, params: dict | None = None) -> dict:

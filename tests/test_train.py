@@ -103,3 +103,32 @@ def test_counted_noun_extent_is_decided_by_the_shipped_model():
     assert nouns("Thành phố có 3 đoàn với hơn 100 khách.") == ["đoàn", "khách"]  # never into "với"
     assert nouns("Xây dựng ba cây cầu mới.") == ["cây cầu"]  # a classifier takes its noun
     assert nouns("Hỗ trợ 352 hộ dân bị ảnh hưởng.") == ["hộ"]  # a standalone noun drops its modifier
+
+
+def test_activity_nouns_are_learned_in_training_and_offered_from_the_model_file():
+    """Words the tagger calls nouns but annotators take as activities are computed from the training
+    documents (``train.activity_noun_verbs``), shipped in the activity model file, and offered as
+    verb candidates only through it."""
+    import json
+
+    from extractors import activities
+    from extractors.extract import rules_pass
+    from extractors.model_files import ranker
+
+    shipped = json.loads((MODEL_DIR / activities.MODEL_FILE).read_text(encoding="utf-8"))["noun_verbs"]
+    assert shipped and shipped == sorted(shipped)
+    model = ranker(activities.MODEL_FILE, activities.FEATURE_VERSION)
+    assert activities.noun_verbs(model) == frozenset(shipped)
+
+    text = "Đà Nẵng đã truy vết 30 trường hợp F1."
+    toks, ex = rules_pass(text)
+    toks = [(a, b, w, "N" if w == "truy vết" else tag) for a, b, w, tag in toks]  # as the tagger may have it
+    rec = ex.records[0]
+    rec.activity = None
+    q = ex.quantities[rec.quantity]
+
+    def offered(learned):
+        return {c for c, _ in activities.candidates(text, toks, q, rec, lambda pos: False, learned=learned)}
+
+    assert "truy vết" not in offered(frozenset())
+    assert "truy vết" in offered(frozenset({"truy vết"}))
