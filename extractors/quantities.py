@@ -770,6 +770,14 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
     if unit.is_count and n.kind == "digits" and re.fullmatch(r"\d+\.\d{1,2}", n.raw):
         return None  # "gói thầu 5.10": English decimals only where they measure something
     unit_end = max(unit.end, end)
+    negative = prev_word == "âm" and not unit.is_count and value_max is None and total is None and value > 0
+    if negative:
+        value = -value  # "tăng trưởng âm 23%", "âm 5 độ C": a negative number
+    half = _HALF_AFTER.match(t, unit_end)
+    if half and value_max is None and total is None and not unit.is_count and unit.dimension != "rate" \
+            and not n.multiplied and value == int(value):
+        value += 0.5  # "ba năm rưỡi", "2 tấn rưỡi": and a half of the unit just named
+        unit_end = half.end()
     # labels: Đợt 1, cấp 1, Chỉ thị 16, số 123 (unless a real measure follows: đường 5 km)
     if unit.dimension not in _MEASURE_DIMS and unit.dimension != "rate" and not _describes(unit):
         label = _label_before(before)
@@ -800,12 +808,18 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
     if unit.name == "giờ" and re.match(r" ?\d", t[unit.end:unit.end + 2]):
         return None  # 8 giờ 30: a time of day
     qual, qstart = _qualifier_before(t, n.start, 0, unit.dimension)
+    if negative:
+        a = max(0, n.start - 6)
+        qstart = min(qstart, a + t[a:n.start].lower().rfind("âm"))
     rest = t[unit_end:unit_end + 12].lower().lstrip()
     if _starts_with_word(rest, w["lower_after"]):
         qual = ">" if qual in ("=", "~") else qual
     elif _starts_with_word(rest, w["upper_after"]):
         qual = "<" if qual in ("=", "~") else qual
     return _Found(qstart, unit_end, value, value_max, total, unit, qual, n.start)
+
+
+_HALF_AFTER = re.compile(r" rưỡi(?![^\W\d_])", re.IGNORECASE)
 
 
 def _describes(unit: _Unit) -> bool:

@@ -405,3 +405,13 @@ def test_the_chi_of_gold_is_a_mass_and_only_otherwise():
     assert [(q.value, q.unit_of_measure, q.base_unit) for q in qs] == [(44, "chỉ", "kg")]
     assert abs(qs[0].base_value - 0.165) < 1e-9
     assert summary("Có 3 người chỉ có 2 người đi làm.") == [(3, None, None, "người", "="), (2, None, None, "người", "=")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("thụ án ba năm rưỡi cho đến khi được ân xá.", [(3.5, None, None, "năm", "=")]),
+    ("thu được 2 tấn rưỡi lúa", [(2.5, None, None, "tấn", "=")]),
+    ("tăng trưởng âm 23% so với cùng kỳ", [(-23, None, None, "%", "=")]),
+    ("có 12 người âm tính", [(12, None, None, "người", "=")]),
+])
+def test_and_a_half_after_the_unit_and_negative_numbers(text, expected):
+    assert summary(text) == expected
