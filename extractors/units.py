@@ -48,6 +48,7 @@ from bisect import bisect_left
 from functools import lru_cache
 
 from .mentions import Unit
+from .unit_foreign import foreign_names
 from .unit_entities import UnitMention, complete_short_names, find_parents, resolve_entities
 from .unit_extent import (abbr_qualifier_end, after_official_title, country_at, cut_person_name, end_of_known_name,
                           end_of_media_name, generic_name, lower_head_after_title, lower_name_end, match_head,
@@ -121,6 +122,7 @@ def find_units(text: str, doc=None) -> list[Unit]:
     mentions.extend(_find_media(text, pieces, lex, mentions))
     mentions.extend(_source_line(text, lex, mentions))
     mentions.extend(_ministry_list(text, lex, mentions))
+    mentions.extend(foreign_names(text, lex, mentions, learned))
     mentions.sort(key=lambda m: m.start)
     complete_short_names(text, mentions, lex)
     resolve_entities(text, mentions, lex, learned)

@@ -766,3 +766,14 @@ def test_one_head_for_a_list_of_ministries(text, expected):
 ])
 def test_centres_countries_portals(text, expected):
     assert names(text) == expected
+
+
+def test_a_foreign_name_acting_as_an_organization_is_a_unit():
+    assert names("Theo Kitco News, giá vàng tăng 3 USD/ounce.") == ["Kitco News"]
+    assert names("Giá vàng của PNJ tăng 200.000 đồng.") == ["PNJ"]
+    # a person, a place, a thing, a unit of measure or a code is not one
+    assert names("Ông Millman cho biết giá tăng 3%.") == []
+    assert names("Ảnh hưởng của El Nino kéo dài 3 tháng.") == []
+    assert names("Giá tăng 3 USD theo BN2899.") == []
+    # the short form of an organization the heads found is that organization, not a second one
+    assert "HCDC" not in names("Trung tâm Kiểm soát bệnh tật TP HCM (HCDC) cho biết có 30 ca. HCDC cho biết thêm.")
