@@ -25,7 +25,7 @@ from .mentions import Quantity, Record, Unit
 from .model_files import ranker
 
 MODEL_FILE = "activity.json"
-FEATURE_VERSION = 8
+FEATURE_VERSION = 9
 
 Token = tuple[int, int, str, str]  # start, end, text, POS tag
 
@@ -50,6 +50,7 @@ _ALWAYS = frozenset("có là còn đạt chiếm gồm tăng giảm".split())
 _NEGATION = frozenset("không chưa chẳng".split())
 _IMPLICIT = ("là", "có")
 _PASSIVE = frozenset(("được", "bị"))
+_JOIN = frozenset(("và", "hoặc", "nhưng", "còn"))  # words that start another clause without a comma
 
 
 def _is_candidate(tok: Token, lex: frozenset) -> bool:
@@ -161,10 +162,16 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     first_after = next((j for j in range(qi, len(sent)) if cand_at[j]), None)
     verb_before_in_clause = nearest_before is not None and nearest_before >= cs
     first_in_clause = next((j for j in range(cs, ce) if cand_at[j]), None)
-    q_feats = {"q_clause_offset": float(qi - cs), "q_subject": float(not verb_before_in_clause),
-               "q_sentence_offset": float(qi)}
-    # the words around the figure tell a subject ("có 2 ca tử vong") from an object ("kiểm tra 29 cơ sở")
     qn = bisect_left(sent, (q.end,))  # the first token after the figure's text
+    # a verb just after the counted noun, in the figure's clause, makes the figure its subject
+    # ("khiến 2 phụ nữ thiệt mạng"): then the verb before is often only existential or causative
+    subj_verb = first_after if first_after is not None and first_after < ce and first_after - qn <= 4 \
+        and not any(sent[j][2].lower() in _JOIN for j in range(qn, first_after)) else None
+    q_feats = {"q_clause_offset": float(qi - cs), "q_subject": float(not verb_before_in_clause),
+               "q_sentence_offset": float(qi), "q_subj_verb": float(subj_verb is not None)}
+    if verb_before_in_clause:
+        q_feats["q_nb=" + sent[nearest_before][2].lower()] = 1.0
+    # the words around the figure tell a subject ("có 2 ca tử vong") from an object ("kiểm tra 29 cơ sở")
     q_feats["q_prev=" + (sent[qi - 1][2].lower() if qi else "")] = 1.0
     q_feats["q_prev_tag=" + (sent[qi - 1][3] if qi else "")] = 1.0
     q_feats["q_next_tag=" + (sent[qn][3] if qn < len(sent) else "")] = 1.0
@@ -208,6 +215,8 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
             "first_in_clause": float(i == first_in_clause),
             "after_passive": float(i > 0 and sent[i - 1][2].lower() in _PASSIVE),
             "prev=" + (sent[i - 1][2].lower() if i else ""): 1.0,
+            "subj_verb": float(i == subj_verb),
+            "join_between": float(any(sent[j][2].lower() in _JOIN for j in range(a, b))),
             **q_feats,
         }
         forms = [(t[2] if not is_rule_head else rec.activity, {"rule": float(is_rule_head), "form:verb": 1.0})]
