@@ -40,6 +40,12 @@ def _verb_lexicon() -> frozenset:
     return frozenset(l.strip().lower() for l in text.splitlines() if l.strip() and not l.startswith("#"))
 
 
+@lru_cache(maxsize=1)
+def _light_verbs() -> frozenset:
+    text = resources.files("extractors.data").joinpath("light_verbs.txt").read_text(encoding="utf-8")
+    return frozenset(l.strip().lower() for l in text.splitlines() if l.strip() and not l.startswith("#"))
+
+
 def doc_tokens(doc) -> list[Token]:
     from .segment import token_rows  # the rows make_doc keeps with the doc (no walk over spaCy tokens)
 
@@ -170,7 +176,9 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     q_feats = {"q_clause_offset": float(qi - cs), "q_subject": float(not verb_before_in_clause),
                "q_sentence_offset": float(qi), "q_subj_verb": float(subj_verb is not None)}
     if verb_before_in_clause:
-        q_feats["q_nb=" + sent[nearest_before][2].lower()] = 1.0
+        nb_key = sent[nearest_before][2].lower()
+        q_feats["q_nb=" + nb_key] = 1.0
+        q_feats["q_nb_light"] = float(nb_key in _light_verbs())
     # the words around the figure tell a subject ("có 2 ca tử vong") from an object ("kiểm tra 29 cơ sở")
     q_feats["q_prev=" + (sent[qi - 1][2].lower() if qi else "")] = 1.0
     q_feats["q_prev_tag=" + (sent[qi - 1][3] if qi else "")] = 1.0
@@ -216,6 +224,7 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
             "after_passive": float(i > 0 and sent[i - 1][2].lower() in _PASSIVE),
             "prev=" + (sent[i - 1][2].lower() if i else ""): 1.0,
             "subj_verb": float(i == subj_verb),
+            "light": float(key in _light_verbs()),
             "join_between": float(any(sent[j][2].lower() in _JOIN for j in range(a, b))),
             **q_feats,
         }
