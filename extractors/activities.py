@@ -101,7 +101,7 @@ def token_flags(toks: list[Token], in_unit, learned: frozenset = frozenset()
                 ) -> tuple[list[bool], list[bool], tuple[list[int], ...]]:
     """For each token of a sentence: is it a verb candidate (``_is_candidate``), is it outside
     every unit mention; and running counts of punctuation, sentence ends, verb candidates,
-    numbers, prepositions and brackets (``counts[k]`` of the tokens before k), so that what lies
+    numbers, prepositions, brackets and clause joins (``counts[k]`` of the tokens before k), so that what lies
     between a verb and the figure is two look-ups.  ``learned``: the model's ``noun_verbs``."""
     lex = _verb_lexicon()
     texts, tags = [t[2] for t in toks], [t[3] for t in toks]
@@ -117,7 +117,8 @@ def token_flags(toks: list[Token], in_unit, learned: frozenset = frozenset()
               list(accumulate(verb, initial=0)),
               list(accumulate(map("M".__eq__, tags), initial=0)),
               list(accumulate(map("E".__eq__, tags), initial=0)),
-              list(accumulate(map("()[]".__contains__, texts), initial=0)))
+              list(accumulate(map("()[]".__contains__, texts), initial=0)),
+              list(accumulate(map(_JOIN.__contains__, lower), initial=0)))
     return verb, [not in_unit(t[0]) for t in toks], counts
 
 
@@ -152,7 +153,7 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     # the sentence's tokens (toks are in text order: two bisections, not a scan per record)
     lo_s, hi_s = bisect_left(toks, (s,)), bisect_left(toks, (e,))
     sent = toks[lo_s:hi_s]
-    verb, free, (n_punct, n_end, n_verbs, n_numbers, n_preps, n_brackets) = \
+    verb, free, (n_punct, n_end, n_verbs, n_numbers, n_preps, n_brackets, n_joins) = \
         flags[lo_s, hi_s] if flags is not None else token_flags(sent, in_unit, learned)
     qi = bisect_left(sent, (q.start,))  # the first token at or after the figure
     rule_key = (rec.activity or "").lower()
@@ -172,7 +173,7 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     # a verb just after the counted noun, in the figure's clause, makes the figure its subject
     # ("khiến 2 phụ nữ thiệt mạng"): then the verb before is often only existential or causative
     subj_verb = first_after if first_after is not None and first_after < ce and first_after - qn <= 4 \
-        and not any(sent[j][2].lower() in _JOIN for j in range(qn, first_after)) else None
+        and n_joins[first_after] == n_joins[qn] else None
     q_feats = {"q_clause_offset": float(qi - cs), "q_subject": float(not verb_before_in_clause),
                "q_sentence_offset": float(qi), "q_subj_verb": float(subj_verb is not None)}
     if verb_before_in_clause:
@@ -225,7 +226,7 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
             "prev=" + (sent[i - 1][2].lower() if i else ""): 1.0,
             "subj_verb": float(i == subj_verb),
             "light": float(key in _light_verbs()),
-            "join_between": float(any(sent[j][2].lower() in _JOIN for j in range(a, b))),
+            "join_between": float(n_joins[b] > n_joins[a]),
             **q_feats,
         }
         forms = [(t[2] if not is_rule_head else rec.activity, {"rule": float(is_rule_head), "form:verb": 1.0})]
