@@ -25,7 +25,7 @@ from .mentions import Quantity, Record, Unit
 from .model_files import ranker
 
 MODEL_FILE = "activity.json"
-FEATURE_VERSION = 8
+FEATURE_VERSION = 9
 
 Token = tuple[int, int, str, str]  # start, end, text, POS tag
 
@@ -40,6 +40,12 @@ def _verb_lexicon() -> frozenset:
     return frozenset(l.strip().lower() for l in text.splitlines() if l.strip() and not l.startswith("#"))
 
 
+@lru_cache(maxsize=1)
+def _light_verbs() -> frozenset:
+    text = resources.files("extractors.data").joinpath("light_verbs.txt").read_text(encoding="utf-8")
+    return frozenset(l.strip().lower() for l in text.splitlines() if l.strip() and not l.startswith("#"))
+
+
 def doc_tokens(doc) -> list[Token]:
     from .segment import token_rows  # the rows make_doc keeps with the doc (no walk over spaCy tokens)
 
@@ -50,6 +56,7 @@ _ALWAYS = frozenset("có là còn đạt chiếm gồm tăng giảm".split())
 _NEGATION = frozenset("không chưa chẳng".split())
 _IMPLICIT = ("là", "có")
 _PASSIVE = frozenset(("được", "bị"))
+_JOIN = frozenset(("và", "hoặc", "nhưng", "còn"))  # words that start another clause without a comma
 
 
 def _is_candidate(tok: Token, lex: frozenset) -> bool:
@@ -94,7 +101,7 @@ def token_flags(toks: list[Token], in_unit, learned: frozenset = frozenset()
                 ) -> tuple[list[bool], list[bool], tuple[list[int], ...]]:
     """For each token of a sentence: is it a verb candidate (``_is_candidate``), is it outside
     every unit mention; and running counts of punctuation, sentence ends, verb candidates,
-    numbers, prepositions and brackets (``counts[k]`` of the tokens before k), so that what lies
+    numbers, prepositions, brackets and clause joins (``counts[k]`` of the tokens before k), so that what lies
     between a verb and the figure is two look-ups.  ``learned``: the model's ``noun_verbs``."""
     lex = _verb_lexicon()
     texts, tags = [t[2] for t in toks], [t[3] for t in toks]
@@ -110,7 +117,8 @@ def token_flags(toks: list[Token], in_unit, learned: frozenset = frozenset()
               list(accumulate(verb, initial=0)),
               list(accumulate(map("M".__eq__, tags), initial=0)),
               list(accumulate(map("E".__eq__, tags), initial=0)),
-              list(accumulate(map("()[]".__contains__, texts), initial=0)))
+              list(accumulate(map("()[]".__contains__, texts), initial=0)),
+              list(accumulate(map(_JOIN.__contains__, lower), initial=0)))
     return verb, [not in_unit(t[0]) for t in toks], counts
 
 
@@ -145,7 +153,7 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     # the sentence's tokens (toks are in text order: two bisections, not a scan per record)
     lo_s, hi_s = bisect_left(toks, (s,)), bisect_left(toks, (e,))
     sent = toks[lo_s:hi_s]
-    verb, free, (n_punct, n_end, n_verbs, n_numbers, n_preps, n_brackets) = \
+    verb, free, (n_punct, n_end, n_verbs, n_numbers, n_preps, n_brackets, n_joins) = \
         flags[lo_s, hi_s] if flags is not None else token_flags(sent, in_unit, learned)
     qi = bisect_left(sent, (q.start,))  # the first token at or after the figure
     rule_key = (rec.activity or "").lower()
@@ -161,10 +169,18 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     first_after = next((j for j in range(qi, len(sent)) if cand_at[j]), None)
     verb_before_in_clause = nearest_before is not None and nearest_before >= cs
     first_in_clause = next((j for j in range(cs, ce) if cand_at[j]), None)
-    q_feats = {"q_clause_offset": float(qi - cs), "q_subject": float(not verb_before_in_clause),
-               "q_sentence_offset": float(qi)}
-    # the words around the figure tell a subject ("có 2 ca tử vong") from an object ("kiểm tra 29 cơ sở")
     qn = bisect_left(sent, (q.end,))  # the first token after the figure's text
+    # a verb just after the counted noun, in the figure's clause, makes the figure its subject
+    # ("khiến 2 phụ nữ thiệt mạng"): then the verb before is often only existential or causative
+    subj_verb = first_after if first_after is not None and first_after < ce and first_after - qn <= 4 \
+        and n_joins[first_after] == n_joins[qn] else None
+    q_feats = {"q_clause_offset": float(qi - cs), "q_subject": float(not verb_before_in_clause),
+               "q_sentence_offset": float(qi), "q_subj_verb": float(subj_verb is not None)}
+    if verb_before_in_clause:
+        nb_key = sent[nearest_before][2].lower()
+        q_feats["q_nb=" + nb_key] = 1.0
+        q_feats["q_nb_light"] = float(nb_key in _light_verbs())
+    # the words around the figure tell a subject ("có 2 ca tử vong") from an object ("kiểm tra 29 cơ sở")
     q_feats["q_prev=" + (sent[qi - 1][2].lower() if qi else "")] = 1.0
     q_feats["q_prev_tag=" + (sent[qi - 1][3] if qi else "")] = 1.0
     q_feats["q_next_tag=" + (sent[qn][3] if qn < len(sent) else "")] = 1.0
@@ -208,6 +224,9 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
             "first_in_clause": float(i == first_in_clause),
             "after_passive": float(i > 0 and sent[i - 1][2].lower() in _PASSIVE),
             "prev=" + (sent[i - 1][2].lower() if i else ""): 1.0,
+            "subj_verb": float(i == subj_verb),
+            "light": float(key in _light_verbs()),
+            "join_between": float(n_joins[b] > n_joins[a]),
             **q_feats,
         }
         forms = [(t[2] if not is_rule_head else rec.activity, {"rule": float(is_rule_head), "form:verb": 1.0})]
