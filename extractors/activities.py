@@ -99,6 +99,10 @@ def _list_heading(text: str, pos: int) -> tuple[int, int] | None:
 
 def token_flags(toks: list[Token], in_unit, learned: frozenset = frozenset()
                 ) -> tuple[list[bool], list[bool], tuple[list[int], ...]]:
+    return _flags_and_lower(toks, in_unit, learned)[:3]
+
+
+def _flags_and_lower(toks: list[Token], in_unit, learned: frozenset = frozenset()) -> tuple:
     """For each token of a sentence: is it a verb candidate (``_is_candidate``), is it outside
     every unit mention; and running counts of punctuation, sentence ends, verb candidates,
     numbers, prepositions, brackets and clause joins (``counts[k]`` of the tokens before k), so that what lies
@@ -119,7 +123,7 @@ def token_flags(toks: list[Token], in_unit, learned: frozenset = frozenset()
               list(accumulate(map("E".__eq__, tags), initial=0)),
               list(accumulate(map("()[]".__contains__, texts), initial=0)),
               list(accumulate(map(_JOIN.__contains__, lower), initial=0)))
-    return verb, [not in_unit(t[0]) for t in toks], counts
+    return verb, [not in_unit(t[0]) for t in toks], counts, lower
 
 
 class SentenceFlags(dict):
@@ -134,7 +138,7 @@ class SentenceFlags(dict):
         self.toks, self.in_unit, self.learned = toks, in_unit, learned
 
     def __missing__(self, span: tuple[int, int]) -> tuple:
-        got = self[span] = token_flags(self.toks[span[0]:span[1]], self.in_unit, self.learned)
+        got = self[span] = _flags_and_lower(self.toks[span[0]:span[1]], self.in_unit, self.learned)
         return got
 
 
@@ -153,8 +157,9 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     # the sentence's tokens (toks are in text order: two bisections, not a scan per record)
     lo_s, hi_s = bisect_left(toks, (s,)), bisect_left(toks, (e,))
     sent = toks[lo_s:hi_s]
-    verb, free, (n_punct, n_end, n_verbs, n_numbers, n_preps, n_brackets, n_joins) = \
-        flags[lo_s, hi_s] if flags is not None else token_flags(sent, in_unit, learned)
+    verb, free, (n_punct, n_end, n_verbs, n_numbers, n_preps, n_brackets, n_joins), lower = \
+        flags[lo_s, hi_s] if flags is not None else _flags_and_lower(sent, in_unit, learned)
+    light_verbs = _light_verbs()
     qi = bisect_left(sent, (q.start,))  # the first token at or after the figure
     rule_key = (rec.activity or "").lower()
     rule_first = rule_key.split(",")[0].strip()
@@ -177,11 +182,11 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     q_feats = {"q_clause_offset": float(qi - cs), "q_subject": float(not verb_before_in_clause),
                "q_sentence_offset": float(qi), "q_subj_verb": float(subj_verb is not None)}
     if verb_before_in_clause:
-        nb_key = sent[nearest_before][2].lower()
+        nb_key = lower[nearest_before]
         q_feats["q_nb=" + nb_key] = 1.0
-        q_feats["q_nb_light"] = float(nb_key in _light_verbs())
+        q_feats["q_nb_light"] = float(nb_key in light_verbs)
     # the words around the figure tell a subject ("có 2 ca tử vong") from an object ("kiểm tra 29 cơ sở")
-    q_feats["q_prev=" + (sent[qi - 1][2].lower() if qi else "")] = 1.0
+    q_feats["q_prev=" + (lower[qi - 1] if qi else "")] = 1.0
     q_feats["q_prev_tag=" + (sent[qi - 1][3] if qi else "")] = 1.0
     q_feats["q_next_tag=" + (sent[qn][3] if qn < len(sent) else "")] = 1.0
     lo_w, hi_w = max(0, qi - WINDOW), min(len(sent), qi + WINDOW + 1)
@@ -189,7 +194,7 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
         if not free[i]:
             continue  # inside a unit's name
         t = sent[i]
-        key = t[2].lower()
+        key = lower[i]
         is_rule_head = bool(rule_first) and rule_first.startswith(key)
         if not (is_rule_head or verb[i]) or (q.start <= t[0] < q.end and not is_rule_head):
             continue
@@ -197,6 +202,7 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
         lo, hi = (i + 1, qi) if before else (qi, i)
         n_between = max(hi - lo, 0)
         a, b = lo, max(hi, lo)  # what lies between: tokens a to b - 1
+        prev_key = lower[i - 1] if i else ""
         base = {
             "in_rule_group": float(bool(rule_key) and key in rule_key),
             "inside_quantity": float(q.start <= t[0] < q.end),
@@ -210,7 +216,7 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
             "tag=" + t[3]: 1.0,
             "in_lexicon": float(key in lex),
             "always": float(key in _ALWAYS),
-            "aux_before": float(i > 0 and sent[i - 1][2].lower() in _AUX),
+            "aux_before": float(i > 0 and prev_key in _AUX),
             "cap": float(t[2][:1].isupper() and i > 0),
             "syllables": float(len(key.split())),
             "v=" + key: LEXICAL,
@@ -222,10 +228,10 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
             "prep_between": float(n_preps[b] > n_preps[a]),
             "bracket_between": float(n_brackets[b] > n_brackets[a]),
             "first_in_clause": float(i == first_in_clause),
-            "after_passive": float(i > 0 and sent[i - 1][2].lower() in _PASSIVE),
-            "prev=" + (sent[i - 1][2].lower() if i else ""): 1.0,
+            "after_passive": float(i > 0 and prev_key in _PASSIVE),
+            "prev=" + prev_key: 1.0,
             "subj_verb": float(i == subj_verb),
-            "light": float(key in _light_verbs()),
+            "light": float(key in light_verbs),
             "join_between": float(n_joins[b] > n_joins[a]),
             **q_feats,
         }
@@ -240,7 +246,7 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
             forms.append((text[t[0]:sent[nearest_before][1]], {"form:group": 1.0,
                                                                "group_len": float(nearest_before - i + 1)}))
         prv = sent[i - 1] if i else None
-        if prv is not None and prv[2].lower() in _NEGATION:
+        if prv is not None and prev_key in _NEGATION:
             forms.append((text[prv[0]:t[1]], {"form:negated": 1.0}))
         last = len(forms) - 1
         for j, (form, extra) in enumerate(forms):
