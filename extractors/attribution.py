@@ -200,7 +200,12 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
         f["prev:same_para"] = float(prev_para == para)
         f["prev:paras_back:" + _bucket(para - prev_para, (0, 1, 2, 4))] = 1.0
         f["prev:logdist"] = math.log1p(max(dist, 0)) / 10
-        f["prev:left:" + _memo(ctx, ("left", prev.start), lambda: _left_word(text, prev.start))] = 1.0
+        memo = ctx.memo
+        ps = prev.start
+        got = memo.get(("left", ps))
+        if got is None:
+            got = memo["left", ps] = _left_word(text, ps)
+        f["prev:left:" + got] = 1.0
         clause_start = max(text.rfind(",", s, prev.start), text.rfind(";", s, prev.start),
                            text.rfind(":", s, prev.start)) + 1
         f["prev:clause_subject"] = float(len(text[max(s, clause_start):prev.start].split()) <= 2)
@@ -210,17 +215,28 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
                                        (0, 1, 2, 4, 8))] = 1.0
         # the mention is a `theo …` source, or an official's organization (`ông X, Giám đốc Sở …`):
         # a frame that may cover sentences after it, whatever the paragraphs
-        f["prev:theo_lead"] = _memo(ctx, ("theo", 0, prev.start), lambda: float(_theo_in(
-            text, max(0, prev.start - 25), prev.start)))
-        f["prev:official"] = _memo(ctx, ("official", prev.start), lambda: float(bool(
-            _PERSON.search(text, max(0, prev.start - 60), prev.start))))
+        got = memo.get(("theo", 0, ps))
+        if got is None:
+            got = memo["theo", 0, ps] = float(_theo_in(text, max(0, ps - 25), ps))
+        f["prev:theo_lead"] = got
+        got = memo.get(("official", ps))
+        if got is None:
+            got = memo["official", ps] = float(bool(_PERSON.search(text, max(0, ps - 60), ps)))
+        f["prev:official"] = got
         if persons:
-            f["prev:person_official"] = float(any(
-                _memo(ctx, ("near", m.start, persons), lambda m=m: _near_person(text, m.start, m.end, persons))
-                for m in ctx.mentions[name][:i]))
+            # (the answer for the first i mentions, kept: the next records ask it again)
+            got = memo.get(("near_any", name, i, persons))
+            if got is None:
+                got = memo["near_any", name, i, persons] = float(any(
+                    _memo(ctx, ("near", m.start, persons), lambda m=m: _near_person(text, m.start, m.end, persons))
+                    for m in ctx.mentions[name][:i]))
+            f["prev:person_official"] = got
         f["prev:before_colon"] = float(colon_at >= 0 and prev.end <= colon_at and prev.start >= s)
-        f["prev:speech_after"] = _memo(ctx, ("speech", prev.end, e), lambda: float(bool(
-            _SPEECH.search(text, prev.end, min(e, prev.end + 80)))))
+        pe = prev.end
+        got = memo.get(("speech", pe, e))
+        if got is None:
+            got = memo["speech", pe, e] = float(bool(_SPEECH.search(text, pe, min(e, pe + 80))))
+        f["prev:speech_after"] = got
     else:
         f["prev:none"] = 1.0
     if nxt is not None and nxt.start < e:
