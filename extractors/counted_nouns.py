@@ -105,16 +105,23 @@ def candidates(text: str, tokens: list[Token], starts: list[int], q: Quantity, s
     by_first = stats["first"].get(first) or [0] * MAX_SYLLABLES
     n_first = sum(by_first)
     out = []
-    first_tok = _token_at(tokens, starts, syl[0].start())
+    lows = [m.group().lower() for m in syl]  # (each syllable lowercased once, not once per length)
+    at = [_token_at(tokens, starts, m.start()) for m in syl]  # the token of each syllable
+    first_tok = at[0]
+    phrases = stats["phrases"]
+    later = stats.get("later") or {}
     for k in range(1, len(syl) + 1):
         end = syl[k - 1].end()
         if end > q.end and _NOT_WORD.search(text, q.end, end):
             break  # extending over punctuation or a line break would leave the phrase
-        words = phrase(syl, k)
-        last_tok = _token_at(tokens, starts, syl[k - 1].start())
-        nxt = syl[k] if k < len(syl) else _SYLLABLE.match(text, end + 1) if text[end:end + 1] == " " else None
-        next_tok = _token_at(tokens, starts, nxt.start()) if nxt is not None else None
-        gold, seen = stats["phrases"].get(words, (0, 0))
+        words = " ".join(lows[:k])
+        last_tok = at[k - 1]
+        if k < len(syl):
+            nxt, next_tok = syl[k], at[k]
+        else:
+            nxt = _SYLLABLE.match(text, end + 1) if text[end:end + 1] == " " else None
+            next_tok = _token_at(tokens, starts, nxt.start()) if nxt is not None else None
+        gold, seen = phrases.get(words, (0, 0))
         f = {
             "k": float(k), f"k{k}": 1.0,
             "rules": float(end == q.end),
@@ -131,7 +138,12 @@ def candidates(text: str, tokens: list[Token], starts: list[int], q: Quantity, s
         in_doc = doc.count(words)
         f["doc_count"] = math.log1p(in_doc)
         f["doc_share"] = in_doc / n_doc_first
-        f.update(_later_features(stats, syl, k))
+        # (_later_features, on the syllables lowercased above)
+        for name, j in (("last", k - 1), ("after", k)):
+            if 1 <= j < len(syl):
+                took, stopped = later.get(lows[j], (0, 0))
+                f[name + "_taken"] = (took + 0.5) / (took + stopped + 1.0)
+                f[name + "_seen"] = math.log1p(took + stopped)
         if last_tok is not None:
             f["last_tag_" + (last_tok[3][:1] or "X")] = 1.0
         if next_tok is not None:
