@@ -35,8 +35,7 @@ def _cues():
                        "|".join(re.escape(v) for v in sorted(set(d["after"]), key=len, reverse=True)) + r")(?!\w)")
     before = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(v) for v in sorted(set(d["before"]), key=len, reverse=True))
                         + r")\s+$")
-    places = json.loads(data_text("places.json"))
-    known = set(d["not_names"]) | set(places["provinces"]) | set(places.get("countries", ())) | set(places["regions"])
+    known = set(d["not_names"])
     uom = json.loads(data_text("units_of_measure.json"))
     for u in uom["units"]:
         known.add(u["canonical"])
@@ -53,7 +52,8 @@ def _vietnamese_like(name: str) -> bool:
 
 
 def foreign_names(text: str, lex, mentions: list[UnitMention], learned: dict) -> list[UnitMention]:
-    after, before, weak, not_org_before, known = _cues()
+    after, before, weak, not_org_before, not_names = _cues()
+    known = not_names.union(lex.provinces, lex.regions)  # places (regions include countries) name no firm
     taken = [(m.start, m.end) for m in mentions]
     # the words of the organizations the heads found: Vietjet after "Công ty … Vietjet", HCDC after
     # its spelled-out name, is that organization again, not a new one
