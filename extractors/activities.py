@@ -19,7 +19,8 @@ import math
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from importlib import resources
-from itertools import accumulate
+from itertools import accumulate, compress
+from operator import and_, itemgetter
 
 from .mentions import Quantity, Record, Unit
 from .model_files import ranker
@@ -61,6 +62,12 @@ _JOIN = frozenset(("và", "hoặc", "nhưng", "còn"))  # words that start anoth
 
 def _is_candidate(tok: Token, lex: frozenset) -> bool:
     return tok[3] in ("V", "A") or _in_lexicon(tok[2])
+
+
+@lru_cache(maxsize=8)
+def _candidate_words(learned: frozenset) -> frozenset:
+    """The lowercased words ``_is_candidate`` takes whatever their tag, and the model's ``noun_verbs``."""
+    return _verb_lexicon() | _ALWAYS | learned
 
 
 @lru_cache(maxsize=65536)
@@ -106,24 +113,49 @@ def _flags_and_lower(toks: list[Token], in_unit, learned: frozenset = frozenset(
     """For each token of a sentence: is it a verb candidate (``_is_candidate``), is it outside
     every unit mention; and running counts of punctuation, sentence ends, verb candidates,
     numbers, prepositions, brackets and clause joins (``counts[k]`` of the tokens before k), so that what lies
-    between a verb and the figure is two look-ups.  ``learned``: the model's ``noun_verbs``."""
-    lex = _verb_lexicon()
-    texts, tags = [t[2] for t in toks], [t[3] for t in toks]
-    lower = [x.lower() for x in texts]
-    verb = [_is_candidate(t, lex) or w in learned for t, w in zip(toks, lower)]
+    between a verb and the figure is two look-ups.  ``learned``: the model's ``noun_verbs``.
+    Then what every record of the sentence reads again: the lowercased words, the positions of
+    , ; : and of the free verb candidates, and each token's own features (made when first asked)."""
+    texts, tags = list(map(itemgetter(2), toks)), list(map(itemgetter(3), toks))
+    lower = list(map(str.lower, texts))
+    # (``_is_candidate`` or a learned word, on the lowercased words: one set look-up per token)
+    words = _candidate_words(learned)
+    verb = [tag == "V" or tag == "A" or w in words for tag, w in zip(tags, lower)]
     # the verb of a passive "được/bị X" reports the figure whatever its tag ("được kiểm định")
-    for k in range(1, len(toks)):
-        if not verb[k] and lower[k - 1] in _PASSIVE and texts[k][:1].isalpha():
+    for k in compress(range(1, len(toks)), map(_PASSIVE.__contains__, lower)):
+        if not verb[k] and texts[k][:1].isalpha():
             verb[k] = True
     # (str.__contains__: the same test as ``text in ",;:"``; each count made in one C-level pass)
-    counts = (list(accumulate(map(",;:".__contains__, texts), initial=0)),
+    is_punct = list(map(",;:".__contains__, texts))
+    counts = (list(accumulate(is_punct, initial=0)),
               list(accumulate(map(".!?".__contains__, texts), initial=0)),
               list(accumulate(verb, initial=0)),
               list(accumulate(map("M".__eq__, tags), initial=0)),
               list(accumulate(map("E".__eq__, tags), initial=0)),
               list(accumulate(map("()[]".__contains__, texts), initial=0)),
               list(accumulate(map(_JOIN.__contains__, lower), initial=0)))
-    return verb, [not in_unit(t[0]) for t in toks], counts, lower
+    free = [not in_unit(t[0]) for t in toks]
+    punct_at = list(compress(range(len(toks)), is_punct))
+    free_verbs = list(compress(range(len(toks)), map(and_, verb, free)))
+    return verb, free, counts, lower, punct_at, free_verbs, [None] * len(toks)
+
+
+def _token_features(sent: list[Token], lower: list[str], i: int, lex: frozenset, light_verbs: frozenset) -> dict:
+    """The features of candidate token i that do not depend on the figure."""
+    t, key = sent[i], lower[i]
+    prev_key = lower[i - 1] if i else ""
+    return {
+        "tag=" + t[3]: 1.0,
+        "in_lexicon": float(key in lex),
+        "always": float(key in _ALWAYS),
+        "aux_before": float(i > 0 and prev_key in _AUX),
+        "cap": float(t[2][:1].isupper() and i > 0),
+        "syllables": float(len(key.split())),
+        "v=" + key: LEXICAL,
+        "after_passive": float(i > 0 and prev_key in _PASSIVE),
+        "prev=" + prev_key: 1.0,
+        "light": float(key in light_verbs),
+    }
 
 
 class SentenceFlags(dict):
@@ -157,24 +189,32 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     # the sentence's tokens (toks are in text order: two bisections, not a scan per record)
     lo_s, hi_s = bisect_left(toks, (s,)), bisect_left(toks, (e,))
     sent = toks[lo_s:hi_s]
-    verb, free, (n_punct, n_end, n_verbs, n_numbers, n_preps, n_brackets, n_joins), lower = \
-        flags[lo_s, hi_s] if flags is not None else _flags_and_lower(sent, in_unit, learned)
+    verb, free, (n_punct, n_end, n_verbs, n_numbers, n_preps, n_brackets, n_joins), lower, punct_at, \
+        free_verbs, own = flags[lo_s, hi_s] if flags is not None else _flags_and_lower(sent, in_unit, learned)
     light_verbs = _light_verbs()
     qi = bisect_left(sent, (q.start,))  # the first token at or after the figure
+    qn = bisect_left(sent, (q.end,))  # the first token after the figure's text: qi to qn - 1 lie inside it
     rule_key = (rec.activity or "").lower()
     rule_first = rule_key.split(",")[0].strip()
 
     # the quantity's clause: from the last , ; : before it to the next one after it
-    cs = next((j for j in range(qi - 1, -1, -1) if sent[j][2] in ",;:"), -1) + 1
-    ce = next((j for j in range(qi, len(sent)) if sent[j][2] in ",;:" and sent[j][0] >= q.end), len(sent))
-    # the implicit "là"/"có" candidates read how many verbs the clause and sentence hold
-    qs, qe = q.start, q.end
-    cand_at = [v and f and not (qs <= t[0] < qe) for v, f, t in zip(verb, free, sent)]
-    nearest_before = next((j for j in range(qi - 1, -1, -1) if cand_at[j]), None)
-    first_after = next((j for j in range(qi, len(sent)) if cand_at[j]), None)
+    k = bisect_left(punct_at, qi)
+    cs = punct_at[k - 1] + 1 if k else 0
+    k = bisect_left(punct_at, qn, k)
+    ce = punct_at[k] if k < len(punct_at) else len(sent)
+    # the verb candidates outside the figure, by bisection on the sentence's free verbs
+    # (those inside it, fv_q to fv_n - 1, are left out)
+    fv_q, fv_n = bisect_left(free_verbs, qi), bisect_left(free_verbs, qn)
+    nearest_before = free_verbs[fv_q - 1] if fv_q else None
+    first_after = free_verbs[fv_n] if fv_n < len(free_verbs) else None
     verb_before_in_clause = nearest_before is not None and nearest_before >= cs
-    first_in_clause = next((j for j in range(cs, ce) if cand_at[j]), None)
-    qn = bisect_left(sent, (q.end,))  # the first token after the figure's text
+    fv_cs = bisect_left(free_verbs, cs)
+    first_in_clause = free_verbs[fv_cs] if fv_cs < fv_q else (
+        first_after if first_after is not None and first_after < ce else None)
+    # the implicit "là"/"có" candidates read how many verbs the clause and sentence hold
+    n_inside = fv_n - fv_q
+    verbs_in_sentence = len(free_verbs) - n_inside
+    verbs_in_clause = bisect_left(free_verbs, ce, fv_n) - fv_cs - n_inside
     # a verb just after the counted noun, in the figure's clause, makes the figure its subject
     # ("khiến 2 phụ nữ thiệt mạng"): then the verb before is often only existential or causative
     subj_verb = first_after if first_after is not None and first_after < ce and first_after - qn <= 4 \
@@ -190,37 +230,38 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     q_feats["q_prev_tag=" + (sent[qi - 1][3] if qi else "")] = 1.0
     q_feats["q_next_tag=" + (sent[qn][3] if qn < len(sent) else "")] = 1.0
     lo_w, hi_w = max(0, qi - WINDOW), min(len(sent), qi + WINDOW + 1)
-    for i in range(lo_w, hi_w):
-        if not free[i]:
-            continue  # inside a unit's name
+    # the candidates: the free verbs of the window outside the figure, and any free word the rule's
+    # activity starts with (inside the figure too)
+    if rule_first:
+        at = [i for i in range(lo_w, hi_w)
+              if free[i] and (rule_first.startswith(lower[i]) or verb[i] and not qi <= i < qn)]
+    else:
+        at = [i for i in free_verbs[bisect_left(free_verbs, lo_w):bisect_left(free_verbs, hi_w)]
+              if not qi <= i < qn]
+    q_start = q.start
+    for i in at:
         t = sent[i]
         key = lower[i]
         is_rule_head = bool(rule_first) and rule_first.startswith(key)
-        if not (is_rule_head or verb[i]) or (q.start <= t[0] < q.end and not is_rule_head):
-            continue
-        before = t[0] < q.start
+        before = i < qi
         lo, hi = (i + 1, qi) if before else (qi, i)
-        n_between = max(hi - lo, 0)
-        a, b = lo, max(hi, lo)  # what lies between: tokens a to b - 1
+        n_between = hi - lo if hi > lo else 0
+        a, b = lo, hi if hi > lo else lo  # what lies between: tokens a to b - 1
         prev_key = lower[i - 1] if i else ""
+        got = own[i]
+        if got is None:
+            got = own[i] = _token_features(sent, lower, i, lex, light_verbs)
         base = {
             "in_rule_group": float(bool(rule_key) and key in rule_key),
-            "inside_quantity": float(q.start <= t[0] < q.end),
+            "inside_quantity": float(qi <= i < qn),
             "before": float(before),
-            "dist:" + ("b" if before else "a") + _bucket(n_between): 1.0,
+            ("dist:b" if before else "dist:a") + _bucket(n_between): 1.0,
             "tokens_between": float(n_between),
             "punct_between": float(n_punct[b] > n_punct[a]),
             "sent_end_between": float(n_end[b] > n_end[a]),
             "verbs_between": float(n_verbs[b] - n_verbs[a]),
             "numbers_between": float(n_numbers[b] > n_numbers[a]),
-            "tag=" + t[3]: 1.0,
-            "in_lexicon": float(key in lex),
-            "always": float(key in _ALWAYS),
-            "aux_before": float(i > 0 and prev_key in _AUX),
-            "cap": float(t[2][:1].isupper() and i > 0),
-            "syllables": float(len(key.split())),
-            "v=" + key: LEXICAL,
-            "logdist": math.log1p(abs(t[0] - q.start)) / 10,
+            "logdist": math.log1p(abs(t[0] - q_start)) / 10,
             "nearest_before": float(i == nearest_before),
             "first_after": float(i == first_after),
             "same_clause": float(cs <= i < ce),
@@ -228,11 +269,9 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
             "prep_between": float(n_preps[b] > n_preps[a]),
             "bracket_between": float(n_brackets[b] > n_brackets[a]),
             "first_in_clause": float(i == first_in_clause),
-            "after_passive": float(i > 0 and prev_key in _PASSIVE),
-            "prev=" + prev_key: 1.0,
             "subj_verb": float(i == subj_verb),
-            "light": float(key in light_verbs),
             "join_between": float(n_joins[b] > n_joins[a]),
+            **got,  # the token's own features (tag, word, the word before it)
             **q_feats,
         }
         forms = [(t[2] if not is_rule_head else rec.activity, {"rule": float(is_rule_head), "form:verb": 1.0})]
@@ -271,7 +310,7 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
             seen.add(key)
             out.append((t[2], {"heading": 1.0, "v=" + key: LEXICAL, "tag=" + t[3]: 1.0,
                                "in_lexicon": float(key in lex), "always": float(key in _ALWAYS),
-                               "heading_verbs_in_item": float(sum(cand_at)), **q_feats}))
+                               "heading_verbs_in_item": float(verbs_in_sentence), **q_feats}))
     if rec.activity and not any(f.get("rule") for _, f in out):
         out.append((rec.activity, {"rule": 1.0, "rule_unplaced": 1.0}))
     # Annotators write "là"/"có" for a figure no verb governs (an age in an apposition, an
@@ -280,8 +319,8 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     implicit = {"implicit": 1.0, "imp:paren": float("(" in before_q), "imp:comma": float("," in before_q),
                 "imp:colon": float(":" in before_q), "imp:dim=" + (q.dimension or ""): 1.0,
                 "imp:uom=" + (q.unit_of_measure or "").lower(): 1.0,
-                "imp:verbs_in_clause": float(sum(cand_at[cs:ce])),
-                "imp:verbs_in_sentence": float(sum(cand_at)), **q_feats}
+                "imp:verbs_in_clause": float(verbs_in_clause),
+                "imp:verbs_in_sentence": float(verbs_in_sentence), **q_feats}
     for form in _IMPLICIT:
         if form not in seen:
             out.append((form, {**implicit, "imp=" + form: 1.0}))

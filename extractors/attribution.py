@@ -187,42 +187,54 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
         if nearest is not None:
             f["null:paras_back:" + _bucket(para - (bisect_right(ctx.para_starts, nearest) - 1), (0, 1, 2, 4))] = 1.0
         return f
+    memo = ctx.memo
+    qs = q.start
     starts = ctx.starts[name]
-    i = bisect_left(starts, q.start)
-    prev = ctx.mentions[name][i - 1] if i > 0 else None
-    nxt = ctx.mentions[name][i] if i < len(starts) else None
-    f["rule"] = float(rec.unit == name)
-    f["rule_is_null"] = float(rec.unit is None)
-    if prev is not None:
-        dist = q.start - prev.end
-        prev_para = bisect_right(ctx.para_starts, prev.start) - 1
-        f["prev:same_sentence"] = float(prev.start >= s)
-        f["prev:same_para"] = float(prev_para == para)
-        f["prev:paras_back:" + _bucket(para - prev_para, (0, 1, 2, 4))] = 1.0
-        f["prev:logdist"] = math.log1p(max(dist, 0)) / 10
-        memo = ctx.memo
-        ps = prev.start
-        got = memo.get(("left", ps))
-        if got is None:
-            got = memo["left", ps] = _left_word(text, ps)
-        f["prev:left:" + got] = 1.0
-        clause_start = max(text.rfind(",", s, prev.start), text.rfind(";", s, prev.start),
-                           text.rfind(":", s, prev.start)) + 1
-        f["prev:clause_subject"] = float(len(text[max(s, clause_start):prev.start].split()) <= 2)
-        f["prev:sentence_subject"] = float(len(text[s:prev.start].split()) <= 3)
-        f["prev:in_title"] = float(prev.start < ctx.title_end)
-        f["prev:sents_back:" + _bucket(q_sent - bisect_right(ctx.sent_ends, prev.end),
-                                       (0, 1, 2, 4, 8))] = 1.0
-        # the mention is a `theo …` source, or an official's organization (`ông X, Giám đốc Sở …`):
-        # a frame that may cover sentences after it, whatever the paragraphs
-        got = memo.get(("theo", 0, ps))
-        if got is None:
-            got = memo["theo", 0, ps] = float(_theo_in(text, max(0, ps - 25), ps))
-        f["prev:theo_lead"] = got
-        got = memo.get(("official", ps))
-        if got is None:
-            got = memo["official", ps] = float(bool(_PERSON.search(text, max(0, ps - 60), ps)))
-        f["prev:official"] = got
+    i = bisect_left(starts, qs)
+    # what depends on the candidate's mentions before q and the paragraph alone (the same for
+    # every record of the paragraph up to the candidate's next mention), and on the record alone
+    fixed = memo.get(("fixed", name, i, para))
+    if fixed is None:
+        fixed = memo["fixed", name, i, para] = _fixed_features(text, ctx, name, i, para, pstart, para_end)
+    of_record = memo.get(("of_record", s, e, qs))
+    if of_record is None:
+        of_record = memo["of_record", s, e, qs] = {
+            "rule_is_null": float(rec.unit is None), "in_title": float(in_title),
+            "place_agent": place_agent, "person_before": person_before}
+    unit = rec.unit
+    r = recency.get(name)
+    parents = ctx.parents
+    # the name written otherwise in the sentence (`ngành y tế Hòa Bình`, `Minh Tien Coffee`)
+    words = _name_words(name)
+    # (one dict display: a literal costs less than a store per feature)
+    f = {
+        **fixed,
+        **of_record,
+        "rule": float(unit == name),
+        "recency:" + (str(min(r, 4)) if r is not None else "none"): 1.0,
+        "rule_parent": float(unit is not None and parents.get(unit) == name),
+        "rule_child": float(unit is not None and parents.get(name) == unit),
+        "opens_para": float(opens_para == name),
+        "first_in_sentence": float(opens_sentence == name),
+        "neighbours_rule": sum(n == name for n in neighbours) / 2,
+        "name_words_in_sentence": len(words & sent_words) / len(words) if words else 0.0,
+    }
+    if i > 0:
+        prev = ctx.mentions[name][i - 1]
+        ps, pe = prev.start, prev.end
+        clause_start = max(text.rfind(",", s, ps), text.rfind(";", s, ps), text.rfind(":", s, ps)) + 1
+        speech = memo.get(("speech", pe, e))
+        if speech is None:
+            speech = memo["speech", pe, e] = float(bool(_SPEECH.search(text, pe, min(e, pe + 80))))
+        f.update({
+            "prev:same_sentence": float(ps >= s),
+            "prev:logdist": math.log1p(max(qs - pe, 0)) / 10,
+            "prev:clause_subject": float(len(text[max(s, clause_start):ps].split()) <= 2),
+            "prev:sentence_subject": float(len(text[s:ps].split()) <= 3),
+            "prev:sents_back:" + _bucket(q_sent - bisect_right(ctx.sent_ends, pe), (0, 1, 2, 4, 8)): 1.0,
+            "prev:before_colon": float(colon_at >= 0 and pe <= colon_at and ps >= s),
+            "prev:speech_after": speech,
+        })
         if persons:
             # (the answer for the first i mentions, kept: the next records ask it again)
             got = memo.get(("near_any", name, i, persons))
@@ -231,47 +243,65 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
                     _memo(ctx, ("near", m.start, persons), lambda m=m: _near_person(text, m.start, m.end, persons))
                     for m in ctx.mentions[name][:i]))
             f["prev:person_official"] = got
-        f["prev:before_colon"] = float(colon_at >= 0 and prev.end <= colon_at and prev.start >= s)
-        pe = prev.end
-        got = memo.get(("speech", pe, e))
-        if got is None:
-            got = memo["speech", pe, e] = float(bool(_SPEECH.search(text, pe, min(e, pe + 80))))
-        f["prev:speech_after"] = got
-    else:
-        f["prev:none"] = 1.0
-    if nxt is not None and nxt.start < e:
+    if i < len(starts) and starts[i] < e:
+        ns = starts[i]
         f["next:same_sentence"] = 1.0
-        f["next:left:" + _memo(ctx, ("left", nxt.start), lambda: _left_word(text, nxt.start))] = 1.0
-        f["next:logdist"] = math.log1p(max(nxt.start - q.end, 0)) / 10
-    in_para = ctx.mentions[name][bisect_left(starts, pstart):i]  # its mentions in the paragraph, before q
-    f["frame:theo_in_para"] = float(any(_memo(ctx, ("theo", pstart, m.start), lambda: _theo_in(
-        text, max(pstart, m.start - 25), m.start)) for m in in_para))
-    f["frame:para_opening"] = float(any(m.start - pstart < 60 for m in in_para))
+        f["next:left:" + _memo(ctx, ("left", ns), lambda: _left_word(text, ns))] = 1.0
+        f["next:logdist"] = math.log1p(max(ns - q.end, 0)) / 10
+    if unit is not None and unit != name:
+        a, b = unit.lower(), name.lower()
+        f["rule_name_overlap"] = float(a.startswith(b) or b.startswith(a))
+    return f
+
+
+def _fixed_features(text: str, ctx: _Context, name: str, i: int, para: int, pstart: int,
+                    para_end: int) -> dict[str, float]:
+    """The features of candidate ``name`` for a figure after its first ``i`` mentions, in paragraph
+    ``para``: those of the name, of its last mention before the figure, and of its mentions in the paragraph."""
+    memo = ctx.memo
     of_name = ctx.of_name.get(name)
     if of_name is None:
         of_name = ctx.of_name[name] = _name_features(ctx, name)
-    f.update(of_name)
-    r = recency.get(name)
-    f["recency:" + (str(min(r, 4)) if r is not None else "none")] = 1.0
-    f["mentions_before:log"] = math.log1p(i)
-    f["rule_parent"] = float(rec.unit is not None and ctx.parents.get(rec.unit) == name)
-    f["rule_child"] = float(rec.unit is not None and ctx.parents.get(name) == rec.unit)
-    f["in_title"] = float(in_title)
-    f["mentions_after:log"] = math.log1p(len(starts) - i)
-    f["para_mentions:log"] = math.log1p(bisect_left(starts, para_end) - bisect_left(starts, pstart))
-    f["opens_para"] = float(opens_para == name)
-    f["first_in_sentence"] = float(opens_sentence == name)
-    if rec.unit is not None and rec.unit != name:
-        a, b = rec.unit.lower(), name.lower()
-        f["rule_name_overlap"] = float(a.startswith(b) or b.startswith(a))
-    f["place_agent"] = place_agent
-    f["person_before"] = person_before
-    f["para_rule_share"] = ctx.para_votes.get((para, name), 0.0)
-    f["neighbours_rule"] = sum(n == name for n in neighbours) / 2
-    # the name written otherwise in the sentence (`ngành y tế Hòa Bình`, `Minh Tien Coffee`)
-    words = _name_words(name)
-    f["name_words_in_sentence"] = len(words & sent_words) / len(words) if words else 0.0
+    starts, ms = ctx.starts[name], ctx.mentions[name]
+    in_para = ms[bisect_left(starts, pstart):i]  # its mentions in the paragraph, before q
+    f = {
+        **of_name,
+        "mentions_before:log": math.log1p(i),
+        "mentions_after:log": math.log1p(len(starts) - i),
+        "para_mentions:log": math.log1p(bisect_left(starts, para_end) - bisect_left(starts, pstart)),
+        "para_rule_share": ctx.para_votes.get((para, name), 0.0),
+        "frame:theo_in_para": float(any(_memo(ctx, ("theo", pstart, m.start), lambda: _theo_in(
+            text, max(pstart, m.start - 25), m.start)) for m in in_para)),
+        "frame:para_opening": float(any(m.start - pstart < 60 for m in in_para)),
+    }
+    if i == 0:
+        f["prev:none"] = 1.0
+        return f
+    ps = ms[i - 1].start
+    # what depends on the mention alone: its paragraph, the words before it
+    got = memo.get(("mention", ps))
+    if got is None:
+        got = memo["mention", ps] = _mention_features(text, ctx, ps)
+    prev_para, of_prev = got
+    f.update(of_prev)
+    f["prev:same_para"] = float(prev_para == para)
+    f["prev:paras_back:" + _bucket(para - prev_para, (0, 1, 2, 4))] = 1.0
     return f
+
+
+def _mention_features(text: str, ctx: _Context, ps: int) -> tuple[int, dict[str, float]]:
+    """A mention starting at ``ps`` as the candidate's last one before a figure: its paragraph, and
+    the features that depend on it alone (the word before it, a ``theo …`` lead, an official's title)."""
+    left = _memo(ctx, ("left", ps), lambda: _left_word(text, ps))
+    # the mention is a `theo …` source, or an official's organization (`ông X, Giám đốc Sở …`):
+    # a frame that may cover sentences after it, whatever the paragraphs
+    theo = _memo(ctx, ("theo", 0, ps), lambda: _theo_in(text, max(0, ps - 25), ps))
+    return bisect_right(ctx.para_starts, ps) - 1, {
+        "prev:left:" + left: 1.0,
+        "prev:in_title": float(ps < ctx.title_end),
+        "prev:theo_lead": float(theo),
+        "prev:official": float(bool(_PERSON.search(text, max(0, ps - 60), ps))),
+    }
 
 
 @lru_cache(maxsize=4096)
