@@ -110,6 +110,12 @@ def _bucket(x: float, edges: tuple[float, ...]) -> str:
     return f">{edges[-1]:g}"
 
 
+@lru_cache(maxsize=4096)
+def _int_bucket(x: int, edges: tuple[float, ...]) -> str:
+    """``_bucket`` of a count, kept: the same few counts come back for every candidate."""
+    return _bucket(x, edges)
+
+
 @lru_cache(maxsize=None)
 def _labels(edges: tuple[float, ...]) -> list[str]:
     """``_bucket``'s label of each edge, formatted once."""
@@ -216,7 +222,7 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
         "rule_child": float(unit is not None and parents.get(name) == unit),
         "opens_para": float(opens_para == name),
         "first_in_sentence": float(opens_sentence == name),
-        "neighbours_rule": sum(n == name for n in neighbours) / 2,
+        "neighbours_rule": ((neighbours[0] == name) + (neighbours[1] == name)) / 2,
         "name_words_in_sentence": len(words & sent_words) / len(words) if words else 0.0,
     }
     if i > 0:
@@ -231,7 +237,7 @@ def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name:
             "prev:logdist": math.log1p(max(qs - pe, 0)) / 10,
             "prev:clause_subject": float(len(text[max(s, clause_start):ps].split()) <= 2),
             "prev:sentence_subject": float(len(text[s:ps].split()) <= 3),
-            "prev:sents_back:" + _bucket(q_sent - bisect_right(ctx.sent_ends, pe), (0, 1, 2, 4, 8)): 1.0,
+            "prev:sents_back:" + _int_bucket(q_sent - bisect_right(ctx.sent_ends, pe), (0, 1, 2, 4, 8)): 1.0,
             "prev:before_colon": float(colon_at >= 0 and pe <= colon_at and ps >= s),
             "prev:speech_after": speech,
         })
@@ -285,7 +291,7 @@ def _fixed_features(text: str, ctx: _Context, name: str, i: int, para: int, psta
     prev_para, of_prev = got
     f.update(of_prev)
     f["prev:same_para"] = float(prev_para == para)
-    f["prev:paras_back:" + _bucket(para - prev_para, (0, 1, 2, 4))] = 1.0
+    f["prev:paras_back:" + _int_bucket(para - prev_para, (0, 1, 2, 4))] = 1.0
     return f
 
 
@@ -420,6 +426,11 @@ def choose_units(text: str, units: list[Unit], quantities: list[Quantity],
                  records: list[Record], model=None) -> list[Record]:
     """Records with ``unit`` set to the model's best-ranked candidate (in place; returned)."""
     if not records:
+        return records
+    if not units:
+        # "no unit" is then every record's only candidate: the model cannot choose otherwise
+        for rec in records:
+            rec.unit = None
         return records
     model = model or ranker(MODEL_FILE, FEATURE_VERSION)
     groups = candidate_rows(text, units, quantities, records)
