@@ -368,6 +368,10 @@ class NumberSpan:
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# read at every number (compiled once: ``re``'s own cache costs a look-up per call)
+_NEXT_WORD = re.compile(r"[ ]?([^\W\d_]+)")  # a multiplier word after a number
+_DIGIT_GROUP = re.compile(r" (\d{1,3}(?:,\d+)?) ")  # the 520 of "7 triệu 520 nghìn"
+_HALF = re.compile(r" rưỡi\b")
 
 
 def _multiplier_tail(text: str, pos: int) -> tuple[float, int, bool]:
@@ -376,7 +380,7 @@ def _multiplier_tail(text: str, pos: int) -> tuple[float, int, bool]:
     factor, end, found = 1.0, pos, False
     p = pos
     while True:
-        m = re.compile(r"[ ]?([^\W\d_]+)").match(text, p)
+        m = _NEXT_WORD.match(text, p)
         if not m:
             break
         w = m.group(1).lower()
@@ -401,7 +405,7 @@ def _compound_rest(text: str, pos: int, limit: float) -> tuple[float, int]:
     added = 0.0
     end = pos
     while True:
-        m = re.compile(r" (\d{1,3}(?:,\d+)?) ").match(text, end)
+        m = _DIGIT_GROUP.match(text, end)
         if not m:
             break
         v = parse_digits(m.group(1))
@@ -411,7 +415,7 @@ def _compound_rest(text: str, pos: int, limit: float) -> tuple[float, int]:
         added += v * factor
         end = mend
         limit = factor
-    m = re.compile(r" rưỡi\b").match(text, end)
+    m = _HALF.match(text, end)
     if m and added == 0.0:
         added += 0.5 * limit
         end = m.end()
