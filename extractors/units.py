@@ -177,7 +177,8 @@ def _learn_abbreviations(text: str, pieces: list[Piece], lex: Lexicon) -> dict:
 def _preceding(text: str, start: int, lex: Lexicon) -> bool:
     """Is the unit at ``start`` in an object / place position (after tại, từ, của, …)?"""
     before = text[max(0, start - 25):start].rstrip().lower()
-    return any(before.endswith(" " + w) or before == w for w in lex.non_subject_before)
+    return any(before.endswith(" " + w) or before == w
+               for w in ending_at(lex.non_subject_before, before, len(before)))
 
 
 def _title_ends_before(text: str, pos: int, lex: Lexicon) -> bool:
@@ -349,8 +350,8 @@ def _short_refs_found(text, pieces, lex, found) -> list[UnitMention]:
     """
     table = _short_ref_table()
     not_after = tuple(sorted(table["not_after"], key=len, reverse=True))
-    starts = {p.start: p for p in pieces}
-    piece_starts = [p.start for p in pieces]
+    starts: dict[int, Piece] = {}
+    piece_starts: list[int] = []
     taken = [(m.start, m.end) for m in found]
     out = []
     for ref in table["refs"]:
@@ -361,6 +362,9 @@ def _short_refs_found(text, pieces, lex, found) -> list[UnitMention]:
                 s, e = m.span()
                 if m.group()[1:] != phrase[1:]:
                     continue  # only the first letter may be capitalized (sentence start)
+                if not piece_starts:  # (made at the first match: most documents have none)
+                    starts.update((p.start, p) for p in pieces)
+                    piece_starts.extend(p.start for p in pieces)
                 p = starts.get(s)
                 if p is None or p.tok_start != s:
                     continue  # inside a longer word (thị trường, môi trường)
