@@ -207,10 +207,20 @@ def _numerals() -> dict:
     }
 
 
+@lru_cache(maxsize=1)
+def _not_multipliers_by_first() -> dict[str, list[str]]:
+    """``not_multipliers`` under their first character (in list order): a word can only start
+    with its own first character, and ``_is_other_word`` runs at every word after a number."""
+    out: dict[str, list[str]] = {}
+    for w in _numerals()["not_multipliers"]:
+        out.setdefault(w[:1], []).append(w)
+    return out
+
+
 def _is_other_word(text: str, pos: int) -> bool:
     """The multiplier at ``pos`` starts another word (tỷ lệ, triệu phú)."""
     low = text[pos:pos + 12].lower()
-    for w in _numerals()["not_multipliers"]:
+    for w in _not_multipliers_by_first().get(low[:1], ()) if low else _numerals()["not_multipliers"]:
         if low.startswith(w) and (len(low) == len(w) or not low[len(w)].isalnum()):
             return True
     return False
