@@ -176,9 +176,13 @@ def _fold_clusters(text: str) -> Folded:
     return Folded("".join(chars), starts, ends, n)
 
 
+@lru_cache(maxsize=65536)
 def fold_word(s: str) -> str:
-    """Fold a lexicon entry the same way as the text."""
-    return fold(s).text
+    """Fold a lexicon entry the same way as the text.
+
+    Kept in a cache of its own: through ``fold``'s, the words folded while a document is read
+    (nouns, items) pushed the document's own fold out, and the next step folded it again."""
+    return fold.__wrapped__(s).text
 
 
 # ---------------------------------------------------------------- lexicon
