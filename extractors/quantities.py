@@ -201,6 +201,8 @@ class _Tokens:
 
         fo = f.from_original if f is not None else None
         last_end = 0
+        # (the lists and the table as locals: this loop runs once per token of the document)
+        by_start, starts, covering = self.by_start, self._starts, self._covering
         for s, e, word, tag in token_rows(doc):
             # "X": text the segmenter dropped or could not align; judge it from the text alone
             if tag in ("SPACE", "X") or not word.strip():
@@ -208,17 +210,18 @@ class _Tokens:
             if fo is not None:
                 s, e = fo[s], fo[e]
             entry = (s, e, tag)
-            self.by_start[s] = entry
+            by_start[s] = entry
             if e > s:
                 if s < last_end and self._cover is None:
                     # tokens overlapping (not met in practice): a table of every character, where
                     # the later token holds a position both cover
-                    self._cover = {k: x for x in self._covering for k in range(x[0], x[1])}
+                    self._cover = {k: x for x in covering for k in range(x[0], x[1])}
                 if self._cover is not None:
                     self._cover.update(dict.fromkeys(range(s, e), entry))
-                self._starts.append(s)
-                self._covering.append(entry)
-                last_end = max(last_end, e)
+                starts.append(s)
+                covering.append(entry)
+                if e > last_end:
+                    last_end = e
 
     @property
     def available(self) -> bool:
