@@ -223,6 +223,17 @@ def _activity_after(t: str, p: int, toks) -> tuple[int, int] | None:
     return (start, end) if end is not None else None
 
 
+# _item's patterns, compiled once (it runs for every quantity; ``re``'s own cache costs a look-up per call)
+_SHARE_IN_BRACKETS = re.compile(r" ?\(\s*\d+(?:[.,]\d+)?\s?%\s*\)")
+_BOUND_AFTER = re.compile(r" trở (?:lên|xuống)(?= [^\W\d_])")
+_PLURAL_AFTER = re.compile(r" (?:các|những|mọi)(?= [^\W\d_])", re.IGNORECASE)
+_SECOND_NOUN = re.compile(r", ([^\W\d_]+(?: [^\W\d_]+)?)(?= [^\W\d_])")
+_ASIDE = re.compile(r" \([^()]{1,100}\)")
+_PLACE_AFTER = re.compile(r" (?:cho|vào|trong|tại|ở|về|từ|đến|trên)(?: (?:các|những|mọi))?(?= [^\W\d_])")
+_COMPARED = re.compile(r" (so với|so) [^\W\d_]")
+_PLURAL_AFTER_SO = re.compile(r" (?:các|những)(?= [^\W\d_])", re.IGNORECASE)
+
+
 def _item(text: str, f: Folded, t: str, start: int, end: int, unit, toks, floor: int = 0) -> str | None:
     """What is counted or measured.
 
@@ -236,7 +247,7 @@ def _item(text: str, f: Folded, t: str, start: int, end: int, unit, toks, floor:
     u = unit
     q_end = end
     # "117 người (6,19%) có chứng chỉ": the share in brackets does not end the phrase
-    m = re.compile(r" ?\(\s*\d+(?:[.,]\d+)?\s?%\s*\)").match(t, end)
+    m = _SHARE_IN_BRACKETS.match(t, end)
     if m:
         end = m.end()
     clause = u.is_count or u.dimension == "percent"
@@ -246,14 +257,14 @@ def _item(text: str, f: Folded, t: str, start: int, end: int, unit, toks, floor:
         if share:
             s, e = f.span(*share)
             return text[s:e]
-    bound = re.compile(r" trở (?:lên|xuống)(?= [^\W\d_])").match(t, end)
+    bound = _BOUND_AFTER.match(t, end)
     if bound:
         end = bound.end()  # "từ 90% trở lên hồ sơ công việc": the bound is the qualifier's
-    det = re.compile(r" (?:các|những|mọi)(?= [^\W\d_])", re.IGNORECASE).match(t, end) if clause else None
+    det = _PLURAL_AFTER.match(t, end) if clause else None
     if det:
         end = det.end()  # "khoảng 30% các tour hủy đặt phòng": a plural marker, not a stop
     span = _phrase_after(t, end, toks, clause)
-    pair = re.compile(r", ([^\W\d_]+(?: [^\W\d_]+)?)(?= [^\W\d_])").match(t, end) if u.is_count else None
+    pair = _SECOND_NOUN.match(t, end) if u.is_count else None
     if span is None and pair and _is_count_noun(pair.group(1)) \
             and not re.search(r"\d", re.sub(r"năm (?:19|20)\d\d", "", re.match(r"[^,;.()\n]*", t[pair.end():]).group(0))):
         # "20 chương trình, đề án khuyến công": two counted nouns share the number and the
@@ -263,7 +274,7 @@ def _item(text: str, f: Folded, t: str, start: int, end: int, unit, toks, floor:
         a, b, is_clause = span
         b = _modifiers_after(t, b, toks)
         s, e = f.span(a, b)
-        aside = re.compile(r" \([^()]{1,100}\)").match(t, b) if clause and not is_clause else None
+        aside = _ASIDE.match(t, b) if clause and not is_clause else None
         if aside:
             # "60% viên chức (trong đó 50% …) đạt trình độ bậc 4": the aside does not end the
             # phrase; the predicate after it says which ones are counted
@@ -291,7 +302,7 @@ def _item(text: str, f: Folded, t: str, start: int, end: int, unit, toks, floor:
             s, e = f.span(q_end - len(u.name), b)
             return text[s:e]
     if u.is_count:
-        place = re.compile(r" (?:cho|vào|trong|tại|ở|về|từ|đến|trên)(?: (?:các|những|mọi))?(?= [^\W\d_])").match(t, end)
+        place = _PLACE_AFTER.match(t, end)
         if place:
             # "tuyển dụng 285 người vào các đơn vị hành chính": where the counted went
             span = _phrase_after(t, place.end(), toks, False)
@@ -301,11 +312,11 @@ def _item(text: str, f: Folded, t: str, start: int, end: int, unit, toks, floor:
                         and u.name not in w["classifiers"] and _only_modifies(t, end + 1, toks):
                     s, _ = f.span(q_end - len(u.name), q_end)  # "3 mỏ ở huyện X": where the counted are
                 return text[s:e]
-    compared = re.compile(r" (so với|so) [^\W\d_]").match(t, end)
+    compared = _COMPARED.match(t, end)
     if compared:
         # "tăng 0,29% so với cùng kỳ năm 2016": what the figure is measured against
         span = _phrase_after(t, compared.end(0) - 2, toks, False)
-        det = re.compile(r" (?:các|những)(?= [^\W\d_])", re.IGNORECASE).match(t, compared.end(0) - 2)
+        det = _PLURAL_AFTER_SO.match(t, compared.end(0) - 2)
         if span is None and det:  # "so với các thị trường khác": a plural marker, not a stop
             span = _phrase_after(t, det.end(), toks, False)
         if span is not None:

@@ -176,9 +176,13 @@ def _fold_clusters(text: str) -> Folded:
     return Folded("".join(chars), starts, ends, n)
 
 
+@lru_cache(maxsize=65536)
 def fold_word(s: str) -> str:
-    """Fold a lexicon entry the same way as the text."""
-    return fold(s).text
+    """Fold a lexicon entry the same way as the text.
+
+    Kept in a cache of its own: through ``fold``'s, the words folded while a document is read
+    (nouns, items) pushed the document's own fold out, and the next step folded it again."""
+    return fold.__wrapped__(s).text
 
 
 # ---------------------------------------------------------------- lexicon
@@ -207,10 +211,20 @@ def _numerals() -> dict:
     }
 
 
+@lru_cache(maxsize=1)
+def _not_multipliers_by_first() -> dict[str, list[str]]:
+    """``not_multipliers`` under their first character (in list order): a word can only start
+    with its own first character, and ``_is_other_word`` runs at every word after a number."""
+    out: dict[str, list[str]] = {}
+    for w in _numerals()["not_multipliers"]:
+        out.setdefault(w[:1], []).append(w)
+    return out
+
+
 def _is_other_word(text: str, pos: int) -> bool:
     """The multiplier at ``pos`` starts another word (tỷ lệ, triệu phú)."""
     low = text[pos:pos + 12].lower()
-    for w in _numerals()["not_multipliers"]:
+    for w in _not_multipliers_by_first().get(low[:1], ()) if low else _numerals()["not_multipliers"]:
         if low.startswith(w) and (len(low) == len(w) or not low[len(w)].isalnum()):
             return True
     return False
@@ -368,6 +382,10 @@ class NumberSpan:
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# read at every number (compiled once: ``re``'s own cache costs a look-up per call)
+_NEXT_WORD = re.compile(r"[ ]?([^\W\d_]+)")  # a multiplier word after a number
+_DIGIT_GROUP = re.compile(r" (\d{1,3}(?:,\d+)?) ")  # the 520 of "7 triệu 520 nghìn"
+_HALF = re.compile(r" rưỡi\b")
 
 
 def _multiplier_tail(text: str, pos: int) -> tuple[float, int, bool]:
@@ -376,7 +394,7 @@ def _multiplier_tail(text: str, pos: int) -> tuple[float, int, bool]:
     factor, end, found = 1.0, pos, False
     p = pos
     while True:
-        m = re.compile(r"[ ]?([^\W\d_]+)").match(text, p)
+        m = _NEXT_WORD.match(text, p)
         if not m:
             break
         w = m.group(1).lower()
@@ -401,7 +419,7 @@ def _compound_rest(text: str, pos: int, limit: float) -> tuple[float, int]:
     added = 0.0
     end = pos
     while True:
-        m = re.compile(r" (\d{1,3}(?:,\d+)?) ").match(text, end)
+        m = _DIGIT_GROUP.match(text, end)
         if not m:
             break
         v = parse_digits(m.group(1))
@@ -411,7 +429,7 @@ def _compound_rest(text: str, pos: int, limit: float) -> tuple[float, int]:
         added += v * factor
         end = mend
         limit = factor
-    m = re.compile(r" rưỡi\b").match(text, end)
+    m = _HALF.match(text, end)
     if m and added == 0.0:
         added += 0.5 * limit
         end = m.end()

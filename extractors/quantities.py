@@ -201,6 +201,8 @@ class _Tokens:
 
         fo = f.from_original if f is not None else None
         last_end = 0
+        # (the lists and the table as locals: this loop runs once per token of the document)
+        by_start, starts, covering = self.by_start, self._starts, self._covering
         for s, e, word, tag in token_rows(doc):
             # "X": text the segmenter dropped or could not align; judge it from the text alone
             if tag in ("SPACE", "X") or not word.strip():
@@ -208,17 +210,18 @@ class _Tokens:
             if fo is not None:
                 s, e = fo[s], fo[e]
             entry = (s, e, tag)
-            self.by_start[s] = entry
+            by_start[s] = entry
             if e > s:
                 if s < last_end and self._cover is None:
                     # tokens overlapping (not met in practice): a table of every character, where
                     # the later token holds a position both cover
-                    self._cover = {k: x for x in self._covering for k in range(x[0], x[1])}
+                    self._cover = {k: x for x in covering for k in range(x[0], x[1])}
                 if self._cover is not None:
                     self._cover.update(dict.fromkeys(range(s, e), entry))
-                self._starts.append(s)
-                self._covering.append(entry)
-                last_end = max(last_end, e)
+                starts.append(s)
+                covering.append(entry)
+                if e > last_end:
+                    last_end = e
 
     @property
     def available(self) -> bool:
@@ -266,6 +269,10 @@ def _aliases_by_first() -> dict[str, list[str]] | None:
     return groups
 
 
+# compiled once: _measure_at runs at every number
+_MULTIPLIER_BEFORE = re.compile(r"(?:nghìn|ngàn|vạn|triệu|tỷ|tỉ) $", re.IGNORECASE)
+
+
 def _measure_at(t: str, p: int, glued: bool, toks: "_Tokens | None" = None) -> tuple[UnitOfMeasure, int] | None:
     table, aliases, _ = _units()
     groups = _aliases_by_first()
@@ -278,7 +285,7 @@ def _measure_at(t: str, p: int, glued: bool, toks: "_Tokens | None" = None) -> t
         elif not first:
             return None
     # "55.000 tỷ đồng vốn ngân sách": after a multiplier word, đồng is money whatever follows
-    after_multiplier = re.search(r"(?:nghìn|ngàn|vạn|triệu|tỷ|tỉ) $", t[max(0, p - 7):p], re.IGNORECASE)
+    after_multiplier = _MULTIPLIER_BEFORE.search(t[max(0, p - 7):p])
     for a in aliases:
         # short symbols are case-sensitive (g is a gram, G a label); words are not
         cand = t[p:p + len(a)]
@@ -575,12 +582,18 @@ def _chunk(t: str, n: NumberSpan) -> str:
     return t[a:b].strip(",;.:()[]\"“”'!?…")
 
 
+# _is_code's patterns, compiled once (it runs for every number)
+_LEADING_ZERO = re.compile(r"0\d{2,}")
+_RANGE_TAIL = re.compile(r"[-–/]\d+(?:[.,]\d+)*(?:[^\W\d_]{0,4}\d?|%)?(?:/[^\W\d_]+\d?)*")
+_CODE_TAIL = re.compile(r"\d[/:]\d")
+
+
 def _is_code(t: str, n: NumberSpan) -> bool:
     if n.kind == "code":
         return True
     if n.kind != "digits":
         return False
-    if re.fullmatch(r"0\d{2,}", n.raw):
+    if _LEADING_ZERO.fullmatch(n.raw):
         return True  # "028-3930…", "000170406…": a phone or account number (a count writes 02, 04)
     glued_word = _glued_after_word(t, n.start)
     if n.start > 0 and (t[n.start - 1].isalpha() and not glued_word or t[n.start - 1] in "_#@"):
@@ -596,7 +609,7 @@ def _is_code(t: str, n: NumberSpan) -> bool:
         return True
     if not tail:
         return False
-    if re.fullmatch(r"[-–/]\d+(?:[.,]\d+)*(?:[^\W\d_]{0,4}\d?|%)?(?:/[^\W\d_]+\d?)*", tail):
+    if _RANGE_TAIL.fullmatch(tail):
         return False  # 3-4, 14/14, 20-25%, 450.000-550.000
     if tail[0] in "%":
         return False
@@ -612,7 +625,7 @@ def _is_code(t: str, n: NumberSpan) -> bool:
         return True
     if tail[0] in "/" and tail[1:2].isalpha():
         return False  # 60.000đ/kg handled as a rate; "20/người" rare
-    return bool(re.search(r"\d[/:]\d", tail)) or tail.count("/") > 1 or tail.count("-") > 1
+    return bool(_CODE_TAIL.search(tail)) or tail.count("/") > 1 or tail.count("-") > 1
 
 
 def _glued_after_word(t: str, start: int) -> bool:
@@ -706,6 +719,15 @@ def _in_blocked(a: int, b: int, blocked) -> bool:
     return any(x < b and a < y for x, y in blocked)
 
 
+# _read's patterns, compiled once (it runs for every number; ``re``'s own cache costs a look-up per call)
+_DIGIT_GROUP_BEFORE = re.compile(r"(?:^|\s)\d+ $")
+_HOUR_BEFORE = re.compile(r"\d ?(?:giờ|h) ?$", re.IGNORECASE)
+_NAME_DASH_BEFORE = re.compile(r"[^\W\d_] ?[-–] ?$")
+_YEAR_BEFORE = re.compile(r"(?:19|20)\d\d(?:,| và| hoặc| đến| -)\s*$")
+_YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
+_ENGLISH_DECIMAL = re.compile(r"\d+\.\d{1,2}")
+
+
 def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens, blocked) -> _Found | None:
     w = _words()
     if math.isnan(n.value) or _in_blocked(n.start, n.end, blocked) or _is_code(t, n):
@@ -714,14 +736,13 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
         return None
     if n.start > 1 and t[n.start - 1] in "/-–+" and t[n.start - 2].isdigit():
         return None  # the second half of 61/62 or 3-4 belongs to the first
-    if re.search(r"(?:^|\s)\d+ $", t[max(0, n.start - 12):n.start]):
+    if _DIGIT_GROUP_BEFORE.search(t[max(0, n.start - 12):n.start]):
         return None  # a run of digit groups: a phone number (0917 61 2020)
-    if re.search(r"\d ?(?:giờ|h) ?$", t[max(0, n.start - 8):n.start], re.IGNORECASE):
+    if _HOUR_BEFORE.search(t[max(0, n.start - 8):n.start]):
         return None  # "8 giờ 30 (phút)", "18h30": the minutes of a time of day
-    if n.kind == "digits" and re.search(r"[^\W\d_] ?[-–] ?$", t[max(0, n.start - 4):n.start]):
+    if n.kind == "digits" and _NAME_DASH_BEFORE.search(t[max(0, n.start - 4):n.start]):
         return None  # "Covid - 19", "SARS-CoV-2": part of a name
-    if re.fullmatch(r"(?:19|20)\d\d", n.raw) and re.search(r"(?:19|20)\d\d(?:,| và| hoặc| đến| -)\s*$",
-                                                          t[max(0, n.start - 14):n.start]):
+    if _YEAR_DIGITS.fullmatch(n.raw) and _YEAR_BEFORE.search(t[max(0, n.start - 14):n.start]):
         return None  # "năm 2017, 2018": the second year of a list
     before = t[max(0, n.start - 40):n.start]
     # vague amounts and "per": hàng trăm, vài ba, mỗi một
@@ -765,9 +786,9 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
         return None
     if value == 0 and unit.dimension == "money" and value_max is None:
         return None  # "nhà vệ sinh 0 đồng", "siêu thị 0 đồng": free of charge, a label
-    if unit.is_count and re.fullmatch(r"(?:19|20)\d\d", n.raw) and unit.name not in w["counts"]:
+    if unit.is_count and _YEAR_DIGITS.fullmatch(n.raw) and unit.name not in w["counts"]:
         return None  # "đại hội đồng cổ đông 2021 mới đây": a year, not 2021 of something
-    if unit.is_count and n.kind == "digits" and re.fullmatch(r"\d+\.\d{1,2}", n.raw):
+    if unit.is_count and n.kind == "digits" and _ENGLISH_DECIMAL.fullmatch(n.raw):
         return None  # "gói thầu 5.10": English decimals only where they measure something
     unit_end = max(unit.end, end)
     negative = prev_word == "âm" and not unit.is_count and value_max is None and total is None and value > 0
@@ -949,10 +970,14 @@ def _duration_ok(t: str, n: NumberSpan, unit: _Unit, blocked) -> bool:
     return True
 
 
+# compiled once: _range_after runs at every number
+_RANGE_JOINER = re.compile(r"\s?[-–—]\s?|\s(?:đến|tới)\s(?:(?:dưới|trên|hơn)\s)?")
+
+
 def _range_after(t: str, n: NumberSpan, unit: _Unit | None, by_start, toks):
     """``3,42 - 3,73 tấn/ha``, ``từ 11 đến 12 triệu đồng/ha``, ``40.000 - 50.000 đồng/kg``."""
     p = unit.end if unit is not None else n.end
-    m = re.compile(r"\s?[-–—]\s?|\s(?:đến|tới)\s(?:(?:dưới|trên|hơn)\s)?").match(t, p)
+    m = _RANGE_JOINER.match(t, p)
     if not m:
         return None
     n2 = by_start.get(m.end())

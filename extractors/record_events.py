@@ -11,7 +11,7 @@ kind word alone as a subject (``kind_backrefs``).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -194,11 +194,11 @@ def find_events(text: str, s: int, e: int, units: list[Unit], officials=()) -> l
         if pos >= e:
             continue
         cs = clause_start(text, s, pos)
+        if pos != cs and not text[s:pos].rstrip().endswith(","):
+            continue  # (tested first: it needs no stripping of adverbials)
         rest = strip_adverbials(text[pos:e])
         start = e - len(rest)
         if any(ev.pos == start for ev in events) or any(u.start == start for u in sent_units):
-            continue
-        if pos != cs and not text[s:pos].rstrip().endswith(","):
             continue
         if pats["named_document"].match(rest) and not any(ev.pos >= start and ev.pos < start + 40 for ev in events) \
                 and not any(start < u.start < start + 12 for u in sent_units):
@@ -275,6 +275,17 @@ def _bare_kind_words() -> tuple[frozenset, frozenset]:
     return frozenset(k.lower() for k in c["bare_kind_subjects"]), frozenset(c["bare_kind_openers"])
 
 
+# (tokens, indices) of the last document: kind_backrefs runs once per sentence over the same tokens
+_last_kind_tokens: list = [None, []]
+
+
+def _kind_tokens(toks, kinds) -> list[int]:
+    """Indices of the nouns among ``toks`` that are kind words: found once per document, not per sentence."""
+    if _last_kind_tokens[0] is not toks:  # (kept alive here, so another list never has its id)
+        _last_kind_tokens[:] = [toks, [k for k, t in enumerate(toks) if t[2].startswith("N") and t[3].lower() in kinds]]
+    return _last_kind_tokens[1]
+
+
 def kind_backrefs(text, s, e, units, toks, tok_starts) -> list[_Event]:
     """A kind word alone as a clause subject refers back to the one unit of that kind.
 
@@ -287,15 +298,13 @@ def kind_backrefs(text, s, e, units, toks, tok_starts) -> list[_Event]:
     """
     kinds, openers = _bare_kind_words()
     out = []
-    k = bisect_right(tok_starts, s - 1)
-    while k < len(toks) and toks[k][0] < e:
-        a, b, tag, word = toks[k]
-        k += 1
-        if not tag.startswith("N"):
-            continue
+    cands = _kind_tokens(toks, kinds)
+    c = bisect_left(cands, bisect_right(tok_starts, s - 1))
+    while c < len(cands) and toks[cands[c]][0] < e:
+        k = cands[c] + 1  # (the token after it, as below)
+        c += 1
+        a, b, tag, word = toks[k - 1]
         low = word.lower()
-        if low not in kinds:
-            continue
         cs = clause_start(text, s, a)
         prefix = strip_adverbials(text[cs:a]).strip().lower()
         if prefix and prefix.split()[-1] not in openers:

@@ -81,12 +81,14 @@ def attribute(text: str, doc, units: list[Unit], quantities: list[Quantity],
     para_of = paragraph_index(text)
     # words inside a unit's name are never its activity (Trung tâm Ứng dụng …)
     spans = sorted((u.start, u.end) for u in units)
-    starts_ = [a for a, _ in spans]
-
-    def in_unit(pos: int) -> bool:
-        j = bisect_right(starts_, pos) - 1
-        return j >= 0 and spans[j][0] <= pos < spans[j][1]
-    toks = _split_tokens(text, doc, spans, quantities, in_unit)
+    # A position is in a unit when the unit that starts last at or before it reaches it.
+    # The positions that holds for, as a set: one look-up per word instead of a bisect.
+    inside: set[int] = set()
+    for j, (a, b) in enumerate(spans):
+        nxt = spans[j + 1][0] if j + 1 < len(spans) else b
+        if nxt != a:  # (of units starting together, the last in this order is the one)
+            inside.update(range(a, min(b, nxt)))
+    toks = _split_tokens(text, doc, spans, quantities, inside.__contains__)
     tok_starts = [t[0] for t in toks]
     periods = _own_periods(text)
     units = sorted(units, key=lambda u: u.start)

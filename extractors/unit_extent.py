@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from .unit_names import expand_abbreviations as _expand_abbreviations, known_name_keys
 from .unit_lexicon import norm as _norm
-from .unit_lexicon import Head, Lexicon
+from .unit_lexicon import Head, Lexicon, ending_at, starting_at
 from .unit_pieces import (NUMBER_LABEL, PIECE, SENTENCE_OPENERS, STOP_TAGS, STOP_WORDS, Piece, initials_match,
                           is_abbr, next_is_capital, phrase_at)
 
@@ -117,7 +117,7 @@ def country_at(text: str, pieces: list[Piece], i: int, lex: Lexicon) -> int:
     if i >= len(pieces) or pieces[i].newline_before:
         return 0
     p = pieces[i]
-    for c in lex.regions:  # longest first
+    for c in starting_at(lex.regions, text, p.start):  # longest first
         if c in lex.countries and c[:1].isupper() and text.startswith(c, p.start) and not text[p.start + len(c):p.start + len(c) + 1].isalnum() \
                 and p.tok_end <= p.start + len(c) and not next_is_capital(text, p.start + len(c)) \
                 and not province_at(pieces, i, lex):
@@ -357,7 +357,7 @@ class _NameScan:
                     and match_head(pieces, self.k + 1, lex) is None
                     and province_at(pieces, self.k + 1, lex) == 0
                     and place_at(pieces, self.k + 1, lex) == 0  # "Công ty Việt Thắng Jean, TP Thủ Đức": where it is
-                    and not any(text.startswith(r, nxt.start) for r in lex.regions)
+                    and not any(text.startswith(r, nxt.start) for r in starting_at(lex.regions, text, nxt.start))
                     and nxt.low not in lex.person_titles
                     and not _title_at(text, nxt.start, lex)  # "Cục Y tế Dự phòng, Cố vấn …"
                     and self.k == self.end and self.capital):
@@ -372,7 +372,8 @@ class _NameScan:
                         and not (pieces[m].tag or "N").startswith(("V", "R", "E", "C")):
                     m += 1
                 if m > self.k + 1 and m < n and not pieces[m].newline_before and any(
-                        r[:1].isupper() and text.startswith(r, pieces[m].start) for r in lex.regions):
+                        r[:1].isupper() and text.startswith(r, pieces[m].start)
+                        for r in starting_at(lex.regions, text, pieces[m].start)):
                     self.k += 1
                     return GO
             self.end = _noun_tail(pieces, self.end, self.k, self.verbs_in_run, self.capital)
@@ -397,7 +398,8 @@ class _NameScan:
             return STOP
         if t in SENTENCE_OPENERS and self.k > j:
             return STOP  # a flattened page runs sentences together: "Báo Điện tử Chính phủ Theo …"
-        if p.cap and self.k > j and any(text.startswith(ti + " ", p.start) for ti in lex.end_titles):
+        if p.cap and self.k > j and any(text.startswith(ti + " ", p.start)
+                                        for ti in starting_at(lex.end_titles, text, p.start)):
             return STOP  # an official's title: Báo Điện tử Chính phủ | Thủ tướng …
         return GO
 
@@ -406,7 +408,7 @@ class _NameScan:
         (another head), a region or province that closes the name, or words after a defined abbreviation."""
         pieces, j, lex, head, text, n = self.pieces, self.j, self.lex, self.head, self.text, self.n
         if self.abbr is not None and not place_at(pieces, self.k, lex) and not any(
-                r[:1].isupper() and text.startswith(r, p.start) for r in lex.regions):
+                r[:1].isupper() and text.startswith(r, p.start) for r in starting_at(lex.regions, text, p.start)):
             return STOP  # "Tổ chức Y tế Thế giới (WHO) Tedros …": the defined name is complete
         inner = match_head(pieces, self.k, lex) if self.k > j else None
         # a division written with its body (Phòng Cảnh sát Môi trường Công an tỉnh …,
@@ -427,7 +429,7 @@ class _NameScan:
             return STOP
         if inner is not None:
             self.inner_heads += 1
-        region = next((r for r in lex.regions if r[:1].isupper() and text.startswith(r, p.start)
+        region = next((r for r in starting_at(lex.regions, text, p.start) if r[:1].isupper() and text.startswith(r, p.start)
                        and not text[p.start + len(r):p.start + len(r) + 1].isalnum()), None)
         if region in lex.countries and (province_at(pieces, self.k, lex) or next_is_capital(text, p.start + len(region))):
             region = None  # Lào Cai, Sơn Mỹ Lan: a country's name inside a longer name
@@ -491,7 +493,8 @@ class _NameScan:
                                          or pieces[self.k + 1].text in lex.abbr_units
                                          # "… Bệnh tật và cơ quan Công an": a generic noun, then a body
                                          or _generic_then_head(pieces, self.k + 1, lex)
-                                         or any(text.startswith(ti + " ", pieces[self.k + 1].start) for ti in lex.end_titles)):
+                                         or any(text.startswith(ti + " ", pieces[self.k + 1].start)
+                                                for ti in starting_at(lex.end_titles, text, pieces[self.k + 1].start))):
             return STOP  # "Sở GD&ĐT và Thành phố Hà Nội", "Bộ Y tế và Bộ Công an": two bodies
         # the rest of a capitalized word (Quản lý, Tuyên giáo): same underthesea token — but
         # not after a title-case proper name or an abbreviation (Phan Thiết gắn, GD&ĐT tặng)
@@ -595,7 +598,7 @@ def abbr_qualifier_end(text: str, pieces: list[Piece], j: int, lex: Lexicon) -> 
     while k < n and k - j < 3 and pieces[k].word and pieces[k].cap and not pieces[k].newline_before \
             and not is_abbr(pieces[k].text) and pieces[k].text not in SENTENCE_OPENERS \
             and match_head(pieces, k, lex) is None \
-            and not any(text.startswith(t, pieces[k].start) for t in lex.end_titles) \
+            and not any(text.startswith(t, pieces[k].start) for t in starting_at(lex.end_titles, text, pieces[k].start)) \
             and not (k == j and pieces[k].text in lex.surnames):
         k += 1
         while k < n and pieces[k].word and pieces[k].start < pieces[k - 1].tok_end:
@@ -651,7 +654,7 @@ def generic_name(after_head: str, head: Head, lex: Lexicon) -> bool:
 
 def after_official_title(text: str, pos: int, lex: Lexicon) -> bool:
     before = text[max(0, pos - 25):pos].rstrip()
-    return any(before.endswith(t) for t in lex.official_titles)
+    return any(before.endswith(t) for t in ending_at(lex.official_titles, before, len(before)))
 
 
 def cut_person_name(pieces: list[Piece], j: int, end: int, lex: Lexicon, strict: bool = False) -> int:

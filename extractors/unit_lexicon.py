@@ -159,3 +159,37 @@ def norm(s: str) -> str:
     Kept per string: the name finders ask again for the same prefixes of a name."""
     s = unicodedata.normalize("NFC", s).casefold()
     return re.sub(r"[\W_]+", " ", s).strip()
+
+
+# The finders ask, at many pieces, "does one of these words (regions, titles) start here / end
+# there?"; a word can only start where its first character is (end where its last one is), so
+# they try just the words under that character instead of the whole list (same order, so the
+# first match found is the same one).
+
+# kept by the list's id (hashing a long tuple at each question costs what the grouping saves);
+# the list itself is kept too, so its id is not reused while the entry lives
+_GROUPS: dict[tuple[int, bool], tuple[object, dict[str, tuple[str, ...]]]] = {}
+
+
+def _by_char(words: tuple | frozenset, last: bool) -> dict[str, tuple[str, ...]]:
+    got = _GROUPS.get((id(words), last))
+    if got is not None and got[0] is words:
+        return got[1]
+    out: dict[str, list[str]] = {}
+    for w in words:
+        if not w:
+            raise ValueError("empty word in a lexicon list")  # it would match anywhere
+        out.setdefault(w[-1] if last else w[0], []).append(w)
+    groups = {c: tuple(ws) for c, ws in out.items()}
+    _GROUPS[(id(words), last)] = (words, groups)
+    return groups
+
+
+def starting_at(words: tuple | frozenset, text: str, pos: int) -> tuple[str, ...]:
+    """The words (in their order) that may start at text[pos]: those whose first character is there."""
+    return _by_char(words, False).get(text[pos:pos + 1], ())
+
+
+def ending_at(words: tuple | frozenset, text: str, end: int) -> tuple[str, ...]:
+    """The words that may end at text[end - 1]: those whose last character is there."""
+    return _by_char(words, True).get(text[end - 1:end] if end > 0 else "", ())

@@ -49,7 +49,7 @@ class Piece:
     __slots__ = ("start", "end", "text", "tag", "tok_start", "tok_end", "newline_before", "cap", "word", "low")
 
     def __init__(self, start: int, end: int, text: str, tag: str = "", tok_start: int = 0, tok_end: int = 0,
-                 newline_before: bool = False):
+                 newline_before: bool = False, shape: tuple[bool, bool, str] | None = None):
         self.start = start
         self.end = end
         self.text = text
@@ -57,29 +57,55 @@ class Piece:
         self.tok_start = tok_start
         self.tok_end = tok_end
         self.newline_before = newline_before
-        first = text[:1]
-        self.cap = first.isupper()
-        self.word = first.isalnum()
-        self.low = text.lower()
+        self.cap, self.word, self.low = shape if shape is not None else _shape(text)
 
     def __repr__(self) -> str:
         return f"Piece({self.start}, {self.end}, {self.text!r}, {self.tag!r})"
 
 
+# (cap, word, low) of each piece text met: a document repeats most of its syllables, and a
+# look-up costs less than the three string methods (bounded: cleared when full)
+_SHAPES: dict[str, tuple[bool, bool, str]] = {}
+
+
+def _shape(text: str) -> tuple[bool, bool, str]:
+    first = text[:1]
+    return first.isupper(), first.isalnum(), text.lower()
+
+
 def split_pieces(text: str, doc) -> list[Piece]:
     out = []
-    tokens = [(a, b, tag) for a, b, _, tag in _token_rows(doc)] if doc is not None else []
+    append = out.append
+    rows = _token_rows(doc) if doc is not None else ()
+    n_tokens = len(rows)
+    shapes = _SHAPES
+    if len(shapes) > 200_000:
+        shapes.clear()
+    find = text.find
+    # the token the next piece may sit in (pieces and tokens both come in text order):
+    # its bounds are read once per token, not once per piece
     ti = 0
+    ts, te, tag = (rows[0][0], rows[0][1], rows[0][3]) if n_tokens else (0, 0, "")
     prev_end = 0
-    n_tokens = len(tokens)
     for m in PIECE.finditer(text):
         s, e = m.span()
-        while ti < n_tokens and tokens[ti][1] <= s:
+        if te <= s:  # past the current token: on to the first one that ends after s
             ti += 1
-        tag, ts, te = "", s, e
-        if ti < n_tokens and tokens[ti][0] <= s:
-            ts, te, tag = tokens[ti]
-        out.append(Piece(s, e, m.group(), tag, ts, te, text.find("\n", prev_end, s) >= 0))
+            while ti < n_tokens and rows[ti][1] <= s:
+                ti += 1
+            if ti < n_tokens:
+                ts, te, tag = rows[ti][0], rows[ti][1], rows[ti][3]
+            else:
+                ts = te = len(text) + 1  # no token left: every piece is its own
+        w = m.group()
+        shape = shapes.get(w)
+        if shape is None:
+            shape = shapes[w] = _shape(w)
+        newline = find("\n", prev_end, s) >= 0
+        if ts <= s:
+            append(Piece(s, e, w, tag, ts, te, newline, shape))
+        else:  # a piece outside every token
+            append(Piece(s, e, w, "", s, e, newline, shape))
         prev_end = e
     return out
 

@@ -53,7 +53,7 @@ from .unit_entities import UnitMention, complete_short_names, find_parents, reso
 from .unit_extent import (abbr_qualifier_end, after_official_title, country_at, cut_person_name, end_of_known_name,
                           end_of_media_name, generic_name, lower_head_after_title, lower_name_end, match_head,
                           ends_number_name, place_at, province_at, scan_name, until_own_short_name)
-from .unit_lexicon import Lexicon, data_text, lexicon, norm
+from .unit_lexicon import Lexicon, data_text, ending_at, lexicon, norm
 from .unit_pieces import NUMBER_LABEL, Piece, initials_match, is_abbr, raw_name, split_pieces, whole_word
 
 
@@ -177,15 +177,35 @@ def _learn_abbreviations(text: str, pieces: list[Piece], lex: Lexicon) -> dict:
 def _preceding(text: str, start: int, lex: Lexicon) -> bool:
     """Is the unit at ``start`` in an object / place position (after tại, từ, của, …)?"""
     before = text[max(0, start - 25):start].rstrip().lower()
-    return any(before.endswith(" " + w) or before == w for w in lex.non_subject_before)
+    return any(before.endswith(" " + w) or before == w
+               for w in ending_at(lex.non_subject_before, before, len(before)))
+
+
+def _title_ends_before(text: str, pos: int, lex: Lexicon) -> bool:
+    """Does an official's title end text[:pos] (white space after it aside)?
+
+    ``text[:pos].rstrip().endswith(title)``, read in place: slicing the text up to
+    each candidate copies the whole document every time."""
+    k = pos
+    while k > 0 and text[k - 1].isspace():  # what rstrip() drops
+        k -= 1
+    return any(text.endswith(t, 0, k) for t in ending_at(lex.official_titles, text, k))
 
 
 def _find_mentions(text, pieces, lex, learned) -> list[UnitMention]:
     out: list[UnitMention] = []
     n = len(pieces)
+    heads, abbr_units = lex.heads_by_first, lex.abbr_units
     i = 0
     while i < n:
         p = pieces[i]
+        # Most pieces open nothing: skip them with the dictionary look-ups every branch
+        # below starts with (an abbreviation, a head word, a lower-case head before a
+        # capital, a head + trưởng/phó) instead of calling each finder on them.
+        if not p.word or (p.low not in heads and p.text not in abbr_units and p.text not in learned
+                          and (p.cap or i + 1 >= n or not pieces[i + 1].cap)):
+            i += 1
+            continue
         # an abbreviation that names a whole organization (WB, CDC) or a learned one
         # the dictionary look-ups first: few pieces are known abbreviations, the pattern is dearer
         if p.word and (p.text in lex.abbr_units or p.text in learned and _learned_unit(p.text, learned, lex)) \
@@ -222,7 +242,7 @@ def _find_mentions(text, pieces, lex, learned) -> list[UnitMention]:
         prev = pieces[i - 1] if i > 0 else None
         if prev is not None and prev.word and prev.cap and not prev.newline_before and not is_abbr(prev.text) \
                 and prev.end < p.start and not out_ends_at(out, prev.end) \
-                and not any(text[:p.start].rstrip().endswith(t) for t in lex.official_titles) \
+                and not _title_ends_before(text, p.start, lex) \
                 and not (i < 2 or prev.newline_before or pieces[i - 2].text in ".!?:;\"“(-–,") \
                 and not _after_credit(text, p.start, lex):
             # (a capitalized word that opens its sentence is just capitalized: Theo Sở …)
@@ -330,8 +350,8 @@ def _short_refs_found(text, pieces, lex, found) -> list[UnitMention]:
     """
     table = _short_ref_table()
     not_after = tuple(sorted(table["not_after"], key=len, reverse=True))
-    starts = {p.start: p for p in pieces}
-    piece_starts = [p.start for p in pieces]
+    starts: dict[int, Piece] = {}
+    piece_starts: list[int] = []
     taken = [(m.start, m.end) for m in found]
     out = []
     for ref in table["refs"]:
@@ -342,6 +362,9 @@ def _short_refs_found(text, pieces, lex, found) -> list[UnitMention]:
                 s, e = m.span()
                 if m.group()[1:] != phrase[1:]:
                     continue  # only the first letter may be capitalized (sentence start)
+                if not piece_starts:  # (made at the first match: most documents have none)
+                    starts.update((p.start, p) for p in pieces)
+                    piece_starts.extend(p.start for p in pieces)
                 p = starts.get(s)
                 if p is None or p.tok_start != s:
                     continue  # inside a longer word (thị trường, môi trường)
