@@ -23,7 +23,7 @@ from .model_files import ranker
 
 MODEL_FILE = "attribution.json"
 # Bump when the features below change: the shipped model must be retrained.
-FEATURE_VERSION = 7
+FEATURE_VERSION = 8
 
 _CONTEXT_WORDS = ("theo", "của", "tại", "cho", "với", "từ", "do", "và", "cùng", "trình", "thuộc",
                   "giữa", "về", "ở", "đến", "bởi", "phối hợp", "lãnh đạo", "đại diện", "giám đốc",
@@ -395,6 +395,63 @@ def _recency(ctx: _Context, pos: int) -> dict[str, int]:
     return {n: r for r, n in enumerate(sorted(last, key=last.get, reverse=True))}
 
 
+# ---------------------------------------------------------------- offices standing for their organization
+# A figure's sentence often names an office, not the organization (`Bộ trưởng cho biết …`,
+# `Hiệu trưởng nhà trường`, `Giám đốc Sở khẳng định …`): the figure belongs to the unit of
+# that office's kind named most recently before it.  The offices and their kinds are data
+# (``title_kinds`` of unit_discourse.json); the model learns how much they count.
+
+
+@lru_cache(maxsize=1)
+def _title_kinds() -> tuple[re.Pattern, dict[str, frozenset]]:
+    """Offices (``title_kinds`` of unit_discourse.json) as one pattern, and the unit kinds each implies."""
+    import json
+
+    from .unit_lexicon import data_text
+
+    table = json.loads(data_text("unit_discourse.json"))["title_kinds"]
+    words = sorted(table, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)", re.IGNORECASE)
+    return pattern, {w.lower(): frozenset(k) for w, k in table.items()}
+
+
+def _sentence_offices(text: str, s: int, e: int) -> frozenset:
+    """The unit kinds the offices named in text[s:e] belong to."""
+    pattern, table = _title_kinds()
+    kinds: set = set()
+    for m in pattern.finditer(text, s, e):
+        kinds |= table.get(m.group().lower(), frozenset())
+    return frozenset(kinds)
+
+
+def _kind_latest(ctx: _Context, recency: dict[str, int]) -> dict:
+    """The most recently mentioned name of each kind (before the figure)."""
+    best: dict = {}
+    for n, r in recency.items():
+        k = ctx.kinds.get(n)
+        if k and (k not in best or r < recency[best[k]]):
+            best[k] = n
+    return best
+
+
+def _with_offices(f: dict[str, float], text: str, ctx: _Context, q: Quantity, rec: Record,
+                  name: str | None, recency: dict[str, int]) -> dict[str, float]:
+    """``f`` with the office features of candidate ``name`` (None: "no unit") added."""
+    s, e = rec.start, rec.end
+    offices = _memo(ctx, ("offices", s, e), lambda: _sentence_offices(text, s, e))
+    if not offices:
+        return f
+    latest = _memo(ctx, ("kind_latest", q.start), lambda: _kind_latest(ctx, recency))
+    if name is None:
+        f["null:titled_kind_named"] = float(any(k in latest for k in offices))
+        return f
+    kind = ctx.kinds.get(name)
+    if kind in offices:
+        f["disc:titled_kind"] = 1.0
+        f["disc:titled_kind_latest"] = float(latest.get(kind) == name)
+    return f
+
+
 def candidate_rows(text: str, units: list[Unit], quantities: list[Quantity],
                    records: list[Record]):
     """For each record: (record index, [(candidate name or None, features)])."""
@@ -418,7 +475,8 @@ def candidate_rows(text: str, units: list[Unit], quantities: list[Quantity],
         q = quantities[rec.quantity]
         recency = _recency(ctx, q.start)
         cands = [None] + ctx.names
-        out.append((ri, [(c, candidate_features(text, ctx, q, rec, c, recency)) for c in cands]))
+        out.append((ri, [(c, _with_offices(candidate_features(text, ctx, q, rec, c, recency),
+                                           text, ctx, q, rec, c, recency)) for c in cands]))
     return out
 
 

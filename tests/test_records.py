@@ -508,3 +508,23 @@ def test_a_place_inside_the_province_continues_the_report():
             "Tại xã Đạo Lý, ngành y tế đã lập 9 tổ Covid-19 cộng đồng.")
     r = records(text, ["991 mẫu", "9 tổ"])
     assert r["9 tổ"].unit == "Sở Y tế tỉnh Hà Nam"
+
+
+def test_an_office_in_the_sentence_points_to_the_latest_unit_of_its_kind():
+    """Attribution features (extractors/attribution.py): `Bộ trưởng` in a figure's sentence marks the
+    Bộ named most recently before it, not an earlier Bộ nor a unit of another kind; "no unit" is told
+    that an organization of that office's kind was named."""
+    from extractors import attribution
+    from extractors.extract import rules_pass
+
+    text = ("Bộ Tài chính và Bộ Y tế họp với Sở Y tế tỉnh Hà Nam.\n"
+            "Bộ trưởng cho biết đã tiêm 12.000 liều vắc xin.")
+    _, ex = rules_pass(text)
+    rows = attribution.candidate_rows(text, ex.units, ex.quantities, ex.records)
+    q = next(ri for ri, r in enumerate(ex.records) if "12.000" in r.quantity_text)
+    feats = dict(next(c for ri, c in rows if ri == q))
+    assert feats[None].get("null:titled_kind_named") == 1.0
+    assert feats["Bộ Y tế"].get("disc:titled_kind_latest") == 1.0
+    assert feats["Bộ Tài chính"].get("disc:titled_kind") == 1.0
+    assert not feats["Bộ Tài chính"].get("disc:titled_kind_latest")
+    assert "disc:titled_kind" not in feats["Sở Y tế tỉnh Hà Nam"]
