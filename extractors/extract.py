@@ -10,6 +10,8 @@ so it runs alone and on any worker.
 """
 from __future__ import annotations
 
+from copy import copy
+
 from .mentions import Extraction
 from .normalize import clean_text
 from . import activities as _activities, attribution as _attribution, counted_nouns as _counted_nouns
@@ -41,13 +43,18 @@ def rules_pass(text: str):
 
 def apply_models(text: str, tokens, ex: Extraction) -> Extraction:
     """The learned decisions over the rules' candidates (models from ``provnews train``)."""
-    _counted_nouns.adjust_counts(text, tokens, ex.quantities)
+    # The models were trained on the rules' output (``pipeline.train``), so each reads that:
+    # names chosen on the rules' records, counts adjusted on copies, units and activities
+    # chosen among the rules' names and quantities; the adjusted counts and chosen names come last.
+    chosen = _unit_choice.chosen_names(text, tokens, ex.units, ex.records)
+    quantities = [copy(q) for q in ex.quantities]
+    _counted_nouns.adjust_counts(text, tokens, quantities)
     for r in ex.records:
-        r.refresh(ex.quantities[r.quantity])
-    units, records = _unit_choice.choose_names(text, tokens, ex.units, ex.records)
-    records = _attribution.choose_units(text, units, ex.quantities, records)
-    records = _activities.choose_activities(text, tokens, units, ex.quantities, records)
-    return Extraction(units=units, quantities=ex.quantities, records=records, period=ex.period)
+        r.refresh(quantities[r.quantity])
+    records = _attribution.choose_units(text, ex.units, ex.quantities, ex.records)
+    records = _activities.choose_activities(text, tokens, ex.units, ex.quantities, records)
+    units, records = _unit_choice.renamed(ex.units, records, chosen)
+    return Extraction(units=units, quantities=quantities, records=records, period=ex.period)
 
 
 def extract(text: str, *, learned: bool = True) -> Extraction:

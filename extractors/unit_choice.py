@@ -297,10 +297,10 @@ def candidate_groups(text: str, tokens, units: list[Unit], records: list[Record]
     return [(name, candidates(d, name, ms, votes, len(records))) for name, ms in by_name.items()]
 
 
-def choose_names(text: str, tokens, units: list[Unit], records: list[Record], model=None):
-    """New units and records with each organization under the model's best-ranked name."""
+def chosen_names(text: str, tokens, units: list[Unit], records: list[Record], model=None) -> dict[str, str]:
+    """The model's best-ranked name for each organization the rules named (rules' name → chosen name)."""
     if not units:
-        return units, records
+        return {}
     model = model or ranker(MODEL_FILE, FEATURE_VERSION)
     groups = candidate_groups(text, tokens, units, records)
     scores = iter(model.scores([f for _, cands in groups for _, f in cands]))
@@ -313,6 +313,11 @@ def choose_names(text: str, tokens, units: list[Unit], records: list[Record], mo
         # one body has one name across documents (statistics group by it).
         same_but_level = _INSERTED_LEVEL.sub("", best) == _INSERTED_LEVEL.sub("", name)
         chosen[name] = name if same_but_level else best
+    return chosen
+
+
+def renamed(units: list[Unit], records: list[Record], chosen: dict[str, str]):
+    """New units, and the records (in place), under the chosen names."""
     new_units = [Unit(text=u.text, start=u.start, end=u.end, name=chosen.get(u.name, u.name),
                       abbreviation=u.abbreviation, kind=u.kind,
                       parent=chosen.get(u.parent, u.parent) if u.parent else None)
@@ -321,3 +326,10 @@ def choose_names(text: str, tokens, units: list[Unit], records: list[Record], mo
         if r.unit is not None:
             r.unit = chosen.get(r.unit, r.unit)
     return new_units, records
+
+
+def choose_names(text: str, tokens, units: list[Unit], records: list[Record], model=None):
+    """New units and records with each organization under the model's best-ranked name."""
+    if not units:
+        return units, records
+    return renamed(units, records, chosen_names(text, tokens, units, records, model))

@@ -253,9 +253,10 @@ def predictions(runs: list[RuleRun], attribution_model: dict | None = None, acti
         ex = run.ex
         units = ex.units
         records = [type(r).from_dict(r.to_dict()) for r in ex.records]
+        chosen = {}
         if units_model is not None:
-            units, records = unit_choice.choose_names(run.gold.text, run.tokens, units, records,
-                                                      model=ranker_from(units_model))
+            chosen = unit_choice.chosen_names(run.gold.text, run.tokens, units, records,
+                                              model=ranker_from(units_model))
         quantities = ex.quantities
         if counts_model is not None:
             quantities = [type(q).from_dict(q.to_dict()) for q in quantities]
@@ -268,6 +269,7 @@ def predictions(runs: list[RuleRun], attribution_model: dict | None = None, acti
         if activity_model is not None:
             activities.choose_activities(run.gold.text, run.tokens, units, ex.quantities, records,
                                          model=ranker_from(activity_model))
+        units, records = unit_choice.renamed(units, records, chosen)
         out[run.gold.doc_id] = {"units": [u.to_dict() for u in units],
                                 "quantities": [q.to_dict() for q in quantities],
                                 "records": [r.to_dict() for r in records]}

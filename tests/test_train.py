@@ -132,3 +132,24 @@ def test_activity_nouns_are_learned_in_training_and_offered_from_the_model_file(
 
     assert "truy vết" not in offered(frozenset())
     assert "truy vết" in offered(frozenset({"truy vết"}))
+
+
+def test_cross_validation_scores_what_extraction_ships():
+    """``predictions`` (what CV and the learning curve score) and ``extract`` apply the same
+    models in the same order to the same rules' output, so the judge measures the shipped tool."""
+    need_shared(DEV_GOLD)
+    from extractors import activities, attribution, counted_nouns, unit_choice
+    from extractors.extract import extract
+    from extractors.model_files import load_json_model
+    from pipeline.evaluate import load_gold
+    from pipeline.train import predictions_with, run_rules
+
+    golds = load_gold(MANIFEST, "dev")
+    models = {m.MODEL_FILE: load_json_model(m.MODEL_FILE, m.FEATURE_VERSION)
+              for m in (attribution, activities, counted_nouns, unit_choice)}
+    judged = predictions_with(run_rules(golds, None), models)
+    for g in golds:
+        ex = extract(g.text)
+        shipped = {"units": [u.to_dict() for u in ex.units], "quantities": [q.to_dict() for q in ex.quantities],
+                   "records": [r.to_dict() for r in ex.records]}
+        assert shipped == judged[g.doc_id], g.doc_id
