@@ -25,22 +25,32 @@ MODEL_FILE = "attribution.json"
 # Bump when the features below change: the shipped model must be retrained.
 FEATURE_VERSION = 8
 
-_CONTEXT_WORDS = ("theo", "của", "tại", "cho", "với", "từ", "do", "và", "cùng", "trình", "thuộc",
-                  "giữa", "về", "ở", "đến", "bởi", "phối hợp", "lãnh đạo", "đại diện", "giám đốc",
-                  "chủ tịch", "trưởng", "báo cáo", "thông tin", "công bố", "cho biết")
-_MEDIA_KINDS = frozenset(["Báo", "Tạp chí", "Thông tấn xã", "Đài", "Đài Phát thanh và Truyền hình",
-                          "Cổng thông tin"])
+
+def _cues() -> dict:
+    import json
+
+    from .unit_lexicon import data_text
+
+    return json.loads(data_text("attribution_cues.json"))
+
+
+def _words(words, flags=0) -> re.Pattern:
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", flags)
+
+
+_CUES = _cues()
+_CONTEXT_WORDS = tuple(_CUES["context_words"])
+_MEDIA_KINDS = frozenset(_CUES["media_kinds"])
+# places, not units, open the sentence (`Toàn tỉnh có …`): the figure is the place's
 _PLACE_AGENT = re.compile(r"^\W*(?:(?:Trong|Tính đến|Đến|Năm|Riêng|Hiện nay|Ngoài ra)[^,]{0,40},\s*)?"
                           r"(?:toàn|cả|tỉnh|huyện|thành phố|TP\.?|thị xã|xã|phường|quận|địa phương|"
                           r"nước|Việt Nam|thủ đô)\b", re.IGNORECASE)
 _THEO = re.compile(r"(?:^|[\s,.(])(?:[Tt]heo|[Cc]ũng theo)(?:\s+(?:báo cáo|thông tin|thống kê|số liệu)(?:\s+\w+)?(?:\s+của)?)?\s")
-_PERSON = re.compile(r"\b(?:ông|bà|anh|chị|em|người dân|nông dân|gia đình|bệnh nhân|học sinh|"
-                     r"du khách|khách|thương lái|tài xế|chủ)\b", re.IGNORECASE)
+_PERSON = _words(_CUES["people_before"], re.IGNORECASE)
 # a person named in the figure's sentence (`Theo ông Mãi`, `ông Trung cho biết`): their given name
-_NAMED_PERSON = re.compile(r"\b(?:[Oô]ng|[Bb]à|[Aa]nh|[Cc]hị|PGS|GS|TS|ThS|Th\.S|BS|bác sĩ|Đại tướng|Thượng tướng|"
-                           r"Trung tướng|Thiếu tướng|Đại tá)\.?\s+((?:[A-ZĐ]\w*\s+){0,3}[A-ZĐ]\w*)")
-_SPEECH = re.compile(r"\b(?:cho biết|cho hay|nói|chia sẻ|khẳng định|thông tin|nhấn mạnh|"
-                     r"thông báo|báo cáo|cho rằng|đánh giá)\b", re.IGNORECASE)
+_NAMED_PERSON = re.compile(r"\b(?:" + "|".join(map(re.escape, _CUES["named_person_titles"]))
+                           + r")\.?\s+((?:[A-ZĐ]\w*\s+){0,3}[A-ZĐ]\w*)")
+_SPEECH = _words(_CUES["speech_verbs"], re.IGNORECASE)
 
 
 @dataclass(frozen=True)
