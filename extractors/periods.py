@@ -22,11 +22,6 @@ import calendar
 import re
 from functools import lru_cache
 
-try:  # the extra case equivalences ``re`` applies under IGNORECASE (Python 3.11+)
-    from re._casefix import _EXTRA_CASES
-except ImportError:  # unknown here: every pattern scans the plain way
-    _EXTRA_CASES = None
-
 from .mentions import Period
 from .numbers import fold, fold_word, load_data, parse_spelled
 
@@ -35,7 +30,7 @@ _DASH = r"\s*[-–—]\s*"
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> list[tuple[str, re.Pattern, tuple | None]]:
+def _patterns() -> list[tuple[str, re.Pattern]]:
     d = load_data("period_words.json")
     seasons = "|".join(sorted((re.escape(fold_word(s)) for s in d["seasons"]), key=len, reverse=True))
     relative = "|".join(sorted((re.escape(fold_word(s)) for s in d["relative_words"]), key=len, reverse=True))
@@ -50,7 +45,7 @@ def _patterns() -> list[tuple[str, re.Pattern, tuple | None]]:
         # vụ đông xuân (năm) 2020-2021
         ("season", rf"vụ\s+(?P<s>{seasons})(?:\s+(?:năm\s+)?(?P<y1>{_YEAR})(?:{_DASH}(?P<y2>{_YEAR}))?)?"),
         # giai đoạn 2021 - 2030, từ năm 2016 đến (năm) 2020, năm 2020-2021
-        ("years", rf"(?:{'|'.join(_SPAN_WORDS)})\s+(?P<y1>{_YEAR}){_DASH}(?P<y2>{_YEAR})"),
+        ("years", rf"(?:giai đoạn|thời kỳ|nhiệm kỳ|niên khóa|năm học)\s+(?P<y1>{_YEAR}){_DASH}(?P<y2>{_YEAR})"),
         ("years", rf"từ\s+năm\s+(?P<y1>{_YEAR})\s+(?:đến|tới)\s+(?:năm\s+)?(?P<y2>{_YEAR})"),
         ("years", rf"năm\s+(?P<y1>{_YEAR}){_DASH}(?P<y2>{_YEAR})"),
         # từ tháng 4 đến (tháng) 10 (năm 2020)
@@ -66,51 +61,7 @@ def _patterns() -> list[tuple[str, re.Pattern, tuple | None]]:
         ("relative", rf"(?:{relative})(?:\s+{_YEAR})?"),
     ]
     # patterns are folded like the text (đoạn and đọan must both match)
-    compiled = [(kind, re.compile(_word_start(fold_word(p)) + r"(?![\w])", re.IGNORECASE)) for kind, p in pats]
-    # the words every match of a pattern opens with (by its place in pats), where the pattern opens
-    # with a look-behind and alternatives of words (see ``_matches``); the others are fast as they are
-    opening = {3: _SPAN_WORDS, 6: ("từ", "tháng"), 11: tuple(d["relative_words"])}
-    return [(kind, pat, _opening_pattern(opening[i]) if i in opening else None)
-            for i, (kind, pat) in enumerate(compiled)]
-
-
-_SPAN_WORDS = ("giai đoạn", "thời kỳ", "nhiệm kỳ", "niên khóa", "năm học")
-
-
-def _opening_pattern(words) -> tuple[re.Pattern, frozenset[str]] | None:
-    """The words (folded, lower-case) as literals to find in the lower-cased text, and the
-    characters a text must not hold for that search to find every place the pattern may match.
-
-    Without IGNORECASE and opening with literals only, the regex engine skips in C to the
-    words' first letters, where the pattern itself tried every position of the text.  Lower-
-    casing the text gives the same words where IGNORECASE would match them, except at the few
-    characters ``re`` also matches through its extra case equivalences (ı for i, ſ for s):
-    a text holding one is scanned the plain way."""
-    if _EXTRA_CASES is None:
-        return None
-    folded = sorted({fold_word(w).lower() for w in words}, key=len, reverse=True)
-    extra = {chr(v) for ch in set("".join(folded)) for v in _EXTRA_CASES.get(ord(ch), ())}
-    return re.compile("|".join(re.escape(w) for w in folded)), frozenset(extra)
-
-
-def _matches(pat: re.Pattern, opening, t: str, low: str | None, low_chars: set[str]):
-    """``pat.finditer(t)``, ``pat`` tried only where ``opening`` finds one of its words in ``low``
-    (``t`` lower-cased, of the same length; ``low_chars`` its characters), as
-    ``record_cues.finditer_from`` does."""
-    if opening is None or low is None or not opening[1].isdisjoint(low_chars):
-        yield from pat.finditer(t)
-        return
-    find, pos = opening[0].search, 0
-    while True:
-        c = find(low, pos)
-        if c is None:
-            return
-        m = pat.match(t, c.start())  # (the look-behind still sees the text before c.start())
-        if m is None:
-            pos = c.start() + 1
-        else:
-            yield m
-            pos = m.end()
+    return [(kind, re.compile(_word_start(fold_word(p)) + r"(?![\w])", re.IGNORECASE)) for kind, p in pats]
 
 
 # a pattern's leading literal words ("tháng", "cách đây"), where it has some
@@ -202,12 +153,8 @@ def _find(text: str) -> list[tuple[int, int, str, Period]]:
     f = fold(text)
     found: list[tuple[int, int, str, Period]] = []
     taken: list[tuple[int, int]] = []
-    low = f.text.lower()
-    if len(low) != len(f.text):
-        low = None  # (İ lower-cases to two characters: offsets would shift)
-    low_chars = set(low or "")
-    for kind, pat, opening in _patterns():
-        for m in _matches(pat, opening, f.text, low, low_chars):
+    for kind, pat in _patterns():
+        for m in pat.finditer(f.text):
             a, b = m.span()
             if any(x < b and a < y for x, y in taken):
                 continue
