@@ -164,109 +164,142 @@ def _memo(ctx: _Context, key, compute):
     return got
 
 
-def candidate_features(text: str, ctx: _Context, q: Quantity, rec: Record, name: str | None,
-                       recency: dict[str, int]) -> dict[str, float]:
-    """Features of one (quantity, candidate unit) pair; ``name`` None is "no unit"."""
+def _record_rows(text: str, ctx: _Context, q: Quantity, rec: Record,
+                 recency: dict[str, int]) -> list[tuple[str | None, dict[str, float]]]:
+    """(candidate, features) of one record: "no unit" (None) first, then each name of the document.
+
+    What depends on the record alone (its facts, the offices its sentence names) is read once
+    here for all its candidates."""
     s, e = rec.start, rec.end
-    # what depends on the record alone is worked out for its first candidate and kept
-    facts = ctx.memo.get(("record", s, e, q.start))
+    qs = q.start
+    memo = ctx.memo
+    facts = memo.get(("record", s, e, qs))
     if facts is None:
-        facts = ctx.memo["record", s, e, q.start] = _record_facts(text, ctx, q, s, e)
+        facts = memo["record", s, e, qs] = _record_facts(text, ctx, q, s, e)
     (place_agent, person_before, para, pstart, para_end, in_title, q_sent, opens_para, opens_sentence,
      sent_words, colon_at, neighbours, persons) = facts
-    f: dict[str, float] = {}
-    if name is None:
-        f["null"] = 1.0
-        f["null:rule"] = float(rec.unit is None)
-        # "a mention starts in [a, b)": two bisections on the sorted starts of every mention
-        starts, at_q = ctx.all_starts, bisect_left(ctx.all_starts, q.start)
-        f["null:unit_in_sentence_before"] = float(bisect_left(starts, s) < at_q)
-        f["null:unit_in_sentence_after"] = float(bisect_left(starts, q.end) < bisect_left(starts, e))
-        f["null:place_agent"] = place_agent
-        f["null:person"] = person_before
-        f["null:location"] = float(rec.location is not None)
-        f["null:no_units_in_doc"] = float(not ctx.names)
-        f["null:rule_share"] = ctx.votes.get(None, 0.0)
-        # what the figure measures: an age or a price belongs to no unit more often than a count of tests
-        f["null:dim=" + (q.dimension or "")] = 1.0
-        f["null:uom=" + (q.unit_of_measure or "").lower()] = 1.0
-        f["null:doc_pos"] = q.start / max(len(text), 1)
-        f["null:in_lead"] = float(q.start < ctx.lead_end)
-        f["null:in_title"] = float(in_title)
-        f["null:unit_in_para_before"] = float(bisect_left(starts, pstart) < at_q)
-        f["null:para_rule_share"] = ctx.para_votes.get((para, None), 0.0)
-        f["null:neighbours_rule"] = sum(n is None for n in neighbours) / 2
-        f["null:theo_in_para"] = float(_theo_in(text, pstart, q.start))
-        nearest = starts[at_q - 1] if at_q else None
-        f["null:dist:" + _bucket(math.log1p(q.start - nearest) if nearest is not None else 99,
-                                 (3, 5, 6, 7, 8))] = 1.0
-        if nearest is not None:
-            f["null:paras_back:" + _bucket(para - (bisect_right(ctx.para_starts, nearest) - 1), (0, 1, 2, 4))] = 1.0
-        return f
-    memo = ctx.memo
-    qs = q.start
-    starts = ctx.starts[name]
-    i = bisect_left(starts, qs)
-    # what depends on the candidate's mentions before q and the paragraph alone (the same for
-    # every record of the paragraph up to the candidate's next mention), and on the record alone
-    fixed = memo.get(("fixed", name, i, para))
-    if fixed is None:
-        fixed = memo["fixed", name, i, para] = _fixed_features(text, ctx, name, i, para, pstart, para_end)
+    # the offices the sentence names, and the latest unit named of each kind
+    offices = memo.get(("offices", s, e))
+    if offices is None:
+        offices = memo["offices", s, e] = _sentence_offices(text, s, e)
+    latest = None
+    if offices:
+        latest = memo.get(("kind_latest", qs))
+        if latest is None:
+            latest = memo["kind_latest", qs] = _kind_latest(ctx, recency)
+    f = _null_features(text, ctx, q, rec, facts)
+    if offices:
+        f["null:titled_kind_named"] = 1.0 if any(k in latest for k in offices) else 0.0
+    rows: list[tuple[str | None, dict[str, float]]] = [(None, f)]
     of_record = memo.get(("of_record", s, e, qs))
     if of_record is None:
         of_record = memo["of_record", s, e, qs] = {
             "rule_is_null": float(rec.unit is None), "in_title": float(in_title),
             "place_agent": place_agent, "person_before": person_before}
     unit = rec.unit
-    r = recency.get(name)
-    parents = ctx.parents
-    # the name written otherwise in the sentence (`ngành y tế Hòa Bình`, `Minh Tien Coffee`)
-    words = _name_words(name)
-    # (one dict display: a literal costs less than a store per feature)
-    f = {
-        **fixed,
-        **of_record,
-        "rule": float(unit == name),
-        "recency:" + (str(min(r, 4)) if r is not None else "none"): 1.0,
-        "rule_parent": float(unit is not None and parents.get(unit) == name),
-        "rule_child": float(unit is not None and parents.get(name) == unit),
-        "opens_para": float(opens_para == name),
-        "first_in_sentence": float(opens_sentence == name),
-        "neighbours_rule": ((neighbours[0] == name) + (neighbours[1] == name)) / 2,
-        "name_words_in_sentence": len(words & sent_words) / len(words) if words else 0.0,
-    }
-    if i > 0:
-        prev = ctx.mentions[name][i - 1]
-        ps, pe = prev.start, prev.end
-        clause_start = max(text.rfind(",", s, ps), text.rfind(";", s, ps), text.rfind(":", s, ps)) + 1
-        speech = memo.get(("speech", pe, e))
-        if speech is None:
-            speech = memo["speech", pe, e] = float(bool(_SPEECH.search(text, pe, min(e, pe + 80))))
-        f.update({
-            "prev:same_sentence": float(ps >= s),
-            "prev:logdist": math.log1p(max(qs - pe, 0)) / 10,
-            "prev:clause_subject": float(len(text[max(s, clause_start):ps].split()) <= 2),
-            "prev:sentence_subject": float(len(text[s:ps].split()) <= 3),
-            "prev:sents_back:" + _int_bucket(q_sent - bisect_right(ctx.sent_ends, pe), (0, 1, 2, 4, 8)): 1.0,
-            "prev:before_colon": float(colon_at >= 0 and pe <= colon_at and ps >= s),
-            "prev:speech_after": speech,
-        })
-        if persons:
-            # (the answer for the first i mentions, kept: the next records ask it again)
-            got = memo.get(("near_any", name, i, persons))
-            if got is None:
-                got = memo["near_any", name, i, persons] = float(any(
-                    _memo(ctx, ("near", m.start, persons), lambda m=m: _near_person(text, m.start, m.end, persons))
-                    for m in ctx.mentions[name][:i]))
-            f["prev:person_official"] = got
-    if i < len(starts) and starts[i] < e:
-        ns = starts[i]
-        f["next:same_sentence"] = 1.0
-        f["next:left:" + _memo(ctx, ("left", ns), lambda: _left_word(text, ns))] = 1.0
-        f["next:logdist"] = math.log1p(max(ns - q.end, 0)) / 10
-    if unit is not None and unit != name:
-        a, b = unit.lower(), name.lower()
-        f["rule_name_overlap"] = float(a.startswith(b) or b.startswith(a))
+    parents, kinds = ctx.parents, ctx.kinds
+    unit_parent = parents.get(unit) if unit is not None else None  # (a name is never None)
+    unit_low = unit.lower() if unit is not None else ""
+    sent_ends, all_mentions, all_starts = ctx.sent_ends, ctx.mentions, ctx.starts
+    qe = q.end
+    for name in ctx.names:
+        starts = all_starts[name]
+        i = bisect_left(starts, qs)
+        # what depends on the candidate's mentions before q and the paragraph alone (the same for
+        # every record of the paragraph up to the candidate's next mention)
+        fixed = memo.get(("fixed", name, i, para))
+        if fixed is None:
+            fixed = memo["fixed", name, i, para] = _fixed_features(text, ctx, name, i, para, pstart, para_end)
+        r = recency.get(name)
+        # the name written otherwise in the sentence (`ngành y tế Hòa Bình`, `Minh Tien Coffee`)
+        words = _name_words(name)
+        # (one dict display: a literal costs less than a store per feature)
+        f = {
+            **fixed,
+            **of_record,
+            "rule": 1.0 if unit == name else 0.0,
+            "recency:" + (str(min(r, 4)) if r is not None else "none"): 1.0,
+            "rule_parent": 1.0 if unit_parent == name else 0.0,
+            "rule_child": 1.0 if unit is not None and parents.get(name) == unit else 0.0,
+            "opens_para": 1.0 if opens_para == name else 0.0,
+            "first_in_sentence": 1.0 if opens_sentence == name else 0.0,
+            "neighbours_rule": ((neighbours[0] == name) + (neighbours[1] == name)) / 2,
+            "name_words_in_sentence": len(words & sent_words) / len(words) if words else 0.0,
+        }
+        if i > 0:
+            prev = all_mentions[name][i - 1]
+            ps, pe = prev.start, prev.end
+            clause_start = max(text.rfind(",", s, ps), text.rfind(";", s, ps), text.rfind(":", s, ps)) + 1
+            speech = memo.get(("speech", pe, e))
+            if speech is None:
+                speech = memo["speech", pe, e] = float(bool(_SPEECH.search(text, pe, min(e, pe + 80))))
+            f["prev:same_sentence"] = 1.0 if ps >= s else 0.0
+            f["prev:logdist"] = math.log1p(max(qs - pe, 0)) / 10
+            f["prev:clause_subject"] = 1.0 if len(text[max(s, clause_start):ps].split()) <= 2 else 0.0
+            f["prev:sentence_subject"] = 1.0 if len(text[s:ps].split()) <= 3 else 0.0
+            f["prev:sents_back:" + _int_bucket(q_sent - bisect_right(sent_ends, pe), (0, 1, 2, 4, 8))] = 1.0
+            f["prev:before_colon"] = 1.0 if colon_at >= 0 and pe <= colon_at and ps >= s else 0.0
+            f["prev:speech_after"] = speech
+            if persons:
+                # (the answer for the first i mentions, kept: the next records ask it again)
+                got = memo.get(("near_any", name, i, persons))
+                if got is None:
+                    got = memo["near_any", name, i, persons] = float(any(
+                        _memo(ctx, ("near", m.start, persons), lambda m=m: _near_person(text, m.start, m.end, persons))
+                        for m in all_mentions[name][:i]))
+                f["prev:person_official"] = got
+        if i < len(starts) and starts[i] < e:
+            ns = starts[i]
+            f["next:same_sentence"] = 1.0
+            left = memo.get(("left", ns))
+            if left is None:
+                left = memo["left", ns] = _left_word(text, ns)
+            f["next:left:" + left] = 1.0
+            f["next:logdist"] = math.log1p(max(ns - qe, 0)) / 10
+        if unit is not None and unit != name:
+            b = name.lower()
+            f["rule_name_overlap"] = 1.0 if unit_low.startswith(b) or b.startswith(unit_low) else 0.0
+        if offices:
+            kind = kinds.get(name)
+            if kind in offices:
+                f["disc:titled_kind"] = 1.0
+                f["disc:titled_kind_latest"] = 1.0 if latest.get(kind) == name else 0.0
+        rows.append((name, f))
+    return rows
+
+
+def _null_features(text: str, ctx: _Context, q: Quantity, rec: Record, facts: tuple) -> dict[str, float]:
+    """The features of "no unit" for one record (``facts``: its ``_record_facts``)."""
+    s, e = rec.start, rec.end
+    (place_agent, person_before, para, pstart, para_end, in_title, q_sent, opens_para, opens_sentence,
+     sent_words, colon_at, neighbours, persons) = facts
+    f: dict[str, float] = {}
+    f["null"] = 1.0
+    f["null:rule"] = float(rec.unit is None)
+    # "a mention starts in [a, b)": two bisections on the sorted starts of every mention
+    starts, at_q = ctx.all_starts, bisect_left(ctx.all_starts, q.start)
+    f["null:unit_in_sentence_before"] = float(bisect_left(starts, s) < at_q)
+    f["null:unit_in_sentence_after"] = float(bisect_left(starts, q.end) < bisect_left(starts, e))
+    f["null:place_agent"] = place_agent
+    f["null:person"] = person_before
+    f["null:location"] = float(rec.location is not None)
+    f["null:no_units_in_doc"] = float(not ctx.names)
+    f["null:rule_share"] = ctx.votes.get(None, 0.0)
+    # what the figure measures: an age or a price belongs to no unit more often than a count of tests
+    f["null:dim=" + (q.dimension or "")] = 1.0
+    f["null:uom=" + (q.unit_of_measure or "").lower()] = 1.0
+    f["null:doc_pos"] = q.start / max(len(text), 1)
+    f["null:in_lead"] = float(q.start < ctx.lead_end)
+    f["null:in_title"] = float(in_title)
+    f["null:unit_in_para_before"] = float(bisect_left(starts, pstart) < at_q)
+    f["null:para_rule_share"] = ctx.para_votes.get((para, None), 0.0)
+    f["null:neighbours_rule"] = sum(n is None for n in neighbours) / 2
+    f["null:theo_in_para"] = float(_theo_in(text, pstart, q.start))
+    nearest = starts[at_q - 1] if at_q else None
+    f["null:dist:" + _bucket(math.log1p(q.start - nearest) if nearest is not None else 99,
+                             (3, 5, 6, 7, 8))] = 1.0
+    if nearest is not None:
+        f["null:paras_back:" + _bucket(para - (bisect_right(ctx.para_starts, nearest) - 1), (0, 1, 2, 4))] = 1.0
     return f
 
 
@@ -444,24 +477,6 @@ def _kind_latest(ctx: _Context, recency: dict[str, int]) -> dict:
     return best
 
 
-def _with_offices(f: dict[str, float], text: str, ctx: _Context, q: Quantity, rec: Record,
-                  name: str | None, recency: dict[str, int]) -> dict[str, float]:
-    """``f`` with the office features of candidate ``name`` (None: "no unit") added."""
-    s, e = rec.start, rec.end
-    offices = _memo(ctx, ("offices", s, e), lambda: _sentence_offices(text, s, e))
-    if not offices:
-        return f
-    latest = _memo(ctx, ("kind_latest", q.start), lambda: _kind_latest(ctx, recency))
-    if name is None:
-        f["null:titled_kind_named"] = float(any(k in latest for k in offices))
-        return f
-    kind = ctx.kinds.get(name)
-    if kind in offices:
-        f["disc:titled_kind"] = 1.0
-        f["disc:titled_kind_latest"] = float(latest.get(kind) == name)
-    return f
-
-
 def candidate_rows(text: str, units: list[Unit], quantities: list[Quantity],
                    records: list[Record]):
     """For each record: (record index, [(candidate name or None, features)])."""
@@ -483,10 +498,7 @@ def candidate_rows(text: str, units: list[Unit], quantities: list[Quantity],
     out = []
     for ri, rec in enumerate(records):
         q = quantities[rec.quantity]
-        recency = _recency(ctx, q.start)
-        cands = [None] + ctx.names
-        out.append((ri, [(c, _with_offices(candidate_features(text, ctx, q, rec, c, recency),
-                                           text, ctx, q, rec, c, recency)) for c in cands]))
+        out.append((ri, _record_rows(text, ctx, q, rec, _recency(ctx, q.start))))
     return out
 
 

@@ -55,10 +55,30 @@ def count_noun_start(q: Quantity) -> int | None:
     # digit may be: ``6cơ sở``): in ``3 ô tô`` the noun ``ô tô`` starts at ``ô``, not inside ``tô``
     low, uom = q.text.lower(), q.unit_of_measure.lower()
     for needle in (uom, uom.split()[0]):
-        found = [m.start() for m in re.finditer(r"(?<![^\W\d_])" + re.escape(needle) + r"(?![^\W\d_])", low)]
-        if found:
-            return q.start + found[-1]
+        at = _last_whole(low, needle)
+        if at >= 0:
+            return q.start + at
     return None
+
+
+def _is_letter(c: str) -> bool:
+    """``[^\W\d_]`` for one character: a word character that is neither a digit nor ``_``."""
+    return c.isalnum() and not c.isdecimal()
+
+
+def _last_whole(low: str, needle: str) -> int:
+    """Start of the last of the left-to-right, non-overlapping occurrences of ``needle`` with no letter
+    right before or after it (what ``re.finditer`` of ``(?<![^\W\d_])needle(?![^\W\d_])`` finds
+    last), or -1; str.find instead of a pattern built for each figure."""
+    last, n, i = -1, len(needle), low.find(needle)
+    while i >= 0:
+        j = i + n
+        if (i == 0 or not _is_letter(low[i - 1])) and (j >= len(low) or not _is_letter(low[j])):
+            last = i
+            i = low.find(needle, j if n else j + 1)
+        else:
+            i = low.find(needle, i + 1)
+    return last
 
 
 def phrase(syllables: list[re.Match], k: int) -> str:

@@ -73,6 +73,14 @@ class _Doc:
         self.lower = text.lower()
         self.title_end = text.find("\n") if "\n" in text else len(text)
         self.n_units = 0.0
+        self._counts: dict[str, int] = {}
+
+    def count(self, low: str) -> int:
+        """How often ``low`` (lowercased) is written in the text (a span and its name are often one string)."""
+        got = self._counts.get(low)
+        if got is None:
+            got = self._counts[low] = self.lower.count(low)
+        return got
 
     @property
     def home(self) -> str | None:
@@ -109,8 +117,10 @@ _TP = re.compile(r"(?<!\w)(?:TP|Tp)(?!\w)|TP\.|HCM")
 
 def _clean(name: str) -> str:
     """A candidate without a parenthetical (its abbreviation) or a dangling mark at its end."""
-    name = _PARENTHETICAL.sub(" ", name)
-    return _SPACES.sub(" ", name).strip(" ,-–&(")
+    if "(" in name:  # (every parenthetical opens with one: most names skip the pattern)
+        name = _PARENTHETICAL.sub(" ", name)
+    # (whitespace runs as one space: split and join, as _SPACES would, ends stripped either way)
+    return " ".join(name.split()).strip(" ,-–&(")
 
 
 def _abbreviation(word: str, d: _Doc) -> bool:
@@ -265,7 +275,7 @@ def candidates(d: _Doc, name: str, ms: list[Unit], votes: dict, n_records: int) 
                 f["removed_caps"] = sum(p.cap for p in changed if p.word) / max(1, sum(p.word for p in changed))
                 for p in changed:
                     f["removed_tag:" + (p.tag or "none")] = 1.0
-            f["span_repeated"] = float(d.lower.count(raw.lower()) > 1)
+            f["span_repeated"] = float(d.count(raw.lower()) > 1)
             add(cand, f)
     rows = []
     for key, f in found.items():
@@ -276,7 +286,7 @@ def candidates(d: _Doc, name: str, ms: list[Unit], votes: dict, n_records: int) 
         f["ends_with_place"] = float(place is not None)  # Ban Chỉ đạo … tỉnh Hà Nam
         f["ends_with_phrase"] = float(_ends_with_phrase(base, lex))  # Sở Giao thông | vận tải
         f["is_rules"] = float(cand == name)
-        f["occurs"] = math.log1p(d.lower.count(cand.lower()))
+        f["occurs"] = math.log1p(d.count(cand.lower()))
         f["longer_than_rules"] = float(len(cand) - len(name)) / 10
         rows.append((cand, f))
     return rows

@@ -158,5 +158,6 @@ _SPACES = re.compile(r"\s+")
 def raw_name(text, pieces, i, end) -> str:
     """The name as written, without a parenthetical abbreviation inside it."""
     s = text[pieces[i].start:pieces[end - 1].end]
-    s = _PARENTHETICAL.sub(" ", s)
-    return _SPACES.sub(" ", s).strip()
+    if "(" in s:  # (a parenthetical opens with one: most names skip the pattern)
+        s = _PARENTHETICAL.sub(" ", s)
+    return " ".join(s.split())  # (= _SPACES.sub(" ", s).strip())
