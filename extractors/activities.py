@@ -20,7 +20,7 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from importlib import resources
 from itertools import accumulate, compress
-from operator import and_, itemgetter
+from operator import and_, itemgetter, or_
 
 from .mentions import Quantity, Record, Unit
 from .model_files import ranker
@@ -58,6 +58,7 @@ _NEGATION = frozenset("không chưa chẳng".split())
 _IMPLICIT = ("là", "có")
 _PASSIVE = frozenset(("được", "bị"))
 _JOIN = frozenset(("và", "hoặc", "nhưng", "còn"))  # words that start another clause without a comma
+_VERB_TAGS = frozenset(("V", "A"))  # the tags of a verb candidate (``_is_candidate``)
 
 
 def _is_candidate(tok: Token, lex: frozenset) -> bool:
@@ -120,7 +121,7 @@ def _flags_and_lower(toks: list[Token], in_unit, learned: frozenset = frozenset(
     lower = list(map(str.lower, texts))
     # (``_is_candidate`` or a learned word, on the lowercased words: one set look-up per token)
     words = _candidate_words(learned)
-    verb = [tag == "V" or tag == "A" or w in words for tag, w in zip(tags, lower)]
+    verb = list(map(or_, map(_VERB_TAGS.__contains__, tags), map(words.__contains__, lower)))
     # the verb of a passive "được/bị X" reports the figure whatever its tag ("được kiểm định")
     for k in compress(range(1, len(toks)), map(_PASSIVE.__contains__, lower)):
         if not verb[k] and texts[k][:1].isalpha():
@@ -233,16 +234,25 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     # the candidates: the free verbs of the window outside the figure, and any free word the rule's
     # activity starts with (inside the figure too)
     if rule_first:
-        at = [i for i in range(lo_w, hi_w)
-              if free[i] and (rule_first.startswith(lower[i]) or verb[i] and not qi <= i < qn)]
+        # (``rule_first.startswith(word)`` as a set look-up: the words the rule's activity starts with)
+        heads = set(accumulate(rule_first))
+        heads.add("")
+        # the window's verbs, those inside the figure left out
+        outside = verb[lo_w:hi_w]
+        a, b = max(qi, lo_w) - lo_w, min(qn, hi_w) - lo_w
+        if a < b:
+            outside[a:b] = [False] * (b - a)
+        at = list(compress(range(lo_w, hi_w), map(and_, free[lo_w:hi_w],
+                                                  map(or_, map(heads.__contains__, lower[lo_w:hi_w]), outside))))
     else:
+        heads = ()
         at = [i for i in free_verbs[bisect_left(free_verbs, lo_w):bisect_left(free_verbs, hi_w)]
               if not qi <= i < qn]
     q_start = q.start
     for i in at:
         t = sent[i]
         key = lower[i]
-        is_rule_head = bool(rule_first) and rule_first.startswith(key)
+        is_rule_head = key in heads  # (rule_first.startswith(key), rule_first not empty)
         before = i < qi
         lo, hi = (i + 1, qi) if before else (qi, i)
         n_between = hi - lo if hi > lo else 0

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from operator import itemgetter
 
 from .mentions import Quantity
 from .model_files import load_json_model, ranker_from
@@ -203,7 +204,7 @@ def adjust_counts(text: str, tokens: list[Token], quantities: list[Quantity],
     if model is None:
         model = load_json_model(MODEL_FILE, FEATURE_VERSION)
     ranker = _ranker_for(model)
-    starts = [t[0] for t in tokens]
+    starts = list(map(itemgetter(0), tokens))
     doc = DocPhrases(text)
     groups, rows = [], []
     for q in quantities:

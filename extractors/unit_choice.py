@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
+from operator import attrgetter, methodcaller
 
 from .mentions import Record, Unit
 from .model_files import ranker
@@ -68,7 +69,7 @@ class _Doc:
         self.text = text
         self.lex = lexicon()
         self.pieces, self.learned = walk_of(text, tokens)
-        self.starts = [p.start for p in self.pieces]
+        self.starts = list(map(attrgetter("start"), self.pieces))
         self._home = False
         self.lower = text.lower()
         self.title_end = text.find("\n") if "\n" in text else len(text)
@@ -128,6 +129,18 @@ def _abbreviation(word: str, d: _Doc) -> bool:
     the article defines)? A place's short form (TP HCM) is not one: annotators keep it as written."""
     w = word.strip(",.")
     return (w in d.lex.expansions or w in d.learned) and not _PLACE_SHORT.fullmatch(w)
+
+
+_STRIP_MARKS = methodcaller("strip", ",.")
+
+
+def _has_abbreviation(cand: str, d: _Doc) -> bool:
+    """Is one of the candidate's words an ``_abbreviation``? (Most hold no abbreviation at all: two set
+    tests in C say so before any word is tried.)"""
+    words = list(map(_STRIP_MARKS, cand.split()))  # (each word as ``_abbreviation`` reads it)
+    if d.lex.expansions.keys().isdisjoint(words) and d.learned.keys().isdisjoint(words):
+        return False
+    return any(_abbreviation(w, d) for w in words)
 
 
 def _official_title(cand: str, kind: str) -> bool:
@@ -217,7 +230,7 @@ def candidates(d: _Doc, name: str, ms: list[Unit], votes: dict, n_records: int) 
         cand = cand if "from:rules" in f else _clean(cand)
         if not cand or len(cand.split()) < 2 and cand != name:
             return
-        if cand != name and any(_abbreviation(w, d) for w in cand.split()):
+        if cand != name and _has_abbreviation(cand, d):
             return  # a canonical name spells out abbreviations (spec §2, §6): written forms compete expanded
         if cand != name and _official_title(cand, kind):
             return  # "Bộ trưởng Thông tin và Truyền thông" is the minister's title: the body is the rules' name
