@@ -63,12 +63,12 @@ def count_noun_start(q: Quantity) -> int | None:
 
 
 def _is_letter(c: str) -> bool:
-    """``[^\W\d_]`` for one character: a word character that is neither a digit nor ``_``."""
+    r"""``[^\W\d_]`` for one character: a word character that is neither a digit nor ``_``."""
     return c.isalnum() and not c.isdecimal()
 
 
 def _last_whole(low: str, needle: str) -> int:
-    """Start of the last of the left-to-right, non-overlapping occurrences of ``needle`` with no letter
+    r"""Start of the last of the left-to-right, non-overlapping occurrences of ``needle`` with no letter
     right before or after it (what ``re.finditer`` of ``(?<![^\W\d_])needle(?![^\W\d_])`` finds
     last), or -1; str.find instead of a pattern built for each figure."""
     last, n, i = -1, len(needle), low.find(needle)
