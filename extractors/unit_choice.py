@@ -50,7 +50,7 @@ def _isolated_name(d: "_Doc", raw: str, kind: str) -> str:
     """The name ``resolve_entities`` would give this mention on its own ("" for no unit)."""
     text, lex = d.text, d.lex
     name = canonical(raw, kind, d.learned, lex)
-    base, level, place = split_place(name, lex)
+    base, level, place = d.split_place(name)
     ent = {"names": [name], "place": place, "level": level, "kind": kind}
     if place is None and level == "tỉnh" and (home := d.home) and f"tỉnh {home}" in text:
         ent["place"] = home
@@ -75,6 +75,14 @@ class _Doc:
         self.title_end = text.find("\n") if "\n" in text else len(text)
         self.n_units = 0.0
         self._counts: dict[str, int] = {}
+        self._places: dict[str, tuple] = {}
+
+    def split_place(self, name: str) -> tuple:
+        """``split_place`` of a name, kept: a candidate is split again as a row after it was made."""
+        got = self._places.get(name)
+        if got is None:
+            got = self._places[name] = split_place(name, self.lex)
+        return got
 
     def count(self, low: str) -> int:
         """How often ``low`` (lowercased) is written in the text (a span and its name are often one string)."""
@@ -262,7 +270,7 @@ def candidates(d: _Doc, name: str, ms: list[Unit], votes: dict, n_records: int) 
             add(f"{name} {place}", {"from:level_place": 1.0, "level_place_share": c / total})
         if lv.group(1) == "tỉnh" and not places and d.home:
             add(f"{name} {d.home}", {"from:level_place": 1.0, "from:home": 1.0})  # the article's province
-    elif kind in lex.level_added_kinds and split_place(name, lex)[2] is None and d.home:
+    elif kind in lex.level_added_kinds and d.split_place(name)[2] is None and d.home:
         # a provincial body named without its place (Sở Y tế) is the article's province's
         level = "thành phố" if d.home in lex.cities else "tỉnh"
         add(f"{name} {level} {d.home}", {"from:home_place": 1.0})
@@ -277,17 +285,27 @@ def candidates(d: _Doc, name: str, ms: list[Unit], votes: dict, n_records: int) 
                  # the new end falls inside one of the segmenter's words (… An ninh hàng | không)
                  "cuts_word": float(changed[-1].tok_end > changed[-1].end if delta > 0
                                     else changed[0].tok_start < changed[0].start)}
+            # (the capitalized share of the words changed, counted in the loop over them)
+            caps = words = 0
             if delta > 0:
-                f["added_caps"] = sum(p.cap for p in changed if p.word) / max(1, sum(p.word for p in changed))
+                f["added_caps"] = 0.0
                 for p in changed:
                     f["added_tag:" + (p.tag or "none")] = 1.0
+                    if p.word:
+                        words += 1
+                        caps += p.cap
+                f["added_caps"] = caps / max(1, words)
                 after = bisect_left(d.starts, changed[-1].end)
                 nxt = d.pieces[after] if after < len(d.pieces) else None
                 f["next_tag:" + (("punct" if not nxt.word else nxt.tag or "none") if nxt else "end")] = 1.0
             else:
-                f["removed_caps"] = sum(p.cap for p in changed if p.word) / max(1, sum(p.word for p in changed))
+                f["removed_caps"] = 0.0
                 for p in changed:
                     f["removed_tag:" + (p.tag or "none")] = 1.0
+                    if p.word:
+                        words += 1
+                        caps += p.cap
+                f["removed_caps"] = caps / max(1, words)
             f["span_repeated"] = float(d.count(raw.lower()) > 1)
             add(cand, f)
     rows = []
@@ -295,7 +313,7 @@ def candidates(d: _Doc, name: str, ms: list[Unit], votes: dict, n_records: int) 
         cand = f.pop("cand_name")
         f.update(shared)
         f.update(_name_features(cand, kind))
-        base, _, place = split_place(cand, lex)
+        base, _, place = d.split_place(cand)
         f["ends_with_place"] = float(place is not None)  # Ban Chỉ đạo … tỉnh Hà Nam
         f["ends_with_phrase"] = float(_ends_with_phrase(base, lex))  # Sở Giao thông | vận tải
         f["is_rules"] = float(cand == name)
