@@ -164,6 +164,10 @@ def _memo(ctx: _Context, key, compute):
     return got
 
 
+# "recency:" + the rank (4 and more as 4), or "recency:none" (index 5)
+_RECENCY = ("recency:0", "recency:1", "recency:2", "recency:3", "recency:4", "recency:none")
+
+
 def _record_rows(text: str, ctx: _Context, q: Quantity, rec: Record,
                  recency: dict[str, int]) -> list[tuple[str | None, dict[str, float]]]:
     """(candidate, features) of one record: "no unit" (None) first, then each name of the document.
@@ -218,7 +222,7 @@ def _record_rows(text: str, ctx: _Context, q: Quantity, rec: Record,
             **fixed,
             **of_record,
             "rule": 1.0 if unit == name else 0.0,
-            "recency:" + (str(min(r, 4)) if r is not None else "none"): 1.0,
+            _RECENCY[5 if r is None else r if r < 4 else 4]: 1.0,
             "rule_parent": 1.0 if unit_parent == name else 0.0,
             "rule_child": 1.0 if unit is not None and parents.get(name) == unit else 0.0,
             "opens_para": 1.0 if opens_para == name else 0.0,
@@ -293,7 +297,7 @@ def _null_features(text: str, ctx: _Context, q: Quantity, rec: Record, facts: tu
     f["null:in_title"] = float(in_title)
     f["null:unit_in_para_before"] = float(bisect_left(starts, pstart) < at_q)
     f["null:para_rule_share"] = ctx.para_votes.get((para, None), 0.0)
-    f["null:neighbours_rule"] = sum(n is None for n in neighbours) / 2
+    f["null:neighbours_rule"] = ((neighbours[0] is None) + (neighbours[1] is None)) / 2
     f["null:theo_in_para"] = float(_theo_in(text, pstart, q.start))
     nearest = starts[at_q - 1] if at_q else None
     f["null:dist:" + _bucket(math.log1p(q.start - nearest) if nearest is not None else 99,

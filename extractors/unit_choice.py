@@ -192,8 +192,9 @@ def _name_features(name: str, kind: str) -> dict[str, float]:
         "last_lower": float(bool(rest) and rest[-1][:1].islower()),
         "last_digit": float(bool(rest) and rest[-1][:1].isdigit()),
         "abbr_words": float(sum(1 for w in rest if is_abbr(w.strip(",")))),
-        "has_TP": float(bool(_TP.search(name))),
-        "level_word": float(bool(_INSERTED_LEVEL.search(name))),
+        # (each pattern needs one of these strings: most names are told without a search)
+        "has_TP": 1.0 if ("TP" in name or "Tp" in name or "HCM" in name) and _TP.search(name) else 0.0,
+        "level_word": 1.0 if ("tỉnh " in name or "thành phố " in name) and _INSERTED_LEVEL.search(name) else 0.0,
     }
 
 
@@ -236,7 +237,7 @@ def candidates(d: _Doc, name: str, ms: list[Unit], votes: dict, n_records: int) 
 
     def add(cand: str, f: dict[str, float]) -> None:
         cand = cand if "from:rules" in f else _clean(cand)
-        if not cand or len(cand.split()) < 2 and cand != name:
+        if not cand or cand != name and len(cand.split()) < 2:
             return
         if cand != name and _has_abbreviation(cand, d):
             return  # a canonical name spells out abbreviations (spec §2, §6): written forms compete expanded
@@ -352,7 +353,7 @@ def chosen_names(text: str, tokens, units: list[Unit], records: list[Record], mo
         # The model reads extents; the level the rules add to a bare province
         # (Sở Y tế Hà Nam → Sở Y tế tỉnh Hà Nam) is a naming convention, kept so that
         # one body has one name across documents (statistics group by it).
-        same_but_level = _INSERTED_LEVEL.sub("", best) == _INSERTED_LEVEL.sub("", name)
+        same_but_level = best == name or _INSERTED_LEVEL.sub("", best) == _INSERTED_LEVEL.sub("", name)
         chosen[name] = name if same_but_level else best
     return chosen
 
