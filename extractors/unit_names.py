@@ -17,6 +17,8 @@ import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
+from itertools import compress
+from operator import ne
 
 from .unit_lexicon import Lexicon, lexicon, norm
 from .unit_pieces import whole_word
@@ -54,8 +56,8 @@ def canonical(raw: str, kind: str, learned: dict, lex: Lexicon) -> str:
         out.append(core + tail)
     # a doubled word is a typo (Thông tin và và Thống kê)
     words = " ".join(out).split()
-    dedup = [w for i, w in enumerate(words) if i == 0 or w.lower() != words[i - 1].lower()]
-    s = " ".join(dedup)
+    lows = list(map(str.lower, words))
+    s = " ".join(compress(words, map(ne, lows, [None, *lows])))  # (each word unless the one before is it)
     s = s.replace("Uỷ", "Ủy").replace("uỷ", "ủy").replace("Toà", "Tòa").replace("toà", "tòa")
     s = _TONE_MISPLACED.sub(_move_tone, s)
     # a level word written capitalized inside a name (UBND Tỉnh, Đảng bộ Thành phố): lower case
@@ -72,8 +74,12 @@ def canonical(raw: str, kind: str, learned: dict, lex: Lexicon) -> str:
 
 def known_canonical(s: str, lex: Lexicon) -> str:
     """A known national body's variant (Bộ Giao thông, Bộ GTVT) → its official name; a country may follow."""
+    known, provinces, firsts = _known_tables(lex)
+    # every prefix of the name starts with the name's first normalized word (or is empty): a name
+    # whose first word begins no known name has no prefix to look up (most names)
+    if firsts is not None and norm(s).split(" ", 1)[0] not in firsts:
+        return s
     words = s.split()
-    known, provinces = _known_tables(lex)
     for m in range(len(words), 1, -1):
         canon = known.get(norm(" ".join(words[:m])))
         if canon is not None:
@@ -95,16 +101,18 @@ def known_name_keys(lex: Lexicon) -> dict:
     return _known_tables(lex)[0]
 
 
-def _known_tables(lex: Lexicon) -> tuple[dict, frozenset]:
-    """The known names by their normalized form (the first listed wins) and the normalized provinces,
-    built once per lexicon: every name the finders and the name model write goes through here."""
+def _known_tables(lex: Lexicon) -> tuple[dict, frozenset, frozenset | None]:
+    """The known names by their normalized form (the first listed wins), the normalized provinces
+    and the first words of the known names (None if one is empty), built once per lexicon: every
+    name the finders and the name model write goes through here."""
     got = _KNOWN_TABLES.get(id(lex))
     if got is None or got[0] is not lex:
         known: dict[str, str] = {}
         for kn, canon, _ in lex.known_names:
             known.setdefault(kn, canon)
-        got = _KNOWN_TABLES[id(lex)] = (lex, known, frozenset(norm(p) for p in lex.provinces))
-    return got[1], got[2]
+        firsts = None if "" in known else frozenset(k.split(" ", 1)[0] for k in known)
+        got = _KNOWN_TABLES[id(lex)] = (lex, known, frozenset(norm(p) for p in lex.provinces), firsts)
+    return got[1], got[2], got[3]
 
 
 # A tone mark on the first vowel of oa/oe/uy before a final consonant is a typo
