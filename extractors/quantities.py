@@ -358,8 +358,11 @@ def _count_noun_at(t: str, p: int, toks: _Tokens, strict: bool = False) -> tuple
     return word, m.end()
 
 
+_SENTENCE_INITIAL_END = re.compile(r"(?:^|[.!?:;\n\"“(…]\s*|\|\s*)(?:[^\W\d_]+\s+)?[\d.,/ -]*\s*$")
+
+
 def _sentence_initial(t: str, p: int) -> bool:
-    return bool(re.search(r"(?:^|[.!?:;\n\"“(…]\s*|\|\s*)(?:[^\W\d_]+\s+)?[\d.,/ -]*\s*$", t[max(0, p - 40):p]))
+    return bool(_SENTENCE_INITIAL_END.search(t[max(0, p - 40):p]))
 
 
 def _unit_after(t: str, p: int, toks: _Tokens, allow_count: bool = True) -> _Unit | None:
@@ -383,7 +386,7 @@ def _unit_after(t: str, p: int, toks: _Tokens, allow_count: bool = True) -> _Uni
     noun, end = c
     name = noun.lower()
     # "tin, bài", "chương trình, đề án": two counted nouns sharing one number
-    m2 = re.compile(r", ").match(t, end)
+    m2 = _COMMA_SPACE.match(t, end)
     if m2:
         w = _words()
         b0 = m2.end()
@@ -430,7 +433,7 @@ def _rate(t: str, unit: _Unit, toks: _Tokens) -> _Unit:
     end = unit.end
     while True:
         # "4 người/1 phòng", "lượt du khách/ 1 ngày đêm": a written 1 before the denominator
-        m = re.compile(r"\s?/\s?(?:1 ?(?=[^\W\d_]))?").match(t, end)
+        m = _SLASH.match(t, end)
         if not m:
             break
         q = m.end()
@@ -895,9 +898,17 @@ def _spelled_ok(t: str, n: NumberSpan, toks: _Tokens) -> bool:
     return True
 
 
+# _unit_after's, _rate's and _after_proper_name's patterns, compiled once (they run for
+# every number; ``re``'s own cache costs a look-up per call)
+_COMMA_SPACE = re.compile(r", ")
+_SLASH = re.compile(r"\s?/\s?(?:1 ?(?=[^\W\d_]))?")
+_WORD_SPACE_END = re.compile(r"([^\W\d_][^\s]*) $")
+_OPENING_END = re.compile(r"(^|[.!?:;\n\"“(…-]\s*)$")
+
+
 def _after_proper_name(t: str, start: int, toks: _Tokens) -> bool:
     """``Hải Vân 2``, ``ST 25``, ``Bình Lục 15``: a number naming something."""
-    m = re.search(r"([^\W\d_][^\s]*) $", t[max(0, start - 30):start])
+    m = _WORD_SPACE_END.search(t[max(0, start - 30):start])
     if not m:
         return False
     word = m.group(1)
@@ -908,7 +919,7 @@ def _after_proper_name(t: str, start: int, toks: _Tokens) -> bool:
     # sentence-initial capitals are ordinary words ("Có 60% viên chức")
     wstart = start - len(word) - 1
     pre = t[max(0, wstart - 3):wstart]
-    if wstart <= 0 or re.search(r"(^|[.!?:;\n\"“(…-]\s*)$", pre) or pre.endswith("\n"):
+    if wstart <= 0 or _OPENING_END.search(pre) or pre.endswith("\n"):
         return False
     if word.isupper() and len(word) <= 4:
         return True
@@ -1016,6 +1027,8 @@ _COUNT_LABEL = re.compile(r"(?:(?<!\w)tổng số|(?<!\w)số lượng|(?<!\w)s�
 # a list item "- Cách ly tại nhà: 14.985", "+ Lần 1: 13": a label, a colon, the number, the line's end
 _LIST_ITEM = re.compile(r"^[ \t]*[-+•*–][ \t]*[^:\n\d]{1,60}(?:\d{1,2})?[ \t]*:[ \t]*$")
 _BULLET = re.compile(r"^[ \t]*([-+•*–])")
+_BARE_NUMBER_END = re.compile(r"[ \t]*(?:[,.;)\n]|$)")
+_LONG_LEADING_ZERO = re.compile(r"0\d{3,}")
 
 
 def _noun_before(t: str, n: NumberSpan, toks: _Tokens) -> str | None:
@@ -1024,7 +1037,7 @@ def _noun_before(t: str, n: NumberSpan, toks: _Tokens) -> str | None:
     Also a list item of bare numbers under a heading that names the count ("- Số ca âm tính:"
     then "+ Lần 1: 13"; "Tổng số người …: 40.846, trong đó:" then "- Cách ly tại nhà: 14.985").
     """
-    if not re.match(r"[ \t]*(?:[,.;)\n]|$)", t[n.end:n.end + 3]) or re.fullmatch(r"0\d{3,}", n.raw):
+    if not _BARE_NUMBER_END.match(t[n.end:n.end + 3]) or _LONG_LEADING_ZERO.fullmatch(n.raw):
         return None  # (a leading zero: an account or phone number, "Số tài khoản: 0001704…")
     line_start = t.rfind("\n", 0, n.start) + 1
     before = t[max(line_start, n.start - 140):n.start]

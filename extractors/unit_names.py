@@ -168,6 +168,9 @@ def _kept_spelled_out() -> dict[str, str]:
     return {norm(a): norm(lex.expansions[a]) for a in lex.kept_in_names if a in lex.expansions}
 
 
+_SCHOOL_OF_UNIVERSITY = re.compile(r"^trường (?=đại học )")
+
+
 def key(base: str, kind: str) -> str:
     """What two written forms of one organization share: case, punctuation, "và"/"&" and,
     for a company, its legal form aside (Công ty TNHH TM DV Đại Ngân = Công ty Đại Ngân)."""
@@ -177,7 +180,7 @@ def key(base: str, kind: str) -> str:
         k = " ".join(kept.get(w, w) for w in k.split())  # Trường THPT X = Trường Trung học phổ thông X
     if kind in ("Công ty", "Tổng công ty", "Tập đoàn", "Ngân hàng"):
         k = _LEGAL_FORM.sub(" ", k)
-    k = re.sub(r"^trường (?=đại học )", "", k)  # Trường Đại học FPT = Đại học FPT
+    k = _SCHOOL_OF_UNIVERSITY.sub("", k)  # Trường Đại học FPT = Đại học FPT
     if kind == "Ban Chỉ đạo":
         # one steering board, its disease written several ways: "phòng, chống dịch tỉnh Hà Nam"
         # = "phòng, chống Covid-19 tỉnh Hà Nam" = "phòng chống dịch Covid-19"
