@@ -29,7 +29,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .items import item_of, share_items
+from .items import item_of, phrase_candidates, share_items
 from .mentions import Period, Quantity
 from .numbers import (Folded, NumberSpan, fold, fold_word, load_data, multipliers, parse_digits, parse_spelled,
                       scan_numbers)
@@ -165,7 +165,7 @@ _MEASURE_DIMS = {"mass", "area", "volume", "length", "money", "percent"}
 def _ends_with_word(before: str, phrases: list[str]) -> str | None:
     """The phrase from ``phrases`` that ``before`` ends with, as a whole word."""
     low = before.lower()
-    for p in phrases:
+    for p in phrase_candidates(phrases, low, True):
         if low.endswith(p):
             i = len(low) - len(p)
             if i == 0 or not low[i - 1].isalnum():
@@ -178,7 +178,7 @@ def _ends_with_word(before: str, phrases: list[str]) -> str | None:
 
 def _starts_with_word(after: str, phrases) -> str | None:
     low = after.lower()
-    for p in phrases:
+    for p in phrase_candidates(phrases, low, False):
         if low.startswith(p) and (len(low) == len(p) or not low[len(p)].isalnum()):
             return p
     return None
