@@ -24,6 +24,7 @@ from functools import lru_cache
 
 from .mentions import Period
 from .numbers import fold, fold_word, load_data, parse_spelled
+from .record_cues import trie_pattern
 
 _YEAR = r"(?:19|20)\d{2}"
 _DASH = r"\s*[-–—]\s*"
@@ -33,7 +34,8 @@ _DASH = r"\s*[-–—]\s*"
 def _patterns() -> list[tuple[str, re.Pattern, re.Pattern | None]]:
     d = load_data("period_words.json")
     seasons = "|".join(sorted((re.escape(fold_word(s)) for s in d["seasons"]), key=len, reverse=True))
-    relative = "|".join(sorted((re.escape(fold_word(s)) for s in d["relative_words"]), key=len, reverse=True))
+    # (as a tree of letters: the pattern opens with it and is tried at every position, see trie_pattern)
+    relative = trie_pattern([fold_word(s) for s in d["relative_words"]], ignore_case=True)
     qual = r"(?:(?:hơn|gần|khoảng|trên|dưới|chưa đầy|chưa đến|ngót|suốt|gần như)\s+)?"
     num = r"(?:\d+(?:,\d+)?|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười(?:\s+(?:một|hai|ba|bốn|lăm|sáu|bảy|tám|chín))?|vài|mấy|nhiều|hàng chục|mươi)"
     unit = r"(?:ngày|tuần|tháng|năm|thập kỷ|thập niên|thế kỷ|giờ|tiếng|quý|mùa|vụ)"
