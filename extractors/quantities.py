@@ -189,7 +189,6 @@ class _Tokens:
 
     def __init__(self, doc, f: Folded | None):
         """``f`` maps the doc's offsets into the folded text; None when the doc is over it already."""
-        self.by_start: dict[int, tuple[int, int, str]] = {}
         # the tokens that cover text, in text order, and their starts: ``at`` bisects them (a few
         # dozen questions per document, where a table of every character costs more to fill)
         self._starts: list[int] = []
@@ -202,7 +201,7 @@ class _Tokens:
         fo = f.from_original if f is not None else None
         last_end = 0
         # (the lists and the table as locals: this loop runs once per token of the document)
-        by_start, starts, covering = self.by_start, self._starts, self._covering
+        starts, covering = self._starts, self._covering
         for s, e, word, tag in token_rows(doc):
             # "X": text the segmenter dropped or could not align; judge it from the text alone
             if tag in ("SPACE", "X") or not word.strip():
@@ -210,7 +209,6 @@ class _Tokens:
             if fo is not None:
                 s, e = fo[s], fo[e]
             entry = (s, e, tag)
-            by_start[s] = entry
             if e > s:
                 if s < last_end and self._cover is None:
                     # tokens overlapping (not met in practice): a table of every character, where

@@ -21,7 +21,12 @@ from .unit_pieces import initials_match
 
 # A word of a foreign name: Latin letters (no Vietnamese marks), digits, & . - ' inside.
 _WORD = r"(?:[A-Z][A-Za-z0-9&'\-]*[A-Za-z0-9&]|[A-Z])"
-_NAME = re.compile(r"(?<![\w&\-.])(" + _WORD + r"(?:[ ]" + _WORD + r"){0,3})(?![\w&\-])")
+# Up to four such words, not inside a longer word.  The first word's capital comes first and the
+# test of the character before it after it (a look-behind over both), so that the regex engine
+# skips to capitals instead of trying every position; ``[A-Z](?:…[A-Za-z0-9&])?`` is _WORD's
+# two alternatives in the same order (the longer first).
+_NAME = re.compile(r"([A-Z](?<![\w&\-.][A-Z])(?:[A-Za-z0-9&'\-]*[A-Za-z0-9&])?(?:[ ]" + _WORD + r"){0,3})"
+                   r"(?![\w&\-])")
 # A Vietnamese syllable written without its marks (Nam, Lan, Thanh, Nguyen): a person or a place, not a firm.
 _VI_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?"
                           r"[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?", re.IGNORECASE)
