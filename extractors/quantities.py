@@ -1088,7 +1088,12 @@ def _part_of_whole(t: str, n: NumberSpan, by_start, toks: _Tokens) -> tuple[floa
     return (whole.value, unit) if unit is not None and unit.is_count else None
 
 
-_GAP = re.compile(r"(?<![\w])gấp\s+(đôi|rưỡi)(?![\w])", re.IGNORECASE)
+# "gấp" not inside a longer word, the test of the character before it written after the word (a
+# look-behind over both): the regex engine then skips to the word's letter instead of trying
+# every position of the text
+_GAP = re.compile(r"gấp(?<!\wgấp)\s+(đôi|rưỡi)(?![\w])", re.IGNORECASE)
+_GAP_BEFORE = re.compile(r"gấp(?<!\wgấp)\s+", re.IGNORECASE)
+_TIMES_AFTER = re.compile(r" lần(?![\w])")
 
 
 def _gap_multiples(t: str, found: list[_Found], by_start, toks, blocked) -> list[_Found]:
@@ -1098,12 +1103,12 @@ def _gap_multiples(t: str, found: list[_Found], by_start, toks, blocked) -> list
     for m in _GAP.finditer(t):
         value = 2.0 if m.group(1).lower() == "đôi" else 1.5
         out.append((m.start(), m.end(), value))
-    for m in re.finditer(r"(?<![\w])gấp\s+", t, re.IGNORECASE):
+    for m in _GAP_BEFORE.finditer(t):
         n = by_start.get(m.end())
         if n is None or math.isnan(n.value) or n.kind == "code":
             continue
         end = n.end
-        lm = re.compile(r" lần(?![\w])").match(t, end)
+        lm = _TIMES_AFTER.match(t, end)
         if lm:
             end = lm.end()
         elif n.kind != "spelled":
@@ -1121,7 +1126,7 @@ def _gap_multiples(t: str, found: list[_Found], by_start, toks, blocked) -> list
     return res
 
 
-_HALF = re.compile(r"(?<![\w])nửa (?=[^\W\d_])", re.IGNORECASE)
+_HALF = re.compile(r"nửa(?<!\wnửa) (?=[^\W\d_])", re.IGNORECASE)  # (the look-behind after the word: see _GAP)
 
 
 def _half_durations(t: str, found: list[_Found], blocked) -> list[_Found]:
