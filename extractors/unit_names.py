@@ -18,7 +18,7 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
-from .unit_lexicon import Lexicon, lexicon, norm
+from .unit_lexicon import Lexicon, lexicon, norm, occurring
 from .unit_pieces import whole_word
 
 
@@ -242,8 +242,9 @@ def home_province(text: str, lex: Lexicon) -> str | None:
 
 def _home_province(text: str, lex: Lexicon) -> str | None:
     counts = Counter()
+    named = occurring(text, lex.provinces)
     for prov in lex.provinces:
-        if prov not in text:  # a text names few of the provinces: skip the others' regexes
+        if prov not in named:  # a text names few of the provinces: skip the others' regexes
             continue
         c = len(_word_pattern(prov).findall(text))
         if c:

@@ -53,7 +53,7 @@ from .unit_entities import UnitMention, complete_short_names, find_parents, reso
 from .unit_extent import (abbr_qualifier_end, after_official_title, country_at, cut_person_name, end_of_known_name,
                           end_of_media_name, generic_name, lower_head_after_title, lower_name_end, match_head,
                           ends_number_name, place_at, province_at, scan_name, until_own_short_name)
-from .unit_lexicon import Lexicon, data_text, ending_at, lexicon, norm
+from .unit_lexicon import Lexicon, data_text, ending_at, lexicon, norm, occurring
 from .unit_pieces import NUMBER_LABEL, Piece, initials_match, is_abbr, raw_name, split_pieces, whole_word
 
 
@@ -424,42 +424,12 @@ def _media_pattern(surface: str) -> re.Pattern:
     return re.compile(whole_word(surface))
 
 
-# (the media list, one alternation of its surfaces, the surfaces under their first character)
-_media_finder: list = [None, None, None]
-
-
-def _media_named(text: str, media: list[dict]) -> set[str]:
-    """The surfaces of ``media`` that occur in ``text``: ``{surface for … if surface in text}``
-    in one scan, where a test per surface read the text a hundred times.  The alternation finds
-    each place where a surface may start (searched again from the next character, so that an
-    occurrence overlapping another is found too); there the surfaces with that first character
-    are compared."""
-    if not media:
-        return set()
-    if _media_finder[0] is not media:
-        surfaces = sorted({med["surface"] for med in media}, key=len, reverse=True)
-        by_first: dict[str, list[str]] = {}
-        for surf in surfaces:
-            by_first.setdefault(surf[:1], []).append(surf)
-        _media_finder[:] = [media, re.compile("|".join(map(re.escape, surfaces))), by_first]
-    _, pattern, by_first = _media_finder
-    if "" in by_first:  # (an empty surface is in every text)
-        return {med["surface"] for med in media if med["surface"] in text}
-    named: set[str] = set()
-    m = pattern.search(text)
-    while m is not None:
-        at = m.start()
-        named.update(surf for surf in by_first[text[at]] if text.startswith(surf, at))
-        m = pattern.search(text, at + 1)
-    return named
-
-
 def _find_media(text, pieces, lex, mentions) -> list[UnitMention]:
     """Newspapers and stations named without a head word (PV Dân trí, '… - VnExpress')."""
     taken = [(m.start, m.end) for m in mentions]
     first_line_end = text.find("\n") if "\n" in text else len(text)
     out = []
-    named = _media_named(text, lex.media)
+    named = occurring(text, lex.media_surfaces)
     for med in lex.media:
         surf = med["surface"]
         if surf not in named:  # most documents name few papers: skip the others' regexes
