@@ -66,7 +66,8 @@ def _patterns() -> list[tuple[str, re.Pattern, re.Pattern | None]]:
         # relative time: 10 năm trước, trong 7 ngày qua, cách đây hơn một năm, 20 ngày nữa
         # (but "10 năm trước khi phẫu thuật" measures the time before an event)
         ("relative", rf"cách đây\s+{qual}{num}\s+{unit}", None),
-        ("relative", rf"(?:trong\s+)?{qual}{num}\s+{unit}\s+(?:qua|trước đây|trước đó|trước(?!\s+khi)|vừa qua|vừa rồi|gần đây|nữa|tới|sắp tới|về trước|trở lại đây|sau)\b", None),
+        ("relative", rf"(?:trong\s+)?{qual}{num}\s+{unit}\s+(?:qua|trước đây|trước đó|trước(?!\s+khi)|vừa qua|vừa rồi|gần đây|nữa|tới|sắp tới|về trước|trở lại đây|sau)\b",
+         rf"\s{unit}\s+(?:qua|trước|vừa|gần đây|nữa|tới|sắp tới|về trước|trở lại đây|sau)"),  # (white space leads: fast too)
         ("relative", rf"(?:{relative})(?:\s+{_YEAR})?", None),
     ]
     # patterns are folded like the text (đoạn and đọan must both match)
