@@ -92,6 +92,7 @@ def attribute(text: str, doc, units: list[Unit], quantities: list[Quantity],
     tok_starts = [t[0] for t in toks]
     periods = _own_periods(text)
     units = sorted(units, key=lambda u: u.start)
+    unit_starts = [u.start for u in units]
 
     officials = find_officials(text, units)
     quoted = quoted_speakers(text, units, officials)
@@ -131,7 +132,7 @@ def attribute(text: str, doc, units: list[Unit], quantities: list[Quantity],
             unit = whole.unit if whole is not None else current
             owner = _owner_after(text, q, units)
             speaker = next(((u,) for a, b, u in quoted if a <= q.start < b), None)
-            pivot = _pivot_agent(text, s, q, units, toks, tok_starts)
+            pivot = _pivot_agent(text, s, q, units, unit_starts, toks, tok_starts)
             if owner is not None:
                 unit = owner  # "15 triệu đồng của Ban ATGT tỉnh": the owner's own figure
             elif pivot is not None:
@@ -167,7 +168,7 @@ def attribute(text: str, doc, units: list[Unit], quantities: list[Quantity],
     return records
 
 
-def _pivot_agent(text, s, q, units, toks, tok_starts) -> str | None:
+def _pivot_agent(text, s, q, units, unit_starts, toks, tok_starts) -> str | None:
     """A unit that is the object of a causative verb and the agent of the next one.
 
     ``… đồng ý cho Trung tâm Y tế mua 10.000 khẩu trang``, ``giao Sở Tài chính cấp
@@ -176,7 +177,9 @@ def _pivot_agent(text, s, q, units, toks, tok_starts) -> str | None:
     """
     cs = clause_start(text, s, q.start)
     not_act = not_activity()
-    for u in units:
+    # (units in text order, ``unit_starts`` their starts: only those starting in the clause up to
+    # the figure are looked at)
+    for u in units[bisect_left(unit_starts, cs):bisect_right(unit_starts, q.start)]:
         if not (cs <= u.start and u.end <= q.start) or u.kind in NOT_SUBJECT_KINDS:
             continue
         if not patterns()["pivot"].search(text[max(cs, u.start - 14):u.start]):
