@@ -86,10 +86,39 @@ def _words() -> dict:
     }
 
 
+# Word lists under their phrases' first (last) character, in list order: the word tests
+# (starts_with_word here, quantities' _starts_with_word and _ends_with_word) run for every
+# number against lists of dozens of phrases, and only those that start (end) with the text's
+# first (last) character can match.  Keyed by the list's id, the
+# list kept with its index so that the id is never another list's.
+_PHRASE_INDEX: dict[tuple[int, bool], tuple[object, dict[str, list[str]] | None]] = {}
+
+
+def phrase_candidates(phrases, low: str, last: bool):
+    """The phrases of ``phrases`` that may open (close, when ``last``) ``low``, in their order."""
+    if len(phrases) < 8:  # (a short list costs less to scan than to index)
+        return phrases
+    key = (id(phrases), last)
+    got = _PHRASE_INDEX.get(key)
+    if got is None or got[0] is not phrases:
+        if len(_PHRASE_INDEX) > 256:
+            _PHRASE_INDEX.clear()
+        index: dict[str, list[str]] | None = {}
+        for p in phrases:
+            index.setdefault(p[-1:] if last else p[:1], []).append(p)
+        if "" in index:
+            index = None  # an empty phrase matches anywhere: scan the list
+        got = _PHRASE_INDEX[key] = (phrases, index)
+    index = got[1]
+    if index is None:
+        return phrases
+    return index.get(low[-1:] if last else low[:1], ())
+
+
 def starts_with_word(after: str, phrases) -> str | None:
     """The phrase from ``phrases`` that ``after`` starts with, as a whole word."""
     low = after.lower()
-    for p in phrases:
+    for p in phrase_candidates(phrases, low, False):
         if low.startswith(p) and (len(low) == len(p) or not low[len(p)].isalnum()):
             return p
     return None
@@ -445,11 +474,17 @@ _HARD_STOPS = {"là", "chỉ", "cũng", "đều", "thì", "mà", "nhưng", "nên
                "hoặc", "so", "theo", "để", "bằng", "như", "gồm", "bao gồm", "còn", "lại", "rồi", "mỗi", "một"}
 
 
+@lru_cache(maxsize=1)
+def _multiword_stops() -> list[str]:
+    """The stop words of more than one syllable, in the order the set of stop words gives them."""
+    return [x for x in _words()["item_stops"] if " " in x]
+
+
 def _is_stop(t: str, pos: int, e: int, low: str) -> bool:
     w = _words()
     if low in w["item_stops"]:
         return True
-    hit = starts_with_word(t[pos:pos + 20].lower(), [x for x in w["item_stops"] if " " in x])
+    hit = starts_with_word(t[pos:pos + 20].lower(), _multiword_stops())
     return bool(hit and len(hit) >= e - pos)
 
 
@@ -909,8 +944,9 @@ def _strip_lead(t: str, a: int, b: int) -> tuple[int, int] | None:
     changed = True
     while changed:
         changed = False
+        low = t[a:b].lower()  # (b moves only when a trail is cut, and then the scan starts again)
         for trail in w["trail_strip"]:
-            if t[a:b].lower().endswith(" " + trail) and not re.search(r"\btrở$", t[a:b - len(trail) - 1]):
+            if low.endswith(" " + trail) and not re.search(r"\btrở$", t[a:b - len(trail) - 1]):
                 b -= len(trail) + 1  # ("bậc 3 trở lên" keeps its lên)
                 changed = True
                 break

@@ -24,44 +24,55 @@ from functools import lru_cache
 
 from .mentions import Period
 from .numbers import fold, fold_word, load_data, parse_spelled
+from .record_cues import trie_pattern
 
 _YEAR = r"(?:19|20)\d{2}"
 _DASH = r"\s*[-–—]\s*"
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> list[tuple[str, re.Pattern]]:
+def _patterns() -> list[tuple[str, re.Pattern, re.Pattern | None]]:
     d = load_data("period_words.json")
     seasons = "|".join(sorted((re.escape(fold_word(s)) for s in d["seasons"]), key=len, reverse=True))
-    relative = "|".join(sorted((re.escape(fold_word(s)) for s in d["relative_words"]), key=len, reverse=True))
+    # (as a tree of letters: the pattern opens with it and is tried at every position, see trie_pattern)
+    relative = trie_pattern([fold_word(s) for s in d["relative_words"]], ignore_case=True)
     qual = r"(?:(?:hơn|gần|khoảng|trên|dưới|chưa đầy|chưa đến|ngót|suốt|gần như)\s+)?"
     num = r"(?:\d+(?:,\d+)?|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười(?:\s+(?:một|hai|ba|bốn|lăm|sáu|bảy|tám|chín))?|vài|mấy|nhiều|hàng chục|mươi)"
     unit = r"(?:ngày|tuần|tháng|năm|thập kỷ|thập niên|thế kỷ|giờ|tiếng|quý|mùa|vụ)"
+    # A pattern that opens with alternatives (a number or a word) makes the regex engine try
+    # every position of the text; where all its matches hold a part that opens with a literal
+    # word, that part is looked for first (the engine finds it fast) and a text without it is
+    # not scanned with the whole pattern.  (kind, pattern, part every match holds or None)
     pats = [
         # 6 tháng đầu năm 2017, 9 tháng cuối năm
-        ("months", rf"(?P<n>\d{{1,2}}|ba|sáu|chín|mười một|mười)\s+tháng\s+(?P<half>đầu|cuối)\s+năm(?:\s+(?P<y>{_YEAR}))?"),
+        ("months", rf"(?P<n>\d{{1,2}}|ba|sáu|chín|mười một|mười)\s+tháng\s+(?P<half>đầu|cuối)\s+năm(?:\s+(?P<y>{_YEAR}))?",
+         r"tháng\s+(?:đầu|cuối)\s+năm"),
         # quý I/2023, quý 2 năm 2023, quý IV
-        ("quarter", rf"quý\s+(?P<q>IV|I{{1,3}}|[1-4]|một|hai|ba|bốn|tư)\b(?:\s*(?:/|-|năm|,\s*năm)\s*(?P<y>{_YEAR}))?"),
+        ("quarter", rf"quý\s+(?P<q>IV|I{{1,3}}|[1-4]|một|hai|ba|bốn|tư)\b(?:\s*(?:/|-|năm|,\s*năm)\s*(?P<y>{_YEAR}))?", None),
         # vụ đông xuân (năm) 2020-2021
-        ("season", rf"vụ\s+(?P<s>{seasons})(?:\s+(?:năm\s+)?(?P<y1>{_YEAR})(?:{_DASH}(?P<y2>{_YEAR}))?)?"),
+        ("season", rf"vụ\s+(?P<s>{seasons})(?:\s+(?:năm\s+)?(?P<y1>{_YEAR})(?:{_DASH}(?P<y2>{_YEAR}))?)?", None),
         # giai đoạn 2021 - 2030, từ năm 2016 đến (năm) 2020, năm 2020-2021
-        ("years", rf"(?:giai đoạn|thời kỳ|nhiệm kỳ|niên khóa|năm học)\s+(?P<y1>{_YEAR}){_DASH}(?P<y2>{_YEAR})"),
-        ("years", rf"từ\s+năm\s+(?P<y1>{_YEAR})\s+(?:đến|tới)\s+(?:năm\s+)?(?P<y2>{_YEAR})"),
-        ("years", rf"năm\s+(?P<y1>{_YEAR}){_DASH}(?P<y2>{_YEAR})"),
+        ("years", rf"(?:giai đoạn|thời kỳ|nhiệm kỳ|niên khóa|năm học)\s+(?P<y1>{_YEAR}){_DASH}(?P<y2>{_YEAR})",
+         rf"{_YEAR}{_DASH}{_YEAR}"),
+        ("years", rf"từ\s+năm\s+(?P<y1>{_YEAR})\s+(?:đến|tới)\s+(?:năm\s+)?(?P<y2>{_YEAR})", None),
+        ("years", rf"năm\s+(?P<y1>{_YEAR}){_DASH}(?P<y2>{_YEAR})", None),
         # từ tháng 4 đến (tháng) 10 (năm 2020)
         ("monthrange", rf"(?:từ\s+)?tháng\s+(?P<m1>1[0-2]|0?[1-9])\s*(?:đến|tới|-)\s*(?:tháng\s+)?(?P<m2>1[0-2]|0?[1-9])"
-                       rf"(?:\s*(?:/|năm)\s*(?P<y>{_YEAR}))?(?![\d/])"),
+                       rf"(?:\s*(?:/|năm)\s*(?P<y>{_YEAR}))?(?![\d/])",
+         r"tháng\s+(?:1[0-2]|0?[1-9])\s*(?:đến|tới|-)"),
         # tháng 8/2011, tháng 8-2011, tháng 3 năm 2012, tháng 3
-        ("month", rf"tháng\s+(?P<m>1[0-2]|0?[1-9])(?:\s*(?:/|-|\.|năm|,\s*năm)\s*(?P<y>{_YEAR}))?(?![\d/])"),
-        ("year", rf"năm\s+(?P<y>{_YEAR})(?!\d)"),
+        ("month", rf"tháng\s+(?P<m>1[0-2]|0?[1-9])(?:\s*(?:/|-|\.|năm|,\s*năm)\s*(?P<y>{_YEAR}))?(?![\d/])", None),
+        ("year", rf"năm\s+(?P<y>{_YEAR})(?!\d)", None),
         # relative time: 10 năm trước, trong 7 ngày qua, cách đây hơn một năm, 20 ngày nữa
         # (but "10 năm trước khi phẫu thuật" measures the time before an event)
-        ("relative", rf"cách đây\s+{qual}{num}\s+{unit}"),
-        ("relative", rf"(?:trong\s+)?{qual}{num}\s+{unit}\s+(?:qua|trước đây|trước đó|trước(?!\s+khi)|vừa qua|vừa rồi|gần đây|nữa|tới|sắp tới|về trước|trở lại đây|sau)\b"),
-        ("relative", rf"(?:{relative})(?:\s+{_YEAR})?"),
+        ("relative", rf"cách đây\s+{qual}{num}\s+{unit}", None),
+        ("relative", rf"(?:trong\s+)?{qual}{num}\s+{unit}\s+(?:qua|trước đây|trước đó|trước(?!\s+khi)|vừa qua|vừa rồi|gần đây|nữa|tới|sắp tới|về trước|trở lại đây|sau)\b",
+         rf"\s{unit}\s+(?:qua|trước|vừa|gần đây|nữa|tới|sắp tới|về trước|trở lại đây|sau)"),  # (white space leads: fast too)
+        ("relative", rf"(?:{relative})(?:\s+{_YEAR})?", None),
     ]
     # patterns are folded like the text (đoạn and đọan must both match)
-    return [(kind, re.compile(_word_start(fold_word(p)) + r"(?![\w])", re.IGNORECASE)) for kind, p in pats]
+    return [(kind, re.compile(_word_start(fold_word(p)) + r"(?![\w])", re.IGNORECASE),
+             re.compile(fold_word(needed), re.IGNORECASE) if needed else None) for kind, p, needed in pats]
 
 
 # a pattern's leading literal words ("tháng", "cách đây"), where it has some
@@ -153,7 +164,9 @@ def _find(text: str) -> list[tuple[int, int, str, Period]]:
     f = fold(text)
     found: list[tuple[int, int, str, Period]] = []
     taken: list[tuple[int, int]] = []
-    for kind, pat in _patterns():
+    for kind, pat, needed in _patterns():
+        if needed is not None and needed.search(f.text) is None:
+            continue  # no match can be found without that part
         for m in pat.finditer(f.text):
             a, b = m.span()
             if any(x < b and a < y for x, y in taken):

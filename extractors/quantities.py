@@ -29,7 +29,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .items import item_of, share_items
+from .items import item_of, phrase_candidates, share_items
 from .mentions import Period, Quantity
 from .numbers import (Folded, NumberSpan, fold, fold_word, load_data, multipliers, parse_digits, parse_spelled,
                       scan_numbers)
@@ -165,7 +165,7 @@ _MEASURE_DIMS = {"mass", "area", "volume", "length", "money", "percent"}
 def _ends_with_word(before: str, phrases: list[str]) -> str | None:
     """The phrase from ``phrases`` that ``before`` ends with, as a whole word."""
     low = before.lower()
-    for p in phrases:
+    for p in phrase_candidates(phrases, low, True):
         if low.endswith(p):
             i = len(low) - len(p)
             if i == 0 or not low[i - 1].isalnum():
@@ -178,7 +178,7 @@ def _ends_with_word(before: str, phrases: list[str]) -> str | None:
 
 def _starts_with_word(after: str, phrases) -> str | None:
     low = after.lower()
-    for p in phrases:
+    for p in phrase_candidates(phrases, low, False):
         if low.startswith(p) and (len(low) == len(p) or not low[len(p)].isalnum()):
             return p
     return None
@@ -189,7 +189,6 @@ class _Tokens:
 
     def __init__(self, doc, f: Folded | None):
         """``f`` maps the doc's offsets into the folded text; None when the doc is over it already."""
-        self.by_start: dict[int, tuple[int, int, str]] = {}
         # the tokens that cover text, in text order, and their starts: ``at`` bisects them (a few
         # dozen questions per document, where a table of every character costs more to fill)
         self._starts: list[int] = []
@@ -202,7 +201,7 @@ class _Tokens:
         fo = f.from_original if f is not None else None
         last_end = 0
         # (the lists and the table as locals: this loop runs once per token of the document)
-        by_start, starts, covering = self.by_start, self._starts, self._covering
+        starts, covering = self._starts, self._covering
         for s, e, word, tag in token_rows(doc):
             # "X": text the segmenter dropped or could not align; judge it from the text alone
             if tag in ("SPACE", "X") or not word.strip():
@@ -210,7 +209,6 @@ class _Tokens:
             if fo is not None:
                 s, e = fo[s], fo[e]
             entry = (s, e, tag)
-            by_start[s] = entry
             if e > s:
                 if s < last_end and self._cover is None:
                     # tokens overlapping (not met in practice): a table of every character, where
@@ -358,8 +356,11 @@ def _count_noun_at(t: str, p: int, toks: _Tokens, strict: bool = False) -> tuple
     return word, m.end()
 
 
+_SENTENCE_INITIAL_END = re.compile(r"(?:^|[.!?:;\n\"“(…]\s*|\|\s*)(?:[^\W\d_]+\s+)?[\d.,/ -]*\s*$")
+
+
 def _sentence_initial(t: str, p: int) -> bool:
-    return bool(re.search(r"(?:^|[.!?:;\n\"“(…]\s*|\|\s*)(?:[^\W\d_]+\s+)?[\d.,/ -]*\s*$", t[max(0, p - 40):p]))
+    return bool(_SENTENCE_INITIAL_END.search(t[max(0, p - 40):p]))
 
 
 def _unit_after(t: str, p: int, toks: _Tokens, allow_count: bool = True) -> _Unit | None:
@@ -383,7 +384,7 @@ def _unit_after(t: str, p: int, toks: _Tokens, allow_count: bool = True) -> _Uni
     noun, end = c
     name = noun.lower()
     # "tin, bài", "chương trình, đề án": two counted nouns sharing one number
-    m2 = re.compile(r", ").match(t, end)
+    m2 = _COMMA_SPACE.match(t, end)
     if m2:
         w = _words()
         b0 = m2.end()
@@ -430,7 +431,7 @@ def _rate(t: str, unit: _Unit, toks: _Tokens) -> _Unit:
     end = unit.end
     while True:
         # "4 người/1 phòng", "lượt du khách/ 1 ngày đêm": a written 1 before the denominator
-        m = re.compile(r"\s?/\s?(?:1 ?(?=[^\W\d_]))?").match(t, end)
+        m = _SLASH.match(t, end)
         if not m:
             break
         q = m.end()
@@ -895,9 +896,17 @@ def _spelled_ok(t: str, n: NumberSpan, toks: _Tokens) -> bool:
     return True
 
 
+# _unit_after's, _rate's and _after_proper_name's patterns, compiled once (they run for
+# every number; ``re``'s own cache costs a look-up per call)
+_COMMA_SPACE = re.compile(r", ")
+_SLASH = re.compile(r"\s?/\s?(?:1 ?(?=[^\W\d_]))?")
+_WORD_SPACE_END = re.compile(r"([^\W\d_][^\s]*) $")
+_OPENING_END = re.compile(r"(^|[.!?:;\n\"“(…-]\s*)$")
+
+
 def _after_proper_name(t: str, start: int, toks: _Tokens) -> bool:
     """``Hải Vân 2``, ``ST 25``, ``Bình Lục 15``: a number naming something."""
-    m = re.search(r"([^\W\d_][^\s]*) $", t[max(0, start - 30):start])
+    m = _WORD_SPACE_END.search(t[max(0, start - 30):start])
     if not m:
         return False
     word = m.group(1)
@@ -908,7 +917,7 @@ def _after_proper_name(t: str, start: int, toks: _Tokens) -> bool:
     # sentence-initial capitals are ordinary words ("Có 60% viên chức")
     wstart = start - len(word) - 1
     pre = t[max(0, wstart - 3):wstart]
-    if wstart <= 0 or re.search(r"(^|[.!?:;\n\"“(…-]\s*)$", pre) or pre.endswith("\n"):
+    if wstart <= 0 or _OPENING_END.search(pre) or pre.endswith("\n"):
         return False
     if word.isupper() and len(word) <= 4:
         return True
@@ -1016,6 +1025,8 @@ _COUNT_LABEL = re.compile(r"(?:(?<!\w)tổng số|(?<!\w)số lượng|(?<!\w)s�
 # a list item "- Cách ly tại nhà: 14.985", "+ Lần 1: 13": a label, a colon, the number, the line's end
 _LIST_ITEM = re.compile(r"^[ \t]*[-+•*–][ \t]*[^:\n\d]{1,60}(?:\d{1,2})?[ \t]*:[ \t]*$")
 _BULLET = re.compile(r"^[ \t]*([-+•*–])")
+_BARE_NUMBER_END = re.compile(r"[ \t]*(?:[,.;)\n]|$)")
+_LONG_LEADING_ZERO = re.compile(r"0\d{3,}")
 
 
 def _noun_before(t: str, n: NumberSpan, toks: _Tokens) -> str | None:
@@ -1024,7 +1035,7 @@ def _noun_before(t: str, n: NumberSpan, toks: _Tokens) -> str | None:
     Also a list item of bare numbers under a heading that names the count ("- Số ca âm tính:"
     then "+ Lần 1: 13"; "Tổng số người …: 40.846, trong đó:" then "- Cách ly tại nhà: 14.985").
     """
-    if not re.match(r"[ \t]*(?:[,.;)\n]|$)", t[n.end:n.end + 3]) or re.fullmatch(r"0\d{3,}", n.raw):
+    if not _BARE_NUMBER_END.match(t[n.end:n.end + 3]) or _LONG_LEADING_ZERO.fullmatch(n.raw):
         return None  # (a leading zero: an account or phone number, "Số tài khoản: 0001704…")
     line_start = t.rfind("\n", 0, n.start) + 1
     before = t[max(line_start, n.start - 140):n.start]
@@ -1077,7 +1088,12 @@ def _part_of_whole(t: str, n: NumberSpan, by_start, toks: _Tokens) -> tuple[floa
     return (whole.value, unit) if unit is not None and unit.is_count else None
 
 
-_GAP = re.compile(r"(?<![\w])gấp\s+(đôi|rưỡi)(?![\w])", re.IGNORECASE)
+# "gấp" not inside a longer word, the test of the character before it written after the word (a
+# look-behind over both): the regex engine then skips to the word's letter instead of trying
+# every position of the text
+_GAP = re.compile(r"gấp(?<!\wgấp)\s+(đôi|rưỡi)(?![\w])", re.IGNORECASE)
+_GAP_BEFORE = re.compile(r"gấp(?<!\wgấp)\s+", re.IGNORECASE)
+_TIMES_AFTER = re.compile(r" lần(?![\w])")
 
 
 def _gap_multiples(t: str, found: list[_Found], by_start, toks, blocked) -> list[_Found]:
@@ -1087,12 +1103,12 @@ def _gap_multiples(t: str, found: list[_Found], by_start, toks, blocked) -> list
     for m in _GAP.finditer(t):
         value = 2.0 if m.group(1).lower() == "đôi" else 1.5
         out.append((m.start(), m.end(), value))
-    for m in re.finditer(r"(?<![\w])gấp\s+", t, re.IGNORECASE):
+    for m in _GAP_BEFORE.finditer(t):
         n = by_start.get(m.end())
         if n is None or math.isnan(n.value) or n.kind == "code":
             continue
         end = n.end
-        lm = re.compile(r" lần(?![\w])").match(t, end)
+        lm = _TIMES_AFTER.match(t, end)
         if lm:
             end = lm.end()
         elif n.kind != "spelled":
@@ -1110,7 +1126,7 @@ def _gap_multiples(t: str, found: list[_Found], by_start, toks, blocked) -> list
     return res
 
 
-_HALF = re.compile(r"(?<![\w])nửa (?=[^\W\d_])", re.IGNORECASE)
+_HALF = re.compile(r"nửa(?<!\wnửa) (?=[^\W\d_])", re.IGNORECASE)  # (the look-behind after the word: see _GAP)
 
 
 def _half_durations(t: str, found: list[_Found], blocked) -> list[_Found]:

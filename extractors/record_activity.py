@@ -74,6 +74,20 @@ def _cue_patterns() -> dict[str, re.Pattern]:
     }
 
 
+# rule_activity's and _activity_core's fixed patterns, compiled once: they run for every
+# quantity, and ``re``'s own cache costs a look-up per call
+_DIMENSION_NOUN_END = re.compile(r"(?:chiều|độ|bề)\s*$", re.IGNORECASE)
+_NOMINALIZED_OF_END = re.compile(r"(?:^|\s)sự\s+([^\s,;:]+(?:\s+[^\s,;:]+)?)\s+của\s*$", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
+_WORD_CHAR = re.compile(r"\w")
+_OPEN_BRACKET = re.compile(r"\s*\(\s*")
+_WITH_END = re.compile(r"\bvới(?:\s+(?:số lượng|tổng số|tổng|tổng cộng))?\s*$")
+_ABOUT = re.compile(r"(?:^|\s)về\s")
+_PLACE_PHRASE_END = re.compile(r"(?:^|\s)(?:tại|ở|trên|tới)(?:\s+\w+){0,2}\s*$")
+_COPULA_END = re.compile(r"(?:^|\s)là\s*$")
+_CLAUSE_END = re.compile(r"[;:.!?\n]")
+
+
 def rule_activity(text, s, q, prev_q, prev_act, toks, tok_starts) -> str | None:
     """The verb that governs the quantity, with a negation before it (``chưa có``)."""
     c = cue_words()
@@ -82,7 +96,7 @@ def rule_activity(text, s, q, prev_q, prev_act, toks, tok_starts) -> str | None:
     before = text[max(s, q.start - 40):q.start]
     # a measurement predicated by an adjective: "Toàn tuyến dài gần 32 km", "Mỗi trạm rộng 5 ha"
     m = pats["dimension_adjective"].search(before)
-    if m and not re.search(r"(?:chiều|độ|bề)\s*$", before[:m.start(1)], re.IGNORECASE):
+    if m and not _DIMENSION_NOUN_END.search(before[:m.start(1)]):
         # only as the clause's predicate: after a verb it modifies the object
         # ("làm đường rộng 7-12 m", "đạt cao đến 105 tạ/ha")
         cs = clause_start(text, s, q.start)
@@ -92,7 +106,7 @@ def rule_activity(text, s, q, prev_q, prev_act, toks, tok_starts) -> str | None:
                    for t in toks[lo:bisect_right(tok_starts, adj_at - 1)] if t[0] >= cs):
             return m.group(1)
     # a nominalized verb owned by the figure: "với sự tham dự của trên 500 đại biểu"
-    m = re.search(r"(?:^|\s)sự\s+([^\s,;:]+(?:\s+[^\s,;:]+)?)\s+của\s*$", before, re.IGNORECASE)
+    m = _NOMINALIZED_OF_END.search(before)
     if m and m.group(1).lower() in _verb_lexicon():
         return m.group(1)
     # a duration after "sau"/"qua" measures the verb after it: "sau gần 10 ngày phát động"
@@ -104,7 +118,7 @@ def rule_activity(text, s, q, prev_q, prev_act, toks, tok_starts) -> str | None:
             return _extend(text, toks, k, k, toks[k][0], q, not_act, forward=True, stop=_clause_end(text, q.end))
     # a qualifier that is a verb ("khối ngành III vượt 79% chỉ tiêu", "Quản lý Kinh tế (vượt
     # 96,6%)"): it governs the figure when its phrase has no verb of its own
-    lead = re.match(r"\w+", q.text)
+    lead = _WORD.match(q.text)
     if lead and lead.group().lower() in c.get("qualifier_verbs", ()):
         seg = max(clause_start(text, s, q.start), *(text.rfind(ch, s, q.start) + 1 for ch in ",("))
         if not any(is_verb(t, not_act) for t in toks[bisect_right(tok_starts, seg - 1):bisect_right(tok_starts, q.start - 1)]
@@ -150,9 +164,9 @@ def _activity_core(text, s, q, prev_q, prev_act, toks, tok_starts) -> str | None
     # a share in brackets, or the next item of a list: the previous figure's verb
     if prev_q is not None:
         between = text[prev_q.end:q.start]
-        if re.fullmatch(r"\s*\(\s*", between):
+        if _OPEN_BRACKET.fullmatch(between):
             return prev_act
-        if re.search(r"\bvới(?:\s+(?:số lượng|tổng số|tổng|tổng cộng))?\s*$", between) and prev_q.start >= cs - 200:
+        if _WITH_END.search(between) and prev_q.start >= cs - 200:
             return prev_act  # "kiểm tra … tại 29 cơ sở … với 29 lượt": the same act
         if _LIST_BETWEEN.fullmatch(between) and \
                 not _has_verb(text, prev_q.end, q.start, toks, tok_starts, not_act):
@@ -183,7 +197,7 @@ def _activity_core(text, s, q, prev_q, prev_act, toks, tok_starts) -> str | None
             break
     after = _verb_after(text, toks, i, q, not_act)
     seg_start = max(cs, text.rfind(",", cs, q.start) + 1)
-    opens = not re.search(r"\w", strip_adverbials(text[seg_start:q.start]))
+    opens = not _WORD_CHAR.search(strip_adverbials(text[seg_start:q.start]))
     if opens and after is None and not (prev_q is not None and prev_q.start >= s):
         after = _first_verb_after(text, toks, i, q, not_act, reporting=True)
     if after is not None and opens:
@@ -214,7 +228,7 @@ def _activity_core(text, s, q, prev_q, prev_act, toks, tok_starts) -> str | None
                 # (a verb right after a noun modifies it: dự án đầu tư, hàng hóa vi phạm)
                 nearest = k
                 break
-    about = re.search(r"(?:^|\s)về\s", text[max(cs, toks[nearest][0] - 60):toks[nearest][0]].lower())
+    about = _ABOUT.search(text[max(cs, toks[nearest][0] - 60):toks[nearest][0]].lower())
     if about is not None:
         # a verb inside the topic phrase ("thiệt hại về doanh thu ăn uống khoảng 160 tỷ"):
         # the word the phrase is about, when it reports figures
@@ -226,7 +240,7 @@ def _activity_core(text, s, q, prev_q, prev_act, toks, tok_starts) -> str | None
                 break
     group = nearest
     before = text[toks[nearest][1]:q.start].lower()
-    if re.search(r"(?:^|\s)(?:tại|ở|trên|tới)(?:\s+\w+){0,2}\s*$", before):
+    if _PLACE_PHRASE_END.search(before):
         # a place or object phrase: the clause's first verb governs it (kiểm tra … tại 29 cơ sở)
         for k in range(first, nearest + 1):
             if toks[k][0] >= cs and is_verb(toks[k], not_act):
@@ -251,11 +265,11 @@ def _activity_core(text, s, q, prev_q, prev_act, toks, tok_starts) -> str | None
                 # the phrase up to the copula, which names both
                 return text[toks[k][0]:toks[group][1]]
     if word == "là" and prev_act and prev_q is not None and prev_q.start >= s \
-            and re.search(r"(?:^|\s)là\s*$", text[s:prev_q.start]) and not _has_verb(
+            and _COPULA_END.search(text[s:prev_q.start]) and not _has_verb(
                 text, prev_q.end, toks[group][0], toks, tok_starts, not_act):
         # a parallel item "…; viên chức là 11.533 người" repeats the previous "bồi dưỡng … là"
         return prev_act
-    if word == "có" and not re.search(r"\w", text[toks[group][1]:q.start]) and not _cue_patterns()[
+    if word == "có" and not _WORD_CHAR.search(text, toks[group][1], q.start) and not _cue_patterns()[
             "negation_end"].search(text[max(cs, toks[group][0] - 10):toks[group][0]]):
         # (a negated existential, "chưa có 2 trạm y tế đạt chuẩn", is itself the report)
         # existential "có 14 tập thể tham gia đăng ký": the reporting verb after the figures
@@ -409,7 +423,7 @@ def _extend(text, toks, lo, hi, cs, q, not_act, forward=False, stop=None) -> str
 
 
 def _clause_end(text: str, pos: int) -> int:
-    m = re.compile(r"[;:.!?\n]").search(text, pos)
+    m = _CLAUSE_END.search(text, pos)
     return m.start() if m else len(text)
 
 

@@ -39,25 +39,60 @@ def alt_pattern(words) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
+def trie_pattern(words, ignore_case: bool = False) -> str:
+    """The words as ``alt_pattern``'s alternation matches them, written as a tree of their letters.
+
+    The regex engine tries every alternative of an alternation at every position it scans;
+    in a tree each letter is compared once (``Giám đốc|Giám sát`` → ``Giám (?:đốc|sát)``, escaped).
+    The matches are the same: the words that match at one position are prefixes of one another,
+    and the tree tries them longest first (a word that ends at a node is the node's optional
+    rest left out), as ``alt_pattern`` orders them.  With ``ignore_case`` (a pattern compiled
+    with IGNORECASE) letters that differ only in case share a node, as they match the same text.
+    """
+    keys = [w.lower() if ignore_case else w for w in words]
+    if any(not k or len(k) != len(w) for k, w in zip(keys, words)):
+        return alt_pattern(words)  # (an empty word, or one whose lower case is longer: as it was)
+    tree: dict = {}
+    for k in keys:
+        node = tree
+        for ch in k:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def rest(node: dict) -> str:
+        branches = [re.escape(ch) + rest(child) for ch, child in node.items() if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return rest(tree)
+
+
 @lru_cache(maxsize=1)
 def patterns() -> dict:
     c = cue_words()
     cap = UPPER + r"[\w.]*"
-    titles = alt_pattern(c["official_titles"])
-    person = alt_pattern([t for t in c["person_titles"]] + [t.capitalize() for t in c["person_titles"]])
-    levels = alt_pattern(c["levels"] + [l.capitalize() for l in c["levels"]])
+    # The word lists of the patterns tried at many places (scanned over whole sentences, matched
+    # at every clause opening, searched in the words before every unit) as trees of letters (see
+    # ``trie_pattern``); those for IGNORECASE patterns with case variants sharing their nodes.
+    titles_tree = trie_pattern(c["official_titles"])
+    titles_any_case = trie_pattern(c["official_titles"], ignore_case=True)
+    person = trie_pattern([t for t in c["person_titles"]] + [t.capitalize() for t in c["person_titles"]])
+    levels = trie_pattern(c["levels"] + [l.capitalize() for l in c["levels"]])
+    people_tree = trie_pattern(c["people_nouns"], ignore_case=True)
     return {
         "credit": re.compile(rf"(?<!\w)(?:{alt_pattern(c['media_credits'])})\s*:\s*"),
         "field_line": re.compile(rf"(?:{alt_pattern(c['header_fields'])})\s*:"),
         "pivot": re.compile(rf"(?:^|\s)(?:{alt_pattern(c['causative_pivots'])})\s*$", re.IGNORECASE),
-        "titled_name": re.compile(rf"(?<!\w)(?:{titles})\s+({cap}(?:\s+{cap}){{1,3}})"),
+        "titled_name": re.compile(rf"(?<!\w)(?:{titles_tree})\s+({cap}(?:\s+{cap}){{1,3}})"),
         # where "titled_name" and "person" can match (see ``finditer_from``)
-        "titled_name_start": re.compile(rf"(?:{titles})\s"),
+        "titled_name_start": re.compile(rf"(?:{titles_tree})\s"),
         "person_start": re.compile(rf"(?:{person})\s"),
-        "title_end": re.compile(rf"(?:^|\s)(?:{titles})(?:\s+(?:thường trực|phụ trách))?\s*$", re.IGNORECASE),
+        "title_end": re.compile(rf"(?:^|\s)(?:{titles_any_case})(?:\s+(?:thường trực|phụ trách))?\s*$", re.IGNORECASE),
         "named_document": re.compile(r"^(?:[Cc]ũng\s+)?[Tt]heo\s+(?:các\s+|những\s+)?" + UPPER),
         "person": re.compile(rf"(?:(?<!\w)|(?<={LOWER})(?=[ÔB]))(?:{person})\s+{cap}(?:\s+{cap}){{0,4}}"),
-        "official_tail": re.compile(rf"^\s*(?:\([^()]*\)\s*)?,\s*((?:{alt_pattern(c['former'])})\s+)?(?:{titles})(?:\s+\w+){{0,3}}?\s*$",
+        "official_tail": re.compile(rf"^\s*(?:\([^()]*\)\s*)?,\s*((?:{alt_pattern(c['former'])})\s+)?(?:{titles_any_case})(?:\s+\w+){{0,3}}?\s*$",
                                     re.IGNORECASE),
         "adverbial": re.compile(rf"^(?:{alt_pattern(c['adverbial_starters'])})\b[^,;:]{{0,80}},\s*", re.IGNORECASE),
         "source_lead": re.compile(
@@ -69,10 +104,10 @@ def patterns() -> dict:
         "source_end": re.compile(
             r"(?:^|\s)(?:(?:các\s+)?đơn vị\s+(?:trong|thuộc|trực thuộc)|lãnh đạo|đại diện)$", re.IGNORECASE),
         "people_subject": re.compile(
-            rf"(?<!\w)(?:{alt_pattern(c['people_nouns'])})(?:\s+(?:này|đó|ấy|trên))?\s+(?:(?:đã|đang|sẽ|vừa|mới|cũng|chỉ|còn|đều|lại|thì)\s+)*(?={LOWER})",
+            rf"(?<!\w)(?:{people_tree})(?:\s+(?:này|đó|ấy|trên))?\s+(?:(?:đã|đang|sẽ|vừa|mới|cũng|chỉ|còn|đều|lại|thì)\s+)*(?={LOWER})",
             re.IGNORECASE),
         "people": re.compile(
-            rf"^(?:(?:một số|nhiều|các|những|mọi|toàn bộ|hầu hết|\w+)\s+)?(?:{alt_pattern(c['people_nouns'])})(?!\w)",
+            rf"^(?:(?:một số|nhiều|các|những|mọi|toàn bộ|hầu hết|\w+)\s+)?(?:{people_tree})(?!\w)",
             re.IGNORECASE),
         "place_agent": re.compile(rf"^(?:{levels})\s+{cap}(?:\s+{cap})*"),
         "bare_place_agent": re.compile(

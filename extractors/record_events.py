@@ -193,8 +193,12 @@ def find_events(text: str, s: int, e: int, units: list[Unit], officials=()) -> l
     for pos in _clause_openings(text, s, e):
         if pos >= e:
             continue
-        cs = clause_start(text, s, pos)
-        if pos != cs and not text[s:pos].rstrip().endswith(","):
+        # a clause opens here after a comma, or where clause_start says one does (the comma is
+        # read first, without copying the sentence: most openings follow one)
+        k = pos
+        while k > s and text[k - 1].isspace():
+            k -= 1
+        if not (k > s and text[k - 1] == ",") and clause_start(text, s, pos) != pos:
             continue  # (tested first: it needs no stripping of adverbials)
         rest = strip_adverbials(text[pos:e])
         start = e - len(rest)

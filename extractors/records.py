@@ -92,6 +92,7 @@ def attribute(text: str, doc, units: list[Unit], quantities: list[Quantity],
     tok_starts = [t[0] for t in toks]
     periods = _own_periods(text)
     units = sorted(units, key=lambda u: u.start)
+    unit_starts = [u.start for u in units]
 
     officials = find_officials(text, units)
     quoted = quoted_speakers(text, units, officials)
@@ -122,6 +123,7 @@ def attribute(text: str, doc, units: list[Unit], quantities: list[Quantity],
             current, current_para = None, para
         ev_i = 0
         prev_q, prev_act = None, None
+        places = None  # the sentence's places outside units, found at its first quantity that needs them
         for idx in sent_qs:
             q = quantities[idx]
             while ev_i < len(events) and events[ev_i].pos <= q.start:
@@ -130,7 +132,7 @@ def attribute(text: str, doc, units: list[Unit], quantities: list[Quantity],
             unit = whole.unit if whole is not None else current
             owner = _owner_after(text, q, units)
             speaker = next(((u,) for a, b, u in quoted if a <= q.start < b), None)
-            pivot = _pivot_agent(text, s, q, units, toks, tok_starts)
+            pivot = _pivot_agent(text, s, q, units, unit_starts, toks, tok_starts)
             if owner is not None:
                 unit = owner  # "15 triệu đồng của Ban ATGT tỉnh": the owner's own figure
             elif pivot is not None:
@@ -142,7 +144,12 @@ def attribute(text: str, doc, units: list[Unit], quantities: list[Quantity],
                 explicit.add(idx)
             agent_place = next((ev.location for ev in reversed(events[:ev_i]) if ev.location), None)
             act = rule_activity(text, s, q, prev_q, prev_act, toks, tok_starts)
-            loc = (agent_place if unit is None and agent_place else None) or _location(text, s, e, q, units)
+            if unit is None and agent_place:
+                loc = agent_place
+            else:
+                if places is None:
+                    places = _places(text, s, e, units)
+                loc = _location(places, q)
             own = _own_period(periods, s, e, q)
             records.append(Record.for_quantity(
                 idx, q, unit=unit, activity=act, sentence=text[s:e], start=s, end=e,
@@ -161,7 +168,7 @@ def attribute(text: str, doc, units: list[Unit], quantities: list[Quantity],
     return records
 
 
-def _pivot_agent(text, s, q, units, toks, tok_starts) -> str | None:
+def _pivot_agent(text, s, q, units, unit_starts, toks, tok_starts) -> str | None:
     """A unit that is the object of a causative verb and the agent of the next one.
 
     ``… đồng ý cho Trung tâm Y tế mua 10.000 khẩu trang``, ``giao Sở Tài chính cấp
@@ -170,7 +177,9 @@ def _pivot_agent(text, s, q, units, toks, tok_starts) -> str | None:
     """
     cs = clause_start(text, s, q.start)
     not_act = not_activity()
-    for u in units:
+    # (units in text order, ``unit_starts`` their starts: only those starting in the clause up to
+    # the figure are looked at)
+    for u in units[bisect_left(unit_starts, cs):bisect_right(unit_starts, q.start)]:
         if not (cs <= u.start and u.end <= q.start) or u.kind in NOT_SUBJECT_KINDS:
             continue
         if not patterns()["pivot"].search(text[max(cs, u.start - 14):u.start]):
@@ -179,14 +188,18 @@ def _pivot_agent(text, s, q, units, toks, tok_starts) -> str | None:
         while k < len(toks) and toks[k][0] < u.end:
             k += 1
         if k < len(toks) and toks[k][0] < q.start and toks[k][3][:1].islower() and is_verb(toks[k], not_act) \
-                and not re.search(r"[,;]", text[u.end:q.start]):
+                and not _COMMA.search(text, u.end, q.start):
             return u.name
     return None
 
 
+_COMMA = re.compile(r"[,;]")
+_OF_AFTER = re.compile(r"\s*của\s+")  # compiled once: _owner_after runs for every quantity
+
+
 def _owner_after(text: str, q: Quantity, units: list[Unit]) -> str | None:
     """The unit a figure is said to belong to right after it (``15 triệu đồng của Ban ATGT tỉnh``)."""
-    m = re.match(r"\s*của\s+", text[q.end:q.end + 12])
+    m = _OF_AFTER.match(text[q.end:q.end + 12])
     if not m:
         return None
     at = q.end + m.end()
@@ -240,12 +253,21 @@ def _split_tokens(text, doc, spans, quantities, in_unit):
     for q in quantities:
         cuts.update((q.start, q.end))
     cuts = sorted(cuts)
+    n_cuts = len(cuts)
     out = []
+    # ci: how many cuts lie at or before the word's start (bisect_right(cuts, a)), moved along
+    # with the words, which come in text order: most words have no cut inside and need no bisect
+    ci, prev_a = 0, -1
     for a, b, word, tag in token_rows(doc):
         if word.isspace():
             continue
-        i0, i1 = bisect_right(cuts, a), bisect_left(cuts, b)  # the cuts strictly inside the word
-        if i0 >= i1 and word and " " not in word and not word[0].isspace() and not word[-1].isspace():
+        if a < prev_a:  # (rows out of order: find the place again)
+            ci = bisect_right(cuts, a)
+        prev_a = a
+        while ci < n_cuts and cuts[ci] <= a:
+            ci += 1
+        if (ci == n_cuts or cuts[ci] >= b) and word and " " not in word and not word[0].isspace() \
+                and not word[-1].isspace():
             # the usual word: one syllable, nothing cut inside, no white space around it
             if in_unit(a):
                 out.append((a, b, "NAME", word))
@@ -254,6 +276,7 @@ def _split_tokens(text, doc, spans, quantities, in_unit):
             else:
                 out.append((a, b, tag, word))
             continue
+        i0, i1 = ci, bisect_left(cuts, b, ci)  # the cuts strictly inside the word
         bounds = ((a, b),) if i0 >= i1 else zip([a] + cuts[i0:i1], cuts[i0:i1] + [b])
         for lo, hi in bounds:
             piece = word if lo == a and hi == b else text[lo:hi]
@@ -284,14 +307,19 @@ def _split_tokens(text, doc, spans, quantities, in_unit):
     return out
 
 
-def _location(text, s, e, q, units) -> str | None:
+def _places(text, s, e, units) -> list[tuple[int, str]]:
+    """(start, text) of each place named in text[s:e] outside a unit's name."""
+    return [(m.start(), m.group().strip()) for m in patterns()["place"].finditer(text, s, e)
+            if not any(u.start <= m.start() < u.end for u in units)]
+
+
+def _location(places, q) -> str | None:
+    """The place nearest the quantity (the first of two as near)."""
     best = None
-    for m in patterns()["place"].finditer(text, s, e):
-        if any(u.start <= m.start() < u.end for u in units):
-            continue
-        d = abs(m.start() - q.start)
+    for at, place in places:
+        d = abs(at - q.start)
         if best is None or d < best[0]:
-            best = (d, m.group().strip())
+            best = (d, place)
     return best[1] if best else None
 
 

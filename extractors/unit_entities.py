@@ -175,6 +175,11 @@ _DIVISION_PARENTS = {json.loads(l)["kind"]: tuple(json.loads(l)["parent_kinds"])
                      if l.strip() and "parent_kinds" in json.loads(l)}
 
 
+# find_parents' patterns, compiled once (they run between every two mentions)
+_UNDER_BETWEEN = re.compile(r"\s*,?\s*(?:là\s+)?(?:một\s+)?(?:đơn vị\s+|cơ quan\s+)?(?:trực thuộc|thuộc)\s+")
+_DIVISION_BETWEEN = re.compile(r"\s*(?:\(|,|của|thuộc|tại)?\s*")
+
+
 def find_parents(text, mentions):
     """'X, đơn vị trực thuộc Sở Công Thương' / 'đơn vị trực thuộc Sở … là: X; Y' → parent."""
     for i, m in enumerate(mentions):
@@ -182,10 +187,10 @@ def find_parents(text, mentions):
         if nxt is None:
             continue
         between = text[m.end:nxt.start]
-        if re.fullmatch(r"\s*,?\s*(?:là\s+)?(?:một\s+)?(?:đơn vị\s+|cơ quan\s+)?(?:trực thuộc|thuộc)\s+", between):
+        if _UNDER_BETWEEN.fullmatch(between):
             m.extra["parent"] = nxt.name
         elif m.kind in _DIVISION_PARENTS and nxt.kind in _DIVISION_PARENTS[m.kind] \
-                and re.fullmatch(r"\s*(?:\(|,|của|thuộc|tại)?\s*", between):
+                and _DIVISION_BETWEEN.fullmatch(between):
             # "Khoa Kiểm soát bệnh tật (Bệnh viện Bạch Mai)", "Khoa Nhi của Bệnh viện …": a department of it
             m.extra["parent"] = nxt.name
     for i, m in enumerate(mentions):

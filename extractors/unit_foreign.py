@@ -21,7 +21,12 @@ from .unit_pieces import initials_match
 
 # A word of a foreign name: Latin letters (no Vietnamese marks), digits, & . - ' inside.
 _WORD = r"(?:[A-Z][A-Za-z0-9&'\-]*[A-Za-z0-9&]|[A-Z])"
-_NAME = re.compile(r"(?<![\w&\-.])(" + _WORD + r"(?:[ ]" + _WORD + r"){0,3})(?![\w&\-])")
+# Up to four such words, not inside a longer word.  The first word's capital comes first and the
+# test of the character before it after it (a look-behind over both), so that the regex engine
+# skips to capitals instead of trying every position; ``[A-Z](?:…[A-Za-z0-9&])?`` is _WORD's
+# two alternatives in the same order (the longer first).
+_NAME = re.compile(r"([A-Z](?<![\w&\-.][A-Z])(?:[A-Za-z0-9&'\-]*[A-Za-z0-9&])?(?:[ ]" + _WORD + r"){0,3})"
+                   r"(?![\w&\-])")
 # A Vietnamese syllable written without its marks (Nam, Lan, Thanh, Nguyen): a person or a place, not a firm.
 _VI_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?"
                           r"[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?", re.IGNORECASE)
@@ -51,6 +56,12 @@ def _vietnamese_like(name: str) -> bool:
     return all(_VI_SYLLABLE.fullmatch(w) and not w.isupper() or len(w) == 1 for w in words)
 
 
+# foreign_names' fixed patterns, compiled once (they run for every capitalized run of the text)
+_LONG_WORD = re.compile(r"\w{3,}")
+_INITIAL_OR_NUMBER = re.compile(r"\.\S| \d")
+_CAPITAL_NEXT = re.compile(r"\s[A-ZĐÀ-Ỹ]")
+
+
 def foreign_names(text: str, lex, mentions: list[UnitMention], learned: dict) -> list[UnitMention]:
     after, before, weak, not_org_before, not_names = _cues()
     known = not_names.union(lex.provinces, lex.regions)  # places (regions include countries) name no firm
@@ -58,7 +69,7 @@ def foreign_names(text: str, lex, mentions: list[UnitMention], learned: dict) ->
     # the words of the organizations the heads found: Vietjet after "Công ty … Vietjet", HCDC after
     # its spelled-out name, is that organization again, not a new one
     named = [text[m.start:m.end] for m in mentions]
-    named_words = {w.lower() for t in named for w in re.findall(r"\w{3,}", t)}
+    named_words = {w.lower() for t in named for w in _LONG_WORD.findall(t)}
     out = []
     for m in _NAME.finditer(text):
         s, e = m.span(1)
@@ -74,11 +85,11 @@ def foreign_names(text: str, lex, mentions: list[UnitMention], learned: dict) ->
         if name in known or any(w in known or w in lex.expansions or any(ch.isdigit() for ch in w) for w in words) \
                 or _vietnamese_like(name) or _CODE.fullmatch(words[0]):
             continue
-        if s > 0 and text[s - 1] not in " \n(\"“'" or re.match(r"\.\S| \d", text[e:e + 2]):
+        if s > 0 and text[s - 1] not in " \n(\"“'" or _INITIAL_OR_NUMBER.match(text[e:e + 2]):
             continue  # Robert W. T'Souvas, Th.S, TCVN ISO 9001: a person's initials, a title, a standard
         if any(len(w) < 3 and not w.isupper() for w in words):
             continue
-        if re.match(r"\s[A-ZĐÀ-Ỹ]", text[e:e + 2]) and not after.match(text, e):
+        if _CAPITAL_NEXT.match(text[e:e + 2]) and not after.match(text, e):
             continue  # runs on into a Vietnamese-written capitalized word: part of something longer
         if not (after.match(text, e) or before.search(text, max(0, s - 20), s)
                 or (len(words) > 1 or name.isupper() and len(name) >= 3) and weak.search(text, max(0, s - 20), s)):

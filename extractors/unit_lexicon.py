@@ -53,6 +53,7 @@ class Lexicon:
     expansions: dict
     abbr_units: dict
     media: tuple
+    media_surfaces: tuple         # each media entry's surface, in the same order
     provinces: tuple
     levels: tuple
     bare_levels: frozenset
@@ -129,6 +130,7 @@ def lexicon() -> Lexicon:
     return Lexicon(
         heads=tuple(heads), heads_by_first=by_first, not_heads=not_heads,
         expansions=ab["expansions"], abbr_units=ab["units"], media=media,
+        media_surfaces=tuple(m["surface"] for m in media),
         provinces=tuple(sorted(places["provinces"], key=len, reverse=True)),
         levels=tuple(sorted(places["levels"], key=len, reverse=True)),
         bare_levels=frozenset(places["bare_levels"]), regions=tuple(regions),
@@ -183,6 +185,37 @@ def _by_char(words: tuple | frozenset, last: bool) -> dict[str, tuple[str, ...]]
     groups = {c: tuple(ws) for c, ws in out.items()}
     _GROUPS[(id(words), last)] = (words, groups)
     return groups
+
+
+# (strings, one alternation of them, the strings by first character) by the strings' id, the
+# strings kept so that the id is never another collection's
+_OCCURRING: dict[int, tuple] = {}
+
+
+def occurring(text: str, strings: tuple | frozenset) -> set[str]:
+    """The strings that occur in ``text``: ``{s for s in strings if s in text}`` in one scan,
+    where a substring test per string reads the whole text once for each (a lexicon's list
+    of provinces or media names: about a hundred).  The alternation of all finds each place
+    where one may start (searched again from the next character, so that an occurrence
+    overlapping another is found too); there the strings with that first character are
+    compared."""
+    got = _OCCURRING.get(id(strings))
+    if got is None or got[0] is not strings:
+        words = sorted(set(strings), key=len, reverse=True)
+        if not words or "" in words:  # (nothing to look for, or a string found everywhere)
+            return {s for s in strings if s in text}
+        by_first: dict[str, list[str]] = {}
+        for w in words:
+            by_first.setdefault(w[0], []).append(w)
+        got = _OCCURRING[id(strings)] = (strings, re.compile("|".join(map(re.escape, words))), by_first)
+    _, pattern, by_first = got
+    found: set[str] = set()
+    m = pattern.search(text)
+    while m is not None:
+        at = m.start()
+        found.update(w for w in by_first[text[at]] if text.startswith(w, at))
+        m = pattern.search(text, at + 1)
+    return found
 
 
 def starting_at(words: tuple | frozenset, text: str, pos: int) -> tuple[str, ...]:

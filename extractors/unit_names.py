@@ -20,7 +20,7 @@ from functools import lru_cache
 from itertools import compress
 from operator import ne
 
-from .unit_lexicon import Lexicon, lexicon, norm
+from .unit_lexicon import Lexicon, lexicon, norm, occurring
 from .unit_pieces import whole_word
 
 
@@ -176,6 +176,9 @@ def _kept_spelled_out() -> dict[str, str]:
     return {norm(a): norm(lex.expansions[a]) for a in lex.kept_in_names if a in lex.expansions}
 
 
+_SCHOOL_OF_UNIVERSITY = re.compile(r"^trường (?=đại học )")
+
+
 def key(base: str, kind: str) -> str:
     """What two written forms of one organization share: case, punctuation, "và"/"&" and,
     for a company, its legal form aside (Công ty TNHH TM DV Đại Ngân = Công ty Đại Ngân)."""
@@ -185,7 +188,7 @@ def key(base: str, kind: str) -> str:
         k = " ".join(kept.get(w, w) for w in k.split())  # Trường THPT X = Trường Trung học phổ thông X
     if kind in ("Công ty", "Tổng công ty", "Tập đoàn", "Ngân hàng"):
         k = _LEGAL_FORM.sub(" ", k)
-    k = re.sub(r"^trường (?=đại học )", "", k)  # Trường Đại học FPT = Đại học FPT
+    k = _SCHOOL_OF_UNIVERSITY.sub("", k)  # Trường Đại học FPT = Đại học FPT
     if kind == "Ban Chỉ đạo":
         # one steering board, its disease written several ways: "phòng, chống dịch tỉnh Hà Nam"
         # = "phòng, chống Covid-19 tỉnh Hà Nam" = "phòng chống dịch Covid-19"
@@ -247,8 +250,9 @@ def home_province(text: str, lex: Lexicon) -> str | None:
 
 def _home_province(text: str, lex: Lexicon) -> str | None:
     counts = Counter()
+    named = occurring(text, lex.provinces)
     for prov in lex.provinces:
-        if prov not in text:  # a text names few of the provinces: skip the others' regexes
+        if prov not in named:  # a text names few of the provinces: skip the others' regexes
             continue
         c = len(_word_pattern(prov).findall(text))
         if c:

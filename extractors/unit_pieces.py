@@ -82,11 +82,15 @@ def split_pieces(text: str, doc) -> list[Piece]:
     if len(shapes) > 200_000:
         shapes.clear()
     find = text.find
+    # the first newline after the last piece: a piece has one before it when that newline
+    # comes before its start (one look-up per line instead of one per piece)
+    nl = find("\n")
+    if nl < 0:
+        nl = len(text)
     # the token the next piece may sit in (pieces and tokens both come in text order):
     # its bounds are read once per token, not once per piece
     ti = 0
     ts, te, tag = (rows[0][0], rows[0][1], rows[0][3]) if n_tokens else (0, 0, "")
-    prev_end = 0
     for m in PIECE.finditer(text):
         s, e = m.span()
         if te <= s:  # past the current token: on to the first one that ends after s
@@ -101,12 +105,15 @@ def split_pieces(text: str, doc) -> list[Piece]:
         shape = shapes.get(w)
         if shape is None:
             shape = shapes[w] = _shape(w)
-        newline = find("\n", prev_end, s) >= 0
+        newline = nl < s
+        if newline:
+            nl = find("\n", e)
+            if nl < 0:
+                nl = len(text)
         if ts <= s:
             append(Piece(s, e, w, tag, ts, te, newline, shape))
         else:  # a piece outside every token
             append(Piece(s, e, w, "", s, e, newline, shape))
-        prev_end = e
     return out
 
 

@@ -53,7 +53,7 @@ from .unit_entities import UnitMention, complete_short_names, find_parents, reso
 from .unit_extent import (abbr_qualifier_end, after_official_title, country_at, cut_person_name, end_of_known_name,
                           end_of_media_name, generic_name, lower_head_after_title, lower_name_end, match_head,
                           ends_number_name, place_at, province_at, scan_name, until_own_short_name)
-from .unit_lexicon import Lexicon, data_text, ending_at, lexicon, norm
+from .unit_lexicon import Lexicon, data_text, ending_at, lexicon, norm, occurring
 from .unit_pieces import NUMBER_LABEL, Piece, initials_match, is_abbr, raw_name, split_pieces, whole_word
 
 
@@ -429,9 +429,10 @@ def _find_media(text, pieces, lex, mentions) -> list[UnitMention]:
     taken = [(m.start, m.end) for m in mentions]
     first_line_end = text.find("\n") if "\n" in text else len(text)
     out = []
+    named = occurring(text, lex.media_surfaces)
     for med in lex.media:
         surf = med["surface"]
-        if surf not in text:  # most documents name few papers: skip the others' regexes
+        if surf not in named:  # most documents name few papers: skip the others' regexes
             continue
         for m in _media_pattern(surf).finditer(text):
             s, e = m.span()

@@ -528,3 +528,29 @@ def test_an_office_in_the_sentence_points_to_the_latest_unit_of_its_kind():
     assert feats["Bộ Tài chính"].get("disc:titled_kind") == 1.0
     assert not feats["Bộ Tài chính"].get("disc:titled_kind_latest")
     assert "disc:titled_kind" not in feats["Sở Y tế tỉnh Hà Nam"]
+
+
+def test_trie_pattern_matches_as_the_alternation_does():
+    """The word lists written as a tree of letters find the same matches, longest word first,
+    with and without IGNORECASE (prefixes of one another, case variants, words inside words)."""
+    import re
+
+    from extractors.record_cues import alt_pattern, cue_words, trie_pattern
+
+    c = cue_words()
+    lists = [(c["official_titles"], 0), (c["person_titles"] + [t.capitalize() for t in c["person_titles"]], 0),
+             (c["levels"] + [l.capitalize() for l in c["levels"]], 0), (c["people_nouns"], re.IGNORECASE),
+             (c["official_titles"], re.IGNORECASE),
+             (["Phó", "Phó Giám đốc", "Giám đốc", "Giám sát", "phó giám đốc sở", "a"], re.IGNORECASE)]
+    for words, flags in lists:
+        text = " . ".join(f"{w} X, {w.upper()} y {w}{w} ({w.lower()} Z" for w in words)
+        for shape in (r"(?<!\w)(?:{})\s+[A-ZĐa-z]", r"(?:{})\s", r"(?:{})(?:\s+\w+)?\s+X"):
+            old = re.compile(shape.format(alt_pattern(words)), flags)
+            new = re.compile(shape.format(trie_pattern(words, ignore_case=bool(flags))), flags)
+            assert [m.span() for m in new.finditer(text)] == [m.span() for m in old.finditer(text)]
+        # searched in the text before a place, as the words before a unit are
+        old = re.compile(r"(?:^|\s)(?:{})(?:\s+\w+){{0,3}}?\s*$".format(alt_pattern(words)), flags)
+        new = re.compile(r"(?:^|\s)(?:{})(?:\s+\w+){{0,3}}?\s*$".format(trie_pattern(words, bool(flags))), flags)
+        for cut in range(0, len(text), 7):
+            got, want = new.search(text, 0, cut), old.search(text, 0, cut)
+            assert (got and got.span()) == (want and want.span())
