@@ -26,12 +26,15 @@ from .mentions import Quantity, Record, Unit
 from .model_files import ranker
 
 MODEL_FILE = "activity.json"
-FEATURE_VERSION = 9
+FEATURE_VERSION = 11
 
 Token = tuple[int, int, str, str]  # start, end, text, POS tag
 
 LEXICAL = 1.0  # weight of the verb's identity as a feature
-WINDOW = 20  # tokens either side of the figure where its verb is looked for
+WINDOW = 20  # tokens after the figure where its verb is looked for
+# and before it: a list's items share the verb that opens it ("gồm 1 giải ...; 4 giải ...; 10 giải ...");
+# 20, 35 and 50 tried by 5-fold CV x 3 (activity .7640 .7667 .7660)
+WINDOW_BEFORE = 35
 _AUX = frozenset("đã đang sẽ được bị vừa mới cũng tiếp tục đều chưa không đạt".split())
 
 
@@ -180,8 +183,10 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
                ) -> list[tuple[str, dict[str, float]]]:
     """(activity text, features): the rule's group, each verb of the sentence, and short verb phrases.
 
-    A verb phrase is the verb with the word after it (``lấy mẫu``, ``có kết quả``)
-    or with a negation before it (``không ghi nhận``), as annotators write them.
+    A verb phrase is the verb with the word after it (``lấy mẫu``, ``có kết quả``) or the two
+    words after it (``lấy mẫu xét nghiệm``, ``làm thủ tục nhập cảnh``), or with a negation before
+    it (``không ghi nhận``), as annotators write them.  A verb the figure's own text opens with
+    (``ước tính gần 25 tỷ USD``) is a candidate too.
     """
     lex = _verb_lexicon()
     s, e = rec.start, rec.end
@@ -230,16 +235,21 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     q_feats["q_prev=" + (lower[qi - 1] if qi else "")] = 1.0
     q_feats["q_prev_tag=" + (sent[qi - 1][3] if qi else "")] = 1.0
     q_feats["q_next_tag=" + (sent[qn][3] if qn < len(sent) else "")] = 1.0
-    lo_w, hi_w = max(0, qi - WINDOW), min(len(sent), qi + WINDOW + 1)
-    # the candidates: the free verbs of the window outside the figure, and any free word the rule's
-    # activity starts with (inside the figure too)
+    lo_w, hi_w = max(0, qi - WINDOW_BEFORE), min(len(sent), qi + WINDOW + 1)
+    # a verb the figure's own text opens with, before its number ("ước tính gần 25 tỷ USD",
+    # "dao động khoảng 1 triệu đồng", "gấp 3 lần") reports it: the first number ends that lead
+    lead_end = qi
+    while lead_end < qn and sent[lead_end][3] != "M" and not sent[lead_end][2][:1].isdigit():
+        lead_end += 1
+    # the candidates: the free verbs of the window outside the figure or leading it, and any free
+    # word the rule's activity starts with (inside the figure too)
     if rule_first:
         # (``rule_first.startswith(word)`` as a set look-up: the words the rule's activity starts with)
         heads = set(accumulate(rule_first))
         heads.add("")
-        # the window's verbs, those inside the figure left out
+        # the window's verbs, those inside the figure (after its leading verb) left out
         outside = verb[lo_w:hi_w]
-        a, b = max(qi, lo_w) - lo_w, min(qn, hi_w) - lo_w
+        a, b = max(lead_end, lo_w) - lo_w, min(qn, hi_w) - lo_w
         if a < b:
             outside[a:b] = [False] * (b - a)
         at = list(compress(range(lo_w, hi_w), map(and_, free[lo_w:hi_w],
@@ -247,7 +257,7 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
     else:
         heads = ()
         at = [i for i in free_verbs[bisect_left(free_verbs, lo_w):bisect_left(free_verbs, hi_w)]
-              if not qi <= i < qn]
+              if not lead_end <= i < qn]
     q_start = q.start
     for i in at:
         t = sent[i]
@@ -264,6 +274,7 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
         base = {
             "in_rule_group": 1.0 if rule_key and key in rule_key else 0.0,
             "inside_quantity": 1.0 if qi <= i < qn else 0.0,
+            "quantity_lead": 1.0 if qi <= i < lead_end else 0.0,
             "before": 1.0 if before else 0.0,
             ("dist:b" if before else "dist:a") + _bucket(n_between): 1.0,
             "tokens_between": float(n_between),
@@ -285,10 +296,21 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
             **q_feats,
         }
         forms = [(t[2] if not is_rule_head else rec.activity, {"rule": float(is_rule_head), "form:verb": 1.0})]
+        if is_rule_head and verb[i]:
+            # the verb alone too: the rules' group may have run over a subject or a number
+            forms.append((t[2], {"form:verb": 1.0}))
         nxt = sent[i + 1] if i + 1 < len(sent) else None
-        if nxt is not None and _word(nxt) and nxt[0] == t[1] + 1 and not (q.start <= nxt[0] < q.end) \
-                and free[i + 1]:
+        has_next = nxt is not None and _word(nxt) and nxt[0] == t[1] + 1 and not (q.start <= nxt[0] < q.end) \
+            and free[i + 1]
+        if has_next:
             forms.append((text[t[0]:nxt[1]], {"form:next": 1.0, "next_tag=" + nxt[3]: 1.0}))
+            nxt2 = sent[i + 2] if i + 2 < len(sent) else None
+            if nxt2 is not None and _word(nxt2) and nxt2[0] == nxt[1] + 1 and not (q.start <= nxt2[0] < q.end) \
+                    and free[i + 2]:
+                # a verb with its object and a second verb or complement: "lấy mẫu xét nghiệm",
+                # "làm thủ tục nhập cảnh", "đi chung xe"
+                forms.append((text[t[0]:nxt2[1]], {"form:next2": 1.0, "next_tag=" + nxt[3]: 1.0,
+                                                    "next2_tag=" + nxt2[3]: 1.0}))
         if before and nearest_before is not None and i < nearest_before and cs <= i \
                 and nearest_before - i <= 5 and not any(x[2] in ",;:.\"“”()" for x in sent[i:nearest_before]):
             # a verb group up to the verb nearest the figure: "tiến hành lấy mẫu", "tổ chức kiểm tra"
@@ -303,6 +325,9 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
             if k in seen:
                 continue
             seen.add(k)
+            # a long form, or one holding a number, is a clause the rules ran on, not a verb group
+            extra["form_syllables"] = float(k.count(" ") + 1)
+            extra["form_digit"] = float(any(c.isdigit() for c in k))
             if j == last:  # the last form takes base itself (same keys, same order): one copy fewer
                 base.update(extra)
                 out.append((form, base))
