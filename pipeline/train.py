@@ -166,20 +166,31 @@ def activity_examples(runs: list[RuleRun], learned: frozenset = frozenset()) -> 
     return ex_
 
 
+def _name_words_by_doc(runs: list[RuleRun]) -> dict[str, dict[str, list]]:
+    return {run.gold.doc_id: unit_choice.name_word_counts(u["name"] for u in run.gold.units) for run in runs}
+
+
 def unit_name_examples(runs: list[RuleRun]) -> Examples:
-    """One group per organization the rules found: its candidate names, labelled by the gold units."""
+    """One group per organization the rules found: its candidate names, labelled by the gold units.
+    A document's own names are left out of the name-word counts its rows see (as on new text)."""
     ex_ = Examples()
+    by_doc = _name_words_by_doc(runs)
     for run in runs:
         gold = set().union(*(unit_names(u) for u in run.gold.units)) if run.gold.units else set()
-        for name, cands in unit_choice.candidate_groups(run.gold.text, run.tokens, run.ex.units, run.ex.records):
+        ends = _summed(by_doc, 2, run.gold.doc_id)
+        for name, cands in unit_choice.candidate_groups(run.gold.text, run.tokens, run.ex.units, run.ex.records,
+                                                        ends):
             ex_.add((run.gold.doc_id, name), cands, [norm(c) in gold for c, _ in cands])
     return ex_
 
 
 def train_unit_names(runs: list[RuleRun]) -> dict:
-    return _ranker(unit_name_examples(runs), UNIT_NAME_TREES, unit_choice.FEATURE_VERSION,
-                   "the name of each organization among the rules' name, its written forms and longer or shorter spans",
-                   "organizations")
+    model = _ranker(unit_name_examples(runs), UNIT_NAME_TREES, unit_choice.FEATURE_VERSION,
+                    "the name of each organization among the rules' name, its written forms and longer or shorter "
+                    "spans", "organizations")
+    model["name_words"] = {w: c for w, c in sorted(_summed(_name_words_by_doc(runs), 2).items())
+                           if sum(c) >= unit_choice.NAME_WORD_MIN_USES}
+    return model
 
 
 def _ranker(examples: Examples, params: dict, feature_version: int, decision: str,
