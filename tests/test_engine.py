@@ -87,13 +87,17 @@ def test_dask_on_a_real_scheduler_with_two_worker_processes(inputs, tmp_path):
 
 @pytest.fixture(scope="module")
 def many_inputs(tmp_path_factory):
-    """24 long documents made of real articles (the bundled samples, three times over)."""
+    """24 long documents made of real articles (the bundled samples, twenty times over).
+
+    Long enough that the run is still going seconds after its fourth document: with the
+    samples three times over, a faster extraction finished all 24 before Ctrl-C arrived.
+    """
     d = tmp_path_factory.mktemp("many")
     samples = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus" / "samples").glob("*.txt"))]
     assert samples
     for i in range(24):
         parts = samples[i % len(samples):] + samples[:i % len(samples)]
-        (d / f"doc{i:03d}.txt").write_text(f"Bài {i}\n\n" + "\n\n".join(parts * 3), encoding="utf-8")
+        (d / f"doc{i:03d}.txt").write_text(f"Bài {i}\n\n" + "\n\n".join(parts * 20), encoding="utf-8")
     return d
 
 
