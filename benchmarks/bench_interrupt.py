@@ -41,7 +41,7 @@ def main() -> int:
         inputs.mkdir()
         for i in range(args.docs):
             parts = samples[i % len(samples):] + samples[:i % len(samples)]
-            (inputs / f"doc{i:03d}.txt").write_text(f"Bài {i}\n\n" + "\n\n".join(parts * 3), encoding="utf-8")
+            (inputs / f"doc{i:03d}.txt").write_text(f"Bài {i}\n\n" + "\n\n".join(parts * 8), encoding="utf-8")
 
         def cmd(out: Path) -> list[str]:
             return [sys.executable, "-m", "pipeline.cli", "extract", str(inputs), "-o", str(out), "--workers", "2"]
@@ -51,7 +51,10 @@ def main() -> int:
         subprocess.run(cmd(full), cwd=ROOT, env=env, capture_output=True, check=True)
         print(f"uninterrupted run: {args.docs} documents in {time.perf_counter() - t0:.1f} s")
 
-        proc = subprocess.Popen(cmd(part), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # SIGINT's default meaning even when this script runs as a background job (started with
+        # SIGINT ignored, which children inherit)
+        proc = subprocess.Popen(cmd(part), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         while proc.poll() is None and (not part.exists() or part.read_bytes().count(b"\n") < args.after):
             time.sleep(0.02)
         workers = psutil.Process(proc.pid).children(recursive=True)
