@@ -37,6 +37,7 @@ import re
 from functools import lru_cache
 
 from .numbers import Folded, fold_word, load_data
+from .unit_lexicon import ending_at, starting_at
 
 _WORDCHARS = re.compile(r"[^\W_]+(?:[-&][^\W_]+)*", re.UNICODE)
 _NOUN_TAGS = {"N", "Nc", "Nu", "Ny", "Nb", "Np"}
@@ -87,32 +88,16 @@ def _words() -> dict:
 
 
 # Word lists under their phrases' first (last) character, in list order: the word tests
-# (starts_with_word here, quantities' _starts_with_word and _ends_with_word) run for every
-# number against lists of dozens of phrases, and only those that start (end) with the text's
-# first (last) character can match.  Keyed by the list's id, the
-# list kept with its index so that the id is never another list's.
-_PHRASE_INDEX: dict[tuple[int, bool], tuple[object, dict[str, list[str]] | None]] = {}
-
-
 def phrase_candidates(phrases, low: str, last: bool):
-    """The phrases of ``phrases`` that may open (close, when ``last``) ``low``, in their order."""
+    """The phrases of ``phrases`` that may open (close, when ``last``) ``low``, in their order.
+
+    (starts_with_word here, quantities' _starts_with_word and _ends_with_word run for every
+    number against lists of dozens of phrases, and only those that start (end) with the
+    text's first (last) character can match: the lexicons' index by character serves.)
+    """
     if len(phrases) < 8:  # (a short list costs less to scan than to index)
         return phrases
-    key = (id(phrases), last)
-    got = _PHRASE_INDEX.get(key)
-    if got is None or got[0] is not phrases:
-        if len(_PHRASE_INDEX) > 256:
-            _PHRASE_INDEX.clear()
-        index: dict[str, list[str]] | None = {}
-        for p in phrases:
-            index.setdefault(p[-1:] if last else p[:1], []).append(p)
-        if "" in index:
-            index = None  # an empty phrase matches anywhere: scan the list
-        got = _PHRASE_INDEX[key] = (phrases, index)
-    index = got[1]
-    if index is None:
-        return phrases
-    return index.get(low[-1:] if last else low[:1], ())
+    return ending_at(phrases, low, len(low)) if last else starting_at(phrases, low, 0)
 
 
 def starts_with_word(after: str, phrases) -> str | None:
