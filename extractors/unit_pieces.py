@@ -82,6 +82,7 @@ def split_pieces(text: str, doc) -> list[Piece]:
     if len(shapes) > 200_000:
         shapes.clear()
     find = text.find
+    new = object.__new__
     # the first newline after the last piece: a piece has one before it when that newline
     # comes before its start (one look-up per line instead of one per piece)
     nl = find("\n")
@@ -91,8 +92,14 @@ def split_pieces(text: str, doc) -> list[Piece]:
     # its bounds are read once per token, not once per piece
     ti = 0
     ts, te, tag = (rows[0][0], rows[0][1], rows[0][3]) if n_tokens else (0, 0, "")
-    for m in PIECE.finditer(text):
-        s, e = m.span()
+    # Every character outside white space starts a piece (a word character starts ``\w+``,
+    # any other one is a mark of its own), so the pieces tile the text with only white space
+    # between them: each one starts where its text is first found after the one before
+    # (``findall`` and ``str.find`` cost less than a match object per piece).
+    e = 0
+    for w in PIECE.findall(text):
+        s = find(w, e)
+        e = s + len(w)
         if te <= s:  # past the current token: on to the first one that ends after s
             ti += 1
             while ti < n_tokens and rows[ti][1] <= s:
@@ -101,19 +108,25 @@ def split_pieces(text: str, doc) -> list[Piece]:
                 ts, te, tag = rows[ti][0], rows[ti][1], rows[ti][3]
             else:
                 ts = te = len(text) + 1  # no token left: every piece is its own
-        w = m.group()
         shape = shapes.get(w)
         if shape is None:
             shape = shapes[w] = _shape(w)
-        newline = nl < s
-        if newline:
+        # (the fields set one by one: what ``Piece(...)`` does, without a call to __init__ per piece)
+        p = new(Piece)
+        p.start, p.end, p.text = s, e, w
+        if ts <= s:
+            p.tag, p.tok_start, p.tok_end = tag, ts, te
+        else:  # a piece outside every token
+            p.tag, p.tok_start, p.tok_end = "", s, e
+        if nl < s:
+            p.newline_before = True
             nl = find("\n", e)
             if nl < 0:
                 nl = len(text)
-        if ts <= s:
-            append(Piece(s, e, w, tag, ts, te, newline, shape))
-        else:  # a piece outside every token
-            append(Piece(s, e, w, "", s, e, newline, shape))
+        else:
+            p.newline_before = False
+        p.cap, p.word, p.low = shape
+        append(p)
     return out
 
 
