@@ -162,6 +162,21 @@ def _token_features(sent: list[Token], lower: list[str], i: int, lex: frozenset,
     }
 
 
+class _FormDigit(dict):
+    """Does a form hold a digit (``str.isdigit``, superscripts too), as 1.0 / 0.0: a document offers
+    the same forms for many figures, and a look-up costs less than testing each character again
+    (bounded: cleared when full)."""
+
+    def __missing__(self, form: str) -> float:
+        if len(self) > 100_000:
+            self.clear()
+        got = self[form] = float(any(c.isdigit() for c in form))
+        return got
+
+
+_form_digit = _FormDigit()
+
+
 class SentenceFlags(dict):
     """``token_flags`` of each sentence (by token range), made for its first record only.
 
@@ -327,7 +342,7 @@ def candidates(text: str, toks: list[Token], q: Quantity, rec: Record,
             seen.add(k)
             # a long form, or one holding a number, is a clause the rules ran on, not a verb group
             extra["form_syllables"] = float(k.count(" ") + 1)
-            extra["form_digit"] = float(any(c.isdigit() for c in k))
+            extra["form_digit"] = _form_digit[k]
             if j == last:  # the last form takes base itself (same keys, same order): one copy fewer
                 base.update(extra)
                 out.append((form, base))
