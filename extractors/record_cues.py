@@ -82,9 +82,9 @@ def patterns() -> dict:
     levels = trie_pattern(c["levels"] + [l.capitalize() for l in c["levels"]])
     people_tree = trie_pattern(c["people_nouns"], ignore_case=True)
     return {
-        "credit": re.compile(rf"(?<!\w)(?:{alt_pattern(c['media_credits'])})\s*:\s*"),
-        "field_line": re.compile(rf"(?:{alt_pattern(c['header_fields'])})\s*:"),
-        "pivot": re.compile(rf"(?:^|\s)(?:{alt_pattern(c['causative_pivots'])})\s*$", re.IGNORECASE),
+        "credit": re.compile(rf"(?<!\w)(?:{trie_pattern(c['media_credits'])})\s*:\s*"),
+        "field_line": re.compile(rf"(?:{trie_pattern(c['header_fields'])})\s*:"),
+        "pivot": re.compile(rf"(?:^|\s)(?:{trie_pattern(c['causative_pivots'], ignore_case=True)})\s*$", re.IGNORECASE),
         "titled_name": re.compile(rf"(?<!\w)(?:{titles_tree})\s+({cap}(?:\s+{cap}){{1,3}})"),
         # where "titled_name" and "person" can match (see ``finditer_from``)
         "titled_name_start": re.compile(rf"(?:{titles_tree})\s"),
@@ -92,9 +92,9 @@ def patterns() -> dict:
         "title_end": re.compile(rf"(?:^|\s)(?:{titles_any_case})(?:\s+(?:thường trực|phụ trách))?\s*$", re.IGNORECASE),
         "named_document": re.compile(r"^(?:[Cc]ũng\s+)?[Tt]heo\s+(?:các\s+|những\s+)?" + UPPER),
         "person": re.compile(rf"(?:(?<!\w)|(?<={LOWER})(?=[ÔB]))(?:{person})\s+{cap}(?:\s+{cap}){{0,4}}"),
-        "official_tail": re.compile(rf"^\s*(?:\([^()]*\)\s*)?,\s*((?:{alt_pattern(c['former'])})\s+)?(?:{titles_any_case})(?:\s+\w+){{0,3}}?\s*$",
+        "official_tail": re.compile(rf"^\s*(?:\([^()]*\)\s*)?,\s*((?:{trie_pattern(c['former'], ignore_case=True)})\s+)?(?:{titles_any_case})(?:\s+\w+){{0,3}}?\s*$",
                                     re.IGNORECASE),
-        "adverbial": re.compile(rf"^(?:{alt_pattern(c['adverbial_starters'])})\b[^,;:]{{0,80}},\s*", re.IGNORECASE),
+        "adverbial": re.compile(rf"^(?:{trie_pattern(c['adverbial_starters'], ignore_case=True)})\b[^,;:]{{0,80}},\s*", re.IGNORECASE),
         "source_lead": re.compile(
             r"^(?:(?:cũng\s+)?(?:theo|qua)(?:\s+[^,;:]{0,60}?)?(?:\s+của)?"
             r"|(?:báo cáo|thống kê|kế hoạch|số liệu|đánh giá)(?:\s+[^,;:]{0,40}?)?\s+của"
@@ -111,10 +111,11 @@ def patterns() -> dict:
             re.IGNORECASE),
         "place_agent": re.compile(rf"^(?:{levels})\s+{cap}(?:\s+{cap})*"),
         "bare_place_agent": re.compile(
-            rf"^(?:{alt_pattern(c['bare_levels'])})(?:\s+(?:này|nhà))?\s+(?:{alt_pattern(c['place_agent_followers'])})(?!\w)",
+            rf"^(?:{trie_pattern(c['bare_levels'], ignore_case=True)})(?:\s+(?:này|nhà))?\s+"
+            rf"(?:{trie_pattern(c['place_agent_followers'], ignore_case=True)})(?!\w)",
             re.IGNORECASE),
         "place": re.compile(rf"(?<!\w)(?:{levels})\s+{cap}(?:\s+{cap}){{0,3}}"),
-        "speech_after": re.compile(rf"^\s*(?:\([^()]*\)\s*)?(?:,[^,;]{{0,60}},\s*)?(?:đã\s+|vừa\s+)?(?:{alt_pattern(c['speech_verbs'])})\b"),
+        "speech_after": re.compile(rf"^\s*(?:\([^()]*\)\s*)?(?:,[^,;]{{0,60}},\s*)?(?:đã\s+|vừa\s+)?(?:{trie_pattern(c['speech_verbs'])})\b"),
     }
 
 
