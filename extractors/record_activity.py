@@ -26,7 +26,7 @@ from bisect import bisect_right
 from functools import lru_cache
 from importlib import resources
 
-from .record_cues import alt_pattern, cue_words
+from .record_cues import cue_words, trie_pattern
 from .record_events import CLAUSE_COLON, clause_start, strip_adverbials
 
 
@@ -62,13 +62,13 @@ def _light_verbs() -> frozenset:
 def _cue_patterns() -> dict[str, re.Pattern]:
     """The patterns ``rule_activity`` and ``_activity_core`` build from the cue words, compiled once."""
     c = cue_words()
-    negations = alt_pattern(c["negations"])
+    negations = trie_pattern(c["negations"], ignore_case=True)
     return {
         # an adjective predicating a measurement, qualifiers after it, ending the text
         "dimension_adjective": re.compile(
-            rf"(?:^|\s)({alt_pattern(c['dimension_adjectives'])})(?:\s+{_QUALIFIER_WORDS})*\s*$", re.IGNORECASE),
+            rf"(?:^|\s)({trie_pattern(c['dimension_adjectives'], ignore_case=True)})(?:\s+{_QUALIFIER_WORDS})*\s*$", re.IGNORECASE),
         "duration_lead": re.compile(
-            rf"(?:^|\s)(?:{alt_pattern(c['duration_leads'])})(?:\s+{_QUALIFIER_WORDS})*\s*$", re.IGNORECASE),
+            rf"(?:^|\s)(?:{trie_pattern(c['duration_leads'], ignore_case=True)})(?:\s+{_QUALIFIER_WORDS})*\s*$", re.IGNORECASE),
         "negation_group": re.compile(rf"(?:^|\s)((?:{negations})\s+)$", re.IGNORECASE),
         "negation_end": re.compile(rf"(?:^|\s)(?:{negations})\s*$", re.IGNORECASE),
     }
@@ -290,7 +290,7 @@ _LIST_BETWEEN = re.compile(
 @lru_cache(maxsize=1)
 def _value_marker():
     words = cue_words()["value_markers"]
-    return re.compile(rf"(?<!\w)(?:{alt_pattern(words)})(?=\s)", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?:{trie_pattern(words, ignore_case=True)})(?=\s)", re.IGNORECASE)
 
 
 def _verb_after(text, toks, i, q, not_act):

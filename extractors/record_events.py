@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .mentions import Unit
-from .record_cues import LOWER, NOT_SUBJECT_KINDS, alt_pattern, cue_words, finditer_from, patterns
+from .record_cues import LOWER, NOT_SUBJECT_KINDS, alt_pattern, cue_words, finditer_from, patterns, trie_pattern
 from .record_speakers import lookup_official, official_tail_unit, person_name
 
 
@@ -253,8 +253,8 @@ def _elsewhere_pattern():
     c = cue_words()
     places = [p for p in c["countries"] + c["regions"] if p.lower() not in ("việt nam", "quốc tế")]
     return re.compile(
-        rf"\W*(?:(?:{alt_pattern(c['elsewhere_leads'])})\s*,?\s*)?(?:tại|ở)\s+(?:khu vực\s+|nước\s+)?"
-        rf"({alt_pattern(places)})(?!\w)", re.IGNORECASE)
+        rf"\W*(?:(?:{trie_pattern(c['elsewhere_leads'], ignore_case=True)})\s*,?\s*)?(?:tại|ở)\s+(?:khu vực\s+|nước\s+)?"
+        rf"({trie_pattern(places, ignore_case=True)})(?!\w)", re.IGNORECASE)
 
 
 def elsewhere_event(text: str, s: int, e: int) -> _Event | None:

@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 
 from .mentions import Unit
-from .record_cues import NOT_SUBJECT_KINDS, UPPER, alt_pattern, cue_words, finditer_from, patterns
+from .record_cues import NOT_SUBJECT_KINDS, UPPER, cue_words, finditer_from, patterns, trie_pattern
 
 
 _QUOTE_OPEN = "\"“"
@@ -69,7 +69,7 @@ def quoted_speakers(text: str, units: list[Unit], officials) -> list[tuple[int, 
 @lru_cache(maxsize=1)
 def _speech_later() -> re.Pattern:
     """A speech verb within the clause after a quotation's speaker (after a bracket, a comma, a few words)."""
-    return re.compile(r"\s*(?:\([^()]*\)\s*)?,?[^,.;]{0,60}?(?:" + alt_pattern(cue_words()["speech_verbs"]) + r")\b")
+    return re.compile(r"\s*(?:\([^()]*\)\s*)?,?[^,.;]{0,60}?(?:" + trie_pattern(cue_words()["speech_verbs"]) + r")\b")
 
 
 def person_name(mention: str) -> str:
