@@ -32,7 +32,8 @@ def test_one_row_per_organization_with_how_it_is_written_and_introduced():
 
 def test_the_annotated_corpus_tables_give_the_prior():
     f = {}
-    unit_keep.prior_features(f, "Bộ Tài chính", "Bộ", {"bộ tài chính": [1, 3]}, {"tài": [0, 5], "chính": [4, 1]})
+    names, words = {"bộ tài chính": [1, 3]}, {"tài": [0, 5], "chính": [4, 1]}
+    unit_keep.prior_features(f, "Bộ Tài chính", "Bộ", names, words)
     assert f["prior_share"] == 0.75 and f["prior_yes:log"] == math.log1p(3)
     assert f["word_share_min"] == 0.2 and f["word_share_mean"] == 0.6
 
