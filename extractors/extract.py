@@ -2,7 +2,7 @@
 
     normalize → segment + tag → quantities → units → records (rules: candidates, features)
               → learned decisions: the extent of counted nouns (``counted_nouns``),
-                the name of each organization (``unit_choice``),
+                the name of each organization (``unit_choice``), whether it is a unit (``unit_keep``),
                 the unit of each record (``attribution``), the verb that reports it (``activities``)
 
 ``extractors`` never imports ``pipeline``: it takes text and returns mentions,
@@ -17,7 +17,7 @@ from .mentions import Extraction, Quantity
 from .normalize import clean_text
 from . import activities as _activities, attribution as _attribution, counted_nouns as _counted_nouns
 from . import quantities as _quantities, records as _records, segment as _segment, units as _units
-from . import unit_choice as _unit_choice
+from . import unit_choice as _unit_choice, unit_keep as _unit_keep
 
 
 _quantity_fields = attrgetter(*(f.name for f in fields(Quantity)))  # every field, in __init__'s order
@@ -31,6 +31,7 @@ def check_models() -> None:
     ranker(_attribution.MODEL_FILE, _attribution.FEATURE_VERSION)
     ranker(_activities.MODEL_FILE, _activities.FEATURE_VERSION)
     ranker(_unit_choice.MODEL_FILE, _unit_choice.FEATURE_VERSION)
+    ranker(_unit_keep.MODEL_FILE, _unit_keep.FEATURE_VERSION)
 
 
 def rules_pass(text: str):
@@ -50,14 +51,19 @@ def apply_models(text: str, tokens, ex: Extraction) -> Extraction:
     # The models were trained on the rules' output (``pipeline.train``), so each reads that:
     # names chosen on the rules' records, counts adjusted on copies, units and activities
     # chosen among the rules' names and quantities; the adjusted counts and chosen names come last.
-    chosen = _unit_choice.chosen_names(text, tokens, ex.units, ex.records)
+    chosen, drop = {}, set()
+    if ex.units:
+        groups, scores = _unit_choice.ranked_groups(text, tokens, ex.units, ex.records)
+        chosen = _unit_choice.chosen_from(groups, scores)
+        drop = _unit_keep.dropped(text, ex.units, groups, scores)
     quantities = [Quantity(*_quantity_fields(q)) for q in ex.quantities]  # (= copy(q), at a third of its cost)
     _counted_nouns.adjust_counts(text, tokens, quantities)
     for r in ex.records:
         r.refresh(quantities[r.quantity])
     records = _attribution.choose_units(text, ex.units, ex.quantities, ex.records)
     records = _activities.choose_activities(text, tokens, ex.units, ex.quantities, records)
-    units, records = _unit_choice.renamed(ex.units, records, chosen)
+    units, records = _unit_keep.without(ex.units, records, drop)
+    units, records = _unit_choice.renamed(units, records, chosen)
     return Extraction(units=units, quantities=quantities, records=records, period=ex.period)
 
 

@@ -372,9 +372,19 @@ def chosen_names(text: str, tokens, units: list[Unit], records: list[Record], mo
     """The model's best-ranked name for each organization the rules named (rules' name → chosen name)."""
     if not units:
         return {}
+    return chosen_from(*ranked_groups(text, tokens, units, records, model))
+
+
+def ranked_groups(text: str, tokens, units: list[Unit], records: list[Record], model=None):
+    """``candidate_groups`` and the model's score of every candidate (one list, in the groups' order)."""
     model = model or ranker(MODEL_FILE, FEATURE_VERSION)
     groups = candidate_groups(text, tokens, units, records, getattr(model, "data", {}).get("name_words"))
-    scores = iter(model.scores([f for _, cands in groups for _, f in cands]))
+    return groups, model.scores([f for _, cands in groups for _, f in cands])
+
+
+def chosen_from(groups, scores) -> dict[str, str]:
+    """The best-ranked name of each group (rules' name → chosen name)."""
+    scores = iter(scores)
     chosen = {}
     for name, cands in groups:
         scored = [(next(scores), -i) for i in range(len(cands))]
