@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DEV_GOLD, ROOT, need_shared, run_cli
+from extractors import activities, attribution, counted_nouns, unit_choice, unit_keep
 from extractors.model_files import MODEL_DIR
 
 MANIFEST = ROOT / "annotations" / "splits.json"
@@ -66,19 +67,22 @@ def test_missing_model_is_one_line_naming_the_rebuild(tmp_path):
     assert not (tmp_path / "out.jsonl").exists()
 
 
-def test_model_from_other_features_is_refused(tmp_path):
+@pytest.mark.parametrize("module", [activities, attribution, counted_nouns, unit_choice, unit_keep],
+                         ids=lambda m: m.MODEL_FILE)
+def test_model_from_other_features_is_refused(tmp_path, module):
     models = tmp_path / "models"
     shutil.copytree(MODEL_DIR, models)
-    path = models / "attribution.json"
+    path = models / module.MODEL_FILE
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["feature_version"] = -1
+    data["feature_version"] = module.FEATURE_VERSION - 1
     path.write_text(json.dumps(data), encoding="utf-8")
     doc = tmp_path / "a.txt"
     doc.write_text("Chi cục QLTT đã kiểm tra 29 cơ sở.\n", encoding="utf-8")
     proc = run_cli("extract", str(doc), env={"PROVNEWS_MODELS": str(models)})
     assert proc.returncode == 2
-    assert "feature version -1" in proc.stderr and "make train" in proc.stderr
-    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and module.MODEL_FILE in lines[0] and "make train" in lines[0], proc.stderr
+    assert f"feature version {module.FEATURE_VERSION - 1}" in lines[0]
 
 
 @pytest.mark.parametrize("text, unit", [

@@ -1,10 +1,7 @@
 """The learned name of each organization (extractors/unit_choice.py): candidates, choice, shipping."""
 from __future__ import annotations
 
-import json
-import shutil
 
-from conftest import run_cli
 from extractors import unit_choice, units
 from extractors.extract import extract, rules_pass
 from extractors.model_files import MODEL_DIR, ModelError, load_json_model
@@ -80,21 +77,6 @@ def test_model_file_records_its_features(tmp_path):
     data = load_json_model(unit_choice.MODEL_FILE, unit_choice.FEATURE_VERSION)
     assert data["feature_version"] == unit_choice.FEATURE_VERSION
     assert data["kind"] == "LightGBM lambdarank" and "is_rules" in data["features"]
-
-
-def test_stale_name_model_is_one_line_naming_the_rebuild(tmp_path):
-    models = tmp_path / "models"
-    shutil.copytree(MODEL_DIR, models)
-    path = models / unit_choice.MODEL_FILE
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["feature_version"] = unit_choice.FEATURE_VERSION - 1
-    path.write_text(json.dumps(data), encoding="utf-8")
-    doc = tmp_path / "a.txt"
-    doc.write_text("Chi cục QLTT đã kiểm tra 29 cơ sở.\n", encoding="utf-8")
-    proc = run_cli("extract", str(doc), env={"PROVNEWS_MODELS": str(models)})
-    assert proc.returncode == 2
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and unit_choice.MODEL_FILE in lines[0] and "make train" in lines[0], proc.stderr
 
 
 def test_model_error_is_raised_for_a_missing_file(monkeypatch, tmp_path):

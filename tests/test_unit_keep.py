@@ -1,15 +1,12 @@
 """Whether each organization the rules found is a unit (extractors/unit_keep.py): rows, decision, shipping."""
 from __future__ import annotations
 
-import json
 import math
-import shutil
 
-from conftest import run_cli
 from extractors import unit_choice, unit_keep
 from extractors.extract import extract, rules_pass
 from extractors.mentions import Record
-from extractors.model_files import MODEL_DIR, load_json_model
+from extractors.model_files import load_json_model
 
 TEXT = ("Chi cục Quản lý thị trường tỉnh Nghệ An đã kiểm tra 29 cơ sở. "
         "Theo Bộ Tài chính, giá xăng tăng 5 lần.")
@@ -82,18 +79,3 @@ def test_model_file_records_its_features_and_tables():
     data = load_json_model(unit_keep.MODEL_FILE, unit_keep.FEATURE_VERSION)
     assert data["kind"] == "LightGBM binary" and "margin" in data["features"]
     assert data["names"] and data["words"]
-
-
-def test_stale_keep_model_is_one_line_naming_the_rebuild(tmp_path):
-    models = tmp_path / "models"
-    shutil.copytree(MODEL_DIR, models)
-    path = models / unit_keep.MODEL_FILE
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["feature_version"] = unit_keep.FEATURE_VERSION - 1
-    path.write_text(json.dumps(data), encoding="utf-8")
-    doc = tmp_path / "a.txt"
-    doc.write_text("Chi cục QLTT đã kiểm tra 29 cơ sở.\n", encoding="utf-8")
-    proc = run_cli("extract", str(doc), env={"PROVNEWS_MODELS": str(models)})
-    assert proc.returncode == 2
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and unit_keep.MODEL_FILE in lines[0] and "make train" in lines[0], proc.stderr
