@@ -33,12 +33,8 @@ LEARNING_CURVE_SIZES = (25, 50, 100)
 SEED = 20261205
 # chosen by 5-fold cross-validation over train + dev documents (never test)
 # rounds: 100, 150, 200, 250, 300 tried by 5-fold CV x 3 (activity .7429 .7453 .7485 .7495 .7502); 200 keeps
-# most of the gain for a third of 300's extra prediction cost (each round is a tree walked per candidate).
-# The trees are most of the model's cost (~280 candidate rows a document), so fewer rounds at a higher rate:
-# (rounds, learning rate) 200/0.1, 140/0.13, 120/0.15, 100/0.2, 70/0.3 tried by 5-fold CV x 3 (activity .7667
-# .7652 .7653 ~.763 (1 shuffle) .7656; 100 rounds/0.15 with 47 leaves .7662): 70/0.3 keeps the accuracy
-# (-0.001) for 35 % of the tree walks
-ACTIVITY_TREES = {"rounds": 70, "num_leaves": 31, "learning_rate": 0.3}
+# most of the gain for a third of 300's extra prediction cost (each round is a tree walked per candidate)
+ACTIVITY_TREES = {"rounds": 200, "num_leaves": 31, "learning_rate": 0.1}
 # feature_fraction: many overlapping position features; trees that see half of them generalize better.
 # lambdarank_truncation_level: pairs with every candidate, not only the top 3 ("no unit" against each
 # unit of the document): records F1 0.7734 -> 0.7755 under 5-fold x 3 cross-validation (10 gave 0.7733)
