@@ -31,11 +31,12 @@ def folds(n: int, k: int, seed: int) -> list[list[int]]:
     return [order[i::k] for i in range(k)]
 
 
-def cross_validate(runs, k: int, seed: int) -> dict:
+def cross_validate(runs, k: int, seed: int, extra=()) -> dict:
+    """Pooled scores of k held-out folds over ``runs``; ``extra`` runs are always trained on."""
     golds, preds = [], {}
     for held in folds(len(runs), k, seed):
         held_set = set(held)
-        models = train_models([r for i, r in enumerate(runs) if i not in held_set])
+        models = train_models([r for i, r in enumerate(runs) if i not in held_set] + list(extra))
         test_runs = [runs[i] for i in held]
         golds += [r.gold for r in test_runs]
         preds.update(predictions_with(test_runs, models))
@@ -47,21 +48,32 @@ def main(argv=None) -> int:
     ap.add_argument("--manifest", default=str(ROOT / "annotations/splits.json"))
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seeds", type=int, default=1)
+    ap.add_argument("--folds-over", metavar="MANIFEST",
+                    help="draw the folds over this (older) manifest's train+dev documents only, and add "
+                         "the documents --manifest has beyond them to every fold's training: the same "
+                         "held-out documents and folds as that manifest's CV, so the figures compare")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     docs = load_gold(args.manifest, "train") + load_gold(args.manifest, "dev")
+    extra_docs: list = []
+    if args.folds_over:
+        scored = load_gold(args.folds_over, "train") + load_gold(args.folds_over, "dev")
+        known = {d.path.resolve() for d in scored}
+        extra_docs = [d for d in docs if d.path.resolve() not in known]
+        docs = scored
     runs = run_rules(docs)
+    extra = run_rules(extra_docs) if extra_docs else []
     rules = _summary(evaluate(docs, predictions(runs)))
-    rows = [cross_validate(runs, args.folds, 20261205 + s) for s in range(args.seeds)]
+    rows = [cross_validate(runs, args.folds, 20261205 + s, extra) for s in range(args.seeds)]
     mean = {k: round(sum(r[k] for r in rows) / len(rows), 4) for k in rows[0]}
-    out = {"documents": len(runs), "folds": args.folds, "seeds": args.seeds, "rules_only": rules,
+    out = {"documents": len(runs), "always_trained": len(extra), "folds": args.folds, "seeds": args.seeds, "rules_only": rules,
            "cv_mean": mean, "cv_by_seed": rows, "seconds": round(time.perf_counter() - t0, 1)}
     if args.json:
         print(json.dumps(out, indent=1))
     else:
         print(f"{len(runs)} train+dev documents, {args.folds}-fold x {args.seeds} shuffles "
-              f"({out['seconds']} s)")
+              f"({out['seconds']} s)" + (f"; {len(extra)} more always trained on" if extra else ""))
         print(f"{'':12}{'units F1':>10}{'qty F1':>8}{'rec F1':>8}{'activity':>10}")
         for name, s in [("rules only", rules), ("CV mean", mean)] + [(f"  seed {i}", r) for i, r in enumerate(rows)]:
             print(f"{name:12}{s['units_f1']:>10.4f}{s['quantities_f1']:>8.4f}{s['records_f1']:>8.4f}"

@@ -104,7 +104,7 @@ def _add_train(sub):
                    help="splits manifest of the annotated corpus (default annotations/splits.json)")
     p.add_argument("--out", default="extractors/models", help="folder for the model files")
     p.add_argument("--learning-curve", action="store_true",
-                   help="train on 25/50/100/all training documents and score the dev split (writes nothing)")
+                   help="train on 25/50/100/200/400/all training documents and score the dev split (writes nothing)")
     p.set_defaults(func=_call("pipeline.train", "cli_train"))
 
 

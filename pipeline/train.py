@@ -1,7 +1,7 @@
 """Train the learned decisions from the annotated corpus, deterministically.
 
     provnews train [annotations/splits.json] [--out extractors/models]
-    provnews train --learning-curve        (train on 25/50/100/all, score dev)
+    provnews train --learning-curve        (train on 25/50/100/200/400/all, score dev)
 
 The rules run first on every training document (their output is the
 candidates and some of the features); each gold quantity that the rules found
@@ -29,7 +29,7 @@ from pipeline.evaluate import (GoldDoc, _gold_positions, _greedy, evaluate, load
                                quantity_matches, unit_names)
 
 DEFAULT_MANIFEST = "annotations/splits.json"
-LEARNING_CURVE_SIZES = (25, 50, 100)
+LEARNING_CURVE_SIZES = (25, 50, 100, 200, 400)
 SEED = 20261205
 # chosen by 5-fold cross-validation over train + dev documents (never test)
 # rounds: 100, 150, 200, 250, 300 tried by 5-fold CV x 3 (activity .7429 .7453 .7485 .7495 .7502); 200 keeps
