@@ -215,63 +215,85 @@ class Labeller:
         self.labels: list[str] = data["labels"]
         if len(self.labels) != 3:
             raise ValueError("the unit-mention labeller has three labels (O, B, I)")
-        self._sums: dict = {}
+        self._sums: dict = {}  # (word, tag) → its row of _table
+        self._table = None
         self.weights: dict[str, list[float]] = data["weights"]
         self.transitions: list[list[float]] = data["transitions"]
 
     def word_scores(self, text: str, tokens, units, covering: list) -> list[list[float]]:
         """``state_scores(features(text, tokens, units, covering))`` without making the feature strings:
         the weights of a word's own features, and of its features as a neighbour at each offset, are
-        summed once per word and kept (the words of the news repeat); only the few features of the
-        rules' mentions are looked up per word.  The same sums, added in another order."""
-        w = self.weights
+        summed once per word and kept (the words of the news repeat); the rules' tags add by table
+        lookups over the whole document (numpy); only the few features of the rules' mentions are
+        looked up per word.  The same sums, added in another order."""
+        import numpy as np
+
+        n = len(tokens)
+        if not n:
+            return []
+        get = self.weights.get
         zero = (0.0, 0.0, 0.0)
-        get = w.get
+        # each word's sums are a row of a table kept across documents (word → row)
         cache = self._sums
-        own = []
+        table = self._table
+        if table is None or len(cache) + n > len(table):
+            cache.clear()
+            table = self._table = np.zeros((max(_Words.LIMIT, n), 5, 3))
+        rows = []
         for t in tokens:
             k = (t[2], t[3])
             v = cache.get(k)
             if v is None:
-                if len(cache) >= _Words.LIMIT:
-                    cache.clear()
-                v = cache[k] = self._word_sums(_words()[k])
-            own.append(v)
+                v = cache[k] = len(cache)
+                table[v] = self._word_sums(_words()[k])
+            rows.append(v)
+        W = table[rows]  # (word, own / as neighbour at -2 -1 1 2, label)
         rules = rule_tags(tokens, units, covering)
+        code = {"O": 0, "B": 1, "I": 2}
+        r = np.array([code[x] for x in rules])
+        prev = np.empty(n, dtype=np.int64)
+        prev[0] = 3  # "<": no word before
+        prev[1:] = r[:-1]
+        t = self._tables()
+        out = W[:, 0, :] + t["here"][r] + t["pair"][prev, r]
+        for x, d in enumerate((-2, -1, 1, 2)):
+            near = W[:, x + 1, :] + t["near"][x][r]  # what word j adds to the word d away from it
+            if d < 0:
+                out[-d:] += near[:d]
+                out[:-d] += t["edge"][x]
+            else:
+                out[:-d] += near[d:]
+                out[n - d:] += t["edge"][x]
         uses: dict[str, int] = {}
         for u in units:
             uses[u.name] = uses.get(u.name, 0) + 1
-        place = _place_marks(text, tokens, lexicon())
-        n = len(tokens)
-        edge = [get(f"{d}w=<>", zero) for d in (-2, -1, 1, 2)]
-        # the rules' tag features, by tag: r=, r-1r= (with the tag before) and each neighbour's
-        here = {r: get("r=" + r, zero) for r in LABELS}
-        pair = {p + r: get("r-1r=" + p + r, zero) for p in ("<", *LABELS) for r in LABELS}
-        near = [{r: get(f"{d}r={r}", zero) for r in LABELS} for d in (-2, -1, 1, 2)]
-        out = []
-        for i in range(n):
-            r = rules[i]
-            a, b, c = own[i][0]
-            v, v2 = here[r], pair[(rules[i - 1] if i else "<") + r]
-            a += v[0] + v2[0]; b += v[1] + v2[1]; c += v[2] + v2[2]  # noqa: E702
-            u = covering[i]
+        for i, u in enumerate(covering):
             if u is not None:
-                for v in (get("rk=" + (u.kind or ""), zero), get("rn=" + str(min(uses[u.name], 3)), zero),
-                          get("rx", zero) if u.text != u.name else zero):
-                    a += v[0]; b += v[1]; c += v[2]  # noqa: E702
-            if place[i]:
-                v = get("pl", zero)
-                a += v[0]; b += v[1]; c += v[2]  # noqa: E702
-            for x in range(4):
-                j = i + (-2, -1, 1, 2)[x]
-                if 0 <= j < n:
-                    v, v2 = own[j][x + 1], near[x][rules[j]]
-                    a += v[0] + v2[0]; b += v[1] + v2[1]; c += v[2] + v2[2]  # noqa: E702
-                else:
-                    v = edge[x]
-                    a += v[0]; b += v[1]; c += v[2]  # noqa: E702
-            out.append([a, b, c])
-        return out
+                out[i] += get("rk=" + (u.kind or ""), zero)
+                out[i] += get("rn=" + str(min(uses[u.name], 3)), zero)
+                if u.text != u.name:
+                    out[i] += get("rx", zero)
+        place = _place_marks(text, tokens, lexicon())
+        pl = get("pl")
+        if pl is not None and any(place):
+            out[np.array(place)] += pl
+        return out.tolist()
+
+    def _tables(self) -> dict:
+        """The weights of the rules'-tag features as arrays indexed by tag (O B I, then < for none)."""
+        t = getattr(self, "_tag_tables", None)
+        if t is None:
+            import numpy as np
+
+            get = self.weights.get
+            zero = (0.0, 0.0, 0.0)
+            t = self._tag_tables = {
+                "here": np.array([get("r=" + r, zero) for r in LABELS]),
+                "pair": np.array([[get("r-1r=" + p + r, zero) for r in LABELS] for p in (*LABELS, "<")]),
+                "near": [np.array([get(f"{d}r={r}", zero) for r in LABELS]) for d in (-2, -1, 1, 2)],
+                "edge": np.array([get(f"{d}w=<>", zero) for d in (-2, -1, 1, 2)]),
+            }
+        return t
 
     def _word_sums(self, own: list[str]) -> tuple:
         """(own features' summed weights, then its features' as the neighbour at -2, -1, 1, 2)."""
@@ -308,27 +330,47 @@ class Labeller:
         return scores
 
     def outside(self, scores: list[list[float]]) -> list[float]:
-        """P(label O) of each word (forward-backward)."""
+        """P(label O) of each word (forward-backward, in probabilities rescaled at each word rather
+        than in logs: three exponentials a word instead of twelve, and the same marginals)."""
         import math
 
-        L = len(self.labels)
-        trans = self.transitions
+        exp = math.exp
+        E = getattr(self, "_exp_transitions", None)
+        if E is None:
+            E = self._exp_transitions = [[exp(x) for x in row] for row in self.transitions]
+        (e00, e01, e02), (e10, e11, e12), (e20, e21, e22) = E
         o = self.labels.index("O")
-
-        def lse(xs):
-            m = max(xs)
-            return m + math.log(sum(math.exp(x - m) for x in xs))
-
+        emit = []
+        for s0, s1, s2 in scores:
+            m = max(s0, s1, s2)
+            emit.append((exp(s0 - m), exp(s1 - m), exp(s2 - m)))
+        x, y, z = emit[0]
+        t = x + y + z
+        fw = [(x / t, y / t, z / t)]
+        for f0, f1, f2 in emit[1:]:
+            a0, a1, a2 = fw[-1]
+            x = f0 * (a0 * e00 + a1 * e10 + a2 * e20)
+            y = f1 * (a0 * e01 + a1 * e11 + a2 * e21)
+            z = f2 * (a0 * e02 + a1 * e12 + a2 * e22)
+            t = x + y + z
+            fw.append((x / t, y / t, z / t))
         n = len(scores)
-        fw = [list(scores[0])]
-        for t in range(1, n):
-            fw.append([lse([fw[-1][i] + trans[i][j] for i in range(L)]) + scores[t][j] for j in range(L)])
-        bw = [[0.0] * L]
-        for t in range(n - 1, 0, -1):
-            bw.append([lse([trans[i][j] + scores[t][j] + bw[-1][j] for j in range(L)]) for i in range(L)])
-        bw.reverse()
-        z = lse(fw[-1])
-        return [math.exp(fw[t][o] + bw[t][o] - z) for t in range(n)]
+        bw = [(1.0, 1.0, 1.0)] * n
+        b0 = b1 = b2 = 1.0
+        for k in range(n - 1, 0, -1):
+            f0, f1, f2 = emit[k]
+            g0, g1, g2 = f0 * b0, f1 * b1, f2 * b2
+            x = e00 * g0 + e01 * g1 + e02 * g2
+            y = e10 * g0 + e11 * g1 + e12 * g2
+            z = e20 * g0 + e21 * g1 + e22 * g2
+            t = x + y + z
+            b0, b1, b2 = x / t, y / t, z / t
+            bw[k - 1] = (b0, b1, b2)
+        out = []
+        for a, b in zip(fw, bw):
+            p0, p1, p2 = a[0] * b[0], a[1] * b[1], a[2] * b[2]
+            out.append((p0, p1, p2)[o] / (p0 + p1 + p2))
+        return out
 
     def tag(self, rows: list[list[str]], scores=None) -> list[str]:
         """The best labelling (Viterbi; the first best label wins a tie, as in CRFsuite)."""
@@ -519,3 +561,8 @@ def new_units(text: str, tokens, units: list[Unit], model: Labeller | None = Non
     named = {u.name for u in units}
     scores = model.filter.scores([f for _, f in cands])
     return [u for (u, _), s in zip(cands, scores) if s >= model.keep_from and u.name not in named]
+
+
+def with_new(units: list[Unit], new: list[Unit] | None) -> list[Unit]:
+    """The units with the labeller's new ones, in text order."""
+    return sorted(units + new, key=lambda u: u.start) if new else units
