@@ -111,16 +111,13 @@ class Examples:
             self.groups.append(key)
 
 
-def attribution_examples(runs: list[RuleRun], added: dict | None = None) -> Examples:
-    """One group per aligned quantity: the document's units and "none", labelled by the gold unit.
-    ``added`` (document → units) are the organizations the mention labeller adds to the rules' (on a
-    training document, from labellers that did not see it, as on new text)."""
+def attribution_examples(runs: list[RuleRun]) -> Examples:
+    """One group per aligned quantity: the document's units and "none", labelled by the gold unit."""
     ex_ = Examples()
     for run in runs:
         aligned = _aligned(run)
         ex = run.ex
-        units = unit_mentions.with_new(ex.units, (added or {}).get(run.gold.doc_id))
-        for ri, cands in attribution.candidate_rows(run.gold.text, units, ex.quantities, ex.records):
+        for ri, cands in attribution.candidate_rows(run.gold.text, ex.units, ex.quantities, ex.records):
             g = aligned.get(ex.records[ri].quantity)
             if g is not None and g.get("record") is not None:
                 ex_.add((run.gold.doc_id, ri), cands, [_gold_unit_ok(run.gold, g["record"], n) for n, _ in cands])
@@ -266,8 +263,8 @@ def _ranker(examples: Examples, params: dict, feature_version: int, decision: st
     return model
 
 
-def train_attribution(runs: list[RuleRun], added: dict | None = None) -> dict:
-    return _ranker(attribution_examples(runs, added), ATTRIBUTION_TREES, attribution.FEATURE_VERSION,
+def train_attribution(runs: list[RuleRun]) -> dict:
+    return _ranker(attribution_examples(runs), ATTRIBUTION_TREES, attribution.FEATURE_VERSION,
                    "the unit of each record among the document's units and none")
 
 
@@ -342,18 +339,18 @@ def predictions(runs: list[RuleRun], attribution_model: dict | None = None, acti
             counted_nouns.adjust_counts(run.gold.text, run.tokens, quantities, model=counts_model)
             for r in records:
                 r.refresh(quantities[r.quantity])
-        new = []
-        if mentions_model is not None:
-            new = unit_mentions.new_units(run.gold.text, run.tokens, ex.units, unit_mentions.Labeller(mentions_model))
         if attribution_model is not None:
-            attribution.choose_units(run.gold.text, unit_mentions.with_new(units, new), ex.quantities, records,
+            attribution.choose_units(run.gold.text, units, ex.quantities, records,
                                      model=ranker_from(attribution_model))
         if activity_model is not None:
             activities.choose_activities(run.gold.text, run.tokens, units, ex.quantities, records,
                                          model=ranker_from(activity_model))
         units, records = unit_keep.without(units, records, drop)
         units, records = unit_choice.renamed(units, records, chosen)
-        units = unit_mentions.with_new(units, new)
+        if mentions_model is not None:
+            new = unit_mentions.new_units(run.gold.text, run.tokens, ex.units, unit_mentions.Labeller(mentions_model))
+            if new:
+                units = sorted(units + new, key=lambda u: u.start)
         out[run.gold.doc_id] = {"units": [u.to_dict() for u in units],
                                 "quantities": [q.to_dict() for q in quantities],
                                 "records": [r.to_dict() for r in records]}
@@ -466,14 +463,13 @@ def train_counted_nouns(runs: list[RuleRun]) -> dict:
 
 def train_models(runs: list[RuleRun]) -> dict[str, dict]:
     """Every model from the same rule runs, by file name."""
-    mentions, added = unit_mentions_and_added(runs)
     return {
         counted_nouns.MODEL_FILE: train_counted_nouns(runs),
-        attribution.MODEL_FILE: train_attribution(runs, added),
+        attribution.MODEL_FILE: train_attribution(runs),
         activities.MODEL_FILE: train_activity(runs),
         unit_choice.MODEL_FILE: train_unit_names(runs),
         unit_keep.MODEL_FILE: train_unit_keep(runs),
-        unit_mentions.MODEL_FILE: mentions,
+        unit_mentions.MODEL_FILE: train_unit_mentions(runs),
     }
 
 
@@ -641,17 +637,11 @@ def _new_mention_label(run: RuleRun, name: str) -> int:
 
 
 def train_unit_mentions(runs: list[RuleRun]) -> dict:
-    return unit_mentions_and_added(runs)[0]
-
-
-def unit_mentions_and_added(runs: list[RuleRun]) -> tuple[dict, dict[str, list]]:
     """The labeller on every run; its filter on the new mentions that labellers trained on the other
     documents find in each of UNIT_MENTION_FOLDS parts (as it will meet them: on text it was not
-    trained on).  Also the units it adds to each run's rules' units as on new text (document → units):
-    each part's mentions from the labeller that did not see it, kept by a filter trained on the other
-    parts' mentions, for the models that read the units after it (attribution)."""
+    trained on)."""
     k = UNIT_MENTION_FOLDS
-    X, y, groups, parts, cands = [], [], [], [], []
+    X, y, groups = [], [], []
     for part in range(k):
         held = runs[part::k]
         crf = unit_mentions.Labeller(_crf([r for i, r in enumerate(runs) if i % k != part]))
@@ -663,21 +653,6 @@ def unit_mentions_and_added(runs: list[RuleRun]) -> tuple[dict, dict[str, list]]
                 X.append(f)
                 y.append(_new_mention_label(run, u.name))
                 groups.append(run.gold.doc_id)
-                parts.append(part)
-                cands.append((run, u))
-    added: dict[str, list] = {}
-    for part in range(k):
-        rest = [i for i, p in enumerate(parts) if p != part]
-        mine = [i for i, p in enumerate(parts) if p == part]
-        ys = [y[i] for i in rest]
-        if not mine or not 0 < sum(ys) < len(ys):
-            continue
-        filt = ranker_from(fit_trees([X[i] for i in rest], ys, [groups[i] for i in rest],
-                                     UNIT_MENTION_FILTER_TREES))
-        for i, s in zip(mine, filt.scores([X[i] for i in mine])):
-            run, u = cands[i]
-            if s >= UNIT_MENTION_KEEP_FROM and u.name not in {v.name for v in run.ex.units}:
-                added.setdefault(run.gold.doc_id, []).append(u)
     model = _crf(runs)
     n = model.pop("sentences")
     model.update({"kind": "CRF (linear chain, BIO) + LightGBM binary filter",
@@ -689,4 +664,4 @@ def unit_mentions_and_added(runs: list[RuleRun]) -> tuple[dict, dict[str, list]]
                   "keep_from": UNIT_MENTION_KEEP_FROM})
     if X and 0 < sum(y) < len(y):
         model["filter"] = fit_trees(X, y, groups, UNIT_MENTION_FILTER_TREES)
-    return model, added
+    return model
