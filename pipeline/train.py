@@ -389,9 +389,14 @@ def _counted_noun_pairs(run: RuleRun):
                 continue
             if not (gp <= at <= gp + len(g.get("text") or "") + 2):
                 continue
-            words = norm(g.get("unit_of_measure")).split()
             got = [m.group().lower() for m in syl]
-            k = len(words) if words and words == got[:len(words)] else None
+            # The scorer accepts the noun or any alias, and annotators differ on which they write
+            # first (`lượt tấn công` with alias `lượt`, or the reverse): learn the shortest form
+            # they accept, so one convention is learned whichever they wrote first.
+            forms = [norm(g.get("unit_of_measure")).split()]
+            forms += [norm(a).split() for a in g.get("unit_of_measure_aliases") or []]
+            fits = [len(w) for w in forms if w and w == got[:len(w)]]
+            k = min(fits) if fits else None
             yield q, at, syl, k
             break
 
