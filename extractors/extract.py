@@ -3,7 +3,8 @@
     normalize → segment + tag → quantities → units → records (rules: candidates, features)
               → learned decisions: the extent of counted nouns (``counted_nouns``),
                 the name of each organization (``unit_choice``), whether it is a unit (``unit_keep``),
-                the unit of each record (``attribution``), the verb that reports it (``activities``)
+                the unit of each record (``attribution``), the verb that reports it (``activities``),
+                the organizations the rules missed (``unit_mentions``)
 
 ``extractors`` never imports ``pipeline``: it takes text and returns mentions,
 so it runs alone and on any worker.
@@ -17,7 +18,7 @@ from .mentions import Extraction, Quantity
 from .normalize import clean_text
 from . import activities as _activities, attribution as _attribution, counted_nouns as _counted_nouns
 from . import quantities as _quantities, records as _records, segment as _segment, units as _units
-from . import unit_choice as _unit_choice, unit_keep as _unit_keep
+from . import unit_choice as _unit_choice, unit_keep as _unit_keep, unit_mentions as _unit_mentions
 
 
 _quantity_fields = attrgetter(*(f.name for f in fields(Quantity)))  # every field, in __init__'s order
@@ -25,13 +26,14 @@ _quantity_fields = attrgetter(*(f.name for f in fields(Quantity)))  # every fiel
 
 def check_models() -> None:
     """Load every shipped model once: a missing or stale one raises ``ModelError`` now, not mid-run."""
-    from .model_files import ranker
+    from .model_files import load_json_model, ranker
 
     ranker(_counted_nouns.MODEL_FILE, _counted_nouns.FEATURE_VERSION)
     ranker(_attribution.MODEL_FILE, _attribution.FEATURE_VERSION)
     ranker(_activities.MODEL_FILE, _activities.FEATURE_VERSION)
     ranker(_unit_choice.MODEL_FILE, _unit_choice.FEATURE_VERSION)
     ranker(_unit_keep.MODEL_FILE, _unit_keep.FEATURE_VERSION)
+    load_json_model(_unit_mentions.MODEL_FILE, _unit_mentions.FEATURE_VERSION)
 
 
 def rules_pass(text: str):
@@ -64,6 +66,9 @@ def apply_models(text: str, tokens, ex: Extraction) -> Extraction:
     records = _activities.choose_activities(text, tokens, ex.units, ex.quantities, records)
     units, records = _unit_keep.without(ex.units, records, drop)
     units, records = _unit_choice.renamed(units, records, chosen)
+    new = _unit_mentions.new_units(text, tokens, ex.units)  # organizations the rules missed
+    if new:
+        units = sorted(units + new, key=lambda u: u.start)
     return Extraction(units=units, quantities=quantities, records=records, period=ex.period)
 
 

@@ -21,7 +21,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractors import activities, attribution, counted_nouns, unit_choice, unit_keep
+from extractors import activities, attribution, counted_nouns, unit_choice, unit_keep, unit_mentions
 from extractors.extract import rules_pass
 from extractors.mentions import Extraction
 from extractors.model_files import MODEL_DIR, ranker_from
@@ -319,7 +319,7 @@ def fit_trees(X: list[dict], y: list[int], groups: list, params: dict | None = N
 
 def predictions(runs: list[RuleRun], attribution_model: dict | None = None, activity_model: dict | None = None,
                 counts_model: dict | None = None, units_model: dict | None = None,
-                keep_model: dict | None = None) -> dict[str, dict]:
+                keep_model: dict | None = None, mentions_model: dict | None = None) -> dict[str, dict]:
     """Predicted documents as ``provnews eval`` reads them, with the given models applied."""
     out = {}
     for run in runs:
@@ -347,6 +347,10 @@ def predictions(runs: list[RuleRun], attribution_model: dict | None = None, acti
                                          model=ranker_from(activity_model))
         units, records = unit_keep.without(units, records, drop)
         units, records = unit_choice.renamed(units, records, chosen)
+        if mentions_model is not None:
+            new = unit_mentions.new_units(run.gold.text, run.tokens, ex.units, unit_mentions.Labeller(mentions_model))
+            if new:
+                units = sorted(units + new, key=lambda u: u.start)
         out[run.gold.doc_id] = {"units": [u.to_dict() for u in units],
                                 "quantities": [q.to_dict() for q in quantities],
                                 "records": [r.to_dict() for r in records]}
@@ -470,6 +474,7 @@ def train_models(runs: list[RuleRun]) -> dict[str, dict]:
         activities.MODEL_FILE: train_activity(runs),
         unit_choice.MODEL_FILE: train_unit_names(runs),
         unit_keep.MODEL_FILE: train_unit_keep(runs),
+        unit_mentions.MODEL_FILE: train_unit_mentions(runs),
     }
 
 
@@ -485,7 +490,7 @@ def predictions_with(runs: list[RuleRun], models: dict[str, dict]) -> dict[str, 
     """``predictions`` with the models of ``train_models`` (by file name)."""
     return predictions(runs, models.get(attribution.MODEL_FILE), models.get(activities.MODEL_FILE),
                        models.get(counted_nouns.MODEL_FILE), models.get(unit_choice.MODEL_FILE),
-                       models.get(unit_keep.MODEL_FILE))
+                       models.get(unit_keep.MODEL_FILE), models.get(unit_mentions.MODEL_FILE))
 
 
 def score_with(runs: list[RuleRun], models: dict[str, dict]):
@@ -538,3 +543,130 @@ def cli_train(args) -> int:
 
 
 __all__ = ["cli_train", "learning_curve", "MODEL_DIR"]
+
+
+# ---------------------------------------------------------------- unit mentions (sequence labeller)
+# CRFsuite settings (L-BFGS; c1 keeps the file small by zeroing rare features)
+UNIT_MENTION_CRF = {"c1": 0.1, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True}
+
+
+# the filter of new mentions (few rows: small trees) and its threshold (log-odds), chosen by
+# 5-fold cross-validation over train + dev
+UNIT_MENTION_FILTER_TREES = {"objective": "binary", "rounds": 100, "min_rows": 5, "num_leaves": 7}
+UNIT_MENTION_KEEP_FROM = 0.0
+# the filter's rows come from labellers trained on the other parts (each part costs one more training):
+# 2 parts gave units F1 0.8212 by 5-fold CV x 3 (no gain: too few rows), 4 parts 0.8222 (baseline 0.8213)
+UNIT_MENTION_FOLDS = 4
+
+
+def _located(text: str, name: str) -> list[tuple[int, int]]:
+    """Where ``name`` is written in ``text`` as whole words (case aside)."""
+    low, s = text.lower(), name.lower().strip()
+    out = []
+    if not s:
+        return out
+    i = low.find(s)
+    while i >= 0:
+        e = i + len(s)
+        if (i == 0 or not low[i - 1].isalnum()) and (e >= len(low) or not low[e].isalnum()):
+            out.append((i, e))
+        i = low.find(s, i + 1)
+    return out
+
+
+def gold_mention_spans(run: RuleRun) -> list[tuple[int, int]]:
+    """The gold units' mentions in the text: each name and alias where it is written, and each rules'
+    mention whose name is a gold unit's; overlapping ones resolved longest first."""
+    text = run.gold.text
+    gold = set().union(*(unit_names(u) for u in run.gold.units)) if run.gold.units else set()
+    spans = {sp for u in run.gold.units for a in [u["name"], *(u.get("aliases") or [])] for sp in _located(text, a)}
+    spans |= {(u.start, u.end) for u in run.ex.units if norm(u.name) in gold}
+    chosen: list[tuple[int, int]] = []
+    for s, e in sorted(spans, key=lambda se: (se[0] - se[1], se[0])):
+        if not any(a < e and s < b for a, b in chosen):
+            chosen.append((s, e))
+    return sorted(chosen)
+
+
+def unit_mention_sequences(runs: list[RuleRun]):
+    """(features, labels) of each sentence of each training document."""
+    for run in runs:
+        rows = unit_mentions.features(run.gold.text, run.tokens, run.ex.units)
+        labels = unit_mentions.labels_for(run.tokens, gold_mention_spans(run))
+        for a, b in unit_mentions.sentences(run.tokens):
+            yield rows[a:b], labels[a:b]
+
+
+def _crf(runs: list[RuleRun], params: dict | None = None) -> dict:
+    """The labeller's weights trained on ``runs`` (CRFsuite, L-BFGS: the same weights on every run)."""
+    import os
+    import tempfile
+
+    import pycrfsuite
+
+    from extractors.crf_model import read_crfsuite
+
+    trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
+    n = 0
+    for xs, ys in unit_mention_sequences(runs):
+        trainer.append(xs, ys)
+        n += 1
+    if not n:
+        raise ValueError("no training examples: are the gold texts readable?")
+    trainer.set_params({**UNIT_MENTION_CRF, **(params or {})})
+    fd, path = tempfile.mkstemp(suffix=".crfsuite")
+    os.close(fd)
+    try:
+        trainer.train(path)
+        labels, weights, transitions = read_crfsuite(path)
+    finally:
+        os.unlink(path)
+    order = [labels.index(lab) for lab in unit_mentions.LABELS]
+    kept = {}
+    for attr, ws in sorted(weights.items()):
+        ws = [round(ws[j], 4) for j in order]
+        if any(ws):
+            kept[attr] = ws
+    return {"labels": list(unit_mentions.LABELS), "weights": kept, "sentences": n,
+            "transitions": [[round(transitions[i][j], 4) for j in order] for i in order]}
+
+
+def _new_mention_label(run: RuleRun, name: str) -> int:
+    """Is a new mention's name a gold unit that no rules' mention names or writes?"""
+    found = {norm(u.name) for u in run.ex.units} | {norm(u.text) for u in run.ex.units}
+    for g in run.gold.units:
+        names = unit_names(g)
+        if norm(name) in names:
+            return int(not (names & found))
+    return 0
+
+
+def train_unit_mentions(runs: list[RuleRun]) -> dict:
+    """The labeller on every run; its filter on the new mentions that labellers trained on the other
+    documents find in each of UNIT_MENTION_FOLDS parts (as it will meet them: on text it was not
+    trained on)."""
+    k = UNIT_MENTION_FOLDS
+    X, y, groups = [], [], []
+    for part in range(k):
+        held = runs[part::k]
+        crf = unit_mentions.Labeller(_crf([r for i, r in enumerate(runs) if i % k != part]))
+        for run in held:
+            tags, po = unit_mentions.labelled(run.gold.text, run.tokens, run.ex.units, crf)
+            found = [sp for sp in unit_mentions.spans_of(run.tokens, tags) if po[sp[2]] is not None]
+            for u, f in unit_mentions.new_mentions(run.gold.text, run.tokens, run.ex.units, found, po,
+                                                   unit_mentions.ADD_MIN):
+                X.append(f)
+                y.append(_new_mention_label(run, u.name))
+                groups.append(run.gold.doc_id)
+    model = _crf(runs)
+    n = model.pop("sentences")
+    model.update({"kind": "CRF (linear chain, BIO) + LightGBM binary filter",
+                  "feature_version": unit_mentions.FEATURE_VERSION,
+                  "decision": "which words are a unit's mention (B/I/O, the rules' mentions among the features); "
+                              "which of its mentions the rules missed to keep",
+                  "trained_on": f"{len(runs)} documents, {n} sentences; filter: {len(X)} new mentions, "
+                                f"{sum(y)} of a gold unit",
+                  "keep_from": UNIT_MENTION_KEEP_FROM})
+    if X and 0 < sum(y) < len(y):
+        model["filter"] = fit_trees(X, y, groups, UNIT_MENTION_FILTER_TREES)
+    return model

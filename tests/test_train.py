@@ -150,7 +150,7 @@ def test_cross_validation_scores_what_extraction_ships():
     """``predictions`` (what CV and the learning curve score) and ``extract`` apply the same
     models in the same order to the same rules' output, so the judge measures the shipped tool."""
     need_shared(DEV_GOLD)
-    from extractors import activities, attribution, counted_nouns, unit_choice, unit_keep
+    from extractors import activities, attribution, counted_nouns, unit_choice, unit_keep, unit_mentions
     from extractors.extract import extract
     from extractors.model_files import load_json_model
     from pipeline.evaluate import load_gold
@@ -158,7 +158,7 @@ def test_cross_validation_scores_what_extraction_ships():
 
     golds = load_gold(MANIFEST, "dev")
     models = {m.MODEL_FILE: load_json_model(m.MODEL_FILE, m.FEATURE_VERSION)
-              for m in (attribution, activities, counted_nouns, unit_choice, unit_keep)}
+              for m in (attribution, activities, counted_nouns, unit_choice, unit_keep, unit_mentions)}
     judged = predictions_with(run_rules(golds, None), models)
     for g in golds:
         ex = extract(g.text)
