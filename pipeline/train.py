@@ -631,6 +631,36 @@ def _crf(runs: list[RuleRun], params: dict | None = None) -> dict:
             "transitions": [[round(transitions[i][j], 4) for j in order] for i in order]}
 
 
+_FORKED_RUNS: list[RuleRun] = []
+
+
+def _crf_of(indices: list[int]) -> dict:
+    return _crf([_FORKED_RUNS[i] for i in indices])
+
+
+def _crfs_in_parallel(runs: list[RuleRun], subsets: list[list[int]]) -> list[dict]:
+    """``_crf`` of each subset of ``runs``, in up to one process per core.
+
+    CRFsuite trains on one core and each training is deterministic, so the weights are the same
+    as one after another. The workers are forked and read ``runs`` from the parent's memory (the
+    runs are not pickled); where fork is unavailable, or on one core, they train here in turn.
+    """
+    import multiprocessing
+    import os
+
+    workers = min(len(subsets), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                  else (os.cpu_count() or 1))
+    global _FORKED_RUNS
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_crf([runs[i] for i in s]) for s in subsets]
+    _FORKED_RUNS = runs
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_crf_of, subsets, chunksize=1)
+    finally:
+        _FORKED_RUNS = []
+
+
 def _new_mention_label(run: RuleRun, name: str) -> int:
     """Is a new mention's name a gold unit that no rules' mention names or writes?"""
     found = {norm(u.name) for u in run.ex.units} | {norm(u.text) for u in run.ex.units}
@@ -647,9 +677,12 @@ def train_unit_mentions(runs: list[RuleRun]) -> dict:
     trained on)."""
     k = UNIT_MENTION_FOLDS
     X, y, groups = [], [], []
+    # the k part labellers and the final one are independent trainings: run them side by side
+    crfs = _crfs_in_parallel(runs, [[i for i in range(len(runs)) if i % k != part] for part in range(k)]
+                             + [list(range(len(runs)))])
     for part in range(k):
         held = runs[part::k]
-        crf = unit_mentions.Labeller(_crf([r for i, r in enumerate(runs) if i % k != part]))
+        crf = unit_mentions.Labeller(crfs[part])
         for run in held:
             tags, po = unit_mentions.labelled(run.gold.text, run.tokens, run.ex.units, crf)
             found = [sp for sp in unit_mentions.spans_of(run.tokens, tags) if po[sp[2]] is not None]
@@ -658,7 +691,7 @@ def train_unit_mentions(runs: list[RuleRun]) -> dict:
                 X.append(f)
                 y.append(_new_mention_label(run, u.name))
                 groups.append(run.gold.doc_id)
-    model = _crf(runs)
+    model = crfs[k]
     n = model.pop("sentences")
     model.update({"kind": "CRF (linear chain, BIO) + LightGBM binary filter",
                   "feature_version": unit_mentions.FEATURE_VERSION,
