@@ -646,10 +646,10 @@ def _crfs_in_parallel(runs: list[RuleRun], subsets: list[list[int]]) -> list[dic
     runs are not pickled); where fork is unavailable, or on one core, they train here in turn.
     """
     import multiprocessing
-    import os
 
-    workers = min(len(subsets), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                  else (os.cpu_count() or 1))
+    from pipeline.engine import default_workers
+
+    workers = min(len(subsets), default_workers())
     global _FORKED_RUNS
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [_crf([runs[i] for i in s]) for s in subsets]
