@@ -62,14 +62,44 @@ class RuleRun:
     tokens: list
 
 
+def _rules_of(i: int):
+    return rules_pass(_FORKED[i].text)
+
+
 def run_rules(golds: list[GoldDoc], progress=None) -> list[RuleRun]:
+    """The rules over each gold document, one worker per core (each document's pass is independent
+    and deterministic, so the runs are the same as one after another)."""
     out = []
-    for i, g in enumerate(golds, 1):
-        tokens, ex = rules_pass(g.text)
-        out.append(RuleRun(g, ex, tokens))
+    for i, (tokens, ex) in enumerate(_forked_map(_rules_of, golds, range(len(golds)), chunksize=4), 1):
+        out.append(RuleRun(golds[i - 1], ex, tokens))
         if progress:
             progress(i, len(golds))
     return out
+
+
+_FORKED: list = []
+
+
+def _forked_map(fn, shared: list, args, chunksize: int = 1):
+    """``map(fn, args)`` in order, in up to one forked process per core; ``fn`` reads ``shared``
+    as ``_FORKED`` from the parent's memory, so it is not pickled. Where fork is unavailable, on one
+    core or for one argument, it runs here in turn. A generator: results come as they are done."""
+    import multiprocessing
+
+    from pipeline.engine import default_workers
+
+    args = list(args)
+    workers = min(len(args), default_workers())
+    global _FORKED
+    before, _FORKED = _FORKED, shared
+    try:
+        if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            yield from map(fn, args)
+            return
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap(fn, args, chunksize=chunksize)
+    finally:
+        _FORKED = before
 
 
 def _aligned(run: RuleRun) -> dict[int, dict]:
@@ -466,16 +496,39 @@ def train_counted_nouns(runs: list[RuleRun]) -> dict:
     return model
 
 
+# each job trains on the runs alone, so the jobs run side by side; longest first, so that the
+# last to start is short and no core waits long at the end (the CRFs take 30-40 s each on 890
+# documents, activity 35, the names and keep models 25, counted nouns 15, attribution 3)
+def _training_jobs() -> tuple[str, ...]:
+    return ("mentions labeller",) + tuple(f"mentions part {p}" for p in range(UNIT_MENTION_FOLDS)) + (
+        activities.MODEL_FILE, unit_keep.MODEL_FILE, unit_choice.MODEL_FILE, counted_nouns.MODEL_FILE,
+        attribution.MODEL_FILE)
+
+
+# the files ``provnews train`` writes, in the order it reports them
+MODEL_FILES = (counted_nouns.MODEL_FILE, attribution.MODEL_FILE, activities.MODEL_FILE, unit_choice.MODEL_FILE,
+               unit_keep.MODEL_FILE, unit_mentions.MODEL_FILE)
+
+
+def _training_job(job: str):
+    runs = _FORKED
+    if job == "mentions labeller":
+        return _crf(runs)
+    if job.startswith("mentions part "):
+        return _mention_part(runs, int(job.rsplit(" ", 1)[1]))
+    return {counted_nouns.MODEL_FILE: train_counted_nouns, attribution.MODEL_FILE: train_attribution,
+            activities.MODEL_FILE: train_activity, unit_choice.MODEL_FILE: train_unit_names,
+            unit_keep.MODEL_FILE: train_unit_keep}[job](runs)
+
+
 def train_models(runs: list[RuleRun]) -> dict[str, dict]:
-    """Every model from the same rule runs, by file name."""
-    return {
-        counted_nouns.MODEL_FILE: train_counted_nouns(runs),
-        attribution.MODEL_FILE: train_attribution(runs),
-        activities.MODEL_FILE: train_activity(runs),
-        unit_choice.MODEL_FILE: train_unit_names(runs),
-        unit_keep.MODEL_FILE: train_unit_keep(runs),
-        unit_mentions.MODEL_FILE: train_unit_mentions(runs),
-    }
+    """Every model from the same rule runs, by file name: the trainings are independent and each is
+    deterministic on one core, so they run one per core and give the same files as one by one."""
+    jobs = _training_jobs()
+    done = dict(zip(jobs, _forked_map(_training_job, runs, jobs)))
+    parts = [done.pop(f"mentions part {p}") for p in range(UNIT_MENTION_FOLDS)]
+    mentions = _unit_mentions_model(runs, done.pop("mentions labeller"), parts)
+    return {name: done[name] if name != unit_mentions.MODEL_FILE else mentions for name in MODEL_FILES}
 
 
 def train_all(runs: list[RuleRun], out: Path) -> dict[str, dict]:
@@ -631,36 +684,6 @@ def _crf(runs: list[RuleRun], params: dict | None = None) -> dict:
             "transitions": [[round(transitions[i][j], 4) for j in order] for i in order]}
 
 
-_FORKED_RUNS: list[RuleRun] = []
-
-
-def _crf_of(indices: list[int]) -> dict:
-    return _crf([_FORKED_RUNS[i] for i in indices])
-
-
-def _crfs_in_parallel(runs: list[RuleRun], subsets: list[list[int]]) -> list[dict]:
-    """``_crf`` of each subset of ``runs``, in up to one process per core.
-
-    CRFsuite trains on one core and each training is deterministic, so the weights are the same
-    as one after another. The workers are forked and read ``runs`` from the parent's memory (the
-    runs are not pickled); where fork is unavailable, or on one core, they train here in turn.
-    """
-    import multiprocessing
-
-    from pipeline.engine import default_workers
-
-    workers = min(len(subsets), default_workers())
-    global _FORKED_RUNS
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_crf([runs[i] for i in s]) for s in subsets]
-    _FORKED_RUNS = runs
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.map(_crf_of, subsets, chunksize=1)
-    finally:
-        _FORKED_RUNS = []
-
-
 def _new_mention_label(run: RuleRun, name: str) -> int:
     """Is a new mention's name a gold unit that no rules' mention names or writes?"""
     found = {norm(u.name) for u in run.ex.units} | {norm(u.text) for u in run.ex.units}
@@ -671,27 +694,26 @@ def _new_mention_label(run: RuleRun, name: str) -> int:
     return 0
 
 
-def train_unit_mentions(runs: list[RuleRun]) -> dict:
-    """The labeller on every run; its filter on the new mentions that labellers trained on the other
-    documents find in each of UNIT_MENTION_FOLDS parts (as it will meet them: on text it was not
-    trained on)."""
+def _mention_part(runs: list[RuleRun], part: int) -> tuple[list, list, list]:
+    """The filter's rows from one of UNIT_MENTION_FOLDS parts: the new mentions that a labeller trained
+    on the other parts finds in it (as it will meet them: on text it was not trained on)."""
     k = UNIT_MENTION_FOLDS
+    crf = unit_mentions.Labeller(_crf([r for i, r in enumerate(runs) if i % k != part]))
     X, y, groups = [], [], []
-    # the k part labellers and the final one are independent trainings: run them side by side
-    crfs = _crfs_in_parallel(runs, [[i for i in range(len(runs)) if i % k != part] for part in range(k)]
-                             + [list(range(len(runs)))])
-    for part in range(k):
-        held = runs[part::k]
-        crf = unit_mentions.Labeller(crfs[part])
-        for run in held:
-            tags, po = unit_mentions.labelled(run.gold.text, run.tokens, run.ex.units, crf)
-            found = [sp for sp in unit_mentions.spans_of(run.tokens, tags) if po[sp[2]] is not None]
-            for u, f in unit_mentions.new_mentions(run.gold.text, run.tokens, run.ex.units, found, po,
-                                                   unit_mentions.ADD_MIN):
-                X.append(f)
-                y.append(_new_mention_label(run, u.name))
-                groups.append(run.gold.doc_id)
-    model = crfs[k]
+    for run in runs[part::k]:
+        tags, po = unit_mentions.labelled(run.gold.text, run.tokens, run.ex.units, crf)
+        found = [sp for sp in unit_mentions.spans_of(run.tokens, tags) if po[sp[2]] is not None]
+        for u, f in unit_mentions.new_mentions(run.gold.text, run.tokens, run.ex.units, found, po,
+                                               unit_mentions.ADD_MIN):
+            X.append(f)
+            y.append(_new_mention_label(run, u.name))
+            groups.append(run.gold.doc_id)
+    return X, y, groups
+
+
+def _unit_mentions_model(runs: list[RuleRun], model: dict, parts: list[tuple[list, list, list]]) -> dict:
+    """The labeller trained on every run (``model``), and its filter trained on the parts' rows."""
+    X, y, groups = (sum((p[i] for p in parts), []) for i in range(3))
     n = model.pop("sentences")
     model.update({"kind": "CRF (linear chain, BIO) + LightGBM binary filter",
                   "feature_version": unit_mentions.FEATURE_VERSION,
@@ -703,3 +725,8 @@ def train_unit_mentions(runs: list[RuleRun]) -> dict:
     if X and 0 < sum(y) < len(y):
         model["filter"] = fit_trees(X, y, groups, UNIT_MENTION_FILTER_TREES)
     return model
+
+
+def train_unit_mentions(runs: list[RuleRun]) -> dict:
+    """The mention labeller and its filter (what ``train_models`` makes of its jobs, one after another)."""
+    return _unit_mentions_model(runs, _crf(runs), [_mention_part(runs, p) for p in range(UNIT_MENTION_FOLDS)])
