@@ -156,7 +156,9 @@ def _words() -> dict:
     }
 
 
-_MEASURE_DIMS = {"mass", "area", "volume", "length", "money", "percent"}
+# a table's unit of these dimensions is a measure even after a label or a name (``đường 5 km``,
+# ``RAM 8GB``, ``Galaxy S24 6,2 inch``): only counts and durations can be the number of a label
+_MEASURE_DIMS = {"mass", "area", "volume", "length", "money", "percent", "other"}
 
 
 # ---------------------------------------------------------------- helpers

@@ -415,3 +415,26 @@ def test_the_chi_of_gold_is_a_mass_and_only_otherwise():
 ])
 def test_and_a_half_after_the_unit_and_negative_numbers(text, expected):
     assert summary(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # phone, computer and energy news: symbols glued or spaced, after a product's name too
+    ("Máy có RAM 8GB, bộ nhớ 256 GB và pin 5.000mAh.",
+     [(8, None, None, "GB", "="), (256, None, None, "GB", "="), (5000, None, None, "mAh", "=")]),
+    ("Galaxy S24 có màn hình 6,2 inch, tần số quét 120Hz và camera 50MP.",
+     [(6.2, None, None, "inch", "="), (120, None, None, "Hz", "="), (50, None, None, "MP", "=")]),
+    ("Sạc nhanh 67W, chip 3nm chạy ở 3,2GHz, mạng 150Mbps.",
+     [(67, None, None, "W", "="), (3, None, None, "nm", "="), (3.2, None, None, "GHz", "="),
+      (150, None, None, "Mbps", "=")]),
+    ("Camera chính 12 megapixel, gói cước 10 GB/tháng.",
+     [(12, None, None, "MP", "="), (10, None, None, "GB/tháng", "=")]),
+    ("Doanh thu đạt 1.000 tỷ won.", [(1e12, None, None, "KRW", "=")]),
+])
+def test_digital_electrical_and_optical_units(text, expected):
+    assert summary(text) == expected
+
+
+def test_metric_lengths_and_masses_of_small_things_have_a_base():
+    (chip,), (dose,) = quantities("Chip 5nm."), quantities("Mỗi viên chứa 25mcg.")
+    assert (chip.base_unit, chip.base_value) == ("m", pytest.approx(5e-9))
+    assert (dose.base_unit, dose.base_value) == ("kg", pytest.approx(2.5e-8))

@@ -109,9 +109,6 @@ def test_counted_noun_extent_is_decided_by_the_shipped_model():
     assert nouns("Xây dựng ba cây cầu mới.") == ["cây cầu"]  # a classifier takes its noun
 
 
-@pytest.mark.xfail(strict=True, reason="the model trained on the round-4 corpus takes `hộ dân` here (score "
-                   "0.99 against 0.89 for `hộ`) although annotators wrote `hộ` for 32 of 34 nouns opening "
-                   "with it; it takes `hộ` in `Có 12 hộ dân phải di dời.`. Quantities F1 by CV rose with it")
 def test_a_standalone_noun_drops_its_modifier():
     from extractors.extract import extract
 
