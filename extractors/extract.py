@@ -62,13 +62,13 @@ def apply_models(text: str, tokens, ex: Extraction) -> Extraction:
     _counted_nouns.adjust_counts(text, tokens, quantities)
     for r in ex.records:
         r.refresh(quantities[r.quantity])
-    records = _attribution.choose_units(text, ex.units, ex.quantities, ex.records)
+    # organizations the rules missed: candidates for the records too (attribution was trained with them)
+    new = _unit_mentions.new_units(text, tokens, ex.units)
+    records = _attribution.choose_units(text, _unit_mentions.with_new(ex.units, new), ex.quantities, ex.records)
     records = _activities.choose_activities(text, tokens, ex.units, ex.quantities, records)
     units, records = _unit_keep.without(ex.units, records, drop)
     units, records = _unit_choice.renamed(units, records, chosen)
-    new = _unit_mentions.new_units(text, tokens, ex.units)  # organizations the rules missed
-    if new:
-        units = sorted(units + new, key=lambda u: u.start)
+    units = _unit_mentions.with_new(units, new)
     return Extraction(units=units, quantities=quantities, records=records, period=ex.period)
 
 

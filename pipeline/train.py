@@ -141,13 +141,16 @@ class Examples:
             self.groups.append(key)
 
 
-def attribution_examples(runs: list[RuleRun]) -> Examples:
-    """One group per aligned quantity: the document's units and "none", labelled by the gold unit."""
+def attribution_examples(runs: list[RuleRun], added: dict | None = None) -> Examples:
+    """One group per aligned quantity: the document's units and "none", labelled by the gold unit.
+    ``added`` (document → units) are the organizations the mention labeller adds to the rules' (on a
+    training document, from labellers that did not see it, as on new text)."""
     ex_ = Examples()
     for run in runs:
         aligned = _aligned(run)
         ex = run.ex
-        for ri, cands in attribution.candidate_rows(run.gold.text, ex.units, ex.quantities, ex.records):
+        units = unit_mentions.with_new(ex.units, (added or {}).get(run.gold.doc_id))
+        for ri, cands in attribution.candidate_rows(run.gold.text, units, ex.quantities, ex.records):
             g = aligned.get(ex.records[ri].quantity)
             if g is not None and g.get("record") is not None:
                 ex_.add((run.gold.doc_id, ri), cands, [_gold_unit_ok(run.gold, g["record"], n) for n, _ in cands])
@@ -293,8 +296,8 @@ def _ranker(examples: Examples, params: dict, feature_version: int, decision: st
     return model
 
 
-def train_attribution(runs: list[RuleRun]) -> dict:
-    return _ranker(attribution_examples(runs), ATTRIBUTION_TREES, attribution.FEATURE_VERSION,
+def train_attribution(runs: list[RuleRun], added: dict | None = None) -> dict:
+    return _ranker(attribution_examples(runs, added), ATTRIBUTION_TREES, attribution.FEATURE_VERSION,
                    "the unit of each record among the document's units and none")
 
 
@@ -369,18 +372,18 @@ def predictions(runs: list[RuleRun], attribution_model: dict | None = None, acti
             counted_nouns.adjust_counts(run.gold.text, run.tokens, quantities, model=counts_model)
             for r in records:
                 r.refresh(quantities[r.quantity])
+        new = []
+        if mentions_model is not None:
+            new = unit_mentions.new_units(run.gold.text, run.tokens, ex.units, unit_mentions.Labeller(mentions_model))
         if attribution_model is not None:
-            attribution.choose_units(run.gold.text, units, ex.quantities, records,
+            attribution.choose_units(run.gold.text, unit_mentions.with_new(units, new), ex.quantities, records,
                                      model=ranker_from(attribution_model))
         if activity_model is not None:
             activities.choose_activities(run.gold.text, run.tokens, units, ex.quantities, records,
                                          model=ranker_from(activity_model))
         units, records = unit_keep.without(units, records, drop)
         units, records = unit_choice.renamed(units, records, chosen)
-        if mentions_model is not None:
-            new = unit_mentions.new_units(run.gold.text, run.tokens, ex.units, unit_mentions.Labeller(mentions_model))
-            if new:
-                units = sorted(units + new, key=lambda u: u.start)
+        units = unit_mentions.with_new(units, new)
         out[run.gold.doc_id] = {"units": [u.to_dict() for u in units],
                                 "quantities": [q.to_dict() for q in quantities],
                                 "records": [r.to_dict() for r in records]}
@@ -501,8 +504,7 @@ def train_counted_nouns(runs: list[RuleRun]) -> dict:
 # documents, activity 35, the names and keep models 25, counted nouns 15, attribution 3)
 def _training_jobs() -> tuple[str, ...]:
     return ("mentions labeller",) + tuple(f"mentions part {p}" for p in range(UNIT_MENTION_FOLDS)) + (
-        activities.MODEL_FILE, unit_keep.MODEL_FILE, unit_choice.MODEL_FILE, counted_nouns.MODEL_FILE,
-        attribution.MODEL_FILE)
+        activities.MODEL_FILE, unit_keep.MODEL_FILE, unit_choice.MODEL_FILE, counted_nouns.MODEL_FILE)
 
 
 # the files ``provnews train`` writes, in the order it reports them
@@ -516,8 +518,7 @@ def _training_job(job: str):
         return _crf(runs)
     if job.startswith("mentions part "):
         return _mention_part(runs, int(job.rsplit(" ", 1)[1]))
-    return {counted_nouns.MODEL_FILE: train_counted_nouns, attribution.MODEL_FILE: train_attribution,
-            activities.MODEL_FILE: train_activity, unit_choice.MODEL_FILE: train_unit_names,
+    return {counted_nouns.MODEL_FILE: train_counted_nouns, activities.MODEL_FILE: train_activity, unit_choice.MODEL_FILE: train_unit_names,
             unit_keep.MODEL_FILE: train_unit_keep}[job](runs)
 
 
@@ -527,8 +528,10 @@ def train_models(runs: list[RuleRun]) -> dict[str, dict]:
     jobs = _training_jobs()
     done = dict(zip(jobs, _forked_map(_training_job, runs, jobs)))
     parts = [done.pop(f"mentions part {p}") for p in range(UNIT_MENTION_FOLDS)]
-    mentions = _unit_mentions_model(runs, done.pop("mentions labeller"), parts)
-    return {name: done[name] if name != unit_mentions.MODEL_FILE else mentions for name in MODEL_FILES}
+    done[unit_mentions.MODEL_FILE] = _unit_mentions_model(runs, done.pop("mentions labeller"), parts)
+    # attribution ranks the labeller's new units too, so it learns from them as they come on new text
+    done[attribution.MODEL_FILE] = train_attribution(runs, _added_units(parts))
+    return {name: done[name] for name in MODEL_FILES}
 
 
 def train_all(runs: list[RuleRun], out: Path) -> dict[str, dict]:
@@ -694,12 +697,13 @@ def _new_mention_label(run: RuleRun, name: str) -> int:
     return 0
 
 
-def _mention_part(runs: list[RuleRun], part: int) -> tuple[list, list, list]:
+def _mention_part(runs: list[RuleRun], part: int) -> tuple[list, list, list, list]:
     """The filter's rows from one of UNIT_MENTION_FOLDS parts: the new mentions that a labeller trained
-    on the other parts finds in it (as it will meet them: on text it was not trained on)."""
+    on the other parts finds in it (as it will meet them: on text it was not trained on); with each
+    row's document and unit (None for a name the rules named: never added)."""
     k = UNIT_MENTION_FOLDS
     crf = unit_mentions.Labeller(_crf([r for i, r in enumerate(runs) if i % k != part]))
-    X, y, groups = [], [], []
+    X, y, groups, units = [], [], [], []
     for run in runs[part::k]:
         tags, po = unit_mentions.labelled(run.gold.text, run.tokens, run.ex.units, crf)
         found = [sp for sp in unit_mentions.spans_of(run.tokens, tags) if po[sp[2]] is not None]
@@ -708,12 +712,31 @@ def _mention_part(runs: list[RuleRun], part: int) -> tuple[list, list, list]:
             X.append(f)
             y.append(_new_mention_label(run, u.name))
             groups.append(run.gold.doc_id)
-    return X, y, groups
+            units.append(u if u.name not in {v.name for v in run.ex.units} else None)  # (as new_units)
+    return X, y, groups, units
+
+
+def _added_units(parts: list[tuple[list, list, list, list]]) -> dict[str, list]:
+    """The units the labeller adds to each training document's rules' units, as on new text: each
+    part's new mentions (from a labeller that did not see it), kept by a filter trained on the other
+    parts' rows (document → units)."""
+    added: dict[str, list] = {}
+    for k, (X, _, groups, units) in enumerate(parts):
+        rest = [p for j, p in enumerate(parts) if j != k]
+        ys = sum((p[1] for p in rest), [])
+        if not X or not 0 < sum(ys) < len(ys):
+            continue
+        filt = ranker_from(fit_trees(sum((p[0] for p in rest), []), ys, sum((p[2] for p in rest), []),
+                                     UNIT_MENTION_FILTER_TREES))
+        for doc, u, score in zip(groups, units, filt.scores(X)):
+            if score >= UNIT_MENTION_KEEP_FROM and u is not None:
+                added.setdefault(doc, []).append(u)
+    return added
 
 
 def _unit_mentions_model(runs: list[RuleRun], model: dict, parts: list[tuple[list, list, list]]) -> dict:
     """The labeller trained on every run (``model``), and its filter trained on the parts' rows."""
-    X, y, groups = (sum((p[i] for p in parts), []) for i in range(3))
+    X, y, groups = (sum((p[i] for p in parts), []) for i in range(3))  # (the parts' units are not needed)
     n = model.pop("sentences")
     model.update({"kind": "CRF (linear chain, BIO) + LightGBM binary filter",
                   "feature_version": unit_mentions.FEATURE_VERSION,
