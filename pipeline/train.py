@@ -32,9 +32,11 @@ DEFAULT_MANIFEST = "annotations/splits.json"
 LEARNING_CURVE_SIZES = (25, 50, 100, 200, 400)
 SEED = 20261205
 # chosen by 5-fold cross-validation over train + dev documents (never test)
-# rounds: 100, 150, 200, 250, 300 tried by 5-fold CV x 3 (activity .7429 .7453 .7485 .7495 .7502); 200 keeps
-# most of the gain for a third of 300's extra prediction cost (each round is a tree walked per candidate)
-ACTIVITY_TREES = {"rounds": 200, "num_leaves": 31, "learning_rate": 0.1}
+# rounds: 100, 150, 200, 250, 300 tried by 5-fold CV x 3 on the 314 documents before round 4 (activity
+# .7429 .7453 .7485 .7495 .7502). On the 923 documents of round 4 larger trees pay (1 shuffle each):
+# 200 rounds x 31 leaves .7682 / .7622 (seeds 0 / 1), 400 x 31 .7756 / .7669, 200 x 63 .7728 / -,
+# 600 x 31 - / .7697, 400 x 63 - / .7759; each round is a tree walked per candidate, so it costs time
+ACTIVITY_TREES = {"rounds": 400, "num_leaves": 63, "learning_rate": 0.1}
 # feature_fraction: many overlapping position features; trees that see half of them generalize better.
 # lambdarank_truncation_level: pairs with every candidate, not only the top 3 ("no unit" against each
 # unit of the document): records F1 0.7734 -> 0.7755 under 5-fold x 3 cross-validation (10 gave 0.7733)
