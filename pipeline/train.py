@@ -311,6 +311,17 @@ def train_activity(runs: list[RuleRun]) -> dict:
     return model
 
 
+def learnable(X: list[dict], y: list[int], params: dict | None = None) -> bool:
+    """Can ``fit_trees`` learn from these rows: both labels present, and some feature seen in enough
+    rows to be kept (a small corpus may give a handful of rows and none)?"""
+    from collections import Counter
+
+    if not X or not 0 < sum(y) < len(y):
+        return False
+    seen = Counter(k for row in X for k in row)
+    return max(seen.values(), default=0) >= (params or {}).get("min_rows", 10)
+
+
 def fit_trees(X: list[dict], y: list[int], groups: list, params: dict | None = None) -> dict:
     """A LightGBM lambdarank model (deterministic: one thread, fixed seed), as text in JSON."""
     import lightgbm
@@ -725,11 +736,10 @@ def _added_units(parts: list[tuple[list, list, list, list]]) -> dict[str, list]:
     added: dict[str, list] = {}
     for k, (X, _, groups, units) in enumerate(parts):
         rest = [p for j, p in enumerate(parts) if j != k]
-        ys = sum((p[1] for p in rest), [])
-        if not X or not 0 < sum(ys) < len(ys):
+        xs, ys = sum((p[0] for p in rest), []), sum((p[1] for p in rest), [])
+        if not X or not learnable(xs, ys, UNIT_MENTION_FILTER_TREES):
             continue
-        filt = ranker_from(fit_trees(sum((p[0] for p in rest), []), ys, sum((p[2] for p in rest), []),
-                                     UNIT_MENTION_FILTER_TREES))
+        filt = ranker_from(fit_trees(xs, ys, sum((p[2] for p in rest), []), UNIT_MENTION_FILTER_TREES))
         for doc, u, score in zip(groups, units, filt.scores(X)):
             if score >= UNIT_MENTION_KEEP_FROM and u is not None:
                 added.setdefault(doc, []).append(u)
@@ -747,7 +757,7 @@ def _unit_mentions_model(runs: list[RuleRun], model: dict, parts: list[tuple[lis
                   "trained_on": f"{len(runs)} documents, {n} sentences; filter: {len(X)} new mentions, "
                                 f"{sum(y)} of a gold unit",
                   "keep_from": UNIT_MENTION_KEEP_FROM})
-    if X and 0 < sum(y) < len(y):
+    if learnable(X, y, UNIT_MENTION_FILTER_TREES):
         model["filter"] = fit_trees(X, y, groups, UNIT_MENTION_FILTER_TREES)
     return model
 

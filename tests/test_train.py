@@ -163,3 +163,15 @@ def test_cross_validation_scores_what_extraction_ships():
         shipped = {"units": [u.to_dict() for u in ex.units], "quantities": [q.to_dict() for q in ex.quantities],
                    "records": [r.to_dict() for r in ex.records]}
         assert shipped == judged[g.doc_id], g.doc_id
+
+
+def test_a_filter_with_too_few_rows_is_skipped_not_a_crash():
+    """A small corpus (the learning curve's 25 documents) gives the mention filter's parts a handful
+    of rows, each feature seen once: no filter is trained, and no unit added, instead of LightGBM's error."""
+    from pipeline.train import _added_units, learnable
+
+    rows = [{"f%d" % i: 1.0} for i in range(4)]
+    part = (rows, [1, 0, 1, 0], ["d1", "d1", "d2", "d2"], [None] * 4)
+    assert not learnable(rows, [1, 0, 1, 0])
+    assert _added_units([part, part, part, part]) == {}
+    assert learnable([{"f": 1.0}] * 12, [1, 0] * 6)
