@@ -513,11 +513,12 @@ def train_counted_nouns(runs: list[RuleRun]) -> dict:
 
 
 # each job trains on the runs alone, so the jobs run side by side; longest first, so that the
-# last to start is short and no core waits long at the end (the CRFs take 30-40 s each on 890
-# documents, activity 35, the names and keep models 25, counted nouns 15, attribution 3)
+# last to start is short and no core waits long at the end (on 890 documents: activity about 80 s,
+# the CRFs 30-45 s each, the keep model 20, counted nouns 15, the names model 5)
 def _training_jobs() -> tuple[str, ...]:
-    return ("mentions labeller",) + tuple(f"mentions part {p}" for p in range(UNIT_MENTION_FOLDS)) + (
-        activities.MODEL_FILE, unit_keep.MODEL_FILE, unit_choice.MODEL_FILE, counted_nouns.MODEL_FILE)
+    return (activities.MODEL_FILE, "mentions labeller") + tuple(
+        f"mentions part {p}" for p in range(UNIT_MENTION_FOLDS)) + (
+        unit_keep.MODEL_FILE, counted_nouns.MODEL_FILE, unit_choice.MODEL_FILE)
 
 
 # the files ``provnews train`` writes, in the order it reports them
@@ -531,8 +532,8 @@ def _training_job(job: str):
         return _crf(runs)
     if job.startswith("mentions part "):
         return _mention_part(runs, int(job.rsplit(" ", 1)[1]))
-    return {counted_nouns.MODEL_FILE: train_counted_nouns, activities.MODEL_FILE: train_activity, unit_choice.MODEL_FILE: train_unit_names,
-            unit_keep.MODEL_FILE: train_unit_keep}[job](runs)
+    return {counted_nouns.MODEL_FILE: train_counted_nouns, activities.MODEL_FILE: train_activity,
+            unit_choice.MODEL_FILE: train_unit_names, unit_keep.MODEL_FILE: train_unit_keep}[job](runs)
 
 
 def train_models(runs: list[RuleRun]) -> dict[str, dict]:
@@ -760,8 +761,3 @@ def _unit_mentions_model(runs: list[RuleRun], model: dict, parts: list[tuple[lis
     if learnable(X, y, UNIT_MENTION_FILTER_TREES):
         model["filter"] = fit_trees(X, y, groups, UNIT_MENTION_FILTER_TREES)
     return model
-
-
-def train_unit_mentions(runs: list[RuleRun]) -> dict:
-    """The mention labeller and its filter (what ``train_models`` makes of its jobs, one after another)."""
-    return _unit_mentions_model(runs, _crf(runs), [_mention_part(runs, p) for p in range(UNIT_MENTION_FOLDS)])
