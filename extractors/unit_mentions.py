@@ -558,9 +558,14 @@ def new_units(text: str, tokens, units: list[Unit], model: Labeller | None = Non
     cands = new_mentions(text, tokens, units, found, po, ADD_MIN)
     if not cands:
         return []
+    return kept(cands, model.filter.scores([f for _, f in cands]), units, model.keep_from)
+
+
+def kept(cands: list[tuple[Unit, dict]], scores: list[float], units: list[Unit], keep_from: float) -> list[Unit]:
+    """The new mentions the filter keeps: scored at least ``keep_from``, and naming no organization
+    the rules named (training picks the units it adds to its documents by the same rule)."""
     named = {u.name for u in units}
-    scores = model.filter.scores([f for _, f in cands])
-    return [u for (u, _), s in zip(cands, scores) if s >= model.keep_from and u.name not in named]
+    return [u for (u, _), s in zip(cands, scores) if s >= keep_from and u.name not in named]
 
 
 def with_new(units: list[Unit], new: list[Unit] | None) -> list[Unit]:

@@ -714,7 +714,7 @@ def _new_mention_label(run: RuleRun, name: str) -> int:
 def _mention_part(runs: list[RuleRun], part: int) -> tuple[list, list, list, list]:
     """The filter's rows from one of UNIT_MENTION_FOLDS parts: the new mentions that a labeller trained
     on the other parts finds in it (as it will meet them: on text it was not trained on); with each
-    row's document and unit (None for a name the rules named: never added)."""
+    row's document, and the rules' units of it with the new unit."""
     k = UNIT_MENTION_FOLDS
     crf = unit_mentions.Labeller(_crf([r for i, r in enumerate(runs) if i % k != part]))
     X, y, groups, units = [], [], [], []
@@ -726,7 +726,7 @@ def _mention_part(runs: list[RuleRun], part: int) -> tuple[list, list, list, lis
             X.append(f)
             y.append(_new_mention_label(run, u.name))
             groups.append(run.gold.doc_id)
-            units.append(u if u.name not in {v.name for v in run.ex.units} else None)  # (as new_units)
+            units.append((run.ex.units, u))
     return X, y, groups, units
 
 
@@ -741,10 +741,10 @@ def _added_units(parts: list[tuple[list, list, list, list]]) -> dict[str, list]:
         if not X or not learnable(xs, ys, UNIT_MENTION_FILTER_TREES):
             continue
         filt = ranker_from(fit_trees(xs, ys, sum((p[2] for p in rest), []), UNIT_MENTION_FILTER_TREES))
-        for doc, u, score in zip(groups, units, filt.scores(X)):
-            if score >= UNIT_MENTION_KEEP_FROM and u is not None:
-                added.setdefault(doc, []).append(u)
-    return added
+        for doc, (rules_units, u), f, score in zip(groups, units, X, filt.scores(X)):
+            added.setdefault(doc, []).extend(
+                unit_mentions.kept([(u, f)], [score], rules_units, UNIT_MENTION_KEEP_FROM))
+    return {doc: us for doc, us in added.items() if us}
 
 
 def _unit_mentions_model(runs: list[RuleRun], model: dict, parts: list[tuple[list, list, list]]) -> dict:

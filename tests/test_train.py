@@ -171,7 +171,7 @@ def test_a_filter_with_too_few_rows_is_skipped_not_a_crash():
     from pipeline.train import _added_units, learnable
 
     rows = [{"f%d" % i: 1.0} for i in range(4)]
-    part = (rows, [1, 0, 1, 0], ["d1", "d1", "d2", "d2"], [None] * 4)
+    part = (rows, [1, 0, 1, 0], ["d1", "d1", "d2", "d2"], [([], None)] * 4)
     assert not learnable(rows, [1, 0, 1, 0])
     assert _added_units([part, part, part, part]) == {}
     assert learnable([{"f": 1.0}] * 12, [1, 0] * 6)
