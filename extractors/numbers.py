@@ -236,10 +236,11 @@ def multipliers() -> dict[str, float]:
 
 # ---------------------------------------------------------------- digits
 
-_VN_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+# (a lone 0 never leads a thousands group: `0.586%`, `0.001 micromet` are English decimals)
+_VN_GROUPED = re.compile(r"(?!0\.)\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 _VN_DECIMAL = re.compile(r"\d+,\d+")
 _EN_GROUPED = re.compile(r"\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?|\d{1,3}(?:,\d{3})+\.\d+")
-_DOT_DECIMAL = re.compile(r"\d+\.(?:\d{1,2}|\d{4,})")
+_DOT_DECIMAL = re.compile(r"\d+\.(?:\d{1,2}|\d{4,})|0\.\d+")
 _PLAIN = re.compile(r"\d+")
 
 

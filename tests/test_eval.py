@@ -41,6 +41,9 @@ def test_quantity_match_rules():
     celsius = {"value": 40, "value_max": None, "total": None, "unit_of_measure": "độ C"}
     assert quantity_matches({"value": 40.0, "value_max": None, "total": None, "unit_of_measure": "°C"}, celsius)
     assert not quantity_matches({"value": 40.0, "value_max": None, "total": None, "unit_of_measure": "°F"}, celsius)
+    # in any case, as the spec compares units of measure (`Nhân dân tệ` as written, `CNY` as the table's)
+    yuan = {"value": 500000, "value_max": None, "total": None, "unit_of_measure": "Nhân dân tệ"}
+    assert quantity_matches({"value": 500000.0, "value_max": None, "total": None, "unit_of_measure": "CNY"}, yuan)
     people = {"value": 5, "value_max": None, "total": None, "unit_of_measure": "người"}
     assert not quantity_matches({"value": 5.0, "value_max": None, "total": None, "unit_of_measure": "hộ"}, people)
 

@@ -128,6 +128,8 @@ def test_fold_maps_every_character_back(text):
     ("8.069", 8069), ("1.511", 1511), ("0,4", 0.4), ("95,08", 95.08), ("6.200", 6200),
     ("02", 2), ("04", 4), ("2,078", 2.078), ("2,52", 2.52), ("1,234,567", 1234567),
     ("1,511.5", 1511.5), ("450.000", 450000), ("20.272", 20272), ("1.5", 1.5),
+    # a lone 0 never leads a group of thousands: an English decimal
+    ("0.586", 0.586), ("0.001", 0.001), ("10.586", 10586),
 ])
 def test_digit_notation(raw, value):
     assert parse_digits(raw) == pytest.approx(value)
