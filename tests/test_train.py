@@ -110,9 +110,13 @@ def test_counted_noun_extent_is_decided_by_the_shipped_model():
 
 
 def test_a_standalone_noun_drops_its_modifier():
+    """``ca mắc`` is ``ca`` in 63 of the 66 train+dev gold figures, and the shipped counted-noun model
+    says so.  (``hộ dân`` was asserted here until 2026-12-07: the gold is split 5 ``hộ`` to 2 ``hộ
+    dân``, and retraining with 5 % of the documents left out flips the model's answer in one draw of
+    three, whatever the tree setting, so it tested a near tie rather than the convention.)"""
     from extractors.extract import extract
 
-    assert [q.unit_of_measure for q in extract("Hỗ trợ 352 hộ dân bị ảnh hưởng.").quantities] == ["hộ"]
+    assert [q.unit_of_measure for q in extract("Ghi nhận 12 ca mắc mới trong ngày.").quantities] == ["ca"]
 
 
 def test_activity_nouns_are_learned_in_training_and_offered_from_the_model_file():
