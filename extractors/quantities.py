@@ -82,14 +82,19 @@ def to_base(value: float, unit_of_measure: str) -> tuple[float, str] | None:
     table, _, denoms = _units()
     factor, base = 1.0, []
     for i, part in enumerate(unit_of_measure.split("/")):
-        key = fold_word(part.strip())
-        # (spec section 5 compares units of measure in any case: `Nhân dân tệ` is the table's `nhân dân tệ`)
-        uom = table.get(key) or table.get(key.lower()) or (denoms.get(key) if i else None)
+        uom = _table_unit(table, denoms, part, i)
         if uom is None or uom.factor is None or uom.base_unit is None:
             return None
         factor = factor * uom.factor if i == 0 else factor / uom.factor
         base.append(uom.base_unit)
     return value * factor, "/".join(base)
+
+
+def _table_unit(table: dict, denoms: dict, part: str, i: int):
+    """The table's unit written ``part`` (the ``i``-th part of ``a/b``; after the first, a rate's
+    denominator too), in any case as spec section 5 compares them (`Nhân dân tệ` is `nhân dân tệ`)."""
+    key = fold_word(part.strip())
+    return table.get(key) or table.get(key.lower()) or (denoms.get(key) if i else None)
 
 
 def canonical_unit(unit_of_measure: str | None) -> str | None:
@@ -100,9 +105,7 @@ def canonical_unit(unit_of_measure: str | None) -> str | None:
     table, _, denoms = _units()
     parts = []
     for i, part in enumerate(unit_of_measure.split("/")):
-        key = fold_word(part.strip())
-        # (spec section 5 compares units of measure in any case: `Nhân dân tệ` is the table's `nhân dân tệ`)
-        uom = table.get(key) or table.get(key.lower()) or (denoms.get(key) if i else None)
+        uom = _table_unit(table, denoms, part, i)
         if uom is None:
             return None
         parts.append(uom.canonical)
@@ -889,15 +892,15 @@ _DONG_AMOUNT = re.compile(r"\d ?(?:nghìn|ngàn|triệu|tỷ|tỉ) ?đồng(?!\w
 
 
 def _money_context(t: str, n: NumberSpan) -> bool:
-    """``kinh phí hỗ trợ là 15,4 triệu``: millions or billions of nothing named, in a clause about money."""
+    """``kinh phí hỗ trợ là 15,4 triệu``: millions or billions of nothing named, in a clause about money
+    or in a document that writes its amounts in đồng elsewhere (``27 tỷ đồng`` … ``khai thêm hơn 15 tỷ
+    nữa``, ``mất hơn 200 triệu``)."""
     if not _MONEY_MULTIPLIER.search(t[n.start:n.end]):
         return False
-    if _DONG_AMOUNT.search(t):
-        # the document writes its amounts in đồng elsewhere (`27 tỷ đồng`): its bare millions and
-        # billions (`khai thêm hơn 15 tỷ nữa`, `mất hơn 200 triệu`) are đồng too
-        return True
     clause = re.split(r"[.;:!?\n]", t[max(0, n.start - 80):n.start])[-1].lower()
-    return any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", clause) for w in _words()["money_context"])
+    if any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", clause) for w in _words()["money_context"]):
+        return True
+    return _DONG_AMOUNT.search(t) is not None
 
 
 def _spelled_ok(t: str, n: NumberSpan, toks: _Tokens) -> bool:
@@ -1058,7 +1061,7 @@ def _age_after_word(t: str, n: NumberSpan, by_start) -> tuple[float, float | Non
     if n2 is not None and n2.kind == "digits" and n.value < n2.value < 130:
         value_max, end = n2.value, n2.end
     if not _BARE_AFTER.match(t, end):
-        return None  # `tuổi 50 tuổi`, `tuổi 18 trở lên` carry on in words: read them otherwise
+        return None  # the number runs on into letters or digits (`tuổi 18x`): not an age
     return n.value, value_max, end, _Unit(age.canonical, end, age.dimension, age.base_unit, age.factor, False)
 
 
