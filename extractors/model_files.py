@@ -157,6 +157,38 @@ class TreeRanker:
             return self.reference_scores(rows)
         return self._predict(*self.sparse(rows))
 
+    def best_in_groups(self, groups: list[list[dict[str, float]]], first_trees: int, keep: int) -> list[int]:
+        """The index of each group's best row, the trees run in two stages.
+
+        The first ``first_trees`` trees score every row; only each group's ``keep``
+        best by that partial score go on through the remaining trees, and the best
+        total wins.  The totals are the model's own scores (first part + rest), so
+        the choice differs from scoring every row only where the row the full model
+        prefers was not among the ``keep`` best after the first trees.  A group of
+        ``keep`` rows or fewer goes straight through every tree.
+        """
+        if self._predict is None or first_trees >= self.booster.current_iteration():
+            flat = self.scores([r for g in groups for r in g])
+            out, o = [], 0
+            for g in groups:
+                out.append(max(range(len(g)), key=lambda i: (flat[o + i], i)) if g else -1)
+                o += len(g)
+            return out
+        partial = self._predict(*self.sparse([r for g in groups for r in g]), 0, first_trees)
+        kept: list[tuple[int, int, float]] = []  # (group, row in group, partial score)
+        o = 0
+        for gi, g in enumerate(groups):
+            n = len(g)
+            top = sorted(range(n), key=lambda i: -partial[o + i])[:keep]  # stable: the earlier row on a tie
+            kept.extend((gi, i, partial[o + i]) for i in top)
+            o += n
+        rest = self._predict(*self.sparse([groups[gi][i] for gi, i, _ in kept]), first_trees, -1)
+        best: list[tuple[float, int]] = [(-math.inf, -1)] * len(groups)
+        for (gi, i, part), more in zip(kept, rest):
+            if (part + more, i) > best[gi]:
+                best[gi] = (part + more, i)
+        return [i for _, i in best]
+
     def reference_scores(self, rows: list[dict[str, float]], m=None) -> list[float]:
         """The same scores through ``lightgbm.Booster.predict`` on the dense matrix."""
         if not rows:
@@ -192,7 +224,7 @@ def _c_predict(booster, n_features: int):
     # the arguments that are the same on every call, made once
     int32, float64, raw = ctypes.c_int(C_API_DTYPE_INT32), ctypes.c_int(C_API_DTYPE_FLOAT64), \
         ctypes.c_int(C_API_PREDICT_RAW_SCORE)
-    start, every, columns = ctypes.c_int(0), ctypes.c_int(-1), c_int64(n_features)
+    columns = c_int64(n_features)
     addressof, byte_at = ctypes.addressof, ctypes.c_char.from_buffer
 
     def address(a) -> int:
@@ -202,7 +234,8 @@ def _c_predict(booster, n_features: int):
         except (TypeError, ValueError, BufferError):  # a read-only, empty or strided array
             return a.ctypes.data
 
-    def predict(indptr, indices, values) -> list[float]:
+    def predict(indptr, indices, values, start: int = 0, trees: int = -1) -> list[float]:
+        """Raw scores summed over ``trees`` boosting rounds from round ``start`` (-1: to the last)."""
         rows = len(indptr) - 1
         assert indptr.dtype == indices.dtype == np.int32 and values.dtype == np.float64
         out = np.empty(rows, dtype=np.float64)
@@ -210,7 +243,8 @@ def _c_predict(booster, n_features: int):
         # the arrays' addresses as plain pointers (``ctypes.data_as`` costs more than a small call's work)
         _safe_call(fn(handle, void_p(address(indptr)), int32, void_p(address(indices)),
                       void_p(address(values)), float64, c_int64(len(indptr)), c_int64(len(values)),
-                      columns, raw, start, every, params, ctypes.byref(got), void_p(address(out))))
+                      columns, raw, ctypes.c_int(start), ctypes.c_int(trees), params, ctypes.byref(got),
+                      void_p(address(out))))
         if got.value != rows:
             raise ValueError("LightGBM returned a wrong number of scores")
         return out.tolist()

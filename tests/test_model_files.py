@@ -59,6 +59,45 @@ def test_fast_scores_equal_booster_predict():
     assert n_att > 500 and n_act > 500
 
 
+def _activity_groups(text: str) -> list[list[dict]]:
+    """Each record's activity candidate rows, as ``choose_activities`` scores them."""
+    tokens, ex = rules_pass(text)
+    spans = sorted((u.start, u.end) for u in ex.units)
+    starts = [a for a, _ in spans]
+
+    def in_unit(pos: int) -> bool:
+        i = bisect_right(starts, pos) - 1
+        return i >= 0 and pos < spans[i][1]
+
+    return [[f for _, f in activities.candidates(text, tokens, ex.quantities[r.quantity], r, in_unit)]
+            for r in ex.records]
+
+
+def test_two_stage_choice_is_the_full_models_choice_where_the_best_row_is_kept():
+    """``best_in_groups`` runs the first trees on every row and the rest on each group's best few.
+
+    With room for every row it picks exactly the row of the highest full score;
+    with the shipped setting it picks that row nearly always, and its pick is
+    always among the few best after the first trees.
+    """
+    model = ranker(activities.MODEL_FILE, activities.FEATURE_VERSION)
+    first, keep = activities.PRUNE_AFTER
+    groups = [g for text in _texts() for g in _activity_groups(text) if g]
+    assert len(groups) > 300 and max(map(len, groups)) > keep
+    full = [model.scores(g) for g in groups]
+    argmax = [max(range(len(s)), key=lambda i: (s[i], i)) for s in full]
+    assert model.best_in_groups(groups, first, 10_000) == argmax
+    pruned = model.best_in_groups(groups, first, keep)
+    same = sum(a == b for a, b in zip(pruned, argmax))
+    assert same >= 0.97 * len(groups)
+    first_only = [model._predict(*model.sparse(g), 0, first) for g in groups]
+    for i, s in zip(pruned, first_only):
+        assert sorted(s, reverse=True).index(s[i]) < keep
+    # more trees than the model has: every row through every tree, one stage
+    assert model.best_in_groups(groups, 10_000, 1) == argmax
+    assert model.best_in_groups([], first, keep) == []
+
+
 def test_empty_and_unknown_features():
     model = ranker(attribution.MODEL_FILE, attribution.FEATURE_VERSION)
     assert model.scores([]) == []
