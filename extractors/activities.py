@@ -412,11 +412,7 @@ def choose_activities(text: str, toks: list[Token], units: list[Unit], quantitie
     flags = SentenceFlags(toks, in_unit, learned)
     groups = [(rec, candidates(text, toks, quantities[rec.quantity], rec, in_unit, flags, learned))
               for rec in records]
-    if hasattr(model, "best_in_groups"):
-        best = model.best_in_groups([[f for _, f in cands] for _, cands in groups], *PRUNE_AFTER)
-    else:  # a linear model: every row, one batched call
-        scores = iter(model.scores([f for _, cands in groups for _, f in cands]))
-        best = [max((next(scores), i) for i in range(len(cands)))[1] if cands else -1 for _, cands in groups]
+    best = model.best_in_groups([[f for _, f in cands] for _, cands in groups], *PRUNE_AFTER)
     for (rec, cands), i in zip(groups, best):
         if cands:
             rec.activity = cands[i][0]

@@ -67,6 +67,19 @@ class LinearModel:
     def scores(self, rows: list[dict[str, float]]) -> list[float]:
         return [self.score(f) for f in rows]
 
+    def best_in_groups(self, groups: list[list[dict[str, float]]], first_trees: int = 0, keep: int = 0) -> list[int]:
+        """The index of each group's best row (-1 for an empty group); a linear model has no stages."""
+        return _best_of_each(self.scores([r for g in groups for r in g]), groups)
+
+
+def _best_of_each(flat: list[float], groups: list[list]) -> list[int]:
+    """Per group, the index of its highest score in ``flat`` (the later row on a tie; -1 if empty)."""
+    out, o = [], 0
+    for g in groups:
+        out.append(max(range(len(g)), key=lambda i: (flat[o + i], i)) if g else -1)
+        o += len(g)
+    return out
+
 
 @lru_cache(maxsize=None)
 def _lightgbm():
@@ -168,12 +181,7 @@ class TreeRanker:
         ``keep`` rows or fewer goes straight through every tree.
         """
         if self._predict is None or first_trees >= self.booster.current_iteration():
-            flat = self.scores([r for g in groups for r in g])
-            out, o = [], 0
-            for g in groups:
-                out.append(max(range(len(g)), key=lambda i: (flat[o + i], i)) if g else -1)
-                o += len(g)
-            return out
+            return _best_of_each(self.scores([r for g in groups for r in g]), groups)
         partial = self._predict(*self.sparse([r for g in groups for r in g]), 0, first_trees)
         kept: list[tuple[int, int, float]] = []  # (group, row in group, partial score)
         o = 0

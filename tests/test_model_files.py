@@ -136,3 +136,12 @@ def test_a_process_forked_after_the_models_loaded_can_load_them_again():
     finally:
         child.kill()
         child.join()
+
+
+def test_a_linear_model_picks_each_groups_best_row_in_one_stage():
+    from extractors.model_files import LinearModel
+
+    model = LinearModel({"weights": {"a": 1.0, "b": -1.0}, "bias": 0.0})
+    groups = [[{"a": 1.0}, {"b": 1.0}], [], [{"b": 2.0}, {"a": 0.5}, {"a": 0.5}]]
+    # (the later row wins a tie, as the tree model's choice does)
+    assert model.best_in_groups(groups, 120, 4) == [0, -1, 2]
