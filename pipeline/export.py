@@ -266,22 +266,35 @@ def _export_to(args, path) -> int:
     return export(load_documents(args.source), args.format, path, table=args.table, bom=not args.no_bom)
 
 
+def _write_through(args, stream) -> int:
+    """Export into a stream (stdout, a pipe, a device): written whole to a temporary file, then
+    copied, as sqlite-utils and trafilatura do (Parquet and WACZ need a seekable file)."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"export.{args.format}"
+        n = _export_to(args, path)
+        with open(path, "rb") as fh:
+            shutil.copyfileobj(fh, stream)
+        stream.flush()
+    return n
+
+
 def cli_export(args) -> int:
     try:
+        out = Path(args.output)
         if args.output == "-":
-            # to stdout, as sqlite-utils and trafilatura do: written whole, then copied
-            # (Parquet and WACZ need a seekable file)
-            import shutil
-            import tempfile
-
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / f"export.{args.format}"
-                n = _export_to(args, path)
-                with open(path, "rb") as fh:
-                    shutil.copyfileobj(fh, sys.stdout.buffer)
-                sys.stdout.buffer.flush()
+            n = _write_through(args, sys.stdout.buffer)
+        elif out.is_dir():
+            raise ExportError(f"{args.output}: is a folder; give a file name")
+        elif out.exists() and not out.is_file():
+            # a pipe or a device is written into, never replaced by a file of the same name
+            with open(out, "wb") as stream:
+                n = _write_through(args, stream)
         else:
-            n = _export_to(args, args.output)
+            # a link's target gets the new file (the new file replaces the target, not the link)
+            n = _export_to(args, out.resolve() if out.is_symlink() else out)
     except ExportError as exc:
         print(f"provnews export: {exc}", file=sys.stderr)
         return 2

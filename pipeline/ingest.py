@@ -307,13 +307,30 @@ class ResumableOutput:
         self._out.write(doc.to_json() + "\n")
         self._out.flush()
 
-    def close(self) -> None:
+    def close(self, finished: bool = True) -> None:
+        """``finished``: the run went through every input and each one was extracted.  Only then
+        are lines past the kept ones dropped when nothing new was written (the inputs are fewer
+        now): an interrupted or failed run leaves them, for the next run to check again."""
         self._stop_resuming()
-        if self._out is None:  # nothing new: keep the matching lines, drop any others
+        if self._out is not None:
+            self._out.close()
+        elif finished and (self._offset or self.path.exists()):
             with open(self.path, "r+" if self._offset else "w", encoding="utf-8") as fh:
                 fh.truncate(self._offset)
-        else:
-            self._out.close()
+
+
+def output_problem(path: str | Path) -> str | None:
+    """Why ``path`` cannot take an output file (None: it can; its folder is made if missing)."""
+    path = Path(path)
+    try:
+        if path.is_dir():
+            return "is a folder; give a file name"
+        if path.exists() and not path.is_file():
+            return "is not a regular file (a device or pipe); give a file name, or - for standard output"
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"cannot write there ({exc.strerror or exc})"
+    return None
 
 
 def cli_extract(args) -> int:
@@ -332,6 +349,9 @@ def cli_extract(args) -> int:
         print("provnews extract: give files or folders, or --corpus DIR", file=sys.stderr)
         return 2
     to_stdout = args.output in (None, "-")
+    if not to_stdout and (problem := output_problem(args.output)):
+        print(f"provnews extract: {args.output}: {problem}", file=sys.stderr)
+        return 2
     written = 0
     output = None if to_stdout else ResumableOutput(args.output, restart=args.restart)
 
@@ -344,13 +364,23 @@ def cli_extract(args) -> int:
             sys.stdout.flush()
         written += 1
 
+    failures = None
     try:
         failures = extract_files(args.paths, write, workers=workers, engine=args.engine,
                                  scheduler=args.scheduler, quiet=args.quiet,
                                  already_done=output.already_done if output is not None else None)
+    except OSError as exc:
+        if exc.filename is not None and Path(exc.filename) != Path(args.output or "-"):
+            raise
+        print(f"provnews extract: {args.output or 'stdout'}: cannot write ({exc.strerror or exc}); "
+              f"the documents written before are kept, run again to go on", file=sys.stderr)
+        return 1
     finally:
         if output is not None:
-            output.close()
+            try:
+                output.close(finished=failures is not None and not failures)
+            except OSError:
+                pass  # (reported above)
     where = "" if to_stdout else f" to {args.output}"
     kept = f" (kept {output.kept} from an earlier run)" if output is not None and output.kept else ""
     if not args.quiet or failures:

@@ -17,9 +17,10 @@ import io
 import json
 import sqlite3
 import sys
+import math
 import time
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from pipeline.store import StoreError, connect_readonly, search_clause, store_path
 
@@ -129,22 +130,26 @@ class QueryTimeout(QueryError):
     """A query stopped at its time limit."""
 
 
-def _stop_after(conn: sqlite3.Connection, seconds: float | None) -> list[bool]:
-    """Interrupt the statement running on ``conn`` once ``seconds`` have passed.
+def _stop_after(conn: sqlite3.Connection, seconds: float | None) -> dict[str, bool]:
+    """Interrupt the statement running on ``conn`` once ``seconds`` have passed, or on Ctrl-C.
 
     SQLite calls the handler every N virtual-machine steps; a non-zero return
-    aborts the statement, so even a runaway recursive CTE stops.
+    aborts the statement, so even a runaway recursive CTE stops.  The handler
+    is installed even without a time limit: while SQLite runs, Python only sees
+    a Ctrl-C in this callback, so without it an endless query ignores Ctrl-C.
     """
-    fired = [False]
-    if not seconds or seconds <= 0:
-        return fired
-    deadline = time.monotonic() + seconds
+    fired = {"timeout": False, "interrupt": False}
+    deadline = time.monotonic() + seconds if seconds and seconds > 0 else math.inf
 
     def check() -> int:
-        if time.monotonic() > deadline:
-            fired[0] = True
+        try:
+            if time.monotonic() > deadline:
+                fired["timeout"] = True
+                return 1
+            return 0
+        except KeyboardInterrupt:  # raised here by Python's SIGINT handler
+            fired["interrupt"] = True
             return 1
-        return 0
 
     conn.set_progress_handler(check, 10_000)
     return fired
@@ -161,30 +166,59 @@ def run_query(store: str | Path, sql: str, params: Iterable[Any] = (),
 
     >>> cols, rows = run_query("corpus/crawl", "SELECT count(*) AS n FROM records")
     """
+    columns, rows = iter_query(store, sql, params, timeout)
+    return columns, list(rows)
+
+
+def iter_query(store: str | Path, sql: str, params: Iterable[Any] = (),
+               timeout: float | None = DEFAULT_QUERY_TIMEOUT) -> tuple[list[str], Iterator[tuple]]:
+    """``run_query`` with the rows read as they are used (a few hundred at a time), so a
+    large result is never all in memory; the store stays open until they are all read."""
     conn, refusals = _open(store)
-    timed_out = _stop_after(conn, timeout)
+    fired = _stop_after(conn, timeout)
+
+    def failure(exc: Exception) -> Exception:
+        # (a Ctrl-C may also be raised as the handler is entered, before its ``try``: SQLite then
+        # reports the statement "interrupted" as it does for any handler that fails)
+        if fired["interrupt"] or (not fired["timeout"] and str(exc) == "interrupted"):
+            return KeyboardInterrupt()
+        if fired["timeout"]:
+            return QueryTimeout(f"stopped after {timeout:g} s (the time limit; --timeout to change it)")
+        if refusals:
+            return ReadOnlyError(f"refused: the store is read-only here ({refusals[0]} is not allowed); "
+                                 "provnews query runs SELECT statements only")
+        message = str(exc)
+        if any(w in message for w in ("readonly", "read-only", "query_only", "may not be modified")):
+            return ReadOnlyError(f"refused: the store is read-only here ({message})")
+        return QueryError(f"SQL error: {message}")
+
     try:
-        try:
-            cursor = conn.execute(sql, tuple(params))
-            rows = [tuple(r) for r in cursor.fetchall()]
-        except sqlite3.DatabaseError as exc:
-            if timed_out[0]:
-                raise QueryTimeout(f"stopped after {timeout:g} s (the time limit; --timeout to change it)") from None
-            if refusals:
-                raise ReadOnlyError(
-                    f"refused: the store is read-only here ({refusals[0]} is not allowed); "
-                    "provnews query runs SELECT statements only"
-                ) from None
-            message = str(exc)
-            if any(w in message for w in ("readonly", "read-only", "query_only", "may not be modified")):
-                raise ReadOnlyError(f"refused: the store is read-only here ({message})") from None
-            raise QueryError(f"SQL error: {message}") from None
-        except sqlite3.Warning as exc:  # several statements at once
-            raise QueryError(f"SQL error: {exc}") from None
-        columns = [d[0] for d in cursor.description] if cursor.description else []
-        return columns, rows
-    finally:
+        cursor = conn.execute(sql, tuple(params))
+    except sqlite3.DatabaseError as exc:
         conn.close()
+        raise failure(exc) from None
+    except sqlite3.Warning as exc:  # several statements at once
+        conn.close()
+        raise QueryError(f"SQL error: {exc}") from None
+    except BaseException:
+        conn.close()
+        raise
+    columns = [d[0] for d in cursor.description] if cursor.description else []
+
+    def rows() -> Iterator[tuple]:
+        try:
+            while True:
+                try:
+                    batch = cursor.fetchmany(500)
+                except sqlite3.DatabaseError as exc:
+                    raise failure(exc) from None
+                if not batch:
+                    return
+                yield from map(tuple, batch)
+        finally:
+            conn.close()
+
+    return columns, rows()
 
 
 def _condition(field: str, op: str, value: str) -> tuple[str, list[Any]]:
@@ -301,44 +335,73 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def format_rows(columns: list[str], rows: list[tuple], fmt: str) -> str:
+# A text table is for reading: its first rows only, each cell cut short (CSV and JSON give all)
+TABLE_MAX_ROWS = 10_000
+TABLE_MAX_CELL = 200
+
+
+def format_rows(columns: list[str], rows: Iterable[tuple], fmt: str) -> str:
     """Rows as an aligned text table, CSV or a JSON array of objects."""
+    out = io.StringIO()
+    write_rows(columns, rows, fmt, out)
+    return out.getvalue()
+
+
+def write_rows(columns: list[str], rows: Iterable[tuple], fmt: str, out) -> None:
+    """Write rows as ``format_rows`` formats them, CSV and JSON row by row as they come."""
     if fmt == "json":
-        return json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, indent=1) + "\n"
+        out.write("[")
+        for i, r in enumerate(rows):
+            out.write(("," if i else "") + "\n" + json.dumps(dict(zip(columns, r)), ensure_ascii=False,
+                                                             default=_json_cell))
+        out.write("\n]\n")
+        return
     if fmt == "csv":
-        out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
         for r in rows:
             writer.writerow([_cell(v) for v in r])
-        return out.getvalue()
-    cells = [[_cell(v).replace("\n", " ") for v in r] for r in rows]
+        return
+    cells, numeric, more = [], [True] * len(columns), False
+    for r in rows:
+        if len(cells) == TABLE_MAX_ROWS:
+            more = True
+            break
+        row = []
+        for i, v in enumerate(r):
+            c = _cell(v).replace("\n", " ")
+            row.append(c if len(c) <= TABLE_MAX_CELL else c[:TABLE_MAX_CELL - 1] + "…")
+            numeric[i] = numeric[i] and (isinstance(v, (int, float)) or v is None)
+        cells.append(row)
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
-    numeric = [all(isinstance(r[i], (int, float)) or r[i] is None for r in rows) for i in range(len(columns))]
 
     def line(values):
         return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)).rstrip()
 
-    lines = [line(columns), line(["-" * w for w in widths])] + [line(r) for r in cells]
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(lines) + "\n"
+    out.write("\n".join([line(columns), line(["-" * w for w in widths])] + [line(r) for r in cells]) + "\n")
+    out.write(f"(first {len(cells)} rows; --format csv or json for all)\n" if more
+              else f"({len(cells)} row{'s' if len(cells) != 1 else ''})\n")
+
+
+def _json_cell(value: Any):
+    return value.hex() if isinstance(value, bytes) else str(value)
 
 
 def _emit(columns, rows, fmt) -> None:
-    sys.stdout.write(format_rows(columns, rows, fmt))
+    write_rows(columns, rows, fmt, sys.stdout)
 
 
 def cli_query(args) -> int:
     """``provnews query "SELECT …" [--corpus DIR] [--format table|csv|json]``."""
     try:
-        columns, rows = run_query(args.corpus, args.sql, timeout=getattr(args, "timeout", DEFAULT_QUERY_TIMEOUT))
+        columns, rows = iter_query(args.corpus, args.sql, timeout=getattr(args, "timeout", DEFAULT_QUERY_TIMEOUT))
+        _emit(columns, rows, args.format)
     except ReadOnlyError as exc:
         print(f"provnews query: {exc}", file=sys.stderr)
         return 2
     except (QueryError, StoreError) as exc:
         print(f"provnews query: {exc}", file=sys.stderr)
         return 1
-    _emit(columns, rows, args.format)
     return 0
 
 

@@ -43,3 +43,43 @@ def test_cli_default_limit_stops_a_recursive_cte(corpus):
 def test_cli_timeout_option(corpus):
     proc = run_cli("query", ENDLESS, "--corpus", str(corpus), "--timeout", "1", timeout=120)
     assert proc.returncode == 1 and "stopped after 1 s" in proc.stderr
+
+
+def test_ctrl_c_stops_a_query_without_a_time_limit(corpus):
+    """With ``--timeout 0`` SQLite runs without a deadline; Ctrl-C must still stop it (rc 130, one line)."""
+    import os
+    import signal
+    import subprocess
+
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "query", ENDLESS, "--corpus", str(corpus),
+                             "--timeout", "0"], cwd=Path(__file__).resolve().parents[1], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)  # well into the endless statement (the interpreter starts in about a second)
+    assert proc.poll() is None, proc.communicate()
+    proc.send_signal(signal.SIGINT)
+    try:
+        out, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise AssertionError("Ctrl-C did not stop the query")
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_large_result_is_streamed_and_a_table_is_bounded(corpus):
+    """CSV gives every row as it comes; the text table shows its first rows with cut cells."""
+    from pipeline import query
+
+    many = "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r LIMIT 25000) SELECT n, " \
+           "printf('%.*c', 500, 'x') AS wide FROM r"
+    cols, rows = query.iter_query(corpus, many)
+    first = next(rows)  # read one: the rest are not fetched yet
+    assert cols == ["n", "wide"] and first[0] == 1
+    rows.close()
+    proc = run_cli("query", many, "--corpus", str(corpus), "--format", "csv", timeout=120)
+    assert proc.returncode == 0 and len(proc.stdout.splitlines()) == 25001
+    table = run_cli("query", many, "--corpus", str(corpus), timeout=120).stdout.splitlines()
+    assert table[-1] == f"(first {query.TABLE_MAX_ROWS} rows; --format csv or json for all)"
+    assert len(table) == query.TABLE_MAX_ROWS + 3
+    assert max(len(x) for x in table) < query.TABLE_MAX_CELL + 20 and table[2].rstrip().endswith("…")
