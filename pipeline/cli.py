@@ -49,8 +49,8 @@ def _add_extract(sub):
     p.add_argument("--output", "-o", help="JSONL file to write (default, or -: stdout)")
     p.add_argument("--corpus", help="extract the documents of a corpus folder not yet extracted")
     p.add_argument("--all", action="store_true", help="with --corpus: re-extract every document")
-    p.add_argument("--workers", type=int, default=None,
-                   help="processes to use (default: one per core of this machine)")
+    p.add_argument("--workers", type=_workers, default=None,
+                   help="processes to use (default: one per core of this machine; at most 8 per core)")
     p.add_argument("--restart", action="store_true",
                    help="with --output: extract everything again instead of going on from an interrupted run")
     p.add_argument("--engine", default="local", choices=["local", "dask"],
@@ -211,6 +211,36 @@ def build_parser() -> argparse.ArgumentParser:
 _NEEDS_MODELS = frozenset(["extract", "run", "eval", "show"])
 
 
+def _workers(value: str) -> int:
+    """A worker count: 1 to 8 per core (more only multiplies processes that wait for a core)."""
+    most = 8 * (os.cpu_count() or 1)
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if not 1 <= n <= most:
+        raise argparse.ArgumentTypeError(f"{n} is not between 1 and {most} (8 per core of this machine)")
+    return n
+
+
+def _failure(args, exc: BaseException) -> str:
+    """One line for a failure no command reported itself: what failed, where, and why."""
+    import sqlite3
+
+    where = next((str(v) for k in ("corpus", "source", "out", "manifest", "gold", "output")
+                  if isinstance(v := getattr(args, k, None), (str, os.PathLike)) and str(v) != "-"), None)
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return f"{exc.filename}: {exc.strerror or exc}"
+    if isinstance(exc, OSError):
+        return f"{where + ': ' if where else ''}{exc.strerror or exc}"
+    if isinstance(exc, sqlite3.Error):
+        return f"{where + ': ' if where else ''}the corpus store cannot be read ({exc})"
+    if type(exc).__name__ in ("StoreError", "ArchiveLoadFailed", "EvalError", "ExportError"):
+        return f"{where + ': ' if where and where not in str(exc) else ''}{exc}"
+    return (f"{where + ': ' if where else ''}{type(exc).__name__}: {exc} "
+            "(PROVNEWS_DEBUG=1 shows where)")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -230,6 +260,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # the last net: one line, never a traceback (rule of the CLI)
+        if os.environ.get("PROVNEWS_DEBUG"):
+            raise
+        print(f"provnews {args.command}: {_failure(args, exc)}".replace("\n", " "), file=sys.stderr)
+        return 1
     return int(status or 0)
 
 

@@ -72,13 +72,47 @@ def _read_gold_file(gpath: Path, split: str | None = None) -> GoldDoc:
         data = json.loads(gpath.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise GoldError(f"{gpath}: cannot read gold JSON ({exc})") from None
+    if problem := _gold_shape_problem(data):
+        raise GoldError(f"{gpath}: not a gold file ({problem})")
     text_file = data.get("text_file") or gpath.name.replace(".gold.json", ".txt")
     tpath = (gpath.parent / text_file).resolve()
     try:
         text = clean_text(tpath.read_text(encoding="utf-8"))
     except OSError as exc:
         raise GoldError(f"{gpath}: text file {tpath} unreadable ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise GoldError(f"{gpath}: text file {tpath} is not UTF-8 (byte {exc.start})") from None
     return GoldDoc(data.get("doc_id") or gpath.name[: -len(".gold.json")], gpath, text, data, split)
+
+
+def _number_or_none(v) -> bool:
+    return v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
+
+
+def _gold_shape_problem(data) -> str | None:
+    """What keeps ``data`` from being a gold document of spec section 5 (None: nothing)."""
+    if not isinstance(data, dict):
+        return f"a JSON {type(data).__name__}, not an object"
+    for key in ("units", "quantities", "not_quantities"):
+        if not isinstance(data.get(key, []), list):
+            return f"{key} is not a list"
+    for i, u in enumerate(data.get("units", [])):
+        if not isinstance(u, dict) or not isinstance(u.get("name"), str):
+            return f"units[{i}] is not an object with a name"
+        if not isinstance(u.get("aliases", []), list):
+            return f"units[{i}].aliases is not a list"
+    for i, q in enumerate(data.get("quantities", [])):
+        if not isinstance(q, dict):
+            return f"quantities[{i}] is not an object"
+        for key in ("value", "value_max", "total"):
+            if not _number_or_none(q.get(key)):
+                return f"quantities[{i}].{key} is not a number"
+        for key in ("text", "unit_of_measure"):
+            if not isinstance(q.get(key), (str, type(None))):
+                return f"quantities[{i}].{key} is not text"
+        if not isinstance(q.get("record"), (dict, type(None))):
+            return f"quantities[{i}].record is not an object"
+    return None
 
 
 def load_splits(manifest: str | Path) -> dict[str, list[Path]]:
@@ -93,6 +127,10 @@ def load_splits(manifest: str | Path) -> dict[str, list[Path]]:
         splits = data["splits"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise GoldError(f"{manifest}: not a splits manifest ({exc})") from None
+    if not isinstance(splits, dict) or not all(
+            isinstance(files, list) and all(isinstance(f, str) for f in files) for files in splits.values()):
+        raise GoldError(f"{manifest}: not a splits manifest (\"splits\" must map each split to a list of "
+                        "gold file paths)")
     return {name: [manifest.parent / f for f in files] for name, files in splits.items()}
 
 

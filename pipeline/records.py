@@ -118,9 +118,24 @@ def iter_jsonl(path) -> Iterator[Document]:
     else:
         fh = open(path, encoding="utf-8")
     with fh:
-        for line in fh:
-            if line.strip():
-                yield Document.from_dict(json.loads(line))
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except ValueError as exc:
+                raise ValueError(f"line {n}: not JSON ({exc})") from None
+            except RecursionError:
+                raise ValueError(f"line {n}: JSON nested too deeply") from None
+            # (a line that is JSON but not a document, an array or {"a": 1}, is refused here rather
+            # than becoming a document without id or text further on)
+            if not isinstance(data, dict) or not isinstance(data.get("doc_id"), str) \
+                    or not isinstance(data.get("text"), str):
+                raise ValueError(f"line {n}: not a provnews document (an object with doc_id and text)")
+            try:
+                yield Document.from_dict(data)
+            except (KeyError, TypeError, AttributeError, ValueError) as exc:
+                raise ValueError(f"line {n}: not a provnews document ({type(exc).__name__}: {exc})") from None
 
 
 def read_jsonl(path) -> list[Document]:

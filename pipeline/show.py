@@ -47,28 +47,15 @@ def load_document(path: Path) -> Document:
 
         try:
             docs = read_jsonl(path)
-        except (json.JSONDecodeError, TypeError, KeyError) as exc:
-            raise ShowError(f"not a JSONL of extracted documents ({exc.__class__.__name__})") from None
         except UnicodeDecodeError:
             raise ShowError("not UTF-8 text") from None
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ShowError(f"not a JSONL of extracted documents ({exc})") from None
         if not docs:
             raise ShowError("no documents in the file")
         return docs[0]
-    from extractors.extract import extract
-    from extractors.normalize import clean_text
-
-    if suffix == ".txt":
-        try:
-            raw = path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ShowError(f"invalid UTF-8 at byte {exc.start}") from None
-        text = clean_text(raw).strip("\n")
-        if not text.strip():
-            raise ShowError("empty file")
-        title = text.split("\n", 1)[0].strip() or None
-        doc = Document(doc_id=make_doc_id(None, text), text=text, title=title)
-        return doc.with_extraction(extract(text))
-    if suffix in (".html", ".htm"):
+    if suffix in (".txt", ".html", ".htm"):
+        # read as extract reads its inputs: the same size limits, decoding and refusals
         from pipeline.ingest import InputError, extract_document, read_document
 
         try:

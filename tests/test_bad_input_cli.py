@@ -1,0 +1,86 @@
+"""Bad input to every command is one line naming the file and the reason, never a traceback
+(real CLI runs on real broken files: a store that is not SQLite or lost a table, JSON that is not
+a document, gold files of the wrong shape, absurd option values)."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import pytest
+from conftest import run_cli
+
+from pipeline.ingest import MAX_DOCUMENT_CHARS
+
+
+def _one_line(proc, *words):
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert all(w in lines[0] for w in words), (words, proc.stderr)
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    from tests.test_store import build_fixture_corpus
+
+    return build_fixture_corpus(tmp_path_factory.mktemp("good"))
+
+
+def test_a_store_that_is_not_sqlite(tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "corpus.sqlite").write_bytes(b"garbage, not a database\n" * 100)
+    for args in (("export", str(bad), "-f", "csv", "-o", str(tmp_path / "x.csv")),
+                 ("extract", "--corpus", str(bad))):
+        _one_line(run_cli(*args), str(bad))
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_store_that_lost_a_table(store, tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(store, broken)
+    with sqlite3.connect(broken / "corpus.sqlite") as conn:
+        conn.execute("DROP TABLE records")
+    _one_line(run_cli("export", str(broken), "-f", "csv", "-o", str(tmp_path / "x.csv")), str(broken))
+
+
+def test_json_lines_that_are_not_documents(tmp_path):
+    for body, why in (("[1, 2, 3]\n", "line 1"), ('{"doc_id": "a", "text": "x"}\n{"a": 1}\n', "line 2"),
+                      ("[" * 100_000 + "\n", "line 1")):
+        src = tmp_path / "bad.jsonl"
+        src.write_text(body, encoding="utf-8")
+        _one_line(run_cli("export", str(src), "-f", "csv", "-o", str(tmp_path / "x.csv")), str(src), why)
+        _one_line(run_cli("show", str(src)), str(src), why)
+
+
+@pytest.mark.parametrize("gold, why", [
+    ("[1, 2, 3]", "not an object"),
+    ('{"units": null}', "units is not a list"),
+    ('{"units": [1, 2]}', "units[0]"),
+    ('{"quantities": [{"value": "abc"}]}', "quantities[0].value"),
+])
+def test_gold_files_of_the_wrong_shape(tmp_path, gold, why):
+    (tmp_path / "d.txt").write_text("Sở Y tế có 3 ca.\n", encoding="utf-8")
+    (tmp_path / "d.gold.json").write_text(gold, encoding="utf-8")
+    _one_line(run_cli("eval", str(tmp_path)), "d.gold.json", why)
+
+
+def test_a_manifest_of_the_wrong_shape(tmp_path):
+    manifest = tmp_path / "m.json"
+    for body in ('{"splits": ["a"]}', '{"splits": {"test": [5]}}'):
+        manifest.write_text(body, encoding="utf-8")
+        _one_line(run_cli("eval", str(manifest)), str(manifest), "not a splits manifest")
+        _one_line(run_cli("train", str(manifest), "--out", str(tmp_path / "models")), str(manifest))
+
+
+def test_worker_counts_out_of_range(tmp_path):
+    for n in ("0", "-1", "100000", "two"):
+        proc = run_cli("extract", str(tmp_path), "--workers", n)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr and "--workers" in proc.stderr
+
+
+def test_show_refuses_a_text_too_large_for_one_document(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_text("Sở Y tế có 3 ca. " * (MAX_DOCUMENT_CHARS // 16 + 10), encoding="utf-8")
+    _one_line(run_cli("show", str(big), timeout=60), str(big), "too large")
