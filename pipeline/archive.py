@@ -28,6 +28,7 @@ import io
 import os
 import re
 import socket
+import sys
 import threading
 import zlib
 from contextlib import contextmanager
@@ -393,9 +394,24 @@ def write_index(warc_dir: str | Path) -> Path:
     warc_dir = Path(warc_dir)
     target = warc_dir / INDEX_NAME
     tmp = target.with_suffix(".tmp")
-    warcs = [str(w) for w in sorted(warc_dir.glob("*.warc.gz"))]
-    with open(tmp, "w", encoding="utf-8") as out:
-        if warcs:
-            CDXJIndexer(out, warcs, sort=True, dir_root=str(warc_dir)).process_all()
-    os.replace(tmp, target)
+    # each WARC on its own, so that a file that is not one (a stray copy, a torn download) is left
+    # out with one line instead of failing the index of all the others; then one sort of the lines,
+    # as the indexer's own ``sort=True`` does
+    lines: list[str] = []
+    for warc in sorted(warc_dir.glob("*.warc.gz")):
+        buf = io.StringIO()
+        try:
+            CDXJIndexer(buf, [str(warc)], sort=False, dir_root=str(warc_dir)).process_all()
+        except Exception as exc:  # warcio's ArchiveLoadFailed, a gzip error, a short read …
+            print(f"provnews: {warc}: not a readable WARC ({type(exc).__name__}: {exc}); "
+                  "left out of the index".replace("\n", " "), file=sys.stderr)
+            continue
+        lines.extend(buf.getvalue().splitlines(keepends=True))
+    lines.sort()
+    try:
+        with open(tmp, "w", encoding="utf-8") as out:
+            out.writelines(lines)
+        os.replace(tmp, target)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
     return target

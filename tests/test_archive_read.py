@@ -169,3 +169,34 @@ def test_the_crawlers_own_records_read_as_before(tmp_path):
     page = archive.write(ex)
     archive.close()
     assert read_payload(tmp_path / page.warc_file, page.offset) == PAGE
+
+
+def test_index_leaves_out_a_file_that_is_not_a_warc(tmp_path, capsys):
+    """A stray file named *.warc.gz is left out with one line; the real WARCs are indexed as
+    cdxj-indexer indexes them all at once (sorted)."""
+    from io import BytesIO
+
+    from cdxj_indexer.main import CDXJIndexer
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from pipeline.archive import INDEX_NAME, write_index
+
+    for name, urls in (("a.warc.gz", ["http://b.vn/2", "http://a.vn/1"]), ("b.warc.gz", ["http://a.vn/0"])):
+        with open(tmp_path / name, "wb") as fh:
+            writer = WARCWriter(fh, gzip=True)
+            for url in urls:
+                headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+                writer.write_record(writer.create_warc_record(url, "response", payload=BytesIO(b"<p>x</p>"),
+                                                              http_headers=headers))
+    import io as _io
+    expected = _io.StringIO()
+    CDXJIndexer(expected, [str(tmp_path / "a.warc.gz"), str(tmp_path / "b.warc.gz")], sort=True,
+                dir_root=str(tmp_path)).process_all()
+    (tmp_path / "zz.warc.gz").write_bytes(b"garbage, not a WARC\n")
+    index = write_index(tmp_path)
+    assert index.name == INDEX_NAME and index.read_text(encoding="utf-8") == expected.getvalue()
+    assert len(expected.getvalue().splitlines()) == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "zz.warc.gz" in err[0] and "not a readable WARC" in err[0]
+    assert not (tmp_path / "index.tmp").exists() and not list(tmp_path.glob("*.tmp"))
