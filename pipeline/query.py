@@ -190,6 +190,8 @@ def iter_query(store: str | Path, sql: str, params: Iterable[Any] = (),
         message = str(exc)
         if any(w in message for w in ("readonly", "read-only", "query_only", "may not be modified")):
             return ReadOnlyError(f"refused: the store is read-only here ({message})")
+        if "not a database" in message or "malformed" in message:
+            return QueryError(f"{store_path(store)}: not a readable corpus store ({message})")
         return QueryError(f"SQL error: {message}")
 
     try:

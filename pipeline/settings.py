@@ -12,6 +12,7 @@ the field names below, e.g.::
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import tomllib
 from dataclasses import dataclass
@@ -55,13 +56,24 @@ class Settings:
         """Defaults, then the user's TOML file, then the command-line flags that were given."""
         settings = cls()
         path = Path(user_file) if user_file else _default_user_file()
+        if path and not path.is_file() and not user_file and os.environ.get("PROVNEWS_SETTINGS"):
+            # the file $PROVNEWS_SETTINGS names must be there (the default one may be missing)
+            raise ValueError(f"{path}: no such settings file")
         if path and path.is_file():
-            with path.open("rb") as fh:
-                table = tomllib.load(fh).get("crawl", {})
+            try:
+                with path.open("rb") as fh:
+                    table = tomllib.load(fh).get("crawl", {})
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise ValueError(f"{path}: not a TOML settings file ({exc})") from None
+            if not isinstance(table, dict):
+                raise ValueError(f"{path}: [crawl] must be a table of settings")
             known = {f.name for f in dataclasses.fields(cls)}
             unknown = sorted(set(table) - known)
             if unknown:
                 raise ValueError(f"{path}: unknown [crawl] settings: {', '.join(unknown)}")
+            for name, value in table.items():
+                if problem := _problem(name, value):
+                    raise ValueError(f"{path}: [crawl] {name} {problem}")
             if "allow_domains" in table:
                 table["allow_domains"] = tuple(table["allow_domains"])
             settings = settings.replace(**table)
@@ -76,8 +88,39 @@ class Settings:
             allow = getattr(args, "allow_domain", None)
             if allow:
                 flags["allow_domains"] = tuple(settings.allow_domains) + tuple(allow)
-            settings = settings.replace(**{k: v for k, v in flags.items() if v is not None})
+            flags = {k: v for k, v in flags.items() if v is not None}
+            for name, value in flags.items():
+                if problem := _problem(name, value):
+                    raise ValueError(f"--{name.replace('_', '-')} {problem}")
+            settings = settings.replace(**flags)
         return settings
+
+
+# settings that may be left unset (no limit)
+_OPTIONAL = frozenset({"max_pages", "refresh_after"})
+
+
+def _problem(name: str, value) -> str | None:
+    """Why ``value`` cannot be the setting ``name`` (None: it can): the type of its default, and
+    for numbers a finite value, not negative (counts and sizes at least 1)."""
+    default = {f.name: f.default for f in dataclasses.fields(Settings)}[name]
+    if value is None:
+        return None if name in _OPTIONAL else "must be set"
+    if isinstance(default, bool) or name == "quiet":
+        return None if isinstance(value, bool) else "must be true or false"
+    if isinstance(default, str):
+        return None if isinstance(value, str) and value.strip() else "must be non-empty text"
+    if isinstance(default, tuple):
+        ok = isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)
+        return None if ok else "must be a list of domain names"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"must be a number, not {value!r}"
+    if isinstance(default, int) and name != "refresh_after" and not isinstance(value, int):
+        return f"must be a whole number, not {value!r}"
+    if not math.isfinite(value):
+        return f"must be a finite number, not {value!r}"
+    least = 0 if isinstance(default, float) or name in ("retries", "refresh_after") else 1
+    return None if value >= least else f"must be at least {least}, not {value!r}"
 
 
 def _default_user_file() -> Path | None:

@@ -84,3 +84,11 @@ def test_show_refuses_a_text_too_large_for_one_document(tmp_path):
     big = tmp_path / "big.txt"
     big.write_text("Sở Y tế có 3 ca. " * (MAX_DOCUMENT_CHARS // 16 + 10), encoding="utf-8")
     _one_line(run_cli("show", str(big), timeout=60), str(big), "too large")
+
+
+def test_query_and_stats_on_a_file_that_is_not_a_store_name_it(tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "corpus.sqlite").write_bytes(b"garbage, not a database\n" * 100)
+    _one_line(run_cli("query", "SELECT count(*) FROM records", "--corpus", str(bad)), str(bad), "not a")
+    _one_line(run_cli("stats", "--corpus", str(bad)), str(bad))

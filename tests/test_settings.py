@@ -43,3 +43,33 @@ def test_flag_beats_file_beats_default(tmp_path):
 def test_unknown_setting_is_a_one_line_error(tmp_path):
     with pytest.raises(ValueError, match=r"settings.toml: unknown \[crawl\] settings: dealy"):
         load(tmp_path, "[crawl]\ndealy = 3.0\n")
+
+
+@pytest.mark.parametrize("toml, why", [
+    ("crawl = 5\n", "[crawl] must be a table"),
+    ("[crawl]\ndelay = \"abc\"\n", "delay must be a number"),
+    ("[crawl]\nmax_body_bytes = -1\n", "max_body_bytes must be at least 1"),
+    ("[crawl]\nallow_domains = 5\n", "allow_domains must be a list"),
+    ("[crawl]\ndelay = inf\n", "delay must be a finite number"),
+    ("[crawl\n", "not a TOML settings file"),
+])
+def test_a_bad_settings_file_names_itself_and_the_setting(tmp_path, toml, why):
+    with pytest.raises(ValueError) as info:
+        load(tmp_path, toml)
+    assert str(tmp_path / "settings.toml") in str(info.value) and why in str(info.value)
+
+
+@pytest.mark.parametrize("flag, value", [("--delay", "inf"), ("--delay", "-1"), ("--refresh-after", "nan")])
+def test_a_bad_flag_value_names_the_flag(tmp_path, flag, value):
+    with pytest.raises(ValueError, match=f"^{flag} must be"):
+        load(tmp_path, None, flag, value)
+
+
+def test_a_missing_settings_file_named_by_the_environment_is_one_line(tmp_path):
+    from conftest import run_cli
+
+    missing = tmp_path / "nowhere.toml"
+    proc = run_cli("crawl", "http://127.0.0.1:9/", "--out", str(tmp_path / "c"),
+                   env={"PROVNEWS_SETTINGS": str(missing)})
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == [f"provnews crawl: {missing}: no such settings file"]
