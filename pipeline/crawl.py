@@ -370,6 +370,7 @@ class Crawler:
         elif ex.status >= 500:
             # RFC 9309: an unreachable robots.txt means "assume complete disallow"
             text = "User-agent: *\nDisallow: /\n"
+            self.warn(item.url, f"answered {ex.status}: the whole host is treated as disallowed (RFC 9309)")
         rules = self.fetcher.robots.set_rules(item.host, text)
         # item.host, not the URL's: a robots.txt reached by a redirect gives the rules of the host that redirected
         sitemaps = rules.sitemaps or [f"{urlsplit(item.url).scheme}://{item.host}/sitemap.xml"]

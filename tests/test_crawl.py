@@ -554,3 +554,39 @@ def test_an_error_answer_is_archived_even_when_the_retry_finds_no_server(tmp_pat
     conn = sqlite3.connect(tmp_path / "c" / "corpus.sqlite")
     state, error = conn.execute("SELECT state, error FROM crawl_urls WHERE url=?", (url,)).fetchone()
     assert state == "failed" and error
+
+
+def test_a_robots_txt_answering_500_is_said_not_only_counted(tmp_path):
+    """RFC 9309: a robots.txt the server cannot give means "disallow all"; the run says why in one
+    line naming it, instead of only counting the seed as disallowed."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from conftest import run_cli
+
+    class Broken(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            status = 500 if self.path == "/robots.txt" else 200
+            body = b"<html><body>x</body></html>"
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Broken)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        proc = run_cli("crawl", base + "/tin-tuc.html", "--out", str(tmp_path / "c"), "--delay", "0", "--quiet",
+                       env={"PROVNEWS_SETTINGS": ""}, timeout=120)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "Traceback" not in proc.stderr
+    lines = [x for x in proc.stderr.splitlines() if "robots.txt" in x and "500" in x]
+    assert lines == [f"provnews crawl: {base}/robots.txt: answered 500: the whole host is treated as "
+                     "disallowed (RFC 9309)"], proc.stderr
