@@ -149,6 +149,8 @@ def load_gold(gold: str | Path, split: str | None = None) -> list[GoldDoc]:
         if not docs:
             raise GoldError(f"{gold}: no gold files listed")
         return docs
+    if not gold.exists():
+        raise GoldError(f"{gold}: no such file or folder")
     if split is not None:
         raise GoldError(f"{gold}: --split needs a splits manifest (e.g. annotations/splits.json)")
     if not gold.is_dir():
@@ -510,7 +512,10 @@ def _parse_floors(spec: str) -> dict[str, float]:
         name, _, value = part.partition("=")
         if name not in ("units", "quantities", "records") or not value:
             raise ValueError(f"--min-f1: expected units=F,quantities=F,records=F, got {part!r}")
-        floors[name] = float(value)
+        try:
+            floors[name] = float(value)
+        except ValueError:
+            raise ValueError(f"--min-f1: {name}={value!r} is not a number") from None
     return floors
 
 

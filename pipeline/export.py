@@ -208,6 +208,8 @@ def load_documents(source: str | Path) -> Iterable[Document]:
         except UnicodeDecodeError:
             raise ExportError("stdin: not UTF-8 text") from None
     source = Path(source)
+    if source.is_file() and source.name == "corpus.sqlite":  # the store's file: its corpus, as query takes it
+        source = source.parent
     if source.is_dir():
         if not (source / "corpus.sqlite").exists():
             raise ExportError(f"{source}: no corpus here (corpus.sqlite missing)")

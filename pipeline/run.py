@@ -13,6 +13,16 @@ from pipeline.crawl import crawl_from_args
 
 
 def cli_run(args) -> int:
+    from pipeline.ingest import output_problem
+
+    # the exports' folder is checked before the crawl, not found unusable after it
+    outputs = Path(args.outputs)
+    if outputs.exists() and not outputs.is_dir():
+        print(f"provnews run: {outputs}: --outputs must be a folder, and this is a file", file=sys.stderr)
+        return 2
+    if problem := output_problem(outputs / "documents.jsonl"):
+        print(f"provnews run: {outputs}: {problem}", file=sys.stderr)
+        return 2
     status, result = crawl_from_args(args, "run")
     if status != 0 or result is None:
         return status

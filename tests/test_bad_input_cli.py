@@ -92,3 +92,26 @@ def test_query_and_stats_on_a_file_that_is_not_a_store_name_it(tmp_path):
     (bad / "corpus.sqlite").write_bytes(b"garbage, not a database\n" * 100)
     _one_line(run_cli("query", "SELECT count(*) FROM records", "--corpus", str(bad)), str(bad), "not a")
     _one_line(run_cli("stats", "--corpus", str(bad)), str(bad))
+
+
+def test_run_checks_its_outputs_folder_before_crawling(tmp_path):
+    a_file = tmp_path / "outputs"
+    a_file.write_text("x", encoding="utf-8")
+    # nothing listens on port 9: a crawl would fail later with another message
+    _one_line(run_cli("run", "http://127.0.0.1:9/", "--out", str(tmp_path / "c"), "--outputs", str(a_file)),
+              str(a_file), "must be a folder")
+    assert not (tmp_path / "c").exists()
+
+
+def test_eval_and_train_options_name_what_is_wrong(tmp_path):
+    _one_line(run_cli("eval", str(tmp_path), "--min-f1", "units=abc"), "--min-f1", "'abc' is not a number")
+    missing = tmp_path / "nope.json"
+    _one_line(run_cli("train", str(missing), "--out", str(tmp_path / "m")), str(missing), "no such file")
+
+
+def test_export_takes_the_store_file_as_query_does(store, tmp_path):
+    by_folder, by_file = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    assert run_cli("export", str(store), "-f", "jsonl", "-o", str(by_folder)).returncode == 0
+    proc = run_cli("export", str(store / "corpus.sqlite"), "-f", "jsonl", "-o", str(by_file))
+    assert proc.returncode == 0, proc.stderr
+    assert by_file.read_bytes() == by_folder.read_bytes() and by_file.stat().st_size > 0
