@@ -403,8 +403,14 @@ def write_index(warc_dir: str | Path) -> Path:
         try:
             CDXJIndexer(buf, [str(warc)], sort=False, dir_root=str(warc_dir)).process_all()
         except Exception as exc:  # warcio's ArchiveLoadFailed, a gzip error, a short read …
-            print(f"provnews: {warc}: not a readable WARC ({type(exc).__name__}: {exc}); "
-                  "left out of the index".replace("\n", " "), file=sys.stderr)
+            # the records read before the damage stay indexed (the indexer writes as it reads);
+            # only a line cut short is dropped
+            good = [x for x in buf.getvalue().splitlines(keepends=True) if x.endswith("\n")]
+            lines.extend(good)
+            why = f"{type(exc).__name__}: {exc}".replace("\n", " ")
+            print(f"provnews: {warc}: " + (f"damaged after {len(good)} records" if good else "not a readable WARC")
+                  + f" ({why[:100]}{'…' if len(why) > 100 else ''}); the rest is left out of the index",
+                  file=sys.stderr)
             continue
         lines.extend(buf.getvalue().splitlines(keepends=True))
     lines.sort()

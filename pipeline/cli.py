@@ -145,7 +145,7 @@ def _add_query(sub):
     p.add_argument("sql")
     p.add_argument("--corpus", default=DEFAULT_CORPUS)
     p.add_argument("--format", default="table", choices=["table", "csv", "json"])
-    p.add_argument("--timeout", type=float, default=5.0,
+    p.add_argument("--timeout", type=_seconds, default=5.0,
                    help="stop the query after this many seconds (default 5; 0: no limit)")
     p.set_defaults(func=_call("pipeline.query", "cli_query"))
 
@@ -209,6 +209,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Commands that run the learned extraction: their model files are checked before any work starts.
 _NEEDS_MODELS = frozenset(["extract", "run", "eval", "show"])
+
+
+def _seconds(value: str) -> float:
+    """A time limit: a finite number of seconds, 0 or more."""
+    import math
+
+    try:
+        n = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not math.isfinite(n) or n < 0:
+        raise argparse.ArgumentTypeError(f"{value} is not a finite number of seconds, 0 or more (0: no limit)")
+    return n
 
 
 def _workers(value: str) -> int:

@@ -295,6 +295,10 @@ def cli_export(args) -> int:
             with open(out, "wb") as stream:
                 n = _write_through(args, stream)
         else:
+            from pipeline.ingest import output_problem
+
+            if problem := output_problem(out, [args.source]):
+                raise ExportError(f"{args.output}: {problem}")
             # a link's target gets the new file (the new file replaces the target, not the link)
             n = _export_to(args, out.resolve() if out.is_symlink() else out)
     except ExportError as exc:

@@ -319,14 +319,27 @@ class ResumableOutput:
                 fh.truncate(self._offset)
 
 
-def output_problem(path: str | Path) -> str | None:
-    """Why ``path`` cannot take an output file (None: it can; its folder is made if missing)."""
+def output_problem(path: str | Path, inputs: Iterable[str | Path] = ()) -> str | None:
+    """Why ``path`` cannot take an output file (None: it can; its folder is made if missing).
+
+    Beside paths that cannot hold a file, it refuses to overwrite one of the command's own
+    ``inputs`` and what a corpus keeps (its SQLite store, its WARCs and their index): a mistyped
+    ``-o`` must not destroy an archive."""
     path = Path(path)
     try:
         if path.is_dir():
             return "is a folder; give a file name"
         if path.exists() and not path.is_file():
             return "is not a regular file (a device or pipe); give a file name, or - for standard output"
+        real = path.resolve()
+        if any(str(i) != "-" and Path(i).resolve() == real for i in inputs):
+            return "is also an input of this command; refusing to write over it"
+        if real.is_file():
+            if real.name.endswith((".warc", ".warc.gz", ".cdxj", "-wal", "-shm")) or real.parent.name == "warcs":
+                return "is part of a web archive or corpus; refusing to write over it"
+            with open(real, "rb") as fh:
+                if fh.read(16) == b"SQLite format 3\x00":
+                    return "is a SQLite database (a corpus store?); refusing to write over it"
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         return f"cannot write there ({exc.strerror or exc})"
@@ -335,6 +348,10 @@ def output_problem(path: str | Path) -> str | None:
 
 def cli_extract(args) -> int:
     workers = args.workers if args.workers is not None else default_workers()
+    if args.corpus and args.output:
+        print("provnews extract: --output goes with files or folders; --corpus writes into the corpus's store",
+              file=sys.stderr)
+        return 2
     if args.corpus:
         if not (Path(args.corpus) / "corpus.sqlite").exists():
             print(f"provnews extract: {args.corpus}: no corpus here (corpus.sqlite missing)", file=sys.stderr)
@@ -349,7 +366,7 @@ def cli_extract(args) -> int:
         print("provnews extract: give files or folders, or --corpus DIR", file=sys.stderr)
         return 2
     to_stdout = args.output in (None, "-")
-    if not to_stdout and (problem := output_problem(args.output)):
+    if not to_stdout and (problem := output_problem(args.output, args.paths)):
         print(f"provnews extract: {args.output}: {problem}", file=sys.stderr)
         return 2
     written = 0

@@ -174,7 +174,12 @@ def cli_show(args) -> int:
         sys.stdout.write(render_html(doc))
         return 0
     if args.html:
+        from pipeline.ingest import output_problem
+
         out = Path(args.html)
+        if problem := output_problem(out, [args.file]):
+            print(f"provnews show: {out}: {problem}", file=sys.stderr)
+            return 2
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(render_html(doc), encoding="utf-8")

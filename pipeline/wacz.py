@@ -78,32 +78,35 @@ def write_wacz(corpus_dir: str | Path, output: str | Path, title: str | None = N
     output.parent.mkdir(parents=True, exist_ok=True)
     resources = []
     tmp = output.with_name(output.name + ".part")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
-        for warc in warcs:
-            digest, size = _sha256_file(warc)
-            zf.write(warc, f"archive/{warc.name}", compress_type=zipfile.ZIP_STORED)
-            resources.append({"name": warc.name, "path": f"archive/{warc.name}", "hash": digest, "bytes": size})
-        digest, size = _sha256_file(index)
-        zf.write(index, f"indexes/{INDEX_NAME}", compress_type=zipfile.ZIP_DEFLATED)
-        resources.append({"name": INDEX_NAME, "path": f"indexes/{INDEX_NAME}", "hash": digest, "bytes": size})
-        zf.writestr("pages/pages.jsonl", pages_bytes, compress_type=zipfile.ZIP_DEFLATED)
-        resources.append({"name": "pages.jsonl", "path": "pages/pages.jsonl",
-                          "hash": "sha256:" + hashlib.sha256(pages_bytes).hexdigest(), "bytes": len(pages_bytes)})
-        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        package = {
-            "profile": "data-package",
-            "wacz_version": WACZ_VERSION,
-            "title": title or corpus_dir.resolve().name,
-            "created": now,
-            "modified": now,
-            "software": f"provnews {_version()}",
-            "resources": resources,
-        }
-        package_bytes = json.dumps(package, indent=2, ensure_ascii=False).encode("utf-8")
-        zf.writestr("datapackage.json", package_bytes, compress_type=zipfile.ZIP_DEFLATED)
-        digest = {"path": "datapackage.json", "hash": "sha256:" + hashlib.sha256(package_bytes).hexdigest()}
-        zf.writestr("datapackage-digest.json", json.dumps(digest, indent=2), compress_type=zipfile.ZIP_DEFLATED)
-    tmp.replace(output)
+    try:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+            for warc in warcs:
+                digest, size = _sha256_file(warc)
+                zf.write(warc, f"archive/{warc.name}", compress_type=zipfile.ZIP_STORED)
+                resources.append({"name": warc.name, "path": f"archive/{warc.name}", "hash": digest, "bytes": size})
+            digest, size = _sha256_file(index)
+            zf.write(index, f"indexes/{INDEX_NAME}", compress_type=zipfile.ZIP_DEFLATED)
+            resources.append({"name": INDEX_NAME, "path": f"indexes/{INDEX_NAME}", "hash": digest, "bytes": size})
+            zf.writestr("pages/pages.jsonl", pages_bytes, compress_type=zipfile.ZIP_DEFLATED)
+            resources.append({"name": "pages.jsonl", "path": "pages/pages.jsonl",
+                              "hash": "sha256:" + hashlib.sha256(pages_bytes).hexdigest(), "bytes": len(pages_bytes)})
+            now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            package = {
+                "profile": "data-package",
+                "wacz_version": WACZ_VERSION,
+                "title": title or corpus_dir.resolve().name,
+                "created": now,
+                "modified": now,
+                "software": f"provnews {_version()}",
+                "resources": resources,
+            }
+            package_bytes = json.dumps(package, indent=2, ensure_ascii=False).encode("utf-8")
+            zf.writestr("datapackage.json", package_bytes, compress_type=zipfile.ZIP_DEFLATED)
+            digest = {"path": "datapackage.json", "hash": "sha256:" + hashlib.sha256(package_bytes).hexdigest()}
+            zf.writestr("datapackage-digest.json", json.dumps(digest, indent=2), compress_type=zipfile.ZIP_DEFLATED)
+        tmp.replace(output)
+    finally:
+        tmp.unlink(missing_ok=True)  # (a failure midway, a full disk: no .part left behind)
     return len(page_list)
 
 

@@ -115,3 +115,51 @@ def test_export_takes_the_store_file_as_query_does(store, tmp_path):
     proc = run_cli("export", str(store / "corpus.sqlite"), "-f", "jsonl", "-o", str(by_file))
     assert proc.returncode == 0, proc.stderr
     assert by_file.read_bytes() == by_folder.read_bytes() and by_file.stat().st_size > 0
+
+
+def test_outputs_never_write_over_an_input_or_a_corpus(store, tmp_path):
+    """A mistyped -o must not destroy the store, a WARC or the command's own input."""
+    import hashlib
+
+    def digest(p):
+        return hashlib.sha256(p.read_bytes()).hexdigest()
+
+    copy = tmp_path / "c"
+    shutil.copytree(store, copy)
+    sqlite = copy / "corpus.sqlite"
+    before = digest(sqlite)
+    src = tmp_path / "d.jsonl"
+    assert run_cli("export", str(copy), "-f", "jsonl", "-o", str(src)).returncode == 0
+    text = tmp_path / "a.txt"
+    text.write_text("Sở Y tế có 3 ca.\n", encoding="utf-8")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(src)
+    src_before = digest(src)
+    for args, target, why in [
+        (("export", str(copy), "-f", "csv", "-o", str(sqlite)), sqlite, "SQLite"),
+        (("extract", str(text), "-o", str(sqlite)), sqlite, "SQLite"),
+        (("show", str(text), "--html", str(sqlite)), sqlite, "SQLite"),
+        (("export", str(src), "-f", "csv", "-o", str(src)), src, "input"),
+        (("export", str(src), "-f", "json", "-o", str(link)), src, "input"),
+        (("extract", str(text), "-o", str(text)), text, "input"),
+    ]:
+        keep = text.read_bytes() if target == text else None
+        _one_line(run_cli(*args), str(args[-1]), why)
+        if keep is not None:
+            assert text.read_bytes() == keep
+    assert digest(sqlite) == before and digest(src) == src_before
+    warcs = sorted((copy / "warcs").glob("*.warc.gz"))
+    if warcs:
+        w = digest(warcs[0])
+        _one_line(run_cli("export", str(copy), "-f", "csv", "-o", str(warcs[0])), "web archive")
+        assert digest(warcs[0]) == w
+
+
+def test_extract_corpus_with_an_output_is_a_usage_error(store):
+    _one_line(run_cli("extract", "--corpus", str(store), "-o", "x.jsonl"), "--output", "--corpus")
+
+
+def test_query_timeouts_that_are_no_limit_by_accident(store):
+    for value in ("-1", "nan", "inf"):
+        proc = run_cli("query", "SELECT 1", "--corpus", str(store), "--timeout", value)
+        assert proc.returncode == 2 and "--timeout" in proc.stderr and "Traceback" not in proc.stderr
