@@ -19,7 +19,7 @@ portal_pid=$!
 for _ in $(seq 50); do [ -s "$work/portal.url" ] && break; sleep 0.1; done
 url=$(head -1 "$work/portal.url")
 cd "$work"     # nothing of the checkout on the path: only what pip installed
-HF_HUB_OFFLINE=1 PROVNEWS_SETTINGS=/nonexistent timeout 600 venv/bin/provnews crawl "$url" --out corpus --delay 0
+HF_HUB_OFFLINE=1 PROVNEWS_SETTINGS=/dev/null timeout 600 venv/bin/provnews crawl "$url" --out corpus --delay 0
 HF_HUB_OFFLINE=1 timeout 600 venv/bin/provnews extract --corpus corpus --quiet
 HF_HUB_OFFLINE=1 venv/bin/provnews query "SELECT count(*) AS documents, (SELECT count(*) FROM records) AS records FROM documents" --corpus corpus
 docs=$(HF_HUB_OFFLINE=1 venv/bin/provnews query "SELECT count(*) FROM documents" --corpus corpus --format csv | tail -1)

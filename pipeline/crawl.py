@@ -67,6 +67,21 @@ def check_seed(url: str) -> str:
     return canonical
 
 
+def _hold_crawl_lock(out: Path):
+    """An exclusive lock on ``out`` for this crawl: a second crawl into the same folder would fetch
+    every URL again at the same time (twice the host's rate) and write duplicate WARC records."""
+    import fcntl
+
+    fh = open(out / ".crawl.lock", "a+")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.close()
+        raise CrawlError(f"{out}: another crawl is writing into this folder; wait for it to end "
+                         "or give another --out") from None
+    return fh
+
+
 class Crawler:
     def __init__(self, seeds: list[str], out_dir: str | Path, settings: Settings,
                  progress: Progress | None = None):
@@ -78,6 +93,7 @@ class Crawler:
         if self.out.exists() and not self.out.is_dir():
             raise CrawlError(f"{self.out}: exists and is not a folder")
         self.out.mkdir(parents=True, exist_ok=True)
+        self._lock = _hold_crawl_lock(self.out)
         self.progress = progress or Progress(quiet=True)
         self.scope = Scope.from_seeds(self.seeds, settings.allow_domains)
         self.store = CorpusStore(self.out)
@@ -205,6 +221,7 @@ class Crawler:
         self.fetcher.close()
         self.frontier.close()
         self.store.close()
+        self._lock.close()  # (closing the file lets the lock go)
 
     def _seed_errors(self) -> list[str]:
         errors = []

@@ -56,8 +56,11 @@ class Settings:
         """Defaults, then the user's TOML file, then the command-line flags that were given."""
         settings = cls()
         path = Path(user_file) if user_file else _default_user_file()
+        if path is not None and str(path) == os.devnull:
+            path = None  # PROVNEWS_SETTINGS=/dev/null: no settings file, whatever is in ~/.config
         if path and not path.is_file() and not user_file and os.environ.get("PROVNEWS_SETTINGS"):
-            # the file $PROVNEWS_SETTINGS names must be there (the default one may be missing)
+            # the file $PROVNEWS_SETTINGS names must be there (the default one may be missing): a
+            # mistyped path would otherwise crawl at the packaged delay instead of the one set
             raise ValueError(f"{path}: no such settings file")
         if path and path.is_file():
             try:

@@ -32,13 +32,13 @@ WARCIO = ROOT / ".venv" / "bin" / "warcio"
 
 
 def provnews(*args: str, env_extra: dict | None = None, **kw) -> subprocess.CompletedProcess:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PROVNEWS_SETTINGS": "/nonexistent", **(env_extra or {})}
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PROVNEWS_SETTINGS": "/dev/null", **(env_extra or {})}
     return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300, **kw)
 
 
 def start_crawl(url: str, out: Path, *extra: str) -> subprocess.Popen:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PROVNEWS_SETTINGS": "/nonexistent"}
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PROVNEWS_SETTINGS": "/dev/null"}
     return subprocess.Popen([sys.executable, "-m", "pipeline.cli", "crawl", url, "--out", str(out),
                              "--delay", "0", "--quiet", *extra], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -582,7 +582,7 @@ def test_a_robots_txt_answering_500_is_said_not_only_counted(tmp_path):
     base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
         proc = run_cli("crawl", base + "/tin-tuc.html", "--out", str(tmp_path / "c"), "--delay", "0", "--quiet",
-                       env={"PROVNEWS_SETTINGS": ""}, timeout=120)
+                       env={"PROVNEWS_SETTINGS": "/dev/null"}, timeout=120)
     finally:
         server.shutdown()
         server.server_close()
@@ -590,3 +590,21 @@ def test_a_robots_txt_answering_500_is_said_not_only_counted(tmp_path):
     lines = [x for x in proc.stderr.splitlines() if "robots.txt" in x and "500" in x]
     assert lines == [f"provnews crawl: {base}/robots.txt: answered 500: the whole host is treated as "
                      "disallowed (RFC 9309)"], proc.stderr
+
+
+def test_a_second_crawl_into_the_same_folder_is_refused(tmp_path):
+    """While one crawl writes into a folder (it holds the folder's lock), another one into it stops in
+    one line before any request: two would fetch every URL twice as often as the host allows."""
+    import fcntl
+
+    from conftest import run_cli
+
+    out = tmp_path / "c"
+    out.mkdir()
+    with open(out / ".crawl.lock", "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        proc = run_cli("crawl", "http://127.0.0.1:9/", "--out", str(out), "--delay", "0", timeout=60)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        f"provnews crawl: {out}: another crawl is writing into this folder; wait for it to end or give another --out"]
+    assert not list((out).glob("warcs/*.warc.gz"))

@@ -35,7 +35,7 @@ def tool(name: str) -> str:
 
 
 def provnews(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PROVNEWS_SETTINGS": "/nonexistent"}
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PROVNEWS_SETTINGS": "/dev/null"}
     return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
 
