@@ -485,22 +485,19 @@ def load_predictions(path: str | Path, gold_docs: list[GoldDoc]) -> dict[str, di
     by_text = {g.text: g.doc_id for g in gold_docs}
     ids = {g.doc_id for g in gold_docs}
     out: dict[str, dict] = {}
-    if str(path) == "-":
-        fh = open(sys.stdin.fileno(), encoding="utf-8", closefd=False)
-    else:
-        fh = open(path, encoding="utf-8")
-    with fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                d = json.loads(line)
-            except ValueError as exc:
-                raise GoldError(f"{path}:{n}: not JSON ({exc})") from None
-            stem = Path(str(d.get("url") or "")).name.rsplit(".", 1)[0]
-            key = d.get("doc_id") if d.get("doc_id") in ids else stem if stem in ids else by_text.get(d.get("text"))
-            if key:
-                out[key] = d
+    from pipeline.records import json_lines
+
+    try:
+        lines = list(json_lines(path))  # (a scoring run's predictions: as many as the gold documents)
+    except ValueError as exc:  # (UnicodeDecodeError too)
+        raise GoldError(f"{path}: {exc}") from None
+    for n, d in lines:
+        if not isinstance(d, dict):
+            raise GoldError(f"{path}: line {n}: not a JSON object (a predicted document)")
+        stem = Path(str(d.get("url") or "")).name.rsplit(".", 1)[0]
+        key = d.get("doc_id") if d.get("doc_id") in ids else stem if stem in ids else by_text.get(d.get("text"))
+        if key:
+            out[key] = d
     return out
 
 

@@ -111,8 +111,9 @@ class Document:
         )
 
 
-def iter_jsonl(path) -> Iterator[Document]:
-    """Documents from a JSONL file written by ``provnews extract``, one line at a time (``-``: stdin)."""
+def json_lines(path) -> Iterator[tuple[int, object]]:
+    """(line number, parsed JSON) of each non-blank line of a file (``-``: stdin); ValueError
+    naming the line for one that is not JSON."""
     if str(path) == "-":
         fh = open(sys.stdin.fileno(), encoding="utf-8", closefd=False)
     else:
@@ -122,20 +123,25 @@ def iter_jsonl(path) -> Iterator[Document]:
             if not line.strip():
                 continue
             try:
-                data = json.loads(line)
+                yield n, json.loads(line)
             except ValueError as exc:
                 raise ValueError(f"line {n}: not JSON ({exc})") from None
             except RecursionError:
                 raise ValueError(f"line {n}: JSON nested too deeply") from None
-            # (a line that is JSON but not a document, an array or {"a": 1}, is refused here rather
-            # than becoming a document without id or text further on)
-            if not isinstance(data, dict) or not isinstance(data.get("doc_id"), str) \
-                    or not isinstance(data.get("text"), str):
-                raise ValueError(f"line {n}: not a provnews document (an object with doc_id and text)")
-            try:
-                yield Document.from_dict(data)
-            except (KeyError, TypeError, AttributeError, ValueError) as exc:
-                raise ValueError(f"line {n}: not a provnews document ({type(exc).__name__}: {exc})") from None
+
+
+def iter_jsonl(path) -> Iterator[Document]:
+    """Documents from a JSONL file written by ``provnews extract``, one line at a time (``-``: stdin)."""
+    for n, data in json_lines(path):
+        # (a line that is JSON but not a document, an array or {"a": 1}, is refused here rather
+        # than becoming a document without id or text further on)
+        if not isinstance(data, dict) or not isinstance(data.get("doc_id"), str) \
+                or not isinstance(data.get("text"), str):
+            raise ValueError(f"line {n}: not a provnews document (an object with doc_id and text)")
+        try:
+            yield Document.from_dict(data)
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            raise ValueError(f"line {n}: not a provnews document ({type(exc).__name__}: {exc})") from None
 
 
 def read_jsonl(path) -> list[Document]:

@@ -163,3 +163,12 @@ def test_query_timeouts_that_are_no_limit_by_accident(store):
     for value in ("-1", "nan", "inf"):
         proc = run_cli("query", "SELECT 1", "--corpus", str(store), "--timeout", value)
         assert proc.returncode == 2 and "--timeout" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_eval_predictions_that_are_not_documents(tmp_path):
+    (tmp_path / "d.txt").write_text("Sở Y tế có 3 ca.\n", encoding="utf-8")
+    (tmp_path / "d.gold.json").write_text('{"units": [], "quantities": []}', encoding="utf-8")
+    preds = tmp_path / "p.jsonl"
+    for body, why in (("[1, 2]\n", "line 1: not a JSON object"), ("{\n", "line 1: not JSON")):
+        preds.write_text(body, encoding="utf-8")
+        _one_line(run_cli("eval", str(tmp_path), "--predictions", str(preds)), str(preds), why)
