@@ -237,21 +237,23 @@ def _workers(value: str) -> int:
 
 
 def _failure(args, exc: BaseException) -> str:
-    """One line for a failure no command reported itself: what failed, where, and why."""
+    """One line for a failure no command reported itself: where (the file the error names, else the
+    path the command was given) and why."""
     import sqlite3
 
-    where = next((str(v) for k in ("corpus", "source", "out", "manifest", "gold", "output")
-                  if isinstance(v := getattr(args, k, None), (str, os.PathLike)) and str(v) != "-"), None)
     if isinstance(exc, OSError) and exc.filename is not None:
         return f"{exc.filename}: {exc.strerror or exc}"
+    where = next((str(v) for k in ("corpus", "source", "out", "manifest", "gold", "output")
+                  if isinstance(v := getattr(args, k, None), (str, os.PathLike)) and str(v) != "-"), "")
     if isinstance(exc, OSError):
-        return f"{where + ': ' if where else ''}{exc.strerror or exc}"
-    if isinstance(exc, sqlite3.Error):
-        return f"{where + ': ' if where else ''}the corpus store cannot be read ({exc})"
-    if type(exc).__name__ in ("StoreError", "ArchiveLoadFailed", "EvalError", "ExportError"):
-        return f"{where + ': ' if where and where not in str(exc) else ''}{exc}"
-    return (f"{where + ': ' if where else ''}{type(exc).__name__}: {exc} "
-            "(PROVNEWS_DEBUG=1 shows where)")
+        why = exc.strerror or str(exc)
+    elif isinstance(exc, sqlite3.Error):
+        why = f"the corpus store cannot be read ({exc})"
+    elif type(exc).__module__.split(".")[0] in ("pipeline", "extractors"):
+        why = str(exc)  # the project's own errors say what is wrong
+    else:
+        why = f"{type(exc).__name__}: {exc} (PROVNEWS_DEBUG=1 shows where)"
+    return f"{where}: {why}" if where and where not in why else why
 
 
 def main(argv: list[str] | None = None) -> int:
