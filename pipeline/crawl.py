@@ -27,7 +27,7 @@ from pipeline.discover import (
     COMMON_FEED_PATHS, Scope, TooLarge, canonicalize, extract_links, host_key, link_signature, parse_feed,
     parse_sitemap, same_site, token_siblings, url_kind, url_template, url_tokens,
 )
-from pipeline.fetch import Exchange, Fetcher, FetchRequest
+from pipeline.fetch import Exchange, FetchCancelled, Fetcher, FetchRequest
 from pipeline.frontier import Frontier, NewURL, QueuedURL
 from pipeline.progress import CrawlCounts, Progress
 from pipeline.records import Document, make_doc_id, source_of
@@ -193,6 +193,8 @@ class Crawler:
                     busy.discard(item.host)
                     try:
                         exchange = future.result()
+                    except FetchCancelled:  # never sent (the crawl is stopping): stays queued
+                        continue
                     except Exception as exc:  # a bug in a hook must not lose the crawl
                         exchange = Exchange(url=item.url, error=f"{type(exc).__name__}: {exc}")
                     if exchange.blocked is None:
@@ -560,6 +562,7 @@ def crawl(seeds: list[str], out_dir: str | Path, settings: Settings, progress: P
         if crawler.stop_requested:
             raise KeyboardInterrupt
         crawler.stop_requested = True
+        crawler.fetcher.stop.set()  # hosts waiting out their delay give up their request
         (progress or crawler.progress).message(
             "crawl: stopping after the requests in flight (Ctrl-C again to abort)…")
 

@@ -499,14 +499,20 @@ class RetryHook(BaseHook):
         return None
 
 
+class FetchCancelled(Exception):
+    """A request given up before it was sent, because the crawl is stopping: its URL stays queued."""
+
+
 class PolitenessHook(BaseHook):
     """At most one request at a time per host, and at least ``delay_for(host)`` between them.
 
     The gap runs from the end of one response to the start of the next request.
     """
 
-    def __init__(self, delay_for: Callable[[str], float]):
+    def __init__(self, delay_for: Callable[[str], float], stop: threading.Event | None = None):
         self.delay_for = delay_for
+        # set when the crawl is asked to stop: a host's wait (a Crawl-delay may be hours) ends then
+        self.stop = stop if stop is not None else threading.Event()
         self.last_end: dict[str, float] = {}
         self.waiting: dict[str, float] = {}       # host → seconds it is currently waiting
         self._locks: dict[str, threading.Lock] = {}
@@ -524,8 +530,11 @@ class PolitenessHook(BaseHook):
             wait = last + self.delay_for(host) - time.monotonic()
             if wait > 0:
                 self.waiting[host] = wait
-                time.sleep(wait)
+                stopped = self.stop.wait(wait)
                 self.waiting.pop(host, None)
+                if stopped:
+                    self._host_lock(host).release()
+                    raise FetchCancelled(request.url)
         return None
 
     def process_response(self, request, exchange):
@@ -553,9 +562,10 @@ class Fetcher:
             "Accept-Encoding": "gzip, deflate",
             "Accept-Language": "vi,en;q=0.5",
         })
+        self.stop = threading.Event()  # set by the crawl on Ctrl-C: requests still waiting are given up
         if hooks is None:
             self.robots = RobotsHook(settings.user_agent, self.timeout)
-            hooks = default_hooks(settings, self.robots)
+            hooks = default_hooks(settings, self.robots, self.stop)
         else:
             self.robots = next((h for h in hooks if isinstance(h, RobotsHook)), None)
         self.hooks = hooks
@@ -714,11 +724,11 @@ def effective_delay(settings: Settings, robots: RobotsHook | None, host: str) ->
     return delay
 
 
-def default_hooks(settings: Settings, robots: RobotsHook) -> list:
+def default_hooks(settings: Settings, robots: RobotsHook, stop: threading.Event | None = None) -> list:
     """The order matters: robots before politeness (a blocked URL costs no wait)."""
     delay_for = lambda host: effective_delay(settings, robots, host)  # noqa: E731
     return [UserAgentHook(settings.user_agent), robots, ConditionalHook(),
-            RetryHook(settings, delay_for), PolitenessHook(delay_for)]
+            RetryHook(settings, delay_for), PolitenessHook(delay_for, stop)]
 
 
 def _retry_after(value: str | None) -> float | None:

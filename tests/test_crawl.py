@@ -608,3 +608,59 @@ def test_a_second_crawl_into_the_same_folder_is_refused(tmp_path):
     assert proc.stderr.strip().splitlines() == [
         f"provnews crawl: {out}: another crawl is writing into this folder; wait for it to end or give another --out"]
     assert not list((out).glob("warcs/*.warc.gz"))
+
+
+def test_one_ctrl_c_ends_a_long_crawl_delay_and_the_url_stays_queued(tmp_path):
+    """A robots.txt asking 1000 s between requests: the first Ctrl-C stops the crawl at once (the
+    host's wait ends), rc 130, and the page it was waiting for is still queued for the next run."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Slow(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            body = (b"User-agent: *\nCrawl-delay: 1000\n" if self.path == "/robots.txt"
+                    else b"<html><body><p>x</p></body></html>")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain" if self.path == "/robots.txt" else "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    out = tmp_path / "c"
+    try:
+        proc = start_crawl(f"http://127.0.0.1:{server.server_address[1]}/tin-tuc.html", out)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:  # until robots.txt is in
+            if (out / "corpus.sqlite").exists():
+                conn = sqlite3.connect(out / "corpus.sqlite")
+                try:
+                    if conn.execute("SELECT count(*) FROM crawl_urls WHERE kind='robots' AND state!='queued'"
+                                    ).fetchone()[0]:
+                        break
+                except sqlite3.OperationalError:
+                    pass
+                finally:
+                    conn.close()
+            time.sleep(0.1)
+        time.sleep(1)
+        assert proc.poll() is None
+        proc.send_signal(signal.SIGINT)
+        try:
+            _, stderr = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise AssertionError("one Ctrl-C did not end the crawl's wait")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    conn = sqlite3.connect(out / "corpus.sqlite")
+    state = conn.execute("SELECT state FROM crawl_urls WHERE url LIKE '%tin-tuc.html'").fetchone()[0]
+    conn.close()
+    assert state == "queued"
