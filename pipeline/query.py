@@ -354,7 +354,9 @@ def write_rows(columns: list[str], rows: Iterable[tuple], fmt: str, out) -> None
     if fmt == "json":
         out.write("[")
         for i, r in enumerate(rows):
-            out.write(("," if i else "") + "\n" + json.dumps(dict(zip(columns, r)), ensure_ascii=False,
+            # (SQLite's infinities have no JSON form: null, as JavaScript's JSON.stringify writes them)
+            row = {c: None if isinstance(v, float) and not math.isfinite(v) else v for c, v in zip(columns, r)}
+            out.write(("," if i else "") + "\n" + json.dumps(row, ensure_ascii=False, allow_nan=False,
                                                              default=_json_cell))
         out.write("\n]\n")
         return

@@ -260,3 +260,11 @@ def test_query_while_store_is_written(corpus, tmp_path):
             assert run_query(copy_dir, "SELECT count(*) FROM documents")[1] == [(5,)]
         finally:
             store.conn.execute("ROLLBACK")
+
+
+def test_json_output_is_standard_json_for_infinities(corpus):
+    proc = run_cli("query", "SELECT 1e999 AS big, -1e999 AS small, 1.5 AS x", "--corpus", str(corpus),
+                   "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert "Infinity" not in proc.stdout
+    assert json.loads(proc.stdout) == [{"big": None, "small": None, "x": 1.5}]
