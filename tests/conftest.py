@@ -58,3 +58,17 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300, **kw) -> 
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1", **kw.pop("env", {})}
     return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=cwd or ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout, **kw)
+
+
+def interrupt(proc: subprocess.Popen, what: str, timeout: float = 30) -> tuple[str, str]:
+    """Ctrl-C a running CLI process and wait for it to end; fail (killing it) if it does not."""
+    import signal
+
+    assert proc.poll() is None, proc.communicate()
+    proc.send_signal(signal.SIGINT)
+    try:
+        return proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise AssertionError(f"Ctrl-C did not stop {what}") from None

@@ -616,6 +616,8 @@ def test_one_ctrl_c_ends_a_long_crawl_delay_and_the_url_stays_queued(tmp_path):
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+    from conftest import interrupt
+
     class Slow(BaseHTTPRequestHandler):
         def log_message(self, *args):
             pass
@@ -648,13 +650,7 @@ def test_one_ctrl_c_ends_a_long_crawl_delay_and_the_url_stays_queued(tmp_path):
                     conn.close()
             time.sleep(0.1)
         time.sleep(1)
-        assert proc.poll() is None
-        proc.send_signal(signal.SIGINT)
-        try:
-            _, stderr = proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise AssertionError("one Ctrl-C did not end the crawl's wait")
+        _, stderr = interrupt(proc, "the crawl's wait")
     finally:
         server.shutdown()
         server.server_close()

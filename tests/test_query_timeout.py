@@ -10,7 +10,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.query import QueryTimeout, run_query
-from tests.conftest import run_cli
+from tests.conftest import interrupt, run_cli
 from tests.test_store import build_fixture_corpus
 
 ENDLESS = "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r"
@@ -48,7 +48,6 @@ def test_cli_timeout_option(corpus):
 def test_ctrl_c_stops_a_query_without_a_time_limit(corpus):
     """With ``--timeout 0`` SQLite runs without a deadline; Ctrl-C must still stop it (rc 130, one line)."""
     import os
-    import signal
     import subprocess
 
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
@@ -56,13 +55,7 @@ def test_ctrl_c_stops_a_query_without_a_time_limit(corpus):
                              "--timeout", "0"], cwd=Path(__file__).resolve().parents[1], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(3)  # well into the endless statement (the interpreter starts in about a second)
-    assert proc.poll() is None, proc.communicate()
-    proc.send_signal(signal.SIGINT)
-    try:
-        out, err = proc.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        raise AssertionError("Ctrl-C did not stop the query")
+    out, err = interrupt(proc, "the query")
     assert proc.returncode == 130, err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
 
