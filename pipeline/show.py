@@ -53,6 +53,8 @@ def load_document(path: Path) -> Document:
             raise ShowError(f"not a JSONL of extracted documents ({exc})") from None
         if not docs:
             raise ShowError("no documents in the file")
+        if problem := _offset_problem(docs[0]):
+            raise ShowError(f"document {docs[0].doc_id}: {problem}")
         return docs[0]
     if suffix in (".txt", ".html", ".htm"):
         # read as extract reads its inputs: the same size limits, decoding and refusals
@@ -63,6 +65,17 @@ def load_document(path: Path) -> Document:
         except InputError as exc:
             raise ShowError(str(exc)) from None
     raise ShowError(f"unsupported file type {suffix or '(none)'}; expected .txt, .html or .jsonl")
+
+
+def _offset_problem(doc: Document) -> str | None:
+    """Why a stored document's mentions cannot be drawn over its text (None: they can): each
+    start and end a whole number, in order, inside the text."""
+    for field in ("units", "quantities", "records"):
+        for i, m in enumerate(getattr(doc, field)):
+            s, e = getattr(m, "start", None), getattr(m, "end", None)
+            if not (isinstance(s, int) and isinstance(e, int) and 0 <= s <= e <= len(doc.text)):
+                return f"{field}[{i}] at {s!r}..{e!r} does not fit its text of {len(doc.text)} characters"
+    return None
 
 
 def spans_of(doc: Document) -> list[dict]:

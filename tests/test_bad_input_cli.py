@@ -172,3 +172,22 @@ def test_eval_predictions_that_are_not_documents(tmp_path):
     for body, why in (("[1, 2]\n", "line 1: not a JSON object"), ("{\n", "line 1: not JSON")):
         preds.write_text(body, encoding="utf-8")
         _one_line(run_cli("eval", str(tmp_path), "--predictions", str(preds)), str(preds), why)
+
+
+def test_show_names_a_stored_document_whose_offsets_do_not_fit(tmp_path):
+    import json
+
+    src = tmp_path / "d.jsonl"
+    assert run_cli("extract", str(_text(tmp_path)), "-o", str(src)).returncode == 0
+    doc = json.loads(src.read_text(encoding="utf-8"))
+    assert run_cli("show", str(src)).returncode == 0
+    for start in (99999, "x", None):
+        bad = dict(doc, quantities=[dict(doc["quantities"][0], start=start)] + doc["quantities"][1:])
+        src.write_text(json.dumps(bad, ensure_ascii=False) + "\n", encoding="utf-8")
+        _one_line(run_cli("show", str(src)), str(src), doc["doc_id"], "quantities[0]", "does not fit")
+
+
+def _text(tmp_path):
+    text = tmp_path / "a.txt"
+    text.write_text("Sở Y tế tỉnh Nam Định\n\nSở đã kiểm tra 29 cơ sở.\n", encoding="utf-8")
+    return text
