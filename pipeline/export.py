@@ -288,9 +288,7 @@ def cli_export(args) -> int:
         out = Path(args.output)
         if args.output == "-":
             n = _write_through(args, sys.stdout.buffer)
-        elif out.is_dir():
-            raise ExportError(f"{args.output}: is a folder; give a file name")
-        elif out.exists() and not out.is_file():
+        elif out.exists() and not out.is_file() and not out.is_dir():
             # a pipe or a device is written into, never replaced by a file of the same name
             with open(out, "wb") as stream:
                 n = _write_through(args, stream)
