@@ -172,9 +172,9 @@ def _memo(ctx: _Context, key, compute):
 _RECENCY = ("recency:0", "recency:1", "recency:2", "recency:3", "recency:4", "recency:none")
 
 
-def _record_rows(text: str, ctx: _Context, q: Quantity, rec: Record,
-                 recency: dict[str, int]) -> list[tuple[str | None, dict[str, float]]]:
-    """(candidate, features) of one record: "no unit" (None) first, then each name of the document.
+def _record_rows(text: str, ctx: _Context, q: Quantity, rec: Record, recency: dict[str, int],
+                 names: list[str]) -> list[tuple[str | None, dict[str, float]]]:
+    """(candidate, features) of one record: "no unit" (None) first, then each of ``names``.
 
     What depends on the record alone (its facts, the offices its sentence names) is read once
     here for all its candidates."""
@@ -210,7 +210,7 @@ def _record_rows(text: str, ctx: _Context, q: Quantity, rec: Record,
     unit_low = unit.lower() if unit is not None else ""
     sent_ends, all_mentions, all_starts = ctx.sent_ends, ctx.mentions, ctx.starts
     qe = q.end
-    for name in ctx.names:
+    for name in names:
         starts = all_starts[name]
         i = bisect_left(starts, qs)
         # what depends on the candidate's mentions before q and the paragraph alone (the same for
@@ -504,10 +504,40 @@ def candidate_rows(text: str, units: list[Unit], quantities: list[Quantity],
             for n in set(got):
                 ctx.para_votes[para, n] = got.count(n) / len(got)
     out = []
+    many = len(ctx.names) > MAX_CANDIDATES
     for ri, rec in enumerate(records):
         q = quantities[rec.quantity]
-        out.append((ri, _record_rows(text, ctx, q, rec, _recency(ctx, q.start))))
+        recency = _recency(ctx, q.start)
+        names = _names_near(text, ctx, q, rec, recency) if many else ctx.names
+        out.append((ri, _record_rows(text, ctx, q, rec, recency, names)))
     return out
+
+
+# Every name of the document is a candidate of every figure, which is what the model was trained
+# on (no annotated document names more than about 30 organizations).  A page naming hundreds (a
+# whole year's reports pasted into one article, a directory) would make that a row per figure per
+# name: time and memory growing with the square of the page.  There, a figure's candidates are the
+# names that can still win: the most recently named, those of its paragraph, the rules' choice and
+# the document's own topic (first, most named, in the title).
+MAX_CANDIDATES = 48
+_RECENT_KEPT = 24
+_TOPIC_KEPT = 8
+
+
+def _names_near(text: str, ctx: _Context, q: Quantity, rec: Record, recency: dict[str, int]) -> list[str]:
+    """The candidates of one figure in a document naming more than ``MAX_CANDIDATES`` units, in
+    the document's order of names (as ``ctx.names``, so ties break as they would among all)."""
+    para = bisect_right(ctx.para_starts, q.start) - 1
+    pstart = ctx.para_starts[para]
+    pend = ctx.para_starts[para + 1] if para + 1 < len(ctx.para_starts) else len(text)
+    starts = ctx.all_starts
+    keep = set(ctx.all_names[bisect_left(starts, pstart):bisect_left(starts, pend)])
+    keep.update(n for n, r in recency.items() if r < _RECENT_KEPT)
+    keep.update(n for n, r in ctx.count_rank.items() if r < _TOPIC_KEPT)
+    keep.update(n for n, ms in ctx.mentions.items() if ms[0].start < ctx.title_end)
+    keep.update((ctx.first, rec.unit, ctx.parents.get(rec.unit) if rec.unit is not None else None))
+    keep.update(n for n, p in ctx.parents.items() if p is not None and p == rec.unit)
+    return [n for n in ctx.names if n in keep]
 
 
 def choose_units(text: str, units: list[Unit], quantities: list[Quantity],

@@ -22,9 +22,11 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate
 
 # ---------------------------------------------------------------- folding
 
@@ -460,12 +462,27 @@ def scan_numbers(text: str) -> list[NumberSpan]:
             covered = end2
         else:
             out.append(NumberSpan(m.start(), m.end(), value, "digits", raw))
-    spans = [(s.start, s.end) for s in out]
+    digits = SpanIndex((s.start, s.end) for s in out)
     for sp in _scan_spelled(text):
-        if not any(a < sp.end and sp.start < b for a, b in spans):
+        if not digits.overlaps(sp.start, sp.end):
             out.append(sp)
     out.sort(key=lambda s: s.start)
     return out
+
+
+class SpanIndex:
+    """Spans ``(start, end)``, asked whether any overlaps ``[a, b)``: a bisection, not a scan of
+    them all (a long page holds thousands of numbers and dates, and each is asked about)."""
+
+    def __init__(self, spans):
+        spans = sorted(spans)
+        self.starts = [a for a, _ in spans]
+        # the furthest end among the spans starting up to each one (they may nest or overlap)
+        self.reach = list(accumulate((b for _, b in spans), max))
+
+    def overlaps(self, a: int, b: int) -> bool:
+        k = bisect_left(self.starts, b)  # the spans starting before b
+        return k > 0 and self.reach[k - 1] > a
 
 
 @lru_cache(maxsize=1)

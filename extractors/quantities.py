@@ -31,8 +31,8 @@ from functools import lru_cache
 
 from .items import item_of, phrase_candidates, share_items
 from .mentions import Period, Quantity
-from .numbers import (Folded, NumberSpan, fold, fold_word, load_data, multipliers, parse_digits, parse_spelled,
-                      scan_numbers)
+from .numbers import (Folded, NumberSpan, SpanIndex, fold, fold_word, load_data, multipliers, parse_digits,
+                      parse_spelled, scan_numbers)
 from .periods import document_period, find_dates, find_periods
 
 _WORDCHARS = re.compile(r"[^\W_]+(?:[-&][^\W_]+)*", re.UNICODE)
@@ -579,14 +579,15 @@ class _Found:
     num_start: int
 
 
-def _blocked_spans(text: str, f: Folded) -> list[tuple[int, int]]:
+def _blocked_spans(text: str, f: Folded) -> SpanIndex:
+    """The periods and dates of the text, in folded offsets: no number inside one is a quantity."""
     fo = f.from_original
     spans = []
     for s, e, _p in find_periods(text):
         spans.append((fo[s], fo[e] if e < len(fo) else len(f.text)))
     for s, e in find_dates(text):
         spans.append((fo[s], fo[e] if e < len(fo) else len(f.text)))
-    return spans
+    return SpanIndex(spans)
 
 
 def _chunk(t: str, n: NumberSpan) -> str:
@@ -733,8 +734,8 @@ def _make_doc(text: str):
         return None
 
 
-def _in_blocked(a: int, b: int, blocked) -> bool:
-    return any(x < b and a < y for x, y in blocked)
+def _in_blocked(a: int, b: int, blocked: SpanIndex) -> bool:
+    return blocked.overlaps(a, b)
 
 
 # _read's patterns, compiled once (it runs for every number; ``re``'s own cache costs a look-up per call)
