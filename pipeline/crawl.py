@@ -25,7 +25,7 @@ from urllib.parse import urljoin, urlsplit
 from pipeline.archive import WarcArchive, only_warcinfo, payload_digest, truncate_to
 from pipeline.discover import (
     COMMON_FEED_PATHS, Scope, TooLarge, canonicalize, extract_links, host_key, link_signature, parse_feed,
-    parse_sitemap, same_site, token_siblings, url_kind, url_template, url_tokens,
+    parse_sitemap, same_site, sitemap_problem, token_siblings, url_kind, url_template, url_tokens,
 )
 from pipeline.fetch import Exchange, FetchCancelled, Fetcher, FetchRequest
 from pipeline.frontier import Frontier, NewURL, QueuedURL
@@ -428,12 +428,16 @@ class Crawler:
                  changed: list[tuple[str, str]]) -> list[str]:
         """Queue the sitemap's URLs; ``changed`` gets the known ones its ``lastmod`` dates after our copy."""
         limit = self.settings.max_body_bytes
+        body = ex.decoded_body(limit)
         try:
-            sitemap = parse_sitemap(ex.decoded_body(limit), limit)
+            sitemap = parse_sitemap(body, limit)
         except TooLarge as exc:
             self.warn(item.url, f"sitemap {exc}: not read")
             return []
         if sitemap is None:
+            # archived and done all the same: the rest of the site is still reachable by links and feeds
+            self.warn(item.url, f"not an XML sitemap ({sitemap_problem(body, ex.content_type, limit)}): "
+                                "no URLs taken from it")
             return []
         locs = [loc for loc, _ in sitemap.urls]
         kind = "sitemap" if sitemap.kind == "index" else None

@@ -666,8 +666,8 @@ def test_one_ctrl_c_ends_a_long_crawl_delay_and_the_url_stays_queued(tmp_path):
 
 class _Site:
     """A tiny site on 127.0.0.1: ``routes`` maps a path to (status, content type, body); any other
-    path is a 404. The seed ``/`` should announce a feed and robots.txt a sitemap, so the crawl
-    guesses no address of its own and every failure is one the test made."""
+    path is a 404. With ``_site_routes`` every address the crawl guesses (a sitemap, a feed) is
+    there, so every failure is one the test made."""
 
     def __init__(self, routes: dict[str, tuple[int, str, bytes]]):
         import threading
@@ -698,14 +698,15 @@ class _Site:
 
 
 def _site_routes(links: list[str], sitemap: tuple[str, bytes] | None = None) -> dict:
-    """robots.txt naming a sitemap, a seed linking ``links`` and announcing an (empty) feed."""
+    """robots.txt, a sitemap where the crawl looks for one (robots.txt names none), and a seed linking
+    ``links`` and announcing an (empty) feed."""
     anchors = "".join(f'<a href="{href}">{href}</a>' for href in links)
     seed = (f'<html><head><link rel="alternate" type="application/rss+xml" href="/rss.xml"></head>'
             f"<body>{anchors}</body></html>").encode()
     ctype, body = sitemap or ("application/xml", b'<?xml version="1.0"?><urlset '
                               b'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>')
     return {
-        "/robots.txt": (200, "text/plain", b"User-agent: *\nAllow: /\nSitemap: /sitemap.xml\n"),
+        "/robots.txt": (200, "text/plain", b"User-agent: *\nAllow: /\n"),
         "/sitemap.xml": (200, ctype, body),
         "/rss.xml": (200, "application/rss+xml", b'<?xml version="1.0"?><rss version="2.0"><channel>'
                      b"<title>t</title></channel></rss>"),
@@ -747,3 +748,26 @@ def test_many_failed_urls_are_capped_and_the_full_list_is_a_query_away(tmp_path)
     listed = provnews(*shlex.split(last.split("all of them: provnews ", 1)[1]), "--format", "csv")
     assert listed.returncode == 0, listed.stderr
     assert sorted(row.split(",")[0] for row in listed.stdout.splitlines()[1:]) == sorted(site.url + b for b in broken)
+
+
+@pytest.mark.parametrize("ctype, body, got", [
+    ("text/html; charset=utf-8", "<!DOCTYPE html>\n<html><head><title>Trang chủ</title></head><body>"
+     "<p>Không tìm thấy trang</p></body></html>".encode(), "text/html, starting '<!DOCTYPE html> <html><head><title>Tr"),
+    ("application/octet-stream", b"\x00\x01\x02\xffgarbage" * 4, "application/octet-stream, starting b'\\x00\\x01\\x02\\xff"),
+])
+def test_a_sitemap_that_is_not_xml_is_said_and_the_crawl_goes_on(tmp_path, ctype, body, got):
+    """A portal answering its sitemap address with a page or junk (a soft 404): one warning naming
+    the sitemap and what came instead; the sitemap is done, and the pages linked are still crawled."""
+    with _Site({**_site_routes(["/bai-1.html"], sitemap=(ctype, body)),
+                "/bai-1.html": (200, "text/html", b"<html><body><p>x</p></body></html>")}) as site:
+        out = tmp_path / "c"
+        run = provnews("crawl", site.url + "/", "--out", str(out), "--delay", "0", "--quiet")
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1, run.stderr
+    assert lines[0].startswith(f"provnews crawl: {site.url}/sitemap.xml: not an XML sitemap ({got}"), lines[0]
+    assert lines[0].endswith("): no URLs taken from it")
+    conn = sqlite3.connect(out / "corpus.sqlite")
+    states = dict(conn.execute("SELECT url, state FROM crawl_urls"))
+    conn.close()
+    assert states[f"{site.url}/sitemap.xml"] == "done" and states[f"{site.url}/bai-1.html"] == "done"
