@@ -173,17 +173,27 @@ class ExportError(Exception):
 
 
 class _Documents:
-    """The documents of a JSONL file or a corpus folder, read one at a time (and re-readable)."""
+    """The documents of a JSONL file or a corpus folder, read one at a time (and re-readable).
+
+    A stored document that cannot be read is passed over with one line on stderr (once, however
+    often the corpus is read); ``skipped`` names them, for the command's status.
+    """
 
     def __init__(self, source: Path):
         self.source = source
+        self.skipped: set[str] = set()
+
+    def _unreadable(self, exc) -> None:
+        if str(exc) not in self.skipped:
+            print(f"provnews export: {exc}; left out of the export", file=sys.stderr)
+            self.skipped.add(str(exc))
 
     def __iter__(self) -> Iterator[Document]:
         if self.source.is_dir():
             from pipeline.store import CorpusStore
 
             with CorpusStore(self.source, readonly=True) as store:
-                yield from store.iter_documents()
+                yield from store.iter_documents(unreadable=self._unreadable)
             return
         try:
             yield from iter_jsonl(self.source)
@@ -255,20 +265,23 @@ def export_corpus(corpus_dir: str | Path, outputs_dir: str | Path) -> list[Path]
     return written
 
 
-def _export_to(args, path) -> int:
+def _export_to(args, path) -> tuple[int, int]:
+    """(documents written, stored documents left out because they cannot be read)."""
     if args.format == "wacz":
         from pipeline.wacz import WaczError, write_wacz
 
         if not Path(args.source).is_dir():
             raise ExportError(f"{args.source}: wacz packages a corpus folder (its WARCs), not a JSONL file")
         try:
-            return write_wacz(args.source, path)
+            return write_wacz(args.source, path), 0
         except WaczError as exc:
             raise ExportError(str(exc)) from None
-    return export(load_documents(args.source), args.format, path, table=args.table, bom=not args.no_bom)
+    docs = load_documents(args.source)
+    n = export(docs, args.format, path, table=args.table, bom=not args.no_bom)
+    return n, len(getattr(docs, "skipped", ()))
 
 
-def _write_through(args, stream) -> int:
+def _write_through(args, stream) -> tuple[int, int]:
     """Export into a stream (stdout, a pipe, a device): written whole to a temporary file, then
     copied, as sqlite-utils and trafilatura do (Parquet and WACZ need a seekable file)."""
     import shutil
@@ -276,29 +289,29 @@ def _write_through(args, stream) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"export.{args.format}"
-        n = _export_to(args, path)
+        counts = _export_to(args, path)
         with open(path, "rb") as fh:
             shutil.copyfileobj(fh, stream)
         stream.flush()
-    return n
+    return counts
 
 
 def cli_export(args) -> int:
     try:
         out = Path(args.output)
         if args.output == "-":
-            n = _write_through(args, sys.stdout.buffer)
+            n, skipped = _write_through(args, sys.stdout.buffer)
         elif out.exists() and not out.is_file() and not out.is_dir():
             # a pipe or a device is written into, never replaced by a file of the same name
             with open(out, "wb") as stream:
-                n = _write_through(args, stream)
+                n, skipped = _write_through(args, stream)
         else:
             from pipeline.ingest import output_problem
 
             if problem := output_problem(out, [args.source]):
                 raise ExportError(f"{args.output}: {problem}")
             # a link's target gets the new file (the new file replaces the target, not the link)
-            n = _export_to(args, out.resolve() if out.is_symlink() else out)
+            n, skipped = _export_to(args, out.resolve() if out.is_symlink() else out)
     except ExportError as exc:
         print(f"provnews export: {exc}", file=sys.stderr)
         return 2
@@ -311,7 +324,10 @@ def cli_export(args) -> int:
         return 2
     what = {"json": "documents", "jsonl": "documents", "wacz": "pages (stored documents) with their WARCs"}.get(
         args.format, f"documents as table {args.table}")
-    if not getattr(args, "quiet", False):
+    if not getattr(args, "quiet", False) or skipped:
         where = "stdout" if args.output == "-" else args.output
-        print(f"provnews export: wrote {n} {what} to {where}", file=sys.stderr)
-    return 0
+        print(f"provnews export: wrote {n} {what} to {where}"
+              + (f"; {skipped} stored documents left out (unreadable, named above)" if skipped else ""),
+              file=sys.stderr)
+    # the others are exported all the same, as extract does with the inputs that did not fail
+    return 1 if skipped else 0

@@ -233,8 +233,15 @@ def extract_corpus(corpus_dir: str | Path, everything: bool = False, workers: in
         progress = Progress(quiet=quiet, label="extract", total=total)
         in_flight: dict[int, Document] = {}
 
+        def unreadable(exc) -> None:
+            # the row stays as it is, pending, for a person to look at; the other documents go on
+            counts.failed += 1
+            print(f"provnews extract: {exc}; not extracted", file=sys.stderr)
+
         def texts() -> Iterator[str]:
-            for i, doc in enumerate(store.iter_documents() if everything else store.pending_documents()):
+            docs = store.iter_documents(unreadable=unreadable) if everything \
+                else store.pending_documents(unreadable=unreadable)
+            for i, doc in enumerate(docs):
                 in_flight[i] = doc
                 yield doc.text
 

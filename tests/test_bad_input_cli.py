@@ -191,3 +191,41 @@ def _text(tmp_path):
     text = tmp_path / "a.txt"
     text.write_text("Sở Y tế tỉnh Nam Định\n\nSở đã kiểm tra 29 cơ sở.\n", encoding="utf-8")
     return text
+
+
+def test_a_stored_document_whose_text_is_not_utf8_is_named_and_left_out(store, tmp_path):
+    """A row another tool wrote as bytes that are not UTF-8: export and extract --corpus name the
+    store and the document, go on with the others, say how many they left out and exit 1; the row
+    is still in the store, byte for byte (never lose what is stored)."""
+    import json
+
+    broken = tmp_path / "broken"
+    shutil.copytree(store, broken)
+    db = broken / "corpus.sqlite"
+    with sqlite3.connect(db) as conn:
+        doc_id, url = conn.execute("SELECT doc_id, url FROM documents ORDER BY id LIMIT 1 OFFSET 1").fetchone()
+        total = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        conn.execute("UPDATE documents SET text = CAST(x'fffe41' AS TEXT) WHERE doc_id = ?", (doc_id,))
+    named = f"provnews export: {db}: document {doc_id} ({url}): documents.text is not UTF-8 text"
+
+    for fmt in ("jsonl", "csv"):
+        out = tmp_path / f"out.{fmt}"
+        proc = run_cli("export", str(broken), "-f", fmt, "-o", str(out))
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 2 and lines[0].startswith(named), proc.stderr
+        assert lines[1].endswith("; 1 stored documents left out (unreadable, named above)"), proc.stderr
+    exported = [json.loads(line)["doc_id"] for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert len(exported) == total - 1 and doc_id not in exported
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE documents SET extracted_at = NULL")
+    proc = run_cli("extract", "--corpus", str(broken), "--workers", "1")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert [x for x in proc.stderr.splitlines() if doc_id in x] == [
+        named.replace("export", "extract", 1) + ", so it cannot be read (the store keeps it as it is); not extracted"]
+    assert f"extracted {total - 1} documents" in proc.stderr and "; 1 failed" in proc.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM documents WHERE extracted_at IS NULL").fetchone()[0] == 1
+        assert conn.execute("SELECT CAST(text AS BLOB), extracted_at FROM documents WHERE doc_id = ?",
+                            (doc_id,)).fetchone() == (b"\xff\xfeA", None)
