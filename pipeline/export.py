@@ -9,14 +9,13 @@ document's metadata and provenance so a researcher can trace every number.
 from __future__ import annotations
 
 import csv
-import json
 import os
 import re
 import sys
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
-from pipeline.records import Document, iter_jsonl, read_jsonl
+from pipeline.records import Document, NotJSON, iter_jsonl, read_jsonl
 
 DOC_COLUMNS = ["doc_id", "url", "title", "published", "source", "fetched_at", "warc_file", "warc_record_id"]
 PERIOD_COLUMNS = ["period_text", "period_start", "period_end"]
@@ -107,7 +106,7 @@ class JsonExporter:
         self.fh.write("[\n")
 
     def write(self, doc: Document) -> None:
-        self.fh.write(("" if self.first else ",\n") + json.dumps(doc.to_dict(), ensure_ascii=False))
+        self.fh.write(("" if self.first else ",\n") + doc.to_json())
         self.first = False
 
     def finish(self) -> None:
@@ -120,7 +119,7 @@ class JsonLinesExporter(JsonExporter):
         self.fh = open(self.path, "w", encoding="utf-8")
 
     def write(self, doc: Document) -> None:
-        self.fh.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
+        self.fh.write(doc.to_json() + "\n")
 
     def finish(self) -> None:
         self.fh.close()
@@ -172,28 +171,37 @@ class ExportError(Exception):
     pass
 
 
-class _Documents:
-    """The documents of a JSONL file or a corpus folder, read one at a time (and re-readable).
+class LeftOut:
+    """The stored documents an export passes over — unreadable in the store, or holding a number
+    the format cannot (JSON and NaN) — each named once on stderr, however often the corpus is read
+    (``len``: how many, for the command's status)."""
 
-    A stored document that cannot be read is passed over with one line on stderr (once, however
-    often the corpus is read); ``skipped`` names them, for the command's status.
-    """
+    def __init__(self, where: Path):
+        self.where, self.messages = str(where), set()
+
+    def __call__(self, exc: Exception) -> None:
+        message = str(exc) if str(exc).startswith(self.where) else f"{self.where}: {exc}"
+        if message not in self.messages:
+            print(f"provnews export: {message}; left out of the export", file=sys.stderr)
+            self.messages.add(message)
+
+    def __len__(self) -> int:
+        return len(self.messages)
+
+
+class _Documents:
+    """The documents of a JSONL file or a corpus folder, read one at a time (and re-readable)."""
 
     def __init__(self, source: Path):
         self.source = source
-        self.skipped: set[str] = set()
-
-    def _unreadable(self, exc) -> None:
-        if str(exc) not in self.skipped:
-            print(f"provnews export: {exc}; left out of the export", file=sys.stderr)
-            self.skipped.add(str(exc))
+        self.left_out = LeftOut(source / "corpus.sqlite") if source.is_dir() else None
 
     def __iter__(self) -> Iterator[Document]:
         if self.source.is_dir():
             from pipeline.store import CorpusStore
 
             with CorpusStore(self.source, readonly=True) as store:
-                yield from store.iter_documents(unreadable=self._unreadable)
+                yield from store.iter_documents(unreadable=self.left_out)
             return
         try:
             yield from iter_jsonl(self.source)
@@ -228,11 +236,14 @@ def load_documents(source: str | Path) -> Iterable[Document]:
     return _Documents(source)
 
 
-def export(docs: Iterable[Document], fmt: str, path: str | Path, table: str = "records", bom: bool = True) -> int:
+def export(docs: Iterable[Document], fmt: str, path: str | Path, table: str = "records", bom: bool = True,
+           left_out: Callable[[Exception], None] | None = None) -> int:
     """Write documents in a format; returns the number of documents written.
 
     Documents stream through one at a time.  The file appears under its name
     only when complete: a failure midway leaves no half-written export.
+    ``left_out``: called with a document the format cannot hold (NotJSON),
+    which is passed over; without it, that stops the export.
     """
     if fmt not in EXPORTERS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(EXPORTERS)}")
@@ -244,7 +255,13 @@ def export(docs: Iterable[Document], fmt: str, path: str | Path, table: str = "r
     try:
         exporter.start()
         for doc in docs:
-            exporter.write(doc)
+            try:
+                exporter.write(doc)
+            except NotJSON as exc:
+                if left_out is None:
+                    raise
+                left_out(exc)
+                continue
             n += 1
         exporter.finish()
         os.replace(partial, path)
@@ -258,10 +275,10 @@ def export_corpus(corpus_dir: str | Path, outputs_dir: str | Path) -> list[Path]
     outputs_dir = Path(outputs_dir)
     docs = load_documents(corpus_dir)  # read again for each file, never all held at once
     written = [outputs_dir / "documents.jsonl"]
-    export(docs, "jsonl", written[0])
+    export(docs, "jsonl", written[0], left_out=docs.left_out)
     for table in TABLES:
         written.append(outputs_dir / f"{table}.csv")
-        export(docs, "csv", written[-1], table=table)
+        export(docs, "csv", written[-1], table=table, left_out=docs.left_out)
     return written
 
 
@@ -277,8 +294,9 @@ def _export_to(args, path) -> tuple[int, int]:
         except WaczError as exc:
             raise ExportError(str(exc)) from None
     docs = load_documents(args.source)
-    n = export(docs, args.format, path, table=args.table, bom=not args.no_bom)
-    return n, len(getattr(docs, "skipped", ()))
+    left_out = getattr(docs, "left_out", None)
+    n = export(docs, args.format, path, table=args.table, bom=not args.no_bom, left_out=left_out)
+    return n, len(left_out or ())
 
 
 def _write_through(args, stream) -> tuple[int, int]:
@@ -327,7 +345,7 @@ def cli_export(args) -> int:
     if not getattr(args, "quiet", False) or skipped:
         where = "stdout" if args.output == "-" else args.output
         print(f"provnews export: wrote {n} {what} to {where}"
-              + (f"; {skipped} stored documents left out (unreadable, named above)" if skipped else ""),
+              + (f"; {skipped} stored documents left out (named above)" if skipped else ""),
               file=sys.stderr)
     # the others are exported all the same, as extract does with the inputs that did not fail
     return 1 if skipped else 0

@@ -7,7 +7,6 @@ one line naming the file and the reason, and the exit status says so.
 """
 from __future__ import annotations
 
-import json
 import sys
 from contextlib import closing
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from typing import Callable, Iterable, Iterator
 from extractors.normalize import clean_text
 from pipeline.engine import default_workers
 from pipeline.progress import Progress
-from pipeline.records import Document, make_doc_id
+from pipeline.records import Document, loads_strict, make_doc_id
 from pipeline.settings import Settings
 
 # One document's limits, the crawler's own: beyond them the NLP stage would run
@@ -290,7 +289,8 @@ class ResumableOutput:
             return False
         line = self._old.readline()
         try:
-            old = json.loads(line) if line.endswith(b"\n") else None
+            # (strict: a line holding Infinity, from an older provnews, is extracted again)
+            old = loads_strict(line) if line.endswith(b"\n") else None
         except ValueError:
             old = None
         if isinstance(old, dict) and old.get("doc_id") == doc.doc_id and old.get("text") == doc.text:
