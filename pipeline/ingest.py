@@ -331,9 +331,17 @@ def output_problem(path: str | Path, inputs: Iterable[str | Path] = ()) -> str |
 
     Beside paths that cannot hold a file, it refuses to overwrite one of the command's own
     ``inputs`` and what a corpus keeps (its SQLite store, its WARCs and their index): a mistyped
-    ``-o`` must not destroy an archive."""
+    ``-o`` must not destroy an archive.
+
+    Making a missing folder is the rule of every output (``extract -o``, ``export -o``, ``show
+    --html``, ``run --outputs``, all checked here): ``-o outputs/2024/records.csv`` needs no
+    mkdir first, and each command names the path it wrote, so a mistyped folder shows at once.
+    """
     path = Path(path)
     try:
+        folder = next((p for p in path.absolute().parents if p.exists() or p.is_symlink()), None)
+        if folder is not None and not folder.is_dir():
+            return f"{folder} is not a folder"
         if path.is_dir():
             return "is a folder; give a file name"
         if path.exists() and not path.is_file():
