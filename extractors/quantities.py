@@ -715,8 +715,12 @@ def find_quantities(text: str, doc=None) -> tuple[list[Quantity], Period | None]
     found.sort(key=lambda q: q.start)
     out, floor = [], 0
     for q in found:
-        out.append(_to_quantity(text, f, t, q, toks, floor))
+        quantity = _to_quantity(text, f, t, q, toks, floor)
         floor = q.end  # words before this point belong to the previous quantity's item
+        # a number of hundreds of digits is infinite as a float: no value the schema (JSON) can hold
+        if all(v is None or math.isfinite(v)
+               for v in (quantity.value, quantity.value_max, quantity.total, quantity.base_value)):
+            out.append(quantity)
     share_items(out, text)
     try:
         period = document_period(text)

@@ -25,7 +25,7 @@ from urllib.parse import urljoin, urlsplit
 from pipeline.archive import WarcArchive, only_warcinfo, payload_digest, truncate_to
 from pipeline.discover import (
     COMMON_FEED_PATHS, Scope, TooLarge, canonicalize, extract_links, host_key, link_signature, parse_feed,
-    parse_sitemap, same_site, token_siblings, url_kind, url_template, url_tokens,
+    parse_sitemap, same_site, sitemap_problem, token_siblings, url_kind, url_template, url_tokens,
 )
 from pipeline.fetch import Exchange, FetchCancelled, Fetcher, FetchRequest
 from pipeline.frontier import Frontier, NewURL, QueuedURL
@@ -41,6 +41,9 @@ WARC_PREFIX = "provnews"
 ROBOTS_MAX_REDIRECTS = 5
 # Token URL spaces: new token values followed under one prefix before it counts as a trap.
 MAX_TOKENS_PER_SPACE = 3
+# Failed URLs named one per line as they happen; past this many a run with a dead section of a
+# site would bury every other message, so the rest are only counted (the frontier keeps them all).
+MAX_FAILURE_LINES = 20
 
 
 class CrawlError(Exception):
@@ -110,6 +113,7 @@ class Crawler:
         self.stop_requested = False
         self._registered: set[str] = set()
         self.token_spaces: dict[tuple[str, int], set[str]] = {}
+        self.failures_named = self.failures_unnamed = 0
 
     # --- start ---------------------------------------------------------------------
     def recover(self) -> int:
@@ -178,7 +182,7 @@ class Crawler:
                             continue
                         if host in self.dead_hosts:
                             self.frontier.commit_fetch(item, state="failed", error=self.dead_hosts[host])
-                            self.counts.errors += 1
+                            self.failed(item, f"not fetched: its host does not answer ({self.dead_hosts[host]})")
                             progressed = True
                             continue
                         busy.add(host)
@@ -213,6 +217,10 @@ class Crawler:
             pool.shutdown(wait=True)
             self.archive.close()
             self.frontier.end_run(state)
+        if self.failures_unnamed:
+            self.progress.message(
+                f"provnews crawl: {self.failures_unnamed} more failed URL(s) not named above; all of them: "
+                f"{failed_urls_command(self.out)}")
         self.counts.queued = self.frontier.count_queued()
         self.progress.finish(self.counts)
         result = CrawlResult(self.counts, state, resumed, self.store.count_documents(), self.warc_dir,
@@ -253,7 +261,7 @@ class Crawler:
             return
         self.counts.fetched += 1
         if ex.error:
-            self.counts.errors += 1
+            self.failed(item, ex.error)
             if item.kind == "robots":
                 # the host does not answer at all: do not queue its pages for retries now
                 self.dead_hosts[item.host] = ex.error
@@ -329,7 +337,7 @@ class Crawler:
             self.counts.revisits += 1
         ok = ex.status < 400 or (item.kind == "robots" and ex.status < 500)
         if not ok:
-            self.counts.errors += 1
+            self.failed(item, f"HTTP {ex.status} {ex.reason}".strip())
         fresh = archived.kind == "response" and ex.status == 200
         self.frontier.commit_fetch(
             item, state="done" if ok else "failed", status=ex.status,
@@ -344,6 +352,26 @@ class Crawler:
             changed=changed)
         if https_host:
             self.https_hosts.add(https_host.split(":")[0])
+
+    def failed(self, item: QueuedURL, reason: str) -> None:
+        """Count a URL that failed and name it as it happens, up to MAX_FAILURE_LINES a run (the
+        frontier keeps every failed URL with its error; the end of the run says how many went unnamed).
+
+        Not named here: a seed (the end of the run names each failed seed) and a robots.txt (a 5xx
+        was just explained by ``_robots``; a host that does not answer at all fails each of its
+        URLs with the same reason, and those are named).
+        """
+        self.counts.errors += 1
+        if item.kind == "robots" or item.url in self.seeds:
+            return
+        if self.failures_named < MAX_FAILURE_LINES:
+            self.failures_named += 1
+            self.warn(item.url, reason)
+            return
+        if not self.failures_unnamed:
+            self.progress.message(f"provnews crawl: more than {MAX_FAILURE_LINES} URLs failed: the others "
+                                  "are counted, not named one by one")
+        self.failures_unnamed += 1
 
     def warn(self, url: str, reason: str) -> None:
         """One line on stderr (even when quiet) and in the log: what happened to which URL."""
@@ -400,12 +428,16 @@ class Crawler:
                  changed: list[tuple[str, str]]) -> list[str]:
         """Queue the sitemap's URLs; ``changed`` gets the known ones its ``lastmod`` dates after our copy."""
         limit = self.settings.max_body_bytes
+        body = ex.decoded_body(limit)
         try:
-            sitemap = parse_sitemap(ex.decoded_body(limit), limit)
+            sitemap = parse_sitemap(body, limit)
         except TooLarge as exc:
             self.warn(item.url, f"sitemap {exc}: not read")
             return []
         if sitemap is None:
+            # archived and done all the same: the rest of the site is still reachable by links and feeds
+            self.warn(item.url, f"not an XML sitemap ({sitemap_problem(body, ex.content_type, limit)}): "
+                                "no URLs taken from it")
             return []
         locs = [loc for loc, _ in sitemap.urls]
         kind = "sitemap" if sitemap.kind == "index" else None
@@ -576,6 +608,14 @@ def crawl(seeds: list[str], out_dir: str | Path, settings: Settings, progress: P
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
         crawler.close()
+
+
+def failed_urls_command(out: Path) -> str:
+    """The command that lists a corpus's failed URLs with their errors, as the frontier keeps them."""
+    import shlex
+
+    return (f"""provnews query "SELECT url, error FROM crawl_urls WHERE state='failed'" """
+            f"--corpus {shlex.quote(str(out))}")
 
 
 def summary_line(result: CrawlResult) -> str:

@@ -11,6 +11,7 @@ below stop the walk where a pager or a calendar never ends.
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 import zlib
@@ -253,6 +254,33 @@ def parse_sitemap(data: bytes, max_bytes: int = SITEMAP_MAX_BYTES) -> Sitemap | 
         if loc:
             urls.append((loc, lastmod))
     return Sitemap("index" if tag == "sitemapindex" else "urlset", urls)
+
+
+def sitemap_problem(data: bytes, content_type: str | None, max_bytes: int = SITEMAP_MAX_BYTES) -> str:
+    """What a URL served instead of an XML sitemap, for a warning: its type and how it starts.
+
+    A portal often answers a sitemap address with its home page or an error
+    page (a "soft 404", status 200): said plainly, the archivist can tell a
+    site without a sitemap from one the crawler misread.
+    """
+    try:
+        data = maybe_gunzip(data, max_bytes)
+    except TooLarge:
+        pass
+    root = _xml_root(data)
+    if root is not None:
+        got = f"XML whose root is <{etree.QName(root).localname}>"
+    else:
+        got = content_type or "no Content-Type"
+    head = data.lstrip()[:60]
+    if not head:
+        return f"{got}, empty"
+    # final=False: a character cut at the 60th byte is left out, not taken for a bad byte
+    text = codecs.getincrementaldecoder("utf-8")("replace").decode(head, final=False)
+    if "\ufffd" in text or any(not c.isprintable() and not c.isspace() for c in text):
+        return f"{got}, starting {head[:24]!r}"      # bytes that are not text: shown as bytes
+    text = " ".join(text.split())
+    return f"{got}, starting {text[:40]!r}{'…' if len(text) > 40 else ''}"
 
 
 def parse_feed(data: bytes) -> list[str] | None:

@@ -9,14 +9,13 @@ document's metadata and provenance so a researcher can trace every number.
 from __future__ import annotations
 
 import csv
-import json
 import os
 import re
 import sys
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
-from pipeline.records import Document, iter_jsonl, read_jsonl
+from pipeline.records import Document, NotJSON, iter_jsonl, read_jsonl
 
 DOC_COLUMNS = ["doc_id", "url", "title", "published", "source", "fetched_at", "warc_file", "warc_record_id"]
 PERIOD_COLUMNS = ["period_text", "period_start", "period_end"]
@@ -107,7 +106,7 @@ class JsonExporter:
         self.fh.write("[\n")
 
     def write(self, doc: Document) -> None:
-        self.fh.write(("" if self.first else ",\n") + json.dumps(doc.to_dict(), ensure_ascii=False))
+        self.fh.write(("" if self.first else ",\n") + doc.to_json())
         self.first = False
 
     def finish(self) -> None:
@@ -120,7 +119,7 @@ class JsonLinesExporter(JsonExporter):
         self.fh = open(self.path, "w", encoding="utf-8")
 
     def write(self, doc: Document) -> None:
-        self.fh.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
+        self.fh.write(doc.to_json() + "\n")
 
     def finish(self) -> None:
         self.fh.close()
@@ -172,18 +171,37 @@ class ExportError(Exception):
     pass
 
 
+class LeftOut:
+    """The stored documents an export passes over — unreadable in the store, or holding a number
+    the format cannot (JSON and NaN) — each named once on stderr, however often the corpus is read
+    (``len``: how many, for the command's status)."""
+
+    def __init__(self, where: Path):
+        self.where, self.messages = str(where), set()
+
+    def __call__(self, exc: Exception) -> None:
+        message = str(exc) if str(exc).startswith(self.where) else f"{self.where}: {exc}"
+        if message not in self.messages:
+            print(f"provnews export: {message}; left out of the export", file=sys.stderr)
+            self.messages.add(message)
+
+    def __len__(self) -> int:
+        return len(self.messages)
+
+
 class _Documents:
     """The documents of a JSONL file or a corpus folder, read one at a time (and re-readable)."""
 
     def __init__(self, source: Path):
         self.source = source
+        self.left_out = LeftOut(source / "corpus.sqlite") if source.is_dir() else None
 
     def __iter__(self) -> Iterator[Document]:
         if self.source.is_dir():
             from pipeline.store import CorpusStore
 
             with CorpusStore(self.source, readonly=True) as store:
-                yield from store.iter_documents()
+                yield from store.iter_documents(unreadable=self.left_out)
             return
         try:
             yield from iter_jsonl(self.source)
@@ -218,11 +236,14 @@ def load_documents(source: str | Path) -> Iterable[Document]:
     return _Documents(source)
 
 
-def export(docs: Iterable[Document], fmt: str, path: str | Path, table: str = "records", bom: bool = True) -> int:
+def export(docs: Iterable[Document], fmt: str, path: str | Path, table: str = "records", bom: bool = True,
+           left_out: Callable[[Exception], None] | None = None) -> int:
     """Write documents in a format; returns the number of documents written.
 
     Documents stream through one at a time.  The file appears under its name
     only when complete: a failure midway leaves no half-written export.
+    ``left_out``: called with a document the format cannot hold (NotJSON),
+    which is passed over; without it, that stops the export.
     """
     if fmt not in EXPORTERS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(EXPORTERS)}")
@@ -234,7 +255,13 @@ def export(docs: Iterable[Document], fmt: str, path: str | Path, table: str = "r
     try:
         exporter.start()
         for doc in docs:
-            exporter.write(doc)
+            try:
+                exporter.write(doc)
+            except NotJSON as exc:
+                if left_out is None:
+                    raise
+                left_out(exc)
+                continue
             n += 1
         exporter.finish()
         os.replace(partial, path)
@@ -248,27 +275,31 @@ def export_corpus(corpus_dir: str | Path, outputs_dir: str | Path) -> list[Path]
     outputs_dir = Path(outputs_dir)
     docs = load_documents(corpus_dir)  # read again for each file, never all held at once
     written = [outputs_dir / "documents.jsonl"]
-    export(docs, "jsonl", written[0])
+    export(docs, "jsonl", written[0], left_out=docs.left_out)
     for table in TABLES:
         written.append(outputs_dir / f"{table}.csv")
-        export(docs, "csv", written[-1], table=table)
+        export(docs, "csv", written[-1], table=table, left_out=docs.left_out)
     return written
 
 
-def _export_to(args, path) -> int:
+def _export_to(args, path) -> tuple[int, int]:
+    """(documents written, stored documents left out because they cannot be read)."""
     if args.format == "wacz":
         from pipeline.wacz import WaczError, write_wacz
 
         if not Path(args.source).is_dir():
             raise ExportError(f"{args.source}: wacz packages a corpus folder (its WARCs), not a JSONL file")
         try:
-            return write_wacz(args.source, path)
+            return write_wacz(args.source, path), 0
         except WaczError as exc:
             raise ExportError(str(exc)) from None
-    return export(load_documents(args.source), args.format, path, table=args.table, bom=not args.no_bom)
+    docs = load_documents(args.source)
+    left_out = getattr(docs, "left_out", None)
+    n = export(docs, args.format, path, table=args.table, bom=not args.no_bom, left_out=left_out)
+    return n, len(left_out or ())
 
 
-def _write_through(args, stream) -> int:
+def _write_through(args, stream) -> tuple[int, int]:
     """Export into a stream (stdout, a pipe, a device): written whole to a temporary file, then
     copied, as sqlite-utils and trafilatura do (Parquet and WACZ need a seekable file)."""
     import shutil
@@ -276,29 +307,29 @@ def _write_through(args, stream) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"export.{args.format}"
-        n = _export_to(args, path)
+        counts = _export_to(args, path)
         with open(path, "rb") as fh:
             shutil.copyfileobj(fh, stream)
         stream.flush()
-    return n
+    return counts
 
 
 def cli_export(args) -> int:
     try:
         out = Path(args.output)
         if args.output == "-":
-            n = _write_through(args, sys.stdout.buffer)
+            n, skipped = _write_through(args, sys.stdout.buffer)
         elif out.exists() and not out.is_file() and not out.is_dir():
             # a pipe or a device is written into, never replaced by a file of the same name
             with open(out, "wb") as stream:
-                n = _write_through(args, stream)
+                n, skipped = _write_through(args, stream)
         else:
             from pipeline.ingest import output_problem
 
             if problem := output_problem(out, [args.source]):
                 raise ExportError(f"{args.output}: {problem}")
             # a link's target gets the new file (the new file replaces the target, not the link)
-            n = _export_to(args, out.resolve() if out.is_symlink() else out)
+            n, skipped = _export_to(args, out.resolve() if out.is_symlink() else out)
     except ExportError as exc:
         print(f"provnews export: {exc}", file=sys.stderr)
         return 2
@@ -311,7 +342,10 @@ def cli_export(args) -> int:
         return 2
     what = {"json": "documents", "jsonl": "documents", "wacz": "pages (stored documents) with their WARCs"}.get(
         args.format, f"documents as table {args.table}")
-    if not getattr(args, "quiet", False):
+    if not getattr(args, "quiet", False) or skipped:
         where = "stdout" if args.output == "-" else args.output
-        print(f"provnews export: wrote {n} {what} to {where}", file=sys.stderr)
-    return 0
+        print(f"provnews export: wrote {n} {what} to {where}"
+              + (f"; {skipped} stored documents left out (named above)" if skipped else ""),
+              file=sys.stderr)
+    # the others are exported all the same, as extract does with the inputs that did not fail
+    return 1 if skipped else 0

@@ -7,7 +7,6 @@ one line naming the file and the reason, and the exit status says so.
 """
 from __future__ import annotations
 
-import json
 import sys
 from contextlib import closing
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from typing import Callable, Iterable, Iterator
 from extractors.normalize import clean_text
 from pipeline.engine import default_workers
 from pipeline.progress import Progress
-from pipeline.records import Document, make_doc_id
+from pipeline.records import Document, loads_strict, make_doc_id
 from pipeline.settings import Settings
 
 # One document's limits, the crawler's own: beyond them the NLP stage would run
@@ -233,8 +232,15 @@ def extract_corpus(corpus_dir: str | Path, everything: bool = False, workers: in
         progress = Progress(quiet=quiet, label="extract", total=total)
         in_flight: dict[int, Document] = {}
 
+        def unreadable(exc) -> None:
+            # the row stays as it is, pending, for a person to look at; the other documents go on
+            counts.failed += 1
+            print(f"provnews extract: {exc}; not extracted", file=sys.stderr)
+
         def texts() -> Iterator[str]:
-            for i, doc in enumerate(store.iter_documents() if everything else store.pending_documents()):
+            docs = store.iter_documents(unreadable=unreadable) if everything \
+                else store.pending_documents(unreadable=unreadable)
+            for i, doc in enumerate(docs):
                 in_flight[i] = doc
                 yield doc.text
 
@@ -283,7 +289,8 @@ class ResumableOutput:
             return False
         line = self._old.readline()
         try:
-            old = json.loads(line) if line.endswith(b"\n") else None
+            # (strict: a line holding Infinity, from an older provnews, is extracted again)
+            old = loads_strict(line) if line.endswith(b"\n") else None
         except ValueError:
             old = None
         if isinstance(old, dict) and old.get("doc_id") == doc.doc_id and old.get("text") == doc.text:
@@ -324,9 +331,17 @@ def output_problem(path: str | Path, inputs: Iterable[str | Path] = ()) -> str |
 
     Beside paths that cannot hold a file, it refuses to overwrite one of the command's own
     ``inputs`` and what a corpus keeps (its SQLite store, its WARCs and their index): a mistyped
-    ``-o`` must not destroy an archive."""
+    ``-o`` must not destroy an archive.
+
+    Making a missing folder is the rule of every output (``extract -o``, ``export -o``, ``show
+    --html``, ``run --outputs``, all checked here): ``-o outputs/2024/records.csv`` needs no
+    mkdir first, and each command names the path it wrote, so a mistyped folder shows at once.
+    """
     path = Path(path)
     try:
+        folder = next((p for p in path.absolute().parents if p.exists() or p.is_symlink()), None)
+        if folder is not None and not folder.is_dir():
+            return f"{folder} is not a folder"
         if path.is_dir():
             return "is a folder; give a file name"
         if path.exists() and not path.is_file():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +61,10 @@ def source_of(url: str | None) -> str | None:
     return parts.hostname if parts.scheme in ("http", "https") else None
 
 
+class NotJSON(ValueError):
+    """A document that standard JSON cannot hold (a number that is NaN or infinite)."""
+
+
 @dataclass(slots=True)
 class Document:
     doc_id: str
@@ -97,7 +102,13 @@ class Document:
         return out
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False)
+        """One line of standard JSON; ValueError naming the document when one of its numbers is
+        NaN or infinite (Python would write ``Infinity``, which no other JSON reader takes)."""
+        try:
+            return json.dumps(self.to_dict(), ensure_ascii=False, allow_nan=False)
+        except ValueError:
+            raise NotJSON(f"document {self.doc_id}" + (f" ({self.url})" if self.url else "")
+                          + ": a number in it is NaN or infinite, which JSON cannot hold") from None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Document":
@@ -111,9 +122,19 @@ class Document:
         )
 
 
+class _NotAJSONNumber(ValueError):
+    pass
+
+
+def _refuse_constant(name: str):
+    # Python's json reads NaN, Infinity and -Infinity, which are not JSON: taken in, they would be
+    # written out again into files no other JSON reader opens
+    raise _NotAJSONNumber(f"{name} is not a JSON number")
+
+
 def json_lines(path) -> Iterator[tuple[int, object]]:
     """(line number, parsed JSON) of each non-blank line of a file (``-``: stdin); ValueError
-    naming the line for one that is not JSON."""
+    naming the line for one that is not (standard) JSON."""
     if str(path) == "-":
         fh = open(sys.stdin.fileno(), encoding="utf-8", closefd=False)
     else:
@@ -123,11 +144,26 @@ def json_lines(path) -> Iterator[tuple[int, object]]:
             if not line.strip():
                 continue
             try:
-                yield n, json.loads(line)
+                data = loads_strict(line)
+            except _NotAJSONNumber as exc:
+                raise ValueError(f"line {n}: {exc}") from None
             except ValueError as exc:
                 raise ValueError(f"line {n}: not JSON ({exc})") from None
             except RecursionError:
                 raise ValueError(f"line {n}: JSON nested too deeply") from None
+            yield n, data
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):        # 1e400: standard JSON, but infinite as a float
+        raise _NotAJSONNumber(f"{text} is too large a number (infinite as a float)")
+    return value
+
+
+def loads_strict(text: str | bytes) -> object:
+    """``json.loads`` that refuses NaN, ±Infinity and numbers too large for a float (ValueError)."""
+    return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
 
 
 def iter_jsonl(path) -> Iterator[Document]:

@@ -15,6 +15,7 @@ Example::
 from __future__ import annotations
 
 import json
+import socket
 import sys
 import tempfile
 from pathlib import Path
@@ -24,8 +25,8 @@ from pipeline.store import CorpusStore, StoreError, store_path
 METADATA = Path(__file__).with_name("datasette_metadata.json")
 
 # Article texts are long: cut table cells so pages stay readable (the row page shows all).
-SETTINGS = {"truncate_cells_html": "300", "default_page_size": "50", "sql_time_limit_ms": "5000",
-            "facet_time_limit_ms": "500"}
+SETTINGS = {"truncate_cells_html": 300, "default_page_size": 50, "sql_time_limit_ms": 5000,
+            "facet_time_limit_ms": 500}
 
 
 def metadata_for(db: Path, folder: Path) -> Path:
@@ -43,12 +44,41 @@ def metadata_for(db: Path, folder: Path) -> Path:
     return path
 
 
-def datasette_args(db: Path, host: str, port: int, metadata: Path = METADATA) -> list[str]:
-    """The ``datasette serve`` arguments for a store."""
-    args = ["serve", str(db), "--metadata", str(metadata), "--host", host, "--port", str(port)]
-    for name, value in SETTINGS.items():
-        args += ["--setting", name, value]
-    return args
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port, before anything announces that address (OSError if it cannot be).
+
+    ``datasette serve`` binds only after its startup, so a busy port failed after the address was
+    printed; the server is handed this socket instead.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        # as uvicorn binds: a server restarted at once must not wait for the old one's TIME_WAIT
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def run_datasette(db: Path, sock: socket.socket, metadata: Path) -> None:
+    """Datasette over ``db`` on the bound ``sock`` until Ctrl-C, as ``datasette serve`` runs it."""
+    import asyncio
+
+    import uvicorn
+    from datasette.app import Datasette
+
+    ds = Datasette([str(db)], metadata=json.loads(metadata.read_text(encoding="utf-8")), settings=SETTINGS)
+    asyncio.run(ds.invoke_startup())
+    config = uvicorn.Config(ds.app(), log_level="info", lifespan="on", workers=1)
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:   # (uvicorn raises the Ctrl-C it caught once it has shut down)
+        return                  # how a server is stopped: a normal end, as with datasette serve
+    if not server.started:
+        raise RuntimeError("the server did not start (its log above says why)")
 
 
 def cli_serve(args) -> int:
@@ -61,20 +91,22 @@ def cli_serve(args) -> int:
         print(f"provnews serve: {exc}", file=sys.stderr)
         return 2
     try:
-        from datasette.cli import cli
+        import datasette  # noqa: F401
     except ImportError:
         print("provnews serve: Datasette is not installed: pip install 'provnews[serve]'", file=sys.stderr)
         return 2
-    print(f"provnews serve: {db} on http://{args.host}:{args.port}/{db.stem} (Ctrl-C to stop)", file=sys.stderr)
     try:
-        with tempfile.TemporaryDirectory(prefix="provnews-serve-") as tmp:
-            metadata = metadata_for(db, Path(tmp))
-            cli.main(args=datasette_args(db, args.host, args.port, metadata), prog_name="provnews serve",
-                     standalone_mode=False)
+        sock = listen(args.host, args.port)
     except OSError as exc:
         print(f"provnews serve: cannot listen on {args.host}:{args.port} ({exc.strerror or exc})", file=sys.stderr)
         return 2
-    except Exception as exc:  # click/uvicorn errors: one line, not a traceback
-        print(f"provnews serve: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
+    with sock:
+        port = sock.getsockname()[1]    # the port given, or the one the system chose for --port 0
+        print(f"provnews serve: {db} on http://{args.host}:{port}/{db.stem} (Ctrl-C to stop)", file=sys.stderr)
+        try:
+            with tempfile.TemporaryDirectory(prefix="provnews-serve-") as tmp:
+                run_datasette(db, sock, metadata_for(db, Path(tmp)))
+        except Exception as exc:  # Datasette or uvicorn failing to start: one line, not a traceback
+            print(f"provnews serve: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return 1
     return 0

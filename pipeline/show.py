@@ -194,8 +194,7 @@ def cli_show(args) -> int:
             print(f"provnews show: {out}: {problem}", file=sys.stderr)
             return 2
         try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(render_html(doc), encoding="utf-8")
+            out.write_text(render_html(doc), encoding="utf-8")     # (output_problem made its folder)
         except OSError as exc:
             print(f"provnews show: {out}: {exc.strerror or exc}", file=sys.stderr)
             return 2

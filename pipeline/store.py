@@ -39,7 +39,7 @@ import unicodedata
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from extractors.mentions import Period, Quantity, Record, Unit
 from pipeline.records import Document
@@ -464,6 +464,15 @@ _MIGRATIONS: dict[int, str] = {1: "", 2: _PLACES_SCHEMA + _FACT_KEYS_SCHEMA + _F
 
 class StoreError(Exception):
     """A corpus store that cannot be opened or written (message is one line)."""
+
+
+class UnreadableDocument(StoreError):
+    """One stored document whose row SQLite cannot give back as text (bytes that are not UTF-8,
+    written by another tool): the row is left as it is, and the other documents can still be read."""
+
+
+# sqlite3's message for a TEXT value that is not UTF-8 (the value itself follows, mangled: not shown)
+_NOT_UTF8 = re.compile(r"Could not decode to UTF-8 column '([^']*)'")
 
 
 def store_path(corpus_dir: str | Path) -> Path:
@@ -955,59 +964,95 @@ class CorpusStore:
             return self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount > 0
 
     # -- reading -----------------------------------------------------------
-    def pending_documents(self) -> Iterator[Document]:
+    def pending_documents(self, unreadable: Callable[[UnreadableDocument], None] | None = None
+                          ) -> Iterator[Document]:
         """Documents not yet extracted (text and metadata, no mentions), oldest first.
 
         Ids are read first, so saving extractions while iterating is safe.
+        ``unreadable``: called with each document that cannot be read (UnreadableDocument), which is
+        then passed over; without it, the first one stops the iteration.
         """
         ids = [r[0] for r in self.conn.execute(
             "SELECT doc_id FROM documents WHERE extracted_at IS NULL ORDER BY id")]
         for doc_id in ids:
-            row = self.conn.execute(
-                f"SELECT {_cols(DOCUMENT_COLUMNS)} FROM documents WHERE doc_id = ? AND extracted_at IS NULL",
-                (doc_id,),
-            ).fetchone()
+            try:
+                row = self.conn.execute(
+                    f"SELECT {_cols(DOCUMENT_COLUMNS)} FROM documents WHERE doc_id = ? AND extracted_at IS NULL",
+                    (doc_id,),
+                ).fetchone()
+            except sqlite3.OperationalError as exc:
+                _pass_over(self._unreadable(doc_id, "documents", exc), unreadable)
+                continue
             if row is not None:
                 yield Document(**{c: row[c] for c in DOCUMENT_COLUMNS})
 
-    def iter_documents(self, doc_ids: list[str] | None = None) -> Iterator[Document]:
-        """Every document (or those named) with its mentions, in insertion order."""
+    def iter_documents(self, doc_ids: list[str] | None = None,
+                       unreadable: Callable[[UnreadableDocument], None] | None = None) -> Iterator[Document]:
+        """Every document (or those named) with its mentions, in insertion order.
+
+        ``unreadable``: as for :meth:`pending_documents`.
+        """
         if doc_ids is None:
             doc_ids = [r[0] for r in self.conn.execute("SELECT doc_id FROM documents ORDER BY id")]
         for doc_id in doc_ids:
-            doc = self.get_document(doc_id)
+            try:
+                doc = self.get_document(doc_id)
+            except UnreadableDocument as exc:
+                _pass_over(exc, unreadable)
+                continue
             if doc is not None:
                 yield doc
 
     def get_document(self, doc_id: str) -> Document | None:
-        """One document with its mentions, or None."""
+        """One document with its mentions, or None; UnreadableDocument when a value of its rows is
+        not text SQLite can decode."""
         with self._lock:
             return self._get_document(doc_id)
 
     def _get_document(self, doc_id: str) -> Document | None:
-        row = self.conn.execute(
-            f"SELECT {_cols(DOCUMENT_COLUMNS + PERIOD_COLUMNS)} FROM documents WHERE doc_id = ?", (doc_id,)
-        ).fetchone()
-        if row is None:
-            return None
-        doc = Document(**{c: row[c] for c in DOCUMENT_COLUMNS}, period=_period(row))
-        doc.units = [
-            Unit(**{c: r[c] for c in UNIT_COLUMNS})
-            for r in self.conn.execute(
-                f"SELECT {_cols(UNIT_COLUMNS)} FROM units WHERE doc_id = ? ORDER BY idx", (doc_id,))
-        ]
-        doc.quantities = [
-            Quantity(**{c: r[c] for c in QUANTITY_COLUMNS})
-            for r in self.conn.execute(
-                f"SELECT {_cols(QUANTITY_COLUMNS)} FROM quantities WHERE doc_id = ? ORDER BY idx", (doc_id,))
-        ]
-        doc.records = [
-            Record(**{c: r[c] for c in RECORD_COLUMNS}, period=_period(r))
-            for r in self.conn.execute(
-                f"SELECT {_cols(RECORD_COLUMNS + PERIOD_COLUMNS)} FROM records WHERE doc_id = ? ORDER BY idx",
-                (doc_id,))
-        ]
+        table = "documents"
+        try:
+            row = self.conn.execute(
+                f"SELECT {_cols(DOCUMENT_COLUMNS + PERIOD_COLUMNS)} FROM documents WHERE doc_id = ?", (doc_id,)
+            ).fetchone()
+            if row is None:
+                return None
+            doc = Document(**{c: row[c] for c in DOCUMENT_COLUMNS}, period=_period(row))
+            table = "units"
+            doc.units = [
+                Unit(**{c: r[c] for c in UNIT_COLUMNS})
+                for r in self.conn.execute(
+                    f"SELECT {_cols(UNIT_COLUMNS)} FROM units WHERE doc_id = ? ORDER BY idx", (doc_id,))
+            ]
+            table = "quantities"
+            doc.quantities = [
+                Quantity(**{c: r[c] for c in QUANTITY_COLUMNS})
+                for r in self.conn.execute(
+                    f"SELECT {_cols(QUANTITY_COLUMNS)} FROM quantities WHERE doc_id = ? ORDER BY idx", (doc_id,))
+            ]
+            table = "records"
+            doc.records = [
+                Record(**{c: r[c] for c in RECORD_COLUMNS}, period=_period(r))
+                for r in self.conn.execute(
+                    f"SELECT {_cols(RECORD_COLUMNS + PERIOD_COLUMNS)} FROM records WHERE doc_id = ? ORDER BY idx",
+                    (doc_id,))
+            ]
+        except sqlite3.OperationalError as exc:
+            raise self._unreadable(doc_id, table, exc) from None
         return doc
+
+    def _unreadable(self, doc_id: str, table: str, exc: sqlite3.OperationalError) -> Exception:
+        """UnreadableDocument naming the store, the document (and its URL) and the column, when
+        ``exc`` is SQLite failing to decode a value of ``table``; else ``exc`` itself."""
+        m = _NOT_UTF8.search(str(exc))
+        if m is None:
+            return exc
+        # the URL only names the document here: bytes that are not UTF-8 in it are shown replaced
+        row = self.conn.execute("SELECT CAST(url AS BLOB) FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        url = row[0].decode("utf-8", "replace") if row is not None and row[0] is not None else None
+        return UnreadableDocument(
+            f"{self.path}: document {doc_id}" + (f" ({url})" if url else "")
+            + f": {table}.{m.group(1)} is not UTF-8 text, so it cannot be read (the store keeps it as it is)")
 
     def has_document(self, doc_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone() is not None
@@ -1050,6 +1095,13 @@ class CorpusStore:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _pass_over(exc: Exception, unreadable: Callable[[UnreadableDocument], None] | None) -> None:
+    """Hand an unreadable document to the caller's ``unreadable``; raise anything else."""
+    if unreadable is None or not isinstance(exc, UnreadableDocument):
+        raise exc
+    unreadable(exc)
 
 
 def _check_document(doc: Document) -> None:

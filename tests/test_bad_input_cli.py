@@ -7,9 +7,11 @@ import shutil
 import sqlite3
 
 import pytest
-from conftest import run_cli
+from conftest import ROOT, run_cli
 
 from pipeline.ingest import MAX_DOCUMENT_CHARS
+
+STORE_FIXTURE = ROOT / "tests" / "fixtures" / "store" / "documents.jsonl"
 
 
 def _one_line(proc, *words):
@@ -191,3 +193,99 @@ def _text(tmp_path):
     text = tmp_path / "a.txt"
     text.write_text("Sở Y tế tỉnh Nam Định\n\nSở đã kiểm tra 29 cơ sở.\n", encoding="utf-8")
     return text
+
+
+def test_a_stored_document_whose_text_is_not_utf8_is_named_and_left_out(store, tmp_path):
+    """A row another tool wrote as bytes that are not UTF-8: export and extract --corpus name the
+    store and the document, go on with the others, say how many they left out and exit 1; the row
+    is still in the store, byte for byte (never lose what is stored)."""
+    import json
+
+    broken = tmp_path / "broken"
+    shutil.copytree(store, broken)
+    db = broken / "corpus.sqlite"
+    with sqlite3.connect(db) as conn:
+        doc_id, url = conn.execute("SELECT doc_id, url FROM documents ORDER BY id LIMIT 1 OFFSET 1").fetchone()
+        total = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        conn.execute("UPDATE documents SET text = CAST(x'fffe41' AS TEXT) WHERE doc_id = ?", (doc_id,))
+    named = f"provnews export: {db}: document {doc_id} ({url}): documents.text is not UTF-8 text"
+
+    for fmt in ("jsonl", "csv"):
+        out = tmp_path / f"out.{fmt}"
+        proc = run_cli("export", str(broken), "-f", fmt, "-o", str(out))
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 2 and lines[0].startswith(named), proc.stderr
+        assert lines[1].endswith("; 1 stored documents left out (named above)"), proc.stderr
+    exported = [json.loads(line)["doc_id"] for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert len(exported) == total - 1 and doc_id not in exported
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE documents SET extracted_at = NULL")
+    proc = run_cli("extract", "--corpus", str(broken), "--workers", "1")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert [x for x in proc.stderr.splitlines() if doc_id in x] == [
+        named.replace("export", "extract", 1) + ", so it cannot be read (the store keeps it as it is); not extracted"]
+    assert f"extracted {total - 1} documents" in proc.stderr and "; 1 failed" in proc.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM documents WHERE extracted_at IS NULL").fetchone()[0] == 1
+        assert conn.execute("SELECT CAST(text AS BLOB), extracted_at FROM documents WHERE doc_id = ?",
+                            (doc_id,)).fetchone() == (b"\xff\xfeA", None)
+
+
+def _strict_json(text: str):
+    """Parse as standard JSON: NaN and ±Infinity (which Python's json takes) are refused."""
+    import json
+
+    def refuse(name):
+        raise ValueError(f"{name} in the output")
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("number", ["Infinity", "-Infinity", "NaN", "1e400"])
+def test_json_lines_holding_a_number_json_has_not_are_refused(tmp_path, number):
+    """Python's json reads NaN and ±Infinity (and 1e400 as infinity) and would write them back as
+    Infinity, which is not JSON: the reading stops at once, naming the file and the line, and no
+    output is written."""
+    import json
+
+    doc = json.loads(STORE_FIXTURE.read_text(encoding="utf-8").splitlines()[0])
+    good = json.dumps(doc, ensure_ascii=False)
+    bad = json.dumps(dict(doc, quantities=[dict(doc["quantities"][0], value=12.0)] + doc["quantities"][1:]),
+                     ensure_ascii=False).replace('"value": 12.0', f'"value": {number}', 1)
+    assert number in bad
+    src = tmp_path / "bad.jsonl"
+    src.write_text(good + "\n" + bad + "\n", encoding="utf-8")
+    for fmt in ("json", "jsonl", "csv"):
+        out = tmp_path / f"x.{fmt}"
+        _one_line(run_cli("export", str(src), "-f", fmt, "-o", str(out)), str(src), "line 2", number)
+        assert not out.exists()
+    _one_line(run_cli("show", str(src)), str(src), "line 2", number)
+
+
+def test_a_stored_number_json_cannot_hold_leaves_its_document_out_of_json_exports(store, tmp_path):
+    """An infinite value in the store (SQLite keeps one; an older extraction wrote them): the JSON
+    exports name the document and leave it out, in standard JSON, exit 1; CSV keeps it."""
+    import json
+
+    copy = tmp_path / "inf"
+    shutil.copytree(store, copy)
+    db = copy / "corpus.sqlite"
+    with sqlite3.connect(db) as conn:
+        doc_id, url = conn.execute("SELECT d.doc_id, d.url FROM documents d JOIN quantities q USING (doc_id) "
+                                   "ORDER BY d.id LIMIT 1").fetchone()
+        total = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        conn.execute("UPDATE quantities SET value = 9e999 WHERE doc_id = ? AND idx = 0", (doc_id,))
+    for fmt in ("json", "jsonl"):
+        out = tmp_path / f"out.{fmt}"
+        proc = run_cli("export", str(copy), "-f", fmt, "-o", str(out))
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+        assert proc.stderr.splitlines()[0] == (
+            f"provnews export: {db}: document {doc_id} ({url}): a number in it is NaN or infinite, which JSON "
+            "cannot hold; left out of the export"), proc.stderr
+        text = out.read_text(encoding="utf-8")
+        docs = _strict_json(text) if fmt == "json" else [_strict_json(line) for line in text.splitlines()]
+        assert len(docs) == total - 1 and doc_id not in {d["doc_id"] for d in docs}
+    proc = run_cli("export", str(copy), "-f", "csv", "--table", "documents", "-o", str(tmp_path / "out.csv"))
+    assert proc.returncode == 0, proc.stderr
+    assert doc_id in (tmp_path / "out.csv").read_text(encoding="utf-8-sig")

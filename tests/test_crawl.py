@@ -660,3 +660,114 @@ def test_one_ctrl_c_ends_a_long_crawl_delay_and_the_url_stays_queued(tmp_path):
     state = conn.execute("SELECT state FROM crawl_urls WHERE url LIKE '%tin-tuc.html'").fetchone()[0]
     conn.close()
     assert state == "queued"
+
+
+# --- failures are named, not only counted -----------------------------------------------------
+
+class _Site:
+    """A tiny site on 127.0.0.1: ``routes`` maps a path to (status, content type, body); any other
+    path is a 404. With ``_site_routes`` every address the crawl guesses (a sitemap, a feed) is
+    there, so every failure is one the test made."""
+
+    def __init__(self, routes: dict[str, tuple[int, str, bytes]]):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                status, ctype, body = routes.get(self.path, (404, "text/html", b"<html><body>not here</body></html>"))
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _site_routes(links: list[str], sitemap: tuple[str, bytes] | None = None) -> dict:
+    """robots.txt, a sitemap where the crawl looks for one (robots.txt names none), and a seed linking
+    ``links`` and announcing an (empty) feed."""
+    anchors = "".join(f'<a href="{href}">{href}</a>' for href in links)
+    seed = (f'<html><head><link rel="alternate" type="application/rss+xml" href="/rss.xml"></head>'
+            f"<body>{anchors}</body></html>").encode()
+    ctype, body = sitemap or ("application/xml", b'<?xml version="1.0"?><urlset '
+                              b'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>')
+    return {
+        "/robots.txt": (200, "text/plain", b"User-agent: *\nAllow: /\n"),
+        "/sitemap.xml": (200, ctype, body),
+        "/rss.xml": (200, "application/rss+xml", b'<?xml version="1.0"?><rss version="2.0"><channel>'
+                     b"<title>t</title></channel></rss>"),
+        "/": (200, "text/html; charset=utf-8", seed),
+    }
+
+
+def test_each_failed_url_is_named_with_its_reason(tmp_path):
+    """An archivist must know which URLs failed and why, not only how many: one line per failed URL
+    on stderr, in the crawl's own format, before the summary that still counts them."""
+    with _Site(_site_routes(["/bai-1.html", "/bai-2.html"])) as site:
+        run = provnews("crawl", site.url + "/", "--out", str(tmp_path / "c"), "--delay", "0")
+    assert run.returncode == 0, run.stderr
+    named = [line for line in run.stderr.splitlines() if line.startswith("provnews crawl: http")]
+    assert sorted(named) == [f"provnews crawl: {site.url}/bai-1.html: HTTP 404 Not Found",
+                             f"provnews crawl: {site.url}/bai-2.html: HTTP 404 Not Found"], run.stderr
+    summary = run.stderr.splitlines().index(next(x for x in run.stderr.splitlines() if x.startswith("crawl done")))
+    assert all(run.stderr.splitlines().index(line) < summary for line in named)
+    assert " 2 errors," in run.stderr.splitlines()[summary]
+
+
+def test_many_failed_urls_are_capped_and_the_full_list_is_a_query_away(tmp_path):
+    """30 broken links: 20 named, then one line saying the rest are only counted, and at the end how
+    many went unnamed and the command that lists them all, which does list all 30."""
+    broken = [f"/hong-{i}.html" for i in range(30)]
+    out = tmp_path / "c"
+    with _Site(_site_routes(broken)) as site:
+        run = provnews("crawl", site.url + "/", "--out", str(out), "--delay", "0", "--quiet")
+    assert run.returncode == 0, run.stderr
+    lines = run.stderr.splitlines()
+    named = [line for line in lines if line.startswith("provnews crawl: http") and "HTTP 404" in line]
+    assert len(named) == 20, run.stderr
+    assert lines[20] == "provnews crawl: more than 20 URLs failed: the others are counted, not named one by one"
+    last = lines[-1]
+    assert last.startswith("provnews crawl: 10 more failed URL(s) not named above; all of them: provnews query "), last
+    assert len(lines) == 22, run.stderr
+    # the command it gives works as printed and lists every failed URL
+    import shlex
+    listed = provnews(*shlex.split(last.split("all of them: provnews ", 1)[1]), "--format", "csv")
+    assert listed.returncode == 0, listed.stderr
+    assert sorted(row.split(",")[0] for row in listed.stdout.splitlines()[1:]) == sorted(site.url + b for b in broken)
+
+
+@pytest.mark.parametrize("ctype, body, got", [
+    ("text/html; charset=utf-8", "<!DOCTYPE html>\n<html><head><title>Trang chủ</title></head><body>"
+     "<p>Không tìm thấy trang</p></body></html>".encode(), "text/html, starting '<!DOCTYPE html> <html><head><title>Tr"),
+    ("application/octet-stream", b"\x00\x01\x02\xffgarbage" * 4, "application/octet-stream, starting b'\\x00\\x01\\x02\\xff"),
+])
+def test_a_sitemap_that_is_not_xml_is_said_and_the_crawl_goes_on(tmp_path, ctype, body, got):
+    """A portal answering its sitemap address with a page or junk (a soft 404): one warning naming
+    the sitemap and what came instead; the sitemap is done, and the pages linked are still crawled."""
+    with _Site({**_site_routes(["/bai-1.html"], sitemap=(ctype, body)),
+                "/bai-1.html": (200, "text/html", b"<html><body><p>x</p></body></html>")}) as site:
+        out = tmp_path / "c"
+        run = provnews("crawl", site.url + "/", "--out", str(out), "--delay", "0", "--quiet")
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1, run.stderr
+    assert lines[0].startswith(f"provnews crawl: {site.url}/sitemap.xml: not an XML sitemap ({got}"), lines[0]
+    assert lines[0].endswith("): no URLs taken from it")
+    conn = sqlite3.connect(out / "corpus.sqlite")
+    states = dict(conn.execute("SELECT url, state FROM crawl_urls"))
+    conn.close()
+    assert states[f"{site.url}/sitemap.xml"] == "done" and states[f"{site.url}/bai-1.html"] == "done"

@@ -134,3 +134,27 @@ def test_html_in_another_charset_than_declared_is_refused(tmp_path):
             if str(liar) in line and "not utf-8 as the page declares" in line]
     docs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [d["url"] for d in docs] == [honest.resolve().as_uri()] and "29 cơ sở" in docs[0]["text"]
+
+
+def test_a_number_too_large_for_a_float_is_no_quantity_and_the_output_stays_json(tmp_path):
+    """Four hundred digits are infinite as a float: written, that is ``Infinity``, which is not
+    JSON. Such a number is no quantity; the figure beside it still is, and the output (also a line
+    an older run left with Infinity, which a rerun must not keep) is standard JSON."""
+    def refuse(name):
+        raise ValueError(f"{name} in the output")
+
+    src = tmp_path / "so-lon.txt"
+    src.write_text("Sở Y tế tỉnh Nam Định\n\nSở đã kiểm tra 29 cơ sở và trồng " + "9" * 400 + " cây xanh.\n",
+                   encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    proc = run_cli("extract", str(src), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(out.read_text(encoding="utf-8"), parse_constant=refuse)
+    assert [q["text"] for q in doc["quantities"]] == ["29 cơ sở"]
+    # the same document as an older provnews wrote it: kept lines are checked as strictly
+    old = json.dumps(dict(doc, quantities=[dict(doc["quantities"][0], value=float("inf"))]), ensure_ascii=False)
+    assert "Infinity" in old
+    out.write_text(old + "\n", encoding="utf-8")
+    proc = run_cli("extract", str(src), "-o", str(out))
+    assert proc.returncode == 0 and "kept" not in proc.stderr, proc.stderr
+    assert json.loads(out.read_text(encoding="utf-8"), parse_constant=refuse) == doc

@@ -120,3 +120,27 @@ def test_export_to_a_full_device_is_one_line_and_leaves_the_device(tmp_path):
         pytest.skip("making a device node needs root")
     _one_line_error(run_cli("export", str(src), "-f", "csv", "-o", str(full)), str(full))
     assert full.is_char_device()  # still the device, not a file of that name
+
+
+def test_every_output_treats_a_missing_or_unusable_folder_alike(tmp_path):
+    """extract -o, export -o and show --html share one rule (ingest.output_problem): a missing folder
+    is made (by design: extract's and run's outputs rely on it), and a folder in the path that is a
+    file is one line naming it, before anything is written."""
+    folder = _inputs(tmp_path, 1)
+    src = tmp_path / "docs.jsonl"
+    assert run_cli("extract", str(folder), "-o", str(src)).returncode == 0
+    a_file = tmp_path / "a.txt"
+    a_file.write_text("x", encoding="utf-8")
+    commands = {
+        "extract": lambda out: run_cli("extract", str(folder), "-o", str(out)),
+        "export": lambda out: run_cli("export", str(src), "-f", "csv", "-o", str(out)),
+        "show": lambda out: run_cli("show", str(src), "--html", str(out)),
+    }
+    for name, run in commands.items():
+        made = tmp_path / f"new-{name}" / "deeper" / "out.x"
+        proc = run(made)
+        assert proc.returncode == 0 and made.is_file(), (name, proc.stderr)
+        under_a_file = a_file / "sub" / "out.x"
+        proc = run(under_a_file)
+        _one_line_error(proc, f"provnews {name}: {under_a_file}: {a_file} is not a folder")
+        assert a_file.read_text(encoding="utf-8") == "x"

@@ -227,3 +227,47 @@ def test_charts_of_the_canned_statistics_in_chromium(server, tmp_path):
     drawn = dom.count('class="marks"')
     assert drawn == 4, dom[:3000]
     assert "kiểm định" in dom                         # an activity's bar label, drawn from the store
+
+
+def test_a_busy_port_is_one_line_before_any_address_is_announced(tmp_path):
+    """The port is bound before the address is printed: a port another program holds gives one line
+    naming host:port and why, exit 2, no traceback, and no "serving on" line that was never true."""
+    import socket
+
+    corpus = build_fixture_corpus(tmp_path / "c")
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        result = run_cli("serve", "--corpus", str(corpus), "--port", str(port), timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [
+        f"provnews serve: cannot listen on 127.0.0.1:{port} (Address already in use)"], result.stderr
+
+
+def test_ctrl_c_stops_the_server_cleanly_and_port_0_announces_the_real_port(tmp_path):
+    """Bound first, the server can say which port the system gave for --port 0; Ctrl-C ends it with
+    status 0 and no traceback, as datasette serve does."""
+    from tests.conftest import interrupt
+
+    corpus = build_fixture_corpus(tmp_path / "c")
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--corpus", str(corpus), "--port", "0"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    first = proc.stderr.readline()
+    assert first.startswith(f"provnews serve: {corpus / 'corpus.sqlite'} on http://127.0.0.1:"), first
+    url = first.split(" on ", 1)[1].split(" ", 1)[0]
+    assert not url.startswith("http://127.0.0.1:0/")
+    for _ in range(300):
+        try:
+            if requests.get(url.rsplit("/", 1)[0] + "/-/versions.json", timeout=2).ok:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        pytest.fail("provnews serve did not answer at the address it printed")
+    rows = requests.get(url + "/records.json", params={"_shape": "array", "_size": "max"}, timeout=10).json()
+    assert len(rows) == 12
+    _, stderr = interrupt(proc, "provnews serve")
+    assert proc.returncode == 0 and "Traceback" not in stderr, stderr
