@@ -335,7 +335,10 @@ class Crawler:
                 self.counts.stored += 1
         if archived.kind == "revisit":
             self.counts.revisits += 1
-        ok = ex.status < 400 or (item.kind == "robots" and ex.status < 500)
+        # a robots.txt that is missing allows everything (RFC 9309); a feed or sitemap the crawl only
+        # guessed at (none was announced) is simply not there
+        ok = ex.status < 400 or (item.kind == "robots" and ex.status < 500) \
+            or (ex.status in (404, 410) and _guessed(item))
         if not ok:
             self.failed(item, f"HTTP {ex.status} {ex.reason}".strip())
         fresh = archived.kind == "response" and ex.status == 200
@@ -420,7 +423,9 @@ class Crawler:
             self.warn(item.url, f"answered {ex.status}: the whole host is treated as disallowed (RFC 9309)")
         rules = self.fetcher.robots.set_rules(item.host, text)
         # item.host, not the URL's: a robots.txt reached by a redirect gives the rules of the host that redirected
-        sitemaps = rules.sitemaps or [f"{urlsplit(item.url).scheme}://{item.host}/sitemap.xml"]
+        # (a Sitemap line should be absolute; a relative one, as some CMSs write, is read against robots.txt)
+        sitemaps = [urljoin(item.url, u) for u in rules.sitemaps] or [
+            f"{urlsplit(item.url).scheme}://{item.host}{GUESSED_SITEMAP_PATH}"]
         new_urls += self._enqueue(item, sitemaps, hop="X", kind="sitemap")
         return item.host, text
 
@@ -608,6 +613,22 @@ def crawl(seeds: list[str], out_dir: str | Path, settings: Settings, progress: P
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
         crawler.close()
+
+
+# Where the crawl looks for a sitemap when robots.txt names none (the feeds it tries are
+# ``COMMON_FEED_PATHS``): a 404 there is no failure.
+GUESSED_SITEMAP_PATH = "/sitemap.xml"
+
+
+def _guessed(item: QueuedURL) -> bool:
+    """Is this a sitemap or feed address the crawl tried on its own (not one a site announced)?
+
+    Told by the address alone: a site that announces its sitemap at exactly ``/sitemap.xml`` and then
+    answers 404 there is not named either, a small loss against seven lines for every site that
+    announces nothing."""
+    path = urlsplit(item.url).path
+    return (item.kind == "sitemap" and path == GUESSED_SITEMAP_PATH) or \
+        (item.kind == "feed" and path in COMMON_FEED_PATHS)
 
 
 def failed_urls_command(out: Path) -> str:

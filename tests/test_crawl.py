@@ -750,6 +750,45 @@ def test_many_failed_urls_are_capped_and_the_full_list_is_a_query_away(tmp_path)
     assert sorted(row.split(",")[0] for row in listed.stdout.splitlines()[1:]) == sorted(site.url + b for b in broken)
 
 
+def test_addresses_the_crawl_only_guessed_are_no_failures_when_missing(tmp_path):
+    """A site announcing no sitemap and no feed: the crawl tries /sitemap.xml and the usual feed
+    paths, and their 404s are not failures (not named, not counted), while a broken link still is."""
+    seed = b'<html><body><a href="/bai-1.html">1</a><a href="/mat.html">2</a></body></html>'
+    routes = {"/robots.txt": (200, "text/plain", b"User-agent: *\nAllow: /\n"),
+              "/": (200, "text/html; charset=utf-8", seed),
+              "/bai-1.html": (200, "text/html; charset=utf-8", b"<html><body><p>x</p></body></html>")}
+    out = tmp_path / "c"
+    with _Site(routes) as site:
+        run = provnews("crawl", site.url + "/", "--out", str(out), "--delay", "0")
+    assert run.returncode == 0, run.stderr
+    named = [line for line in run.stderr.splitlines() if line.startswith("provnews crawl: http")]
+    assert named == [f"provnews crawl: {site.url}/mat.html: HTTP 404 Not Found"], run.stderr
+    assert " 1 errors," in run.stderr
+    # the guesses were made, and are recorded as fetched and absent
+    import sqlite3
+    with sqlite3.connect(out / "corpus.sqlite") as db:
+        rows = dict(db.execute("SELECT url, state FROM crawl_urls WHERE kind IN ('sitemap', 'feed')"))
+    assert rows[site.url + "/sitemap.xml"] == "done" and rows[site.url + "/rss.xml"] == "done", rows
+
+
+def test_a_relative_sitemap_in_robots_txt_is_read_against_it(tmp_path):
+    """`Sitemap: /so-do.xml` (relative, as some CMSs write it) is the site's sitemap all the same."""
+    sitemap = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+               b"<url><loc>{}/chi-trong-so-do.html</loc></url></urlset>")
+    routes = {"/": (200, "text/html; charset=utf-8", b"<html><body>trang chu</body></html>"),
+              "/chi-trong-so-do.html": (200, "text/html; charset=utf-8", b"<html><body><p>x</p></body></html>")}
+    out = tmp_path / "c"
+    with _Site(routes) as site:
+        routes["/robots.txt"] = (200, "text/plain", b"User-agent: *\nAllow: /\nSitemap: /so-do.xml\n")
+        routes["/so-do.xml"] = (200, "application/xml", sitemap.replace(b"{}", site.url.encode()))
+        run = provnews("crawl", site.url + "/", "--out", str(out), "--delay", "0")
+    assert run.returncode == 0, run.stderr
+    import sqlite3
+    with sqlite3.connect(out / "corpus.sqlite") as db:
+        fetched = {u for (u,) in db.execute("SELECT url FROM crawl_urls WHERE state='done'")}
+    assert site.url + "/so-do.xml" in fetched and site.url + "/chi-trong-so-do.html" in fetched, fetched
+
+
 @pytest.mark.parametrize("ctype, body, got", [
     ("text/html; charset=utf-8", "<!DOCTYPE html>\n<html><head><title>Trang chủ</title></head><body>"
      "<p>Không tìm thấy trang</p></body></html>".encode(), "text/html, starting '<!DOCTYPE html> <html><head><title>Tr"),
