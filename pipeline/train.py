@@ -90,6 +90,8 @@ def _forked_map(fn, shared: list, args, chunksize: int = 1):
     as ``_FORKED`` from the parent's memory, so it is not pickled. Where fork is unavailable, on one
     core or for one argument, it runs here in turn. A generator: results come as they are done."""
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     from pipeline.engine import default_workers
 
@@ -101,10 +103,20 @@ def _forked_map(fn, shared: list, args, chunksize: int = 1):
         if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
             yield from map(fn, args)
             return
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(fn, args, chunksize=chunksize)
+        # (concurrent.futures, not multiprocessing.Pool: a Pool whose worker is killed, by the
+        # system out of memory say, replaces it and waits for the lost result for ever)
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            try:
+                yield from pool.map(fn, args, chunksize=chunksize)
+            except BrokenProcessPool:
+                raise WorkerDied("a worker process died (killed by the system: out of memory?); "
+                                 "nothing was written") from None
     finally:
         _FORKED = before
+
+
+class WorkerDied(RuntimeError):
+    """A forked worker ended without its result (killed, crashed)."""
 
 
 def _aligned(run: RuleRun) -> dict[int, dict]:
@@ -609,7 +621,7 @@ def cli_train(args) -> int:
         out = Path(args.out)
         for name, model in train_all(runs, out).items():
             print(f"provnews train: {out / name}: {model['kind']}, trained on {model['trained_on']}")
-    except (GoldError, ValueError, OSError) as exc:
+    except (GoldError, ValueError, OSError, WorkerDied) as exc:
         print(f"provnews train: {exc}", file=sys.stderr)
         return 2
     return 0

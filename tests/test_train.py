@@ -179,3 +179,29 @@ def test_a_filter_with_too_few_rows_is_skipped_not_a_crash():
     assert not learnable(rows, [1, 0, 1, 0])
     assert _added_units([part, part, part, part]) == {}
     assert learnable([{"f": 1.0}] * 12, [1, 0] * 6)
+
+
+def test_a_worker_killed_mid_training_is_an_error_not_a_hang():
+    """The trainings run in forked workers; one killed by the system (out of memory, as an activity
+    model's dense rows once were on a busy machine) must end the run with a message, where a
+    multiprocessing.Pool waited for the lost result for ever."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os, signal, sys\n"
+        "from pipeline import train\n"
+        "def job(i):\n"
+        "    if i == 3:\n"
+        "        os.kill(os.getpid(), signal.SIGKILL)\n"
+        "    return i\n"
+        "from pipeline import engine\n"
+        "engine.default_workers = lambda: 2  # forked workers even on one core\n"
+        "try:\n"
+        "    print(list(train._forked_map(job, [], range(8))))\n"
+        "except train.WorkerDied as exc:\n"
+        "    print('died:', exc)\n"
+        "    sys.exit(3)\n")
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 3, (run.stdout, run.stderr)
+    assert "died: a worker process died" in run.stdout
