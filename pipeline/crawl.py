@@ -25,7 +25,8 @@ from urllib.parse import urljoin, urlsplit
 from pipeline.archive import WarcArchive, only_warcinfo, payload_digest, truncate_to
 from pipeline.discover import (
     COMMON_FEED_PATHS, Scope, TooLarge, canonicalize, extract_links, host_key, link_signature, parse_feed,
-    parse_sitemap, same_site, sitemap_problem, token_siblings, url_kind, url_template, url_tokens,
+    parse_sitemap, query_grows, same_site, sitemap_problem, token_siblings, url_kind, url_template, url_too_long,
+    url_tokens,
 )
 from pipeline.fetch import Exchange, FetchCancelled, Fetcher, FetchRequest
 from pipeline.frontier import Frontier, NewURL, QueuedURL
@@ -41,6 +42,10 @@ WARC_PREFIX = "provnews"
 ROBOTS_MAX_REDIRECTS = 5
 # Token URL spaces: new token values followed under one prefix before it counts as a trap.
 MAX_TOKENS_PER_SPACE = 3
+# Links that only lengthen their page's query string (discover.query_grows), followed this many in
+# a row: a real site needs two or three (Default.aspx → ?tabid=5 → &ItemID=12), a "related search"
+# trap offers a longer query on every page, each of a new template, for ever.
+MAX_QUERY_GROWTH = 3
 # Failed URLs named one per line as they happen; past this many a run with a dead section of a
 # site would bury every other message, so the rest are only counted (the frontier keeps them all).
 MAX_FAILURE_LINES = 20
@@ -113,6 +118,7 @@ class Crawler:
         self.stop_requested = False
         self._registered: set[str] = set()
         self.token_spaces: dict[tuple[str, int], set[str]] = {}
+        self.growth_traps: set[str] = set()     # host + path of query-growth traps already named
         self.failures_named = self.failures_unnamed = 0
 
     # --- start ---------------------------------------------------------------------
@@ -523,6 +529,7 @@ class Crawler:
         parent_template = item.template or url_template(item.url)
         # robots.txt is a prerequisite, not a hop: its sitemaps start at depth 1
         hops = ("" if item.kind == "robots" else item.hops) + hop
+        growth = None
         for raw in urls:
             url = canonicalize(raw, self.https_hosts)
             if url is None or url in seen or url == item.url:
@@ -533,6 +540,16 @@ class Crawler:
                 continue
             if self.frontier.known(url):
                 continue
+            if url_too_long(url):
+                self.counts.skipped += 1
+                continue
+            if query_grows(item.url, url):
+                if growth is None:
+                    growth = self._query_growth(item)
+                if growth >= MAX_QUERY_GROWTH:
+                    self.counts.skipped += 1
+                    self._name_growth_trap(item)
+                    continue
             url_kind_ = kind or url_kind(url)
             if url_kind_ == "asset":
                 continue
@@ -560,6 +577,22 @@ class Crawler:
                               parent_sig=signature if same_shape else None))
         return out
 
+
+    def _query_growth(self, item: QueuedURL) -> int:
+        """How many links in a row, ending at ``item``, only lengthened the query string."""
+        n, url, via = 0, item.url, item.via
+        while via and n < MAX_QUERY_GROWTH and query_grows(via, url):
+            n += 1
+            url, via = via, self.frontier.via_of(via)
+        return n
+
+    def _name_growth_trap(self, item: QueuedURL) -> None:
+        parts = urlsplit(item.url)
+        if parts.netloc + parts.path in self.growth_traps:
+            return
+        self.growth_traps.add(parts.netloc + parts.path)
+        self.warn(item.url, f"its links only lengthen the query string, {MAX_QUERY_GROWTH} times in a row: "
+                            f"a URL trap, not followed further (said once for {parts.path})")
 
     def _token_space_full(self, url: str) -> bool:
         """Whether ``url`` brings yet another token where the crawl already knows several."""

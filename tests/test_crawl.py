@@ -33,8 +33,9 @@ WARCIO = ROOT / ".venv" / "bin" / "warcio"
 
 def provnews(*args: str, env_extra: dict | None = None, **kw) -> subprocess.CompletedProcess:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PROVNEWS_SETTINGS": "/dev/null", **(env_extra or {})}
+    kw.setdefault("timeout", 300)
     return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300, **kw)
+                          capture_output=True, text=True, **kw)
 
 
 def start_crawl(url: str, out: Path, *extra: str) -> subprocess.Popen:
@@ -810,3 +811,103 @@ def test_a_sitemap_that_is_not_xml_is_said_and_the_crawl_goes_on(tmp_path, ctype
     states = dict(conn.execute("SELECT url, state FROM crawl_urls"))
     conn.close()
     assert states[f"{site.url}/sitemap.xml"] == "done" and states[f"{site.url}/bai-1.html"] == "done"
+
+
+# --- URL traps ----------------------------------------------------------------------------------
+
+class _DynamicSite(_Site):
+    """Like ``_Site``, but ``route(path_with_query)`` answers (status, content type, body) or None (404);
+    every request is logged in ``requests``."""
+
+    def __init__(self, route):
+        self.requests: list[str] = []
+        log = self.requests
+
+        class Routes(dict):
+            def get(self, path, default=None):
+                log.append(path)
+                return route(path) or default
+
+        super().__init__(Routes())
+
+
+def _page(title: str, body: str) -> tuple[int, str, bytes]:
+    return 200, "text/html; charset=utf-8", (f"<html><head><title>{title}</title></head><body>{body}"
+                                             "</body></html>").encode()
+
+
+def test_a_trap_that_grows_its_query_string_ends_on_its_own(tmp_path):
+    """A "related searches" page linking ever-longer queries (``?q=Xa``, ``?q=Xb&x=1``: a binary tree, every
+    URL of a new template): the crawl ends by itself after a bounded number of fetches, says so once, and
+    the article the home page links is crawled all the same."""
+    from urllib.parse import parse_qs, urlsplit
+
+    def route(path):
+        parts = urlsplit(path)
+        if parts.path == "/robots.txt":
+            return 200, "text/plain", b"User-agent: *\nAllow: /\n"
+        if parts.path == "/":
+            return _page("Trang chủ", '<a href="/grow?q=a">Tìm kiếm</a> <a href="/bai-viet-1.html">Bài</a>')
+        if parts.path == "/grow":
+            v = parse_qs(parts.query).get("q", ["a"])[0]
+            return _page(f"Tìm {v}", f'<h1>Kết quả</h1><a href="/grow?q={v}a">more</a> '
+                                     f'<a href="/grow?q={v}b&amp;x=1">more2</a>')
+        if parts.path == "/bai-viet-1.html":
+            return _page("Bài viết", "<p>" + "Nội dung bài viết về kinh tế tỉnh. " * 40 + "</p>")
+        return None
+
+    out = tmp_path / "c"
+    with _DynamicSite(route) as site:
+        run = provnews("crawl", site.url + "/", "--out", str(out), "--delay", "0", timeout=120)
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    grow = [p for p in site.requests if p.startswith("/grow")]
+    assert 0 < len(grow) <= 2 ** 5, len(grow)
+    assert "/bai-viet-1.html" in site.requests
+    named = [x for x in run.stderr.splitlines() if "only lengthen the query string" in x]
+    assert len(named) == 1 and named[0].startswith(f"provnews crawl: {site.url}/grow?q="), run.stderr
+
+
+def test_real_article_url_shapes_are_still_crawled(tmp_path):
+    """The query-growth and URL-length guards leave real CMS addresses alone: ASP.NET/DNN
+    (``Default.aspx?tabid=..&ItemID=..``, and a print view one parameter longer), SharePoint
+    (``?ItemID=``), Joomla (``index.php?option=com_content&...&id=``), NukeViet paths, and a listing pager
+    (``&page=N``) whose pages link their articles."""
+    article = "<p>" + "Nội dung bài viết về kinh tế xã hội của tỉnh trong năm. " * 30 + "</p>"
+    links = {
+        "/": ['/Default.aspx?tabid=5', '/index.php', '/vi/news/thoi-su/', '/Pages/tin-tuc.aspx?ItemID=60'],
+        "/Default.aspx?tabid=5": ['/Default.aspx?tabid=5&ItemID=123', '/Default.aspx?tabid=5&page=2'],
+        "/Default.aspx?page=2&tabid=5": ['/Default.aspx?tabid=5&ItemID=124', '/Default.aspx?tabid=5&page=3'],
+        "/Default.aspx?page=3&tabid=5": ['/Default.aspx?tabid=5&ItemID=125'],
+        "/Default.aspx?ItemID=123&tabid=5": ['/Default.aspx?tabid=5&ItemID=123&print=1'],
+        "/index.php": ['/index.php?option=com_content&view=category&id=2',
+                       '/index.php?option=com_content&view=article&id=5'],
+        "/index.php?id=2&option=com_content&view=category": [
+            '/index.php?option=com_content&view=category&id=2&limitstart=20'],
+        "/index.php?id=2&limitstart=20&option=com_content&view=category": [
+            '/index.php?option=com_content&view=article&id=6'],
+        "/vi/news/thoi-su/": ['/vi/news/thoi-su/hoi-nghi-tong-ket-nam-2023-1234.html'],
+        "/Pages/tin-tuc.aspx?ItemID=60": ['/Pages/tin-tuc.aspx?ItemID=59'],
+    }
+    articles = {"/Default.aspx?ItemID=123&tabid=5", "/Default.aspx?ItemID=124&tabid=5",
+                "/Default.aspx?ItemID=125&tabid=5", "/Default.aspx?ItemID=123&print=1&tabid=5",
+                "/index.php?id=5&option=com_content&view=article", "/index.php?id=6&option=com_content&view=article",
+                "/vi/news/thoi-su/hoi-nghi-tong-ket-nam-2023-1234.html", "/Pages/tin-tuc.aspx?ItemID=60",
+                "/Pages/tin-tuc.aspx?ItemID=59"}
+
+    def route(path):
+        if path == "/robots.txt":
+            return 200, "text/plain", b"User-agent: *\nAllow: /\n"
+        anchors = "".join(f'<a href="{h.replace("&", "&amp;")}">{h}</a> ' for h in links.get(path, []))
+        if path in articles:
+            return _page("Bài viết", f"<h1>Bài viết</h1>{article}{anchors}")
+        if path in links:
+            return _page("Danh sách", anchors)
+        return None
+
+    out = tmp_path / "c"
+    with _DynamicSite(route) as site:
+        run = provnews("crawl", site.url + "/", "--out", str(out), "--delay", "0", timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "only lengthen" not in run.stderr, run.stderr
+    missing = (articles | set(links)) - set(site.requests)
+    assert not missing, (missing, site.requests)
