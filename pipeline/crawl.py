@@ -28,7 +28,7 @@ from pipeline.discover import (
     parse_sitemap, query_grows, same_site, sitemap_problem, token_siblings, url_kind, url_template, url_too_long,
     url_tokens,
 )
-from pipeline.fetch import Exchange, FetchCancelled, Fetcher, FetchRequest
+from pipeline.fetch import Exchange, FetchCancelled, Fetcher, FetchRequest, decode_html
 from pipeline.frontier import Frontier, NewURL, QueuedURL
 from pipeline.progress import CrawlCounts, Progress
 from pipeline.records import Document, make_doc_id, source_of
@@ -40,6 +40,11 @@ WARC_SUBDIR = "warcs"
 WARC_PREFIX = "provnews"
 # RFC 9309: a crawler should follow at least five redirects for robots.txt.
 ROBOTS_MAX_REDIRECTS = 5
+# RFC 9309 §2.5: a crawler may stop parsing robots.txt after 500 KiB; what lies beyond is neither
+# obeyed nor kept (a gzip bomb would otherwise put 64 MiB into the store for each such host).
+ROBOTS_MAX_BYTES = 512 * 1024
+# RFC 9309 §2.3.1.4: an unreachable robots.txt means complete disallow.
+DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
 # Token URL spaces: new token values followed under one prefix before it counts as a trap.
 MAX_TOKENS_PER_SPACE = 3
 # Links that only lengthen their page's query string (discover.query_grows), followed this many in
@@ -187,8 +192,9 @@ class Crawler:
                         if item is None:
                             continue
                         if host in self.dead_hosts:
-                            self.frontier.commit_fetch(item, state="failed", error=self.dead_hosts[host])
-                            self.failed(item, f"not fetched: its host does not answer ({self.dead_hosts[host]})")
+                            self.frontier.commit_fetch(item, state="failed",
+                                                       error=f"not fetched: {self.dead_hosts[host]}")
+                            self.failed(item, f"not fetched: {self.dead_hosts[host]}")
                             progressed = True
                             continue
                         busy.add(host)
@@ -246,7 +252,9 @@ class Crawler:
                                              (seed,)).fetchone()
             if row is not None and row["state"] == "failed":
                 reason = row["error"] or f"HTTP {row['status']}"
-                errors.append(f"cannot fetch {seed}: {reason}")
+                # a seed never requested (its host's robots.txt failed) says why, not "cannot fetch"
+                errors.append(f"{seed}: {reason}" if reason.startswith("not fetched:") else
+                              f"cannot fetch {seed}: {reason}")
         return errors
 
     def _fetch(self, item: QueuedURL) -> Exchange:
@@ -268,9 +276,15 @@ class Crawler:
         self.counts.fetched += 1
         if ex.error:
             self.failed(item, ex.error)
-            if item.kind == "robots":
-                # the host does not answer at all: do not queue its pages for retries now
-                self.dead_hosts[item.host] = ex.error
+            robots = None
+            if item.kind == "robots" and ex.status:
+                # an answer that broke off: robots.txt is unreachable, not absent, and part of its
+                # rules is not rules at all
+                robots = (item.host, self._robots_unreachable(item, f"the connection broke off ({ex.error})"))
+            elif item.kind == "robots":
+                # the host does not answer at all: do not queue its pages for retries now; its pages
+                # are failed for that reason, which names robots.txt, not them
+                self.dead_hosts[item.host] = f"its host did not answer {item.url} ({ex.error})"
             warc_file = warc_end = None
             if ex.earlier:
                 # answers came before the network failed (a 503, then nothing): keep them
@@ -279,7 +293,7 @@ class Crawler:
                 archived = self._archive(item, last, None, {"via": item.via or "", "hopsFromSeed": item.hops or "-"})
                 warc_file, warc_end = archived.warc_file, archived.end
             self.frontier.commit_fetch(item, state="failed", error=ex.error, warc_file=warc_file, warc_end=warc_end,
-                                       keep_capture=True)
+                                       keep_capture=True, robots=robots)
             return
 
         prior = item.prior
@@ -345,12 +359,16 @@ class Crawler:
         # guessed at (none was announced) is simply not there
         ok = ex.status < 400 or (item.kind == "robots" and ex.status < 500) \
             or (ex.status in (404, 410) and _guessed(item))
+        error = None if ok else f"HTTP {ex.status} {ex.reason}".strip()
+        if ok and robots_cut(item, ex):
+            # failed, and no validators kept: the next run asks for the whole file again
+            ok, error = False, f"answer cut short ({ex.truncated_reason})"
         if not ok:
-            self.failed(item, f"HTTP {ex.status} {ex.reason}".strip())
-        fresh = archived.kind == "response" and ex.status == 200
+            self.failed(item, error)
+        fresh = archived.kind == "response" and ex.status == 200 and ok
         self.frontier.commit_fetch(
             item, state="done" if ok else "failed", status=ex.status,
-            error=None if ok else f"HTTP {ex.status} {ex.reason}".strip(),
+            error=error,
             etag=ex.header("ETag") if fresh or ex.status == 304 else None,
             last_modified=ex.header("Last-Modified") if fresh or ex.status == 304 else None,
             payload_digest=archived.payload_digest if fresh else None,
@@ -419,13 +437,32 @@ class Crawler:
             return b.netloc
         return None
 
+    def _robots_unreachable(self, item: QueuedURL, why: str) -> str:
+        """Complete disallow for ``item``'s host, this run (the next one asks again), said in one line."""
+        self.warn(item.url, f"did not arrive whole: {why}: the whole host is treated as disallowed (RFC 9309)")
+        self.fetcher.robots.set_rules(item.host, DISALLOW_ALL)
+        return DISALLOW_ALL
+
+    def _robots_text(self, item: QueuedURL, ex: Exchange) -> str:
+        """The first ROBOTS_MAX_BYTES of robots.txt unpacked, up to its last whole line, said if longer."""
+        body = ex.decoded_body(ROBOTS_MAX_BYTES + 1)
+        if len(body) > ROBOTS_MAX_BYTES:
+            body = body[:ROBOTS_MAX_BYTES]
+            body = body[:body.rfind(b"\n") + 1]    # a rule cut in half is another rule
+            self.warn(item.url, f"longer than {ROBOTS_MAX_BYTES:,} bytes unpacked: only its first "
+                                f"{len(body):,} bytes are read (RFC 9309)")
+        return decode_html(body, ex.header("Content-Type"))
+
     def _robots(self, item: QueuedURL, ex: Exchange, new_urls: list[NewURL]) -> tuple[str, str | None]:
         text = None
-        if ex.status == 200:
-            text = ex.text()
+        if robots_cut(item, ex):
+            text = self._robots_unreachable(
+                item, f"still arriving after {self.settings.max_response_seconds:g} s (max_response_seconds)"
+                if ex.truncated_reason == "time" else f"cut short ({ex.truncated_reason})")
+        elif ex.status == 200:
+            text = self._robots_text(item, ex)
         elif ex.status >= 500:
-            # RFC 9309: an unreachable robots.txt means "assume complete disallow"
-            text = "User-agent: *\nDisallow: /\n"
+            text = DISALLOW_ALL
             self.warn(item.url, f"answered {ex.status}: the whole host is treated as disallowed (RFC 9309)")
         rules = self.fetcher.robots.set_rules(item.host, text)
         # item.host, not the URL's: a robots.txt reached by a redirect gives the rules of the host that redirected
@@ -651,6 +688,13 @@ def crawl(seeds: list[str], out_dir: str | Path, settings: Settings, progress: P
 # Where the crawl looks for a sitemap when robots.txt names none (the feeds it tries are
 # ``COMMON_FEED_PATHS``): a 404 there is no failure.
 GUESSED_SITEMAP_PATH = "/sitemap.xml"
+
+
+def robots_cut(item: QueuedURL, ex: Exchange) -> bool:
+    """A robots.txt that did not arrive whole: its rules are unknown, not the part that came.
+
+    A cut at ``max_body_bytes`` is not one: only the first ROBOTS_MAX_BYTES are read anyway."""
+    return item.kind == "robots" and ex.status == 200 and ex.truncated and ex.truncated_reason != "length"
 
 
 def _guessed(item: QueuedURL) -> bool:

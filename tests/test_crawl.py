@@ -911,3 +911,151 @@ def test_real_article_url_shapes_are_still_crawled(tmp_path):
     assert "only lengthen" not in run.stderr, run.stderr
     missing = (articles | set(links)) - set(site.requests)
     assert not missing, (missing, site.requests)
+
+
+# --- robots.txt that does not arrive whole ----------------------------------------------------
+
+class _RobotsSite:
+    """Pages ``/`` (linking ``/bai-1.html`` and ``/private/bi-mat.html``) and those two, and a
+    robots.txt ``robots(handler)`` writes as it likes (headers included); every path is logged."""
+
+    def __init__(self, robots):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.requests: list[str] = []
+        log = self.requests
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                log.append(self.path)
+                if self.path == "/robots.txt":
+                    try:
+                        return robots(self)
+                    except OSError:      # the crawler hung up
+                        return None
+                body = ('<html><body><p>Trang</p><a href="/bai-1.html">1</a>'
+                        '<a href="/private/bi-mat.html">2</a></body></html>').encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _robots_rows(out: Path) -> list[tuple]:
+    with sqlite3.connect(out / "corpus.sqlite") as db:
+        return db.execute("SELECT host, robots_txt FROM crawl_hosts").fetchall()
+
+
+def test_a_robots_txt_still_arriving_at_the_time_limit_disallows_the_host_and_is_asked_again(tmp_path):
+    """`Disallow: /` sent 14 bytes at once, then a byte a second (an overloaded server): cut at
+    max_response_seconds, it is not the rules (the part that came, `User-agent: *\\nDisa`, allows all).
+    RFC 9309: unreachable, so complete disallow, said in one line naming it; the next run asks again."""
+    drip = [True]
+
+    def robots(handler):
+        body = b"User-agent: *\nDisallow: /\n" if drip[0] else b"User-agent: *\nAllow: /\n"
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/plain")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        if not drip[0]:
+            return handler.wfile.write(body)
+        handler.wfile.write(body[:14])
+        handler.wfile.flush()
+        for byte in body[14:]:
+            time.sleep(1)
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+
+    settings = tmp_path / "settings.toml"
+    settings.write_text("[crawl]\nmax_response_seconds = 2\n", encoding="utf-8")
+    out = tmp_path / "c"
+    with _RobotsSite(robots) as site:
+        run = provnews("crawl", site.url + "/", "--out", str(out), "--delay", "0", "--quiet",
+                       env_extra={"PROVNEWS_SETTINGS": str(settings)}, timeout=120)
+        assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+        assert site.requests == ["/robots.txt"], site.requests
+        assert run.stderr.splitlines() == [
+            f"provnews crawl: {site.url}/robots.txt: did not arrive whole: still arriving after 2 s "
+            "(max_response_seconds): the whole host is treated as disallowed (RFC 9309)"], run.stderr
+        assert [text for _, text in _robots_rows(out)] == ["User-agent: *\nDisallow: /\n"]
+        # the next run asks for robots.txt again (no validators of a file it never had), and obeys it
+        drip[0] = False
+        site.requests.clear()
+        again = provnews("crawl", site.url + "/", "--out", str(out), "--delay", "0", "--quiet",
+                         env_extra={"PROVNEWS_SETTINGS": str(settings)}, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert site.requests[0] == "/robots.txt" and "/bai-1.html" in site.requests, site.requests
+    assert [text for _, text in _robots_rows(out)] == ["User-agent: *\nAllow: /\n"]
+
+
+def test_a_robots_txt_cut_mid_body_is_said_by_its_own_url_not_the_seeds(tmp_path):
+    """robots.txt announcing 100 bytes more than it sends, then closing: one line naming robots.txt
+    and why, the host is disallowed (RFC 9309), and no line says the seed could not be fetched."""
+    def robots(handler):
+        body = b"User-agent: *\nAllow: /\n# more to come\n"
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/plain")
+        handler.send_header("Content-Length", str(len(body) + 100))
+        handler.end_headers()
+        handler.wfile.write(body)
+        handler.wfile.flush()
+        handler.close_connection = True
+
+    out = tmp_path / "c"
+    with _RobotsSite(robots) as site:
+        run = provnews("crawl", site.url + "/", "--out", str(out), "--delay", "0", "--quiet", timeout=120)
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        f"provnews crawl: {site.url}/robots.txt: did not arrive whole: the connection broke off ("), run.stderr
+    assert lines[0].endswith("): the whole host is treated as disallowed (RFC 9309)")
+    assert set(site.requests) == {"/robots.txt"}, site.requests
+    assert [text for _, text in _robots_rows(out)] == ["User-agent: *\nDisallow: /\n"]
+
+
+def test_a_robots_txt_gzip_bomb_is_read_and_kept_only_to_512_kib(tmp_path):
+    """robots.txt of `Disallow: /private/` and 64 MiB of comments, gzipped: RFC 9309 lets a crawler stop
+    after 500 KiB. The first 512 KiB are the rules (obeyed), the store keeps no more, one line says it."""
+    import gzip
+
+    packed = gzip.compress(b"User-agent: *\nDisallow: /private/\n" + (b"#" * 99 + b"\n") * (64 * 1024 * 1024 // 100))
+
+    def robots(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/plain")
+        handler.send_header("Content-Encoding", "gzip")
+        handler.send_header("Content-Length", str(len(packed)))
+        handler.end_headers()
+        handler.wfile.write(packed)
+
+    out = tmp_path / "c"
+    with _RobotsSite(robots) as site:
+        run = provnews("crawl", site.url + "/", "--out", str(out), "--delay", "0", "--quiet", timeout=120)
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    assert "/bai-1.html" in site.requests and "/private/bi-mat.html" not in site.requests, site.requests
+    [(_, text)] = _robots_rows(out)
+    assert text.startswith("User-agent: *\nDisallow: /private/\n") and len(text) <= 512 * 1024, len(text)
+    assert text.endswith("\n")
+    assert [x for x in run.stderr.splitlines() if "robots.txt" in x] == [
+        f"provnews crawl: {site.url}/robots.txt: longer than 524,288 bytes unpacked: only its first "
+        f"{len(text):,} bytes are read (RFC 9309)"], run.stderr
+    assert os.path.getsize(out / "corpus.sqlite") < 8 * 1024 * 1024
+
