@@ -327,6 +327,12 @@ class Crawler:
                             # redirect is in the WARC) but not crawled unless allowed.
                             self.warn(item.url, f"redirects to {target}, another host: not followed "
                                                 f"(add --allow-domain {urlsplit(target).hostname} to crawl it)")
+                    if set(item.hops) <= {"R"} and item.kind == "page":
+                        chain = self._redirect_chain(item)
+                        if target in chain:
+                            # the frontier drops a URL it knows without a word: the seed would just lead nowhere
+                            self.warn(chain[0], f"redirect loop ({' → '.join(chain + [target])}): "
+                                                "no page to crawl from this seed")
                     outlinks.append(target)
                     new_urls += self._enqueue(item, [target], hop="R", kind=item.kind, follow_template=True)
             elif item.kind == "robots":
@@ -614,6 +620,16 @@ class Crawler:
                               parent_sig=signature if same_shape else None))
         return out
 
+
+    def _redirect_chain(self, item: QueuedURL) -> list[str]:
+        """The URLs from the seed to ``item``, which its seed's redirects reached (hops all R)."""
+        chain, via = [item.url], item.via
+        for _ in item.hops:
+            if not via:
+                break
+            chain.insert(0, via)
+            via = self.frontier.via_of(via)
+        return chain
 
     def _query_growth(self, item: QueuedURL) -> int:
         """How many links in a row, ending at ``item``, only lengthened the query string."""

@@ -666,7 +666,7 @@ def test_one_ctrl_c_ends_a_long_crawl_delay_and_the_url_stays_queued(tmp_path):
 # --- failures are named, not only counted -----------------------------------------------------
 
 class _Site:
-    """A tiny site on 127.0.0.1: ``routes`` maps a path to (status, content type, body); any other
+    """A tiny site on 127.0.0.1: ``routes`` maps a path to (status, content type, body[, headers]); any other
     path is a 404. With ``_site_routes`` every address the crawl guesses (a sitemap, a feed) is
     there, so every failure is one the test made."""
 
@@ -679,9 +679,12 @@ class _Site:
                 pass
 
             def do_GET(self):
-                status, ctype, body = routes.get(self.path, (404, "text/html", b"<html><body>not here</body></html>"))
+                status, ctype, body, *headers = routes.get(self.path, (404, "text/html",
+                                                                       b"<html><body>not here</body></html>"))
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
+                for name, value in (headers[0] if headers else {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -1058,4 +1061,20 @@ def test_a_robots_txt_gzip_bomb_is_read_and_kept_only_to_512_kib(tmp_path):
         f"provnews crawl: {site.url}/robots.txt: longer than 524,288 bytes unpacked: only its first "
         f"{len(text):,} bytes are read (RFC 9309)"], run.stderr
     assert os.path.getsize(out / "corpus.sqlite") < 8 * 1024 * 1024
+
+
+# --- seeds that redirect --------------------------------------------------------------------------
+
+def test_a_seed_redirect_loop_is_said_in_one_line(tmp_path):
+    """A seed redirecting to a page that redirects back: one line naming the seed and the loop (the
+    crawl would otherwise end with nothing fetched and nothing said)."""
+    routes = {"/robots.txt": (200, "text/plain", b"User-agent: *\nAllow: /\n"),
+              "/loop-a": (302, "text/html", b"", {"Location": "/loop-b"}),
+              "/loop-b": (302, "text/html", b"", {"Location": "/loop-a"})}
+    with _Site(routes) as site:
+        run = provnews("crawl", site.url + "/loop-a", "--out", str(tmp_path / "c"), "--delay", "0", "--quiet")
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    assert [x for x in run.stderr.splitlines() if "loop" in x] == [
+        f"provnews crawl: {site.url}/loop-a: redirect loop ({site.url}/loop-a → {site.url}/loop-b → "
+        f"{site.url}/loop-a): no page to crawl from this seed"], run.stderr
 
