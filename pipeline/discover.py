@@ -149,13 +149,19 @@ class Scope:
 
 
 def same_site(host_a: str, host_b: str) -> bool:
-    """Two ``host[:port]`` keys of one site: the same name up to a leading ``www.`` (any port, any scheme).
+    """Two ``host[:port]`` keys of one site: the same name up to a leading ``www.``, on the same port.
 
-    >>> same_site("sokhcn.gov.vn", "www.sokhcn.gov.vn:443"), same_site("a.gov.vn", "b.gov.vn")
+    Keys carry no default port (``canonicalize``), so http → https is the same
+    site; another explicit port is another server, as it is for links
+    (``Scope``): a seed redirected there is reported, not followed.
+
+    >>> same_site("sokhcn.gov.vn", "www.sokhcn.gov.vn"), same_site("a.gov.vn", "b.gov.vn")
     (True, False)
+    >>> same_site("127.0.0.1:8080", "127.0.0.1:8081")
+    False
     """
     def name(host: str) -> str:
-        host = host.lower().rsplit(":", 1)[0] if not host.endswith("]") else host.lower()
+        host = host.lower()
         return host[4:] if host.startswith("www.") else host
     return name(host_a) == name(host_b)
 

@@ -1078,3 +1078,26 @@ def test_a_seed_redirect_loop_is_said_in_one_line(tmp_path):
         f"provnews crawl: {site.url}/loop-a: redirect loop ({site.url}/loop-a → {site.url}/loop-b → "
         f"{site.url}/loop-a): no page to crawl from this seed"], run.stderr
 
+
+def test_a_seed_redirecting_to_another_port_is_reported_not_followed_like_a_page(tmp_path):
+    """Another port of the seed's host is another server, for a seed's redirect as for a page's: the
+    seed's redirect is archived and reported, not followed (the same rule as for another host)."""
+    page = (200, "text/html; charset=utf-8", b"<html><body><p>x</p></body></html>")
+    with _Site({"/robots.txt": (200, "text/plain", b"User-agent: *\nAllow: /\n"), "/ok.html": page}) as other:
+        other_log: list[str] = []
+        get = other.server.RequestHandlerClass.do_GET
+
+        def logged(handler):
+            other_log.append(handler.path)
+            return get(handler)
+        other.server.RequestHandlerClass.do_GET = logged
+        routes = {"/robots.txt": (200, "text/plain", b"User-agent: *\nAllow: /\n"),
+                  "/moved": (302, "text/html", b"", {"Location": other.url + "/ok.html"})}
+        with _Site(routes) as site:
+            out = tmp_path / "c"
+            run = provnews("crawl", site.url + "/moved", "--out", str(out), "--delay", "0", "--quiet")
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    assert other_log == [], other_log
+    assert [x for x in run.stderr.splitlines() if "another host" in x] == [
+        f"provnews crawl: {site.url}/moved: redirects to {other.url}/ok.html, another host: not followed "
+        "(add --allow-domain 127.0.0.1 to crawl it)"], run.stderr
