@@ -372,6 +372,9 @@ def test_unreachable_seed_is_a_one_line_error(tmp_path):
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1, run.stderr
     assert f"127.0.0.1:{port}" in lines[0] and "refused" in lines[0].lower()
+    # the request that failed is robots.txt: the seed was never asked for, and the line says so
+    assert lines[0].startswith(f"provnews crawl: http://127.0.0.1:{port}/: not fetched: its host did not answer "
+                               f"http://127.0.0.1:{port}/robots.txt ("), lines[0]
 
 
 def test_progress_goes_to_stderr(fast_portal, tmp_path):
