@@ -25,9 +25,10 @@ from urllib.parse import urljoin, urlsplit
 from pipeline.archive import WarcArchive, only_warcinfo, payload_digest, truncate_to
 from pipeline.discover import (
     COMMON_FEED_PATHS, Scope, TooLarge, canonicalize, extract_links, host_key, link_signature, parse_feed,
-    parse_sitemap, same_site, sitemap_problem, token_siblings, url_kind, url_template, url_tokens,
+    parse_sitemap, query_grows, same_site, sitemap_problem, token_siblings, url_kind, url_template, url_too_long,
+    url_tokens,
 )
-from pipeline.fetch import Exchange, FetchCancelled, Fetcher, FetchRequest
+from pipeline.fetch import Exchange, FetchCancelled, Fetcher, FetchRequest, decode_html
 from pipeline.frontier import Frontier, NewURL, QueuedURL
 from pipeline.progress import CrawlCounts, Progress
 from pipeline.records import Document, make_doc_id, source_of
@@ -39,8 +40,17 @@ WARC_SUBDIR = "warcs"
 WARC_PREFIX = "provnews"
 # RFC 9309: a crawler should follow at least five redirects for robots.txt.
 ROBOTS_MAX_REDIRECTS = 5
+# RFC 9309 §2.5: a crawler may stop parsing robots.txt after 500 KiB; what lies beyond is neither
+# obeyed nor kept (a gzip bomb would otherwise put 64 MiB into the store for each such host).
+ROBOTS_MAX_BYTES = 512 * 1024
+# RFC 9309 §2.3.1.4: an unreachable robots.txt means complete disallow.
+DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
 # Token URL spaces: new token values followed under one prefix before it counts as a trap.
 MAX_TOKENS_PER_SPACE = 3
+# Links that only lengthen their page's query string (discover.query_grows), followed this many in
+# a row: a real site needs two or three (Default.aspx → ?tabid=5 → &ItemID=12), a "related search"
+# trap offers a longer query on every page, each of a new template, for ever.
+MAX_QUERY_GROWTH = 3
 # Failed URLs named one per line as they happen; past this many a run with a dead section of a
 # site would bury every other message, so the rest are only counted (the frontier keeps them all).
 MAX_FAILURE_LINES = 20
@@ -113,6 +123,7 @@ class Crawler:
         self.stop_requested = False
         self._registered: set[str] = set()
         self.token_spaces: dict[tuple[str, int], set[str]] = {}
+        self.growth_traps: set[str] = set()     # host + path of query-growth traps already named
         self.failures_named = self.failures_unnamed = 0
 
     # --- start ---------------------------------------------------------------------
@@ -181,8 +192,9 @@ class Crawler:
                         if item is None:
                             continue
                         if host in self.dead_hosts:
-                            self.frontier.commit_fetch(item, state="failed", error=self.dead_hosts[host])
-                            self.failed(item, f"not fetched: its host does not answer ({self.dead_hosts[host]})")
+                            self.frontier.commit_fetch(item, state="failed",
+                                                       error=f"not fetched: {self.dead_hosts[host]}")
+                            self.failed(item, f"not fetched: {self.dead_hosts[host]}")
                             progressed = True
                             continue
                         busy.add(host)
@@ -240,7 +252,9 @@ class Crawler:
                                              (seed,)).fetchone()
             if row is not None and row["state"] == "failed":
                 reason = row["error"] or f"HTTP {row['status']}"
-                errors.append(f"cannot fetch {seed}: {reason}")
+                # a seed never requested (its host's robots.txt failed) says why, not "cannot fetch"
+                errors.append(f"{seed}: {reason}" if reason.startswith("not fetched:") else
+                              f"cannot fetch {seed}: {reason}")
         return errors
 
     def _fetch(self, item: QueuedURL) -> Exchange:
@@ -262,9 +276,15 @@ class Crawler:
         self.counts.fetched += 1
         if ex.error:
             self.failed(item, ex.error)
-            if item.kind == "robots":
-                # the host does not answer at all: do not queue its pages for retries now
-                self.dead_hosts[item.host] = ex.error
+            robots = None
+            if item.kind == "robots" and ex.status:
+                # an answer that broke off: robots.txt is unreachable, not absent, and part of its
+                # rules is not rules at all
+                robots = (item.host, self._robots_unreachable(item, f"the connection broke off ({ex.error})"))
+            elif item.kind == "robots":
+                # the host does not answer at all: do not queue its pages for retries now; its pages
+                # are failed for that reason, which names robots.txt, not them
+                self.dead_hosts[item.host] = f"its host did not answer {item.url} ({ex.error})"
             warc_file = warc_end = None
             if ex.earlier:
                 # answers came before the network failed (a 503, then nothing): keep them
@@ -273,7 +293,7 @@ class Crawler:
                 archived = self._archive(item, last, None, {"via": item.via or "", "hopsFromSeed": item.hops or "-"})
                 warc_file, warc_end = archived.warc_file, archived.end
             self.frontier.commit_fetch(item, state="failed", error=ex.error, warc_file=warc_file, warc_end=warc_end,
-                                       keep_capture=True)
+                                       keep_capture=True, robots=robots)
             return
 
         prior = item.prior
@@ -307,6 +327,12 @@ class Crawler:
                             # redirect is in the WARC) but not crawled unless allowed.
                             self.warn(item.url, f"redirects to {target}, another host: not followed "
                                                 f"(add --allow-domain {urlsplit(target).hostname} to crawl it)")
+                    if set(item.hops) <= {"R"} and item.kind == "page":
+                        chain = self._redirect_chain(item)
+                        if target in chain:
+                            # the frontier drops a URL it knows without a word: the seed would just lead nowhere
+                            self.warn(chain[0], f"redirect loop ({' → '.join(chain + [target])}): "
+                                                "no page to crawl from this seed")
                     outlinks.append(target)
                     new_urls += self._enqueue(item, [target], hop="R", kind=item.kind, follow_template=True)
             elif item.kind == "robots":
@@ -339,12 +365,16 @@ class Crawler:
         # guessed at (none was announced) is simply not there
         ok = ex.status < 400 or (item.kind == "robots" and ex.status < 500) \
             or (ex.status in (404, 410) and _guessed(item))
+        error = None if ok else f"HTTP {ex.status} {ex.reason}".strip()
+        if ok and robots_cut(item, ex):
+            # failed, and no validators kept: the next run asks for the whole file again
+            ok, error = False, f"answer cut short ({ex.truncated_reason})"
         if not ok:
-            self.failed(item, f"HTTP {ex.status} {ex.reason}".strip())
-        fresh = archived.kind == "response" and ex.status == 200
+            self.failed(item, error)
+        fresh = archived.kind == "response" and ex.status == 200 and ok
         self.frontier.commit_fetch(
             item, state="done" if ok else "failed", status=ex.status,
-            error=None if ok else f"HTTP {ex.status} {ex.reason}".strip(),
+            error=error,
             etag=ex.header("ETag") if fresh or ex.status == 304 else None,
             last_modified=ex.header("Last-Modified") if fresh or ex.status == 304 else None,
             payload_digest=archived.payload_digest if fresh else None,
@@ -413,13 +443,32 @@ class Crawler:
             return b.netloc
         return None
 
+    def _robots_unreachable(self, item: QueuedURL, why: str) -> str:
+        """Complete disallow for ``item``'s host, this run (the next one asks again), said in one line."""
+        self.warn(item.url, f"did not arrive whole: {why}: the whole host is treated as disallowed (RFC 9309)")
+        self.fetcher.robots.set_rules(item.host, DISALLOW_ALL)
+        return DISALLOW_ALL
+
+    def _robots_text(self, item: QueuedURL, ex: Exchange) -> str:
+        """The first ROBOTS_MAX_BYTES of robots.txt unpacked, up to its last whole line, said if longer."""
+        body = ex.decoded_body(ROBOTS_MAX_BYTES + 1)
+        if len(body) > ROBOTS_MAX_BYTES:
+            body = body[:ROBOTS_MAX_BYTES]
+            body = body[:body.rfind(b"\n") + 1]    # a rule cut in half is another rule
+            self.warn(item.url, f"longer than {ROBOTS_MAX_BYTES:,} bytes unpacked: only its first "
+                                f"{len(body):,} bytes are read (RFC 9309)")
+        return decode_html(body, ex.header("Content-Type"))
+
     def _robots(self, item: QueuedURL, ex: Exchange, new_urls: list[NewURL]) -> tuple[str, str | None]:
         text = None
-        if ex.status == 200:
-            text = ex.text()
+        if robots_cut(item, ex):
+            text = self._robots_unreachable(
+                item, f"still arriving after {self.settings.max_response_seconds:g} s (max_response_seconds)"
+                if ex.truncated_reason == "time" else f"cut short ({ex.truncated_reason})")
+        elif ex.status == 200:
+            text = self._robots_text(item, ex)
         elif ex.status >= 500:
-            # RFC 9309: an unreachable robots.txt means "assume complete disallow"
-            text = "User-agent: *\nDisallow: /\n"
+            text = DISALLOW_ALL
             self.warn(item.url, f"answered {ex.status}: the whole host is treated as disallowed (RFC 9309)")
         rules = self.fetcher.robots.set_rules(item.host, text)
         # item.host, not the URL's: a robots.txt reached by a redirect gives the rules of the host that redirected
@@ -523,6 +572,7 @@ class Crawler:
         parent_template = item.template or url_template(item.url)
         # robots.txt is a prerequisite, not a hop: its sitemaps start at depth 1
         hops = ("" if item.kind == "robots" else item.hops) + hop
+        growth = None
         for raw in urls:
             url = canonicalize(raw, self.https_hosts)
             if url is None or url in seen or url == item.url:
@@ -533,6 +583,16 @@ class Crawler:
                 continue
             if self.frontier.known(url):
                 continue
+            if url_too_long(url):
+                self.counts.skipped += 1
+                continue
+            if query_grows(item.url, url):
+                if growth is None:
+                    growth = self._query_growth(item)
+                if growth >= MAX_QUERY_GROWTH:
+                    self.counts.skipped += 1
+                    self._name_growth_trap(item)
+                    continue
             url_kind_ = kind or url_kind(url)
             if url_kind_ == "asset":
                 continue
@@ -560,6 +620,32 @@ class Crawler:
                               parent_sig=signature if same_shape else None))
         return out
 
+
+    def _redirect_chain(self, item: QueuedURL) -> list[str]:
+        """The URLs from the seed to ``item``, which its seed's redirects reached (hops all R)."""
+        chain, via = [item.url], item.via
+        for _ in item.hops:
+            if not via:
+                break
+            chain.insert(0, via)
+            via = self.frontier.via_of(via)
+        return chain
+
+    def _query_growth(self, item: QueuedURL) -> int:
+        """How many links in a row, ending at ``item``, only lengthened the query string."""
+        n, url, via = 0, item.url, item.via
+        while via and n < MAX_QUERY_GROWTH and query_grows(via, url):
+            n += 1
+            url, via = via, self.frontier.via_of(via)
+        return n
+
+    def _name_growth_trap(self, item: QueuedURL) -> None:
+        parts = urlsplit(item.url)
+        if parts.netloc + parts.path in self.growth_traps:
+            return
+        self.growth_traps.add(parts.netloc + parts.path)
+        self.warn(item.url, f"its links only lengthen the query string, {MAX_QUERY_GROWTH} times in a row: "
+                            f"a URL trap, not followed further (said once for {parts.path})")
 
     def _token_space_full(self, url: str) -> bool:
         """Whether ``url`` brings yet another token where the crawl already knows several."""
@@ -618,6 +704,13 @@ def crawl(seeds: list[str], out_dir: str | Path, settings: Settings, progress: P
 # Where the crawl looks for a sitemap when robots.txt names none (the feeds it tries are
 # ``COMMON_FEED_PATHS``): a 404 there is no failure.
 GUESSED_SITEMAP_PATH = "/sitemap.xml"
+
+
+def robots_cut(item: QueuedURL, ex: Exchange) -> bool:
+    """A robots.txt that did not arrive whole: its rules are unknown, not the part that came.
+
+    A cut at ``max_body_bytes`` is not one: only the first ROBOTS_MAX_BYTES are read anyway."""
+    return item.kind == "robots" and ex.status == 200 and ex.truncated and ex.truncated_reason != "length"
 
 
 def _guessed(item: QueuedURL) -> bool:

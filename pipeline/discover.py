@@ -149,13 +149,19 @@ class Scope:
 
 
 def same_site(host_a: str, host_b: str) -> bool:
-    """Two ``host[:port]`` keys of one site: the same name up to a leading ``www.`` (any port, any scheme).
+    """Two ``host[:port]`` keys of one site: the same name up to a leading ``www.``, on the same port.
 
-    >>> same_site("sokhcn.gov.vn", "www.sokhcn.gov.vn:443"), same_site("a.gov.vn", "b.gov.vn")
+    Keys carry no default port (``canonicalize``), so http → https is the same
+    site; another explicit port is another server, as it is for links
+    (``Scope``): a seed redirected there is reported, not followed.
+
+    >>> same_site("sokhcn.gov.vn", "www.sokhcn.gov.vn"), same_site("a.gov.vn", "b.gov.vn")
     (True, False)
+    >>> same_site("127.0.0.1:8080", "127.0.0.1:8081")
+    False
     """
     def name(host: str) -> str:
-        host = host.lower().rsplit(":", 1)[0] if not host.endswith("]") else host.lower()
+        host = host.lower()
         return host[4:] if host.startswith("www.") else host
     return name(host_a) == name(host_b)
 
@@ -386,6 +392,51 @@ def link_signature(links: list[str], own_template: str) -> str:
     """
     others = sorted({u for u in links if url_template(u) != own_template})
     return hashlib.sha1("\n".join(others).encode("utf-8")).hexdigest()
+
+
+# URLs no site needs for an article: Heritrix refuses URLs over 2,083 characters (the old browser
+# limit); query strings of dozens of parameters are filters stacked on filters.
+MAX_URL_CHARS = 2083
+MAX_QUERY_PARAMS = 30
+
+
+def url_too_long(url: str) -> str | None:
+    """Why ``url`` is past the URL limits, or None."""
+    if len(url) > MAX_URL_CHARS:
+        return f"longer than {MAX_URL_CHARS:,} characters"
+    if len(parse_qsl(urlsplit(url).query, keep_blank_values=True)) > MAX_QUERY_PARAMS:
+        return f"more than {MAX_QUERY_PARAMS} query parameters"
+    return None
+
+
+def query_grows(parent: str, child: str) -> bool:
+    """Whether ``child`` is ``parent`` with its query string only lengthened.
+
+    Same path, and every parameter the child has beyond the parent's is new,
+    repeated, or a parent value with more appended (``?q=ab`` → ``?q=abc``,
+    ``?q=ab&x=1``): a "related search" or "refine" link.  Numbers count as one
+    shape, so ``?page=2`` → ``?page=3`` or ``?id=5`` → ``?id=57`` is a sibling,
+    not growth.  Chains of such links are endless (each page offers longer
+    ones) and none of the templates repeat, so the pager guards never see them.
+    """
+    a, b = urlsplit(parent), urlsplit(child)
+    if a.netloc != b.netloc or a.path != b.path or not b.query:
+        return False
+
+    def pairs(query: str) -> list[tuple[str, str]]:
+        return [(k, re.sub(r"\d+", "N", v)) for k, v in parse_qsl(query, keep_blank_values=True)]
+
+    before, after = pairs(a.query), pairs(b.query)
+    extra = list(after)
+    for pair in before:
+        if pair in extra:
+            extra.remove(pair)
+    if not extra:
+        return False
+    values: dict[str, list[str]] = {}
+    for k, v in before:
+        values.setdefault(k, []).append(v)
+    return all(k not in values or any(v.startswith(old) for old in values[k]) for k, v in extra)
 
 
 # --- URL spaces of tokens ------------------------------------------------------------

@@ -231,6 +231,10 @@ class Frontier:
     def known(self, url: str) -> bool:
         return self.conn.execute("SELECT 1 FROM crawl_urls WHERE url=?", (url,)).fetchone() is not None
 
+    def via_of(self, url: str) -> str | None:
+        row = self.conn.execute("SELECT via FROM crawl_urls WHERE url=?", (url,)).fetchone()
+        return row[0] if row else None
+
     def count_template(self, template: str) -> int:
         return self.conn.execute("SELECT count(*) FROM crawl_urls WHERE template=?", (template,)).fetchone()[0]
 

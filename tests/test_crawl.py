@@ -33,8 +33,9 @@ WARCIO = ROOT / ".venv" / "bin" / "warcio"
 
 def provnews(*args: str, env_extra: dict | None = None, **kw) -> subprocess.CompletedProcess:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PROVNEWS_SETTINGS": "/dev/null", **(env_extra or {})}
+    kw.setdefault("timeout", 300)
     return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300, **kw)
+                          capture_output=True, text=True, **kw)
 
 
 def start_crawl(url: str, out: Path, *extra: str) -> subprocess.Popen:
@@ -371,6 +372,9 @@ def test_unreachable_seed_is_a_one_line_error(tmp_path):
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1, run.stderr
     assert f"127.0.0.1:{port}" in lines[0] and "refused" in lines[0].lower()
+    # the request that failed is robots.txt: the seed was never asked for, and the line says so
+    assert lines[0].startswith(f"provnews crawl: http://127.0.0.1:{port}/: not fetched: its host did not answer "
+                               f"http://127.0.0.1:{port}/robots.txt ("), lines[0]
 
 
 def test_progress_goes_to_stderr(fast_portal, tmp_path):
@@ -665,7 +669,7 @@ def test_one_ctrl_c_ends_a_long_crawl_delay_and_the_url_stays_queued(tmp_path):
 # --- failures are named, not only counted -----------------------------------------------------
 
 class _Site:
-    """A tiny site on 127.0.0.1: ``routes`` maps a path to (status, content type, body); any other
+    """A tiny site on 127.0.0.1: ``routes`` maps a path to (status, content type, body[, headers]); any other
     path is a 404. With ``_site_routes`` every address the crawl guesses (a sitemap, a feed) is
     there, so every failure is one the test made."""
 
@@ -678,9 +682,12 @@ class _Site:
                 pass
 
             def do_GET(self):
-                status, ctype, body = routes.get(self.path, (404, "text/html", b"<html><body>not here</body></html>"))
+                status, ctype, body, *headers = routes.get(self.path, (404, "text/html",
+                                                                       b"<html><body>not here</body></html>"))
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
+                for name, value in (headers[0] if headers else {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -810,3 +817,290 @@ def test_a_sitemap_that_is_not_xml_is_said_and_the_crawl_goes_on(tmp_path, ctype
     states = dict(conn.execute("SELECT url, state FROM crawl_urls"))
     conn.close()
     assert states[f"{site.url}/sitemap.xml"] == "done" and states[f"{site.url}/bai-1.html"] == "done"
+
+
+# --- URL traps ----------------------------------------------------------------------------------
+
+class _DynamicSite(_Site):
+    """Like ``_Site``, but ``route(path_with_query)`` answers (status, content type, body) or None (404);
+    every request is logged in ``requests``."""
+
+    def __init__(self, route):
+        self.requests: list[str] = []
+        log = self.requests
+
+        class Routes(dict):
+            def get(self, path, default=None):
+                log.append(path)
+                return route(path) or default
+
+        super().__init__(Routes())
+
+
+def _page(title: str, body: str) -> tuple[int, str, bytes]:
+    return 200, "text/html; charset=utf-8", (f"<html><head><title>{title}</title></head><body>{body}"
+                                             "</body></html>").encode()
+
+
+def test_a_trap_that_grows_its_query_string_ends_on_its_own(tmp_path):
+    """A "related searches" page linking ever-longer queries (``?q=Xa``, ``?q=Xb&x=1``: a binary tree, every
+    URL of a new template): the crawl ends by itself after a bounded number of fetches, says so once, and
+    the article the home page links is crawled all the same."""
+    from urllib.parse import parse_qs, urlsplit
+
+    def route(path):
+        parts = urlsplit(path)
+        if parts.path == "/robots.txt":
+            return 200, "text/plain", b"User-agent: *\nAllow: /\n"
+        if parts.path == "/":
+            return _page("Trang chủ", '<a href="/grow?q=a">Tìm kiếm</a> <a href="/bai-viet-1.html">Bài</a>')
+        if parts.path == "/grow":
+            v = parse_qs(parts.query).get("q", ["a"])[0]
+            return _page(f"Tìm {v}", f'<h1>Kết quả</h1><a href="/grow?q={v}a">more</a> '
+                                     f'<a href="/grow?q={v}b&amp;x=1">more2</a>')
+        if parts.path == "/bai-viet-1.html":
+            return _page("Bài viết", "<p>" + "Nội dung bài viết về kinh tế tỉnh. " * 40 + "</p>")
+        return None
+
+    out = tmp_path / "c"
+    with _DynamicSite(route) as site:
+        run = provnews("crawl", site.url + "/", "--out", str(out), "--delay", "0", timeout=120)
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    grow = [p for p in site.requests if p.startswith("/grow")]
+    assert 0 < len(grow) <= 2 ** 5, len(grow)
+    assert "/bai-viet-1.html" in site.requests
+    named = [x for x in run.stderr.splitlines() if "only lengthen the query string" in x]
+    assert len(named) == 1 and named[0].startswith(f"provnews crawl: {site.url}/grow?q="), run.stderr
+
+
+def test_real_article_url_shapes_are_still_crawled(tmp_path):
+    """The query-growth and URL-length guards leave real CMS addresses alone: ASP.NET/DNN
+    (``Default.aspx?tabid=..&ItemID=..``, and a print view one parameter longer), SharePoint
+    (``?ItemID=``), Joomla (``index.php?option=com_content&...&id=``), NukeViet paths, and a listing pager
+    (``&page=N``) whose pages link their articles."""
+    article = "<p>" + "Nội dung bài viết về kinh tế xã hội của tỉnh trong năm. " * 30 + "</p>"
+    links = {
+        "/": ['/Default.aspx?tabid=5', '/index.php', '/vi/news/thoi-su/', '/Pages/tin-tuc.aspx?ItemID=60'],
+        "/Default.aspx?tabid=5": ['/Default.aspx?tabid=5&ItemID=123', '/Default.aspx?tabid=5&page=2'],
+        "/Default.aspx?page=2&tabid=5": ['/Default.aspx?tabid=5&ItemID=124', '/Default.aspx?tabid=5&page=3'],
+        "/Default.aspx?page=3&tabid=5": ['/Default.aspx?tabid=5&ItemID=125'],
+        "/Default.aspx?ItemID=123&tabid=5": ['/Default.aspx?tabid=5&ItemID=123&print=1'],
+        "/index.php": ['/index.php?option=com_content&view=category&id=2',
+                       '/index.php?option=com_content&view=article&id=5'],
+        "/index.php?id=2&option=com_content&view=category": [
+            '/index.php?option=com_content&view=category&id=2&limitstart=20'],
+        "/index.php?id=2&limitstart=20&option=com_content&view=category": [
+            '/index.php?option=com_content&view=article&id=6'],
+        "/vi/news/thoi-su/": ['/vi/news/thoi-su/hoi-nghi-tong-ket-nam-2023-1234.html'],
+        "/Pages/tin-tuc.aspx?ItemID=60": ['/Pages/tin-tuc.aspx?ItemID=59'],
+    }
+    articles = {"/Default.aspx?ItemID=123&tabid=5", "/Default.aspx?ItemID=124&tabid=5",
+                "/Default.aspx?ItemID=125&tabid=5", "/Default.aspx?ItemID=123&print=1&tabid=5",
+                "/index.php?id=5&option=com_content&view=article", "/index.php?id=6&option=com_content&view=article",
+                "/vi/news/thoi-su/hoi-nghi-tong-ket-nam-2023-1234.html", "/Pages/tin-tuc.aspx?ItemID=60",
+                "/Pages/tin-tuc.aspx?ItemID=59"}
+
+    def route(path):
+        if path == "/robots.txt":
+            return 200, "text/plain", b"User-agent: *\nAllow: /\n"
+        anchors = "".join(f'<a href="{h.replace("&", "&amp;")}">{h}</a> ' for h in links.get(path, []))
+        if path in articles:
+            return _page("Bài viết", f"<h1>Bài viết</h1>{article}{anchors}")
+        if path in links:
+            return _page("Danh sách", anchors)
+        return None
+
+    out = tmp_path / "c"
+    with _DynamicSite(route) as site:
+        run = provnews("crawl", site.url + "/", "--out", str(out), "--delay", "0", timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "only lengthen" not in run.stderr, run.stderr
+    missing = (articles | set(links)) - set(site.requests)
+    assert not missing, (missing, site.requests)
+
+
+# --- robots.txt that does not arrive whole ----------------------------------------------------
+
+class _RobotsSite:
+    """Pages ``/`` (linking ``/bai-1.html`` and ``/private/bi-mat.html``) and those two, and a
+    robots.txt ``robots(handler)`` writes as it likes (headers included); every path is logged."""
+
+    def __init__(self, robots):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.requests: list[str] = []
+        log = self.requests
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                log.append(self.path)
+                if self.path == "/robots.txt":
+                    try:
+                        return robots(self)
+                    except OSError:      # the crawler hung up
+                        return None
+                body = ('<html><body><p>Trang</p><a href="/bai-1.html">1</a>'
+                        '<a href="/private/bi-mat.html">2</a></body></html>').encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _robots_rows(out: Path) -> list[tuple]:
+    with sqlite3.connect(out / "corpus.sqlite") as db:
+        return db.execute("SELECT host, robots_txt FROM crawl_hosts").fetchall()
+
+
+def test_a_robots_txt_still_arriving_at_the_time_limit_disallows_the_host_and_is_asked_again(tmp_path):
+    """`Disallow: /` sent 14 bytes at once, then a byte a second (an overloaded server): cut at
+    max_response_seconds, it is not the rules (the part that came, `User-agent: *\\nDisa`, allows all).
+    RFC 9309: unreachable, so complete disallow, said in one line naming it; the next run asks again."""
+    drip = [True]
+
+    def robots(handler):
+        body = b"User-agent: *\nDisallow: /\n" if drip[0] else b"User-agent: *\nAllow: /\n"
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/plain")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        if not drip[0]:
+            return handler.wfile.write(body)
+        handler.wfile.write(body[:14])
+        handler.wfile.flush()
+        for byte in body[14:]:
+            time.sleep(1)
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+
+    settings = tmp_path / "settings.toml"
+    settings.write_text("[crawl]\nmax_response_seconds = 2\n", encoding="utf-8")
+    out = tmp_path / "c"
+    with _RobotsSite(robots) as site:
+        run = provnews("crawl", site.url + "/", "--out", str(out), "--delay", "0", "--quiet",
+                       env_extra={"PROVNEWS_SETTINGS": str(settings)}, timeout=120)
+        assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+        assert site.requests == ["/robots.txt"], site.requests
+        assert run.stderr.splitlines() == [
+            f"provnews crawl: {site.url}/robots.txt: did not arrive whole: still arriving after 2 s "
+            "(max_response_seconds): the whole host is treated as disallowed (RFC 9309)"], run.stderr
+        assert [text for _, text in _robots_rows(out)] == ["User-agent: *\nDisallow: /\n"]
+        # the next run asks for robots.txt again (no validators of a file it never had), and obeys it
+        drip[0] = False
+        site.requests.clear()
+        again = provnews("crawl", site.url + "/", "--out", str(out), "--delay", "0", "--quiet",
+                         env_extra={"PROVNEWS_SETTINGS": str(settings)}, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert site.requests[0] == "/robots.txt" and "/bai-1.html" in site.requests, site.requests
+    assert [text for _, text in _robots_rows(out)] == ["User-agent: *\nAllow: /\n"]
+
+
+def test_a_robots_txt_cut_mid_body_is_said_by_its_own_url_not_the_seeds(tmp_path):
+    """robots.txt announcing 100 bytes more than it sends, then closing: one line naming robots.txt
+    and why, the host is disallowed (RFC 9309), and no line says the seed could not be fetched."""
+    def robots(handler):
+        body = b"User-agent: *\nAllow: /\n# more to come\n"
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/plain")
+        handler.send_header("Content-Length", str(len(body) + 100))
+        handler.end_headers()
+        handler.wfile.write(body)
+        handler.wfile.flush()
+        handler.close_connection = True
+
+    out = tmp_path / "c"
+    with _RobotsSite(robots) as site:
+        run = provnews("crawl", site.url + "/", "--out", str(out), "--delay", "0", "--quiet", timeout=120)
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        f"provnews crawl: {site.url}/robots.txt: did not arrive whole: the connection broke off ("), run.stderr
+    assert lines[0].endswith("): the whole host is treated as disallowed (RFC 9309)")
+    assert set(site.requests) == {"/robots.txt"}, site.requests
+    assert [text for _, text in _robots_rows(out)] == ["User-agent: *\nDisallow: /\n"]
+
+
+def test_a_robots_txt_gzip_bomb_is_read_and_kept_only_to_512_kib(tmp_path):
+    """robots.txt of `Disallow: /private/` and 64 MiB of comments, gzipped: RFC 9309 lets a crawler stop
+    after 500 KiB. The first 512 KiB are the rules (obeyed), the store keeps no more, one line says it."""
+    import gzip
+
+    packed = gzip.compress(b"User-agent: *\nDisallow: /private/\n" + (b"#" * 99 + b"\n") * (64 * 1024 * 1024 // 100))
+
+    def robots(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/plain")
+        handler.send_header("Content-Encoding", "gzip")
+        handler.send_header("Content-Length", str(len(packed)))
+        handler.end_headers()
+        handler.wfile.write(packed)
+
+    out = tmp_path / "c"
+    with _RobotsSite(robots) as site:
+        run = provnews("crawl", site.url + "/", "--out", str(out), "--delay", "0", "--quiet", timeout=120)
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    assert "/bai-1.html" in site.requests and "/private/bi-mat.html" not in site.requests, site.requests
+    [(_, text)] = _robots_rows(out)
+    assert text.startswith("User-agent: *\nDisallow: /private/\n") and len(text) <= 512 * 1024, len(text)
+    assert text.endswith("\n")
+    assert [x for x in run.stderr.splitlines() if "robots.txt" in x] == [
+        f"provnews crawl: {site.url}/robots.txt: longer than 524,288 bytes unpacked: only its first "
+        f"{len(text):,} bytes are read (RFC 9309)"], run.stderr
+    assert os.path.getsize(out / "corpus.sqlite") < 8 * 1024 * 1024
+
+
+# --- seeds that redirect --------------------------------------------------------------------------
+
+def test_a_seed_redirect_loop_is_said_in_one_line(tmp_path):
+    """A seed redirecting to a page that redirects back: one line naming the seed and the loop (the
+    crawl would otherwise end with nothing fetched and nothing said)."""
+    routes = {"/robots.txt": (200, "text/plain", b"User-agent: *\nAllow: /\n"),
+              "/loop-a": (302, "text/html", b"", {"Location": "/loop-b"}),
+              "/loop-b": (302, "text/html", b"", {"Location": "/loop-a"})}
+    with _Site(routes) as site:
+        run = provnews("crawl", site.url + "/loop-a", "--out", str(tmp_path / "c"), "--delay", "0", "--quiet")
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    assert [x for x in run.stderr.splitlines() if "loop" in x] == [
+        f"provnews crawl: {site.url}/loop-a: redirect loop ({site.url}/loop-a → {site.url}/loop-b → "
+        f"{site.url}/loop-a): no page to crawl from this seed"], run.stderr
+
+
+def test_a_seed_redirecting_to_another_port_is_reported_not_followed_like_a_page(tmp_path):
+    """Another port of the seed's host is another server, for a seed's redirect as for a page's: the
+    seed's redirect is archived and reported, not followed (the same rule as for another host)."""
+    page = (200, "text/html; charset=utf-8", b"<html><body><p>x</p></body></html>")
+    with _Site({"/robots.txt": (200, "text/plain", b"User-agent: *\nAllow: /\n"), "/ok.html": page}) as other:
+        other_log: list[str] = []
+        get = other.server.RequestHandlerClass.do_GET
+
+        def logged(handler):
+            other_log.append(handler.path)
+            return get(handler)
+        other.server.RequestHandlerClass.do_GET = logged
+        routes = {"/robots.txt": (200, "text/plain", b"User-agent: *\nAllow: /\n"),
+                  "/moved": (302, "text/html", b"", {"Location": other.url + "/ok.html"})}
+        with _Site(routes) as site:
+            out = tmp_path / "c"
+            run = provnews("crawl", site.url + "/moved", "--out", str(out), "--delay", "0", "--quiet")
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    assert other_log == [], other_log
+    assert [x for x in run.stderr.splitlines() if "another host" in x] == [
+        f"provnews crawl: {site.url}/moved: redirects to {other.url}/ok.html, another host: not followed "
+        "(add --allow-domain 127.0.0.1 to crawl it)"], run.stderr
