@@ -137,6 +137,84 @@ def crawl(site: RawSite, out: Path):
     return run_cli("crawl", site.url + "/", "--out", str(out), "--delay", "0")
 
 
+def test_a_body_cut_by_the_server_is_archived_truncated_and_retried_next_run(tmp_path):
+    """What the server sent before it closed the connection is kept, marked ``WARC-Truncated:
+    disconnect``, with its request; the URL stays failed, named on stderr in words; the next run asks
+    again, and an answer that arrives whole then is an ordinary record."""
+    out = tmp_path / "c"
+    with RawSite(site_routes(**{"cut.html": CUT, "cut-chunked.html": CUT_CHUNKED})) as site:
+        run = crawl(site, out)
+        assert run.returncode == 0, run.stderr
+        assert "Traceback" not in run.stderr
+        assert f"provnews crawl: {site.url}/cut.html: connection closed after 600 of {len(ARTICLE):,} bytes" \
+            in run.stderr.splitlines(), run.stderr
+        assert f"provnews crawl: {site.url}/cut-chunked.html: connection closed in the middle of the chunked " \
+               "body, after 500 bytes" in run.stderr.splitlines(), run.stderr
+        recs = records(out)
+        for name, got in (("cut.html", ARTICLE[:600]), ("cut-chunked.html", ARTICLE[:500])):
+            url = f"{site.url}/{name}"
+            response = [r for r in recs if r["uri"] == url and r["type"] == "response"]
+            assert len(response) == 1
+            assert response[0]["warc"].get_header("WARC-Truncated") == "disconnect"
+            assert response[0]["http"].get_statuscode() == "200"
+            assert response[0]["payload"] == got
+            record_id = response[0]["warc"].get_header("WARC-Record-ID")
+            assert [r for r in recs if r["uri"] == url and r["type"] == "request"
+                    and r["warc"].get_header("WARC-Concurrent-To") == record_id]
+            row = url_row(out, url)
+            assert row["state"] == "failed" and row["status"] == 200
+            assert row["warc_record_id"] is None        # a truncated answer is no capture to revisit against
+        for warc in (out / "warcs").glob("*.warc.gz"):
+            verdict = subprocess.run([str(Path(sys.executable).parent / "warcio"), "check", str(warc)],
+                                     capture_output=True, text=True)
+            assert verdict.returncode == 0, verdict.stdout + verdict.stderr
+
+        # the server is mended: the next run asks again and gets the whole page
+        site.routes["/cut.html"] = whole()
+        asked = site.requests.count("/cut.html")
+        again = crawl(site, out)
+        assert again.returncode == 0, again.stderr
+        assert site.requests.count("/cut.html") == asked + 1
+    url = f"{site.url}/cut.html"
+    responses = [r for r in records(out) if r["uri"] == url and r["type"] == "response"]
+    assert len(responses) == 2
+    assert responses[1]["warc"].get_header("WARC-Truncated") is None and responses[1]["payload"] == ARTICLE
+    row = url_row(out, url)
+    assert row["state"] == "done" and row["warc_record_id"] == responses[1]["warc"].get_header("WARC-Record-ID")
+
+
+def test_a_redirect_with_an_unreadable_location_is_archived_and_named(tmp_path):
+    out = tmp_path / "c"
+    with RawSite(site_routes(**{"badloc": BAD_LOCATION})) as site:
+        run = crawl(site, out)
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    url = f"{site.url}/badloc"
+    assert f"provnews crawl: {url}: redirect with an invalid Location header" in run.stderr.splitlines(), run.stderr
+    recs = [r for r in records(out) if r["uri"] == url]
+    assert sorted(r["type"] for r in recs) == ["metadata", "request", "response"]
+    response = next(r for r in recs if r["type"] == "response")
+    assert response["http"].get_statuscode() == "302"
+    assert response["http"].get_header("Location") == "http://[::1:bad/x"
+    assert url_row(out, url)["state"] == "failed"
+
+
+def test_headers_too_large_are_named_once_not_archived_not_asked_again(tmp_path):
+    """Nothing usable came (http.client refuses the headers): no record, one line naming the URL, and
+    one request: the same headers would come again on every retry."""
+    out = tmp_path / "c"
+    with RawSite(site_routes(**{"huge.html": HUGE_HEADERS})) as site:
+        run = crawl(site, out)
+        asked = site.requests.count("/huge.html")
+    assert run.returncode == 0, run.stderr
+    url = f"{site.url}/huge.html"
+    assert f"provnews crawl: {url}: response headers too large (a line of more than 65,536 bytes)" \
+        in run.stderr.splitlines(), run.stderr
+    assert asked == 1
+    assert not [r for r in records(out) if r["uri"] == url]
+    assert url_row(out, url)["state"] == "failed"
+
+
 def test_non_ascii_header_bytes_are_archived_as_received(tmp_path):
     """HTTP headers are bytes; a Vietnamese server sends raw UTF-8 in them (a file name, a title).
     The record's header block holds those very bytes, not a re-encoding of them."""
@@ -158,3 +236,22 @@ def test_non_ascii_header_bytes_are_archived_as_received(tmp_path):
     # and warcio's parsed view reads the header as the text it is
     response = next(r for r in records(out) if r["uri"] == url and r["type"] == "response")
     assert response["http"].get_header("X-Title") == "Sở Y tế"
+
+
+def test_failure_reasons_are_words_not_exception_reprs():
+    """The Fetcher's own reasons, for the crawl's lines and the frontier's error column."""
+    from pipeline.fetch import Fetcher, FetchRequest
+    from pipeline.settings import Settings
+    from tests.conftest import free_port
+
+    fetcher = Fetcher(Settings(delay=0, read_timeout=1, retries=1))
+    with RawSite({"/stall.html": CUT, "/cut.html": CUT}) as site:
+        site.hold["/stall.html"] = 3
+        stalled = fetcher.fetch(FetchRequest(site.url + "/stall.html", skip_robots=True))
+        cut = fetcher.fetch(FetchRequest(site.url + "/cut.html", skip_robots=True))
+    assert stalled.error == "no data for 1 s (read_timeout) after 600 bytes of the body"
+    assert stalled.truncated_reason == "time" and stalled.body == ARTICLE[:600] and stalled.status == 200
+    assert cut.error == f"connection closed after 600 of {len(ARTICLE):,} bytes"
+    assert cut.truncated_reason == "disconnect" and cut.body == ARTICLE[:600]
+    refused = fetcher.fetch(FetchRequest(f"http://127.0.0.1:{free_port()}/", skip_robots=True))
+    assert refused.error == "connection refused" and refused.status == 0
