@@ -203,12 +203,19 @@ def decode_checked(body: bytes, content_type: str | None = None) -> tuple[str | 
     charset it declares (a UTF-8 label on windows-1258 bytes) would be stored
     as replacement characters: refused too, the WARC keeps the bytes.
     """
-    sample = body[:200_000]
-    if sample:
-        controls = sum(sample.count(bytes([b])) for b in _CONTROL_BYTES)
-        if b"\x00" in sample or controls / len(sample) > 0.01:
-            return None, "the body is binary, not text"
     declared = _declared_charset(body, content_type)
+    if declared in _WIDE_CHARSETS and _wide_bom(body, declared):
+        # UTF-16 and UTF-32 text is full of NUL bytes: the test for binary is on what they decode to
+        bom, codec = _wide_bom(body, declared)
+        try:
+            text = body[len(bom):].decode(codec)
+        except UnicodeDecodeError as exc:
+            return None, f"the bytes are not {declared} as the page declares (invalid byte at {exc.start + len(bom)})"
+        if _looks_binary(text[:200_000]):
+            return None, "the body is binary, not text"
+        return unicodedata.normalize("NFC", text), None
+    if _looks_binary(body[:200_000]):
+        return None, "the body is binary, not text"
     if declared is not None:
         try:
             body.decode(declared)
@@ -219,6 +226,27 @@ def decode_checked(body: bytes, content_type: str | None = None) -> tuple[str | 
 
 
 _CONTROL_BYTES = [b for b in range(32) if b not in (9, 10, 12, 13)] + [127]
+_WIDE_CHARSETS = {"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"}
+# UTF-32's little-endian BOM begins with UTF-16's: the longer ones are tried first
+_WIDE_BOMS = [(codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+              (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")]
+
+
+def _looks_binary(sample: bytes | str) -> bool:
+    """NUL, or more than 1 % control characters: no text has them (an image, random bytes do)."""
+    if not sample:
+        return False
+    units = sample if isinstance(sample, bytes) else sample.encode("latin-1", "replace")
+    controls = sum(units.count(bytes([b])) for b in _CONTROL_BYTES)
+    return b"\x00" in units or controls / len(units) > 0.01
+
+
+def _wide_bom(body: bytes, declared: str) -> tuple[bytes, str] | None:
+    """The byte-order mark a UTF-16 or UTF-32 body starts with, if of the family it declares, and its codec."""
+    for bom, codec in _WIDE_BOMS:
+        if body.startswith(bom):
+            return (bom, codec) if codec[:6] == declared[:6] else None
+    return None
 
 
 def _declared_charset(body: bytes, content_type: str | None) -> str | None:

@@ -238,6 +238,43 @@ def test_non_ascii_header_bytes_are_archived_as_received(tmp_path):
     assert response["http"].get_header("X-Title") == "Sở Y tế"
 
 
+def test_a_utf16_page_that_says_so_is_text(tmp_path):
+    """UTF-16 is full of NUL bytes; a page in the UTF-16 it declares, with its byte-order mark, is
+    text all the same. UTF-16 bytes under a UTF-8 label stay refused."""
+    page = ARTICLE.decode("utf-8").replace("<meta charset='utf-8'>", "").encode("utf-16")
+    said = _answer("200 OK", [b"Content-Type: text/html; charset=utf-16", b"Content-Length: %d" % len(page)], page)
+    lying = _answer("200 OK", [b"Content-Type: text/html; charset=utf-8", b"Content-Length: %d" % len(page)], page)
+    out = tmp_path / "c"
+    with RawSite(site_routes(**{"utf16.html": said, "lie.html": lying})) as site:
+        run = crawl(site, out)
+    assert run.returncode == 0, run.stderr
+    assert f"{site.url}/utf16.html" not in run.stderr
+    assert f"provnews crawl: {site.url}/lie.html: the body is binary, not text: archived, not stored" \
+        in run.stderr.splitlines(), run.stderr
+    conn = sqlite3.connect(out / "corpus.sqlite")
+    try:
+        docs = dict(conn.execute("SELECT url, text FROM documents").fetchall())
+    finally:
+        conn.close()
+    assert list(docs) == [f"{site.url}/utf16.html"]
+    assert "Chi cục Quản lý thị trường tỉnh Cao Bằng" in docs[f"{site.url}/utf16.html"]
+
+
+def test_decode_checked_reads_declared_utf16_and_utf32_with_a_bom():
+    from pipeline.fetch import decode_checked
+
+    page = "<html><body><p>Sở Y tế tỉnh Cao Bằng kiểm tra 45 cơ sở</p></body></html>"
+    for charset, codec in (("utf-16", "utf-16"), ("UTF-16", "utf-16"), ("utf-32", "utf-32"),
+                           ("utf-16be", "utf-16")):
+        assert decode_checked(page.encode(codec), f"text/html; charset={charset}") == (page, None), charset
+    # no byte-order mark: the byte order would be a guess
+    assert decode_checked(page.encode("utf-16-le"), "text/html; charset=utf-16")[0] is None
+    # binary behind a BOM is still binary, or not UTF-16 at all
+    assert decode_checked(b"\xff\xfe" + bytes(range(256)) * 40, "text/html; charset=utf-16")[0] is None
+    assert decode_checked(b"\xff\xfe" + "\x01\x02\x03 abc".encode("utf-16-le") * 100,
+                          "text/html; charset=utf-16") == (None, "the body is binary, not text")
+
+
 def test_failure_reasons_are_words_not_exception_reprs():
     """The Fetcher's own reasons, for the crawl's lines and the frontier's error column."""
     from pipeline.fetch import Fetcher, FetchRequest
