@@ -35,7 +35,7 @@ from charset_normalizer import from_bytes
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import MaxRetryError, NewConnectionError, ReadTimeoutError
+from urllib3.exceptions import HTTPError as Urllib3Error, MaxRetryError, NewConnectionError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from pipeline.discover import Robots, host_key
@@ -868,7 +868,9 @@ def failure_reason(exc: BaseException) -> str:
             return "connection reset by the server"
         if isinstance(e, socket.gaierror):
             return "host name not found"
-    return _short(exc)
+    if isinstance(exc, (requests.RequestException, OSError, http.client.HTTPException, Urllib3Error)):
+        return _short(exc)
+    return f"{type(exc).__name__}: {_short(exc)}"      # not a network failure: a bug, named as one
 
 
 def _short(exc: Exception) -> str:
