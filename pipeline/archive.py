@@ -161,8 +161,8 @@ class WarcArchive:
         offset = self._fh.tell()
         # WARC-Date is when the answer started: the document's fetched_at is this very value
         date = exchange.fetched_at or warc_date_now()
-        http_headers = StatusAndHeaders(f"{exchange.status} {exchange.reason}".strip(),
-                                        _wire_headers(exchange.headers), protocol=exchange.http_version)
+        http_headers = WireHeaders(f"{exchange.status} {exchange.reason}".strip(),
+                                   _wire_headers(exchange.headers), protocol=exchange.http_version)
         digest = payload_digest(exchange.body)
         profile = None
         if prior is not None and exchange.status == 304:
@@ -206,8 +206,8 @@ class WarcArchive:
 
         request = w.create_warc_record(
             exchange.url, "request", payload=io.BytesIO(b""), length=0,
-            http_headers=StatusAndHeaders(exchange.request_line or f"GET {_path(exchange.url)} HTTP/1.1",
-                                          exchange.request_headers, is_http_request=True),
+            http_headers=WireHeaders(exchange.request_line or f"GET {_path(exchange.url)} HTTP/1.1",
+                                     exchange.request_headers, is_http_request=True),
             warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": record_id})
         w.write_record(request)
 
@@ -222,6 +222,23 @@ class WarcArchive:
         return ArchivedPage(self.current, record_id, offset, self._fh.tell(),
                             digest if kind == "response" else (prior.payload_digest if prior else None),
                             date, kind, profile)
+
+
+class WireHeaders(StatusAndHeaders):
+    """A status line and headers written back as the bytes that came.
+
+    HTTP headers are bytes: http.client reads them as Latin-1, one character
+    per byte, so encoding them as Latin-1 gives back what the server sent.
+    warcio would percent-escape every non-ASCII value (raw UTF-8 such as
+    ``X-Title: Sở Y tế`` or a ``filename="Báo cáo.pdf"``), and the bytes
+    received could not be told from the record any more.
+    """
+
+    def compute_headers_buffer(self, header_filter=None):
+        try:
+            self.headers_buff = self.to_str(header_filter).encode("latin-1") + b"\r\n"
+        except UnicodeEncodeError:      # text that never came off the wire (not one byte per character)
+            super().compute_headers_buffer(header_filter)
 
 
 def _wire_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -286,14 +286,20 @@ class Crawler:
                 # are failed for that reason, which names robots.txt, not them
                 self.dead_hosts[item.host] = f"its host did not answer {item.url} ({ex.error})"
             warc_file = warc_end = None
-            if ex.earlier:
+            if ex.status:
+                # an answer came, broken (cut short, an unreadable Location): the archive keeps it
+                # as sent; the URL stays failed, so the next run asks again
+                archived = self._archive(item, ex, None, {"via": item.via or "", "hopsFromSeed": item.hops or "-",
+                                                          "fetchError": ex.error})
+                warc_file, warc_end = archived.warc_file, archived.end
+            elif ex.earlier:
                 # answers came before the network failed (a 503, then nothing): keep them
                 last = ex.earlier[-1]
                 last.earlier = ex.earlier[:-1]
                 archived = self._archive(item, last, None, {"via": item.via or "", "hopsFromSeed": item.hops or "-"})
                 warc_file, warc_end = archived.warc_file, archived.end
-            self.frontier.commit_fetch(item, state="failed", error=ex.error, warc_file=warc_file, warc_end=warc_end,
-                                       keep_capture=True, robots=robots)
+            self.frontier.commit_fetch(item, state="failed", status=ex.status or None, error=ex.error,
+                                       warc_file=warc_file, warc_end=warc_end, keep_capture=True, robots=robots)
             return
 
         prior = item.prior

@@ -16,6 +16,7 @@ bytes the server sent; decoding for parsing happens in ``Exchange.text()``.
 from __future__ import annotations
 
 import codecs
+import http.client
 import logging
 import re
 import socket
@@ -27,13 +28,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Callable, Protocol
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from charset_normalizer import from_bytes
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import MaxRetryError, NewConnectionError
+from urllib3.exceptions import HTTPError as Urllib3Error, MaxRetryError, NewConnectionError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from pipeline.discover import Robots, host_key
@@ -70,10 +72,14 @@ class Exchange:
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""                    # as received (content-encoding kept)
     truncated: bool = False              # stopped before the end (see truncated_reason)
-    truncated_reason: str = ""           # WARC-Truncated: "length" (max_body_bytes, decoded) or "time"
+    # WARC-Truncated: "length" (max_body_bytes, decoded), "time" (max_response_seconds) or
+    # "disconnect" (the server closed the connection before the end it announced; ``error`` says so)
+    truncated_reason: str = ""
     fetched_at: str = ""                 # ISO 8601 UTC, when the response started
     elapsed: float = 0.0
-    error: str | None = None             # network failure, after retries
+    # why the URL failed, in words; with a status the answer (cut short, a broken redirect) is
+    # still archived, without one nothing usable came back
+    error: str | None = None
     blocked: str | None = None           # "robots": not fetched
     # Answers that were retried (a 503, a 429…), oldest first: the archive keeps
     # them too, so it shows the server's errors and not only the final answer.
@@ -197,12 +203,19 @@ def decode_checked(body: bytes, content_type: str | None = None) -> tuple[str | 
     charset it declares (a UTF-8 label on windows-1258 bytes) would be stored
     as replacement characters: refused too, the WARC keeps the bytes.
     """
-    sample = body[:200_000]
-    if sample:
-        controls = sum(sample.count(bytes([b])) for b in _CONTROL_BYTES)
-        if b"\x00" in sample or controls / len(sample) > 0.01:
-            return None, "the body is binary, not text"
     declared = _declared_charset(body, content_type)
+    if declared in _WIDE_CHARSETS and _wide_bom(body, declared):
+        # UTF-16 and UTF-32 text is full of NUL bytes: the test for binary is on what they decode to
+        bom, codec = _wide_bom(body, declared)
+        try:
+            text = body[len(bom):].decode(codec)
+        except UnicodeDecodeError as exc:
+            return None, f"the bytes are not {declared} as the page declares (invalid byte at {exc.start + len(bom)})"
+        if _looks_binary(text[:200_000]):
+            return None, "the body is binary, not text"
+        return unicodedata.normalize("NFC", text), None
+    if _looks_binary(body[:200_000]):
+        return None, "the body is binary, not text"
     if declared is not None:
         try:
             body.decode(declared)
@@ -213,6 +226,27 @@ def decode_checked(body: bytes, content_type: str | None = None) -> tuple[str | 
 
 
 _CONTROL_BYTES = [b for b in range(32) if b not in (9, 10, 12, 13)] + [127]
+_WIDE_CHARSETS = {"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"}
+# UTF-32's little-endian BOM begins with UTF-16's: the longer ones are tried first
+_WIDE_BOMS = [(codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+              (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")]
+
+
+def _looks_binary(sample: bytes | str) -> bool:
+    """NUL, or more than 1 % control characters: no text has them (an image, random bytes do)."""
+    if not sample:
+        return False
+    units = sample if isinstance(sample, bytes) else sample.encode("latin-1", "replace")
+    controls = sum(units.count(bytes([b])) for b in _CONTROL_BYTES)
+    return b"\x00" in units or controls / len(units) > 0.01
+
+
+def _wide_bom(body: bytes, declared: str) -> tuple[bytes, str] | None:
+    """The byte-order mark a UTF-16 or UTF-32 body starts with, if of the family it declares, and its codec."""
+    for bom, codec in _WIDE_BOMS:
+        if body.startswith(bom):
+            return (bom, codec) if codec[:6] == declared[:6] else None
+    return None
 
 
 def _declared_charset(body: bytes, content_type: str | None) -> str | None:
@@ -460,6 +494,9 @@ class PoliteRetry(Retry):
         return False
 
     def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        if error is not None and headers_too_large(error):
+            # the same headers would come again: asking again only costs the host
+            raise MaxRetryError(_pool, url, error)
         if response is not None:
             retry_after = self.get_retry_after(response)
             if retry_after is not None and retry_after > self.max_retry_after:
@@ -548,12 +585,28 @@ class PolitenessHook(BaseHook):
 
 # --- the fetcher ----------------------------------------------------------------
 
+class _Session(requests.Session):
+    """A session that leaves redirects to the crawl, even in what it prepares.
+
+    With ``allow_redirects=False`` requests still works out the next request
+    (``Response.next``): it reads the whole 3xx body first, with no size limit
+    and before the fetcher can keep it, and a Location it cannot parse
+    (``http://[::1:bad/x``) raises, losing the answer.  Each hop is an exchange
+    of the crawl's own, so nothing needs that next request.
+    """
+
+    def resolve_redirects(self, resp, req, *args, yield_requests: bool = False, **kwargs):
+        if yield_requests:
+            return iter(())
+        return super().resolve_redirects(resp, req, *args, **kwargs)
+
+
 class Fetcher:
     """One session, its hooks, and the body limits."""
 
     def __init__(self, settings: Settings, hooks: list | None = None):
         self.settings = settings
-        self.session = requests.Session()
+        self.session = _Session()
         for prefix in ("http://", "https://"):
             self.session.mount(prefix, DeadlineAdapter())
         self.session.headers.update({
@@ -592,7 +645,7 @@ class Fetcher:
             try:
                 exchange = self._download_with_retries(request)
             except Exception as exc:  # never leave a hook (the host's politeness slot) hanging
-                exchange = Exchange(url=request.url, error=f"{type(exc).__name__}: {_short(exc)}")
+                exchange = Exchange(url=request.url, error=failure_reason(exc))
         for hook in reversed(done):
             exchange = hook.process_response(request, exchange)
         return exchange
@@ -647,7 +700,7 @@ class Fetcher:
             elif isinstance(exc, requests.exceptions.RetryError):
                 exchange.error = f"gave up after retries: {_short(exc)}"
             else:
-                exchange.error = _short(exc)
+                exchange.error = failure_reason(exc)
             exchange.elapsed = time.monotonic() - started
             return exchange
         try:
@@ -664,11 +717,18 @@ class Fetcher:
             else:
                 exchange.headers = list(resp.headers.items())
             exchange.body, exchange.truncated_reason = self._read_body(resp, started, deadline)
+            if exchange.truncated_reason == "stalled":
+                # WARC 1.1 has no word for a read timeout; "time" is the nearest of its four
+                exchange.truncated_reason = "time"
+                exchange.error = (f"no data for {self.settings.read_timeout:g} s (read_timeout) after "
+                                  f"{len(exchange.body):,} bytes of the body")
+            elif exchange.truncated_reason == "disconnect":
+                exchange.error = _cut_short(exchange)
+            elif 300 <= exchange.status < 400 and not _valid_location(request.url, exchange.location):
+                exchange.error = "redirect with an invalid Location header"
             exchange.truncated = bool(exchange.truncated_reason)
-        except requests.RequestException as exc:
-            exchange.error = _short(exc)
-        except Exception as exc:  # urllib3 read errors (ProtocolError, ReadTimeoutError…)
-            exchange.error = f"{type(exc).__name__}: {_short(exc)}"
+        except Exception as exc:  # an answer that broke before its headers were read
+            exchange.error = failure_reason(exc)
         finally:
             resp.close()
         exchange.elapsed = time.monotonic() - started
@@ -676,7 +736,7 @@ class Fetcher:
 
     def _read_body(self, resp: requests.Response, started: float,
                    clock: _Deadline | None = None) -> tuple[bytes, str]:
-        """(bytes as sent, "" | "length" | "time").
+        """(bytes as sent, "" | "length" | "time" | "disconnect" | "stalled": no data within the read timeout).
 
         Two limits a hostile server cannot stretch: ``max_body_bytes`` on what
         the body *unpacks* to (counted while streaming), and
@@ -684,7 +744,9 @@ class Fetcher:
         alone is per read, so a server sending a byte a second would hold the
         host's slot for ever.  ``read1`` returns whatever has arrived, so the
         clock is checked at least once per read timeout, and ``clock`` cuts a
-        read still blocked at the deadline.
+        read still blocked at the deadline.  A connection that breaks before
+        the end the answer announced (its Content-Length, its last chunk) keeps
+        what came: "disconnect", as WARC 1.1 names that cut.
         """
         limit = self.settings.max_body_bytes
         counter = DecodedCounter(resp.headers.get("Content-Encoding"))
@@ -696,10 +758,12 @@ class Fetcher:
                 return b"".join(chunks), "time"
             try:
                 chunk = resp.raw.read1(64 * 1024, decode_content=False)
-            except Exception:
+            except Exception as exc:
                 if cut.is_set():        # the deadline cut the connection under the read
                     return b"".join(chunks), "time"
-                raise
+                if any(isinstance(e, (TimeoutError, socket.timeout, ReadTimeoutError)) for e in _causes(exc)):
+                    return b"".join(chunks), "stalled"
+                return b"".join(chunks), "disconnect"
             if not chunk:
                 return b"".join(chunks), "time" if cut.is_set() else ""
             chunks.append(chunk)
@@ -745,6 +809,68 @@ def _retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def _cut_short(exchange: Exchange) -> str:
+    got = len(exchange.body)
+    length = (exchange.header("Content-Length") or "").strip()
+    if "chunked" in (exchange.header("Transfer-Encoding") or "").lower():
+        return f"connection closed in the middle of the chunked body, after {got:,} bytes"
+    if length.isdigit():
+        return f"connection closed after {got:,} of {int(length):,} bytes"
+    return f"connection broken after {got:,} bytes of the body"
+
+
+def _valid_location(url: str, location: str | None) -> bool:
+    """Whether a redirect's Location can be read as an address (a missing one is no redirect)."""
+    if location is None:
+        return True
+    try:
+        urlsplit(urljoin(url, location.strip())).port
+    except ValueError:
+        return False
+    return True
+
+
+def _causes(exc: BaseException):
+    """``exc`` and what it wraps: urllib3 nests the real failure in ``reason`` and ``args``."""
+    seen, todo = set(), [exc]
+    while todo:
+        e = todo.pop(0)
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        yield e
+        todo += [getattr(e, "reason", None), e.__cause__, e.__context__]
+        todo += [a for a in getattr(e, "args", ()) if isinstance(a, BaseException)]
+
+
+def headers_too_large(exc: BaseException) -> bool:
+    """http.client refuses a header line over 64 KiB and more than 100 header lines."""
+    return any(isinstance(e, http.client.LineTooLong) or
+               (type(e) is http.client.HTTPException and "got more than" in str(e)) for e in _causes(exc))
+
+
+def failure_reason(exc: BaseException) -> str:
+    """Why a request got no usable answer, in a few words (not urllib3's nested repr)."""
+    for e in _causes(exc):
+        if isinstance(e, http.client.LineTooLong):
+            return "response headers too large (a line of more than 65,536 bytes)"
+        if type(e) is http.client.HTTPException and "got more than" in str(e):
+            return "response headers too large (more than 100 header lines)"
+        if isinstance(e, http.client.RemoteDisconnected):
+            return "the server closed the connection without answering"
+        if isinstance(e, http.client.BadStatusLine):
+            return "not an HTTP answer (bad status line)"
+        if isinstance(e, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(e, ConnectionResetError):
+            return "connection reset by the server"
+        if isinstance(e, socket.gaierror):
+            return "host name not found"
+    if isinstance(exc, (requests.RequestException, OSError, http.client.HTTPException, Urllib3Error)):
+        return _short(exc)
+    return f"{type(exc).__name__}: {_short(exc)}"      # not a network failure: a bug, named as one
 
 
 def _short(exc: Exception) -> str:
