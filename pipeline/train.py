@@ -341,6 +341,7 @@ def fit_trees(X: list[dict], y: list[int], groups: list, params: dict | None = N
     """A LightGBM lambdarank model (deterministic: one thread, fixed seed), as text in JSON."""
     import lightgbm
     import numpy as np
+    import scipy.sparse
 
     from collections import Counter
 
@@ -349,11 +350,19 @@ def fit_trees(X: list[dict], y: list[int], groups: list, params: dict | None = N
     min_rows = (params or {}).get("min_rows", 10)
     names = sorted(k for k, c in seen.items() if c >= min_rows)
     index = {k: i for i, k in enumerate(names)}
-    M = np.zeros((len(X), len(names)))
-    for r, row in enumerate(X):
+    # Sparse rows: a row holds some 25 of the activity model's 750 features, and its million
+    # candidate rows as a dense matrix took 13.6 GB (two such trainings at once ran a 24 GB
+    # machine out of memory); LightGBM bins a CSR matrix as it bins the dense one.
+    indptr, cols, values = [0], [], []
+    for row in X:
         for k, v in row.items():
-            if k in index:
-                M[r, index[k]] = v
+            i = index.get(k)
+            if i is not None:
+                cols.append(i)
+                values.append(v)
+        indptr.append(len(cols))
+    M = scipy.sparse.csr_matrix((np.array(values, dtype=np.float64), np.array(cols, dtype=np.int32),
+                                 np.array(indptr, dtype=np.int64)), shape=(len(X), len(names)))
     sizes, last = [], None
     for g in groups:
         if g != last:
