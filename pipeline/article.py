@@ -775,7 +775,26 @@ def _page_kind(tree, url: str, title: str | None, paragraphs: list[str], body_is
     if not paragraphs:
         # A title and nothing else readable: an article only if the page says so.
         return "article" if og_type == "article" else "other"
+    if body_chars < MIN_ARTICLE_CHARS and not _has_prose(paragraphs, items):
+        # Short, and not one sentence: a title over link labels (a home page's "Tin tức", a pager's
+        # "prev next", a folder's "deeper"), a month of a calendar with no event, an empty search.
+        # Nothing for extraction to read. A page that says it is an article keeps its word unless
+        # all it shows is links (some CMSs say "article" on every page).
+        if og_type != "article" or _only_link_text(tree, paragraphs):
+            return "other"
     return "article"
+
+
+def _only_link_text(tree, paragraphs: list[str]) -> bool:
+    """Whether every paragraph is made of the labels of the page's links and nothing else."""
+    labels = sorted({_squash(" ".join(a.itertext())) for a in tree.iter("a")} - {""}, key=len, reverse=True)
+    for paragraph in paragraphs:
+        rest = paragraph
+        for label in labels:
+            rest = rest.replace(label, " ")
+        if any(c.isalnum() for c in rest):
+            return False
+    return True
 
 
 # --------------------------------------------------------------------------- extraction paths

@@ -18,11 +18,12 @@ import json
 import sqlite3
 import sys
 import math
+import shlex
 import time
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from pipeline.store import StoreError, connect_readonly, search_clause, store_path
+from pipeline.store import CorpusStore, StoreError, connect_readonly, search_clause, store_path
 
 # Fields of the record_rows view a researcher may group or filter by.  Only
 # these names ever reach SQL; user values are always bound parameters.
@@ -409,9 +410,17 @@ def cli_query(args) -> int:
     return 0
 
 
+def not_extracted(store: str | Path) -> int:
+    """How many documents of ``store`` are not extracted yet (StoreError naming the file if it is
+    no corpus store: stats reads views a SQLite file without the schema lacks)."""
+    with CorpusStore(store, readonly=True) as corpus:
+        return corpus.count_pending()
+
+
 def cli_stats(args) -> int:
     """``provnews stats --by unit,activity,unit_of_measure,year [--where F=V]... [--search WORDS]``."""
     try:
+        pending = not_extracted(args.corpus)
         columns, rows = stats(args.corpus, args.by, args.where, args.search,
                               restated=getattr(args, "count_restated", False),
                               duplicates=getattr(args, "count_duplicates", False))
@@ -419,4 +428,9 @@ def cli_stats(args) -> int:
         print(f"provnews stats: {exc}", file=sys.stderr)
         return 2
     _emit(columns, rows, args.format)
+    if pending:
+        # A crawl stores documents; only extraction makes records: without this an empty table
+        # would look like a corpus that states no figures.
+        print(f"provnews stats: {store_path(args.corpus)}: {pending} document{'s' if pending != 1 else ''} "
+              f"not extracted yet, not counted: run provnews extract --corpus {shlex.quote(str(args.corpus))}", file=sys.stderr)
     return 0

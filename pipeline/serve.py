@@ -69,7 +69,10 @@ def run_datasette(db: Path, sock: socket.socket, metadata: Path) -> None:
     import uvicorn
     from datasette.app import Datasette
 
+    from pipeline import serve_errors
+
     ds = Datasette([str(db)], metadata=json.loads(metadata.read_text(encoding="utf-8")), settings=SETTINGS)
+    serve_errors.install(ds)
     asyncio.run(ds.invoke_startup())
     config = uvicorn.Config(ds.app(), log_level="info", lifespan="on", workers=1)
     server = uvicorn.Server(config)

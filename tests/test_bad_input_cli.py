@@ -96,6 +96,15 @@ def test_query_and_stats_on_a_file_that_is_not_a_store_name_it(tmp_path):
     _one_line(run_cli("stats", "--corpus", str(bad)), str(bad))
 
 
+def test_stats_on_a_sqlite_file_without_the_tables_names_it(tmp_path):
+    """An empty SQLite file (or any database that is not a store) is named with what it lacks, not
+    "SQL error: no such table: record_rows"."""
+    (tmp_path / "corpus.sqlite").write_bytes(b"")
+    line = _one_line(run_cli("stats", "--corpus", str(tmp_path), "--by", "unit"),
+                     str(tmp_path / "corpus.sqlite"), "not a corpus store", "no documents table")
+    assert "SQL error" not in line
+
+
 def test_run_checks_its_outputs_folder_before_crawling(tmp_path):
     a_file = tmp_path / "outputs"
     a_file.write_text("x", encoding="utf-8")

@@ -255,3 +255,47 @@ def test_a_headline_glued_to_its_summary_is_teaser_text_but_a_roundup_paragraph_
     paragraphs = [f"{h}. Bài viết kể lại diễn biến của sự việc số {i} và ý kiến của các bên liên quan."
                   for i, h in enumerate(_HEADLINES)]
     assert _teaser_share([p.replace(". B", ".B") for p in paragraphs], items, headlines) == 0.0
+
+
+# Pages with a title and hardly a word besides: what a crawl meets between articles.
+_NEAR_EMPTY = {
+    "a home of one link": ("https://portal.example.gov.vn/",
+                           '<html><head><title>Trang chủ</title></head><body><ul>'
+                           '<li><a href="/Pages/danh-sach.aspx?Page=1">Tin tức</a></li></ul></body></html>'),
+    "a page of links": ("https://portal.example.gov.vn/links.html",
+                        "<html><head><title>Liên kết</title></head><body><ul>"
+                        + "".join(f'<li><a href="/l{i}.html">liên kết</a></li>' for i in range(25)) + "</ul></body></html>"),
+    "a calendar month": ("https://portal.example.gov.vn/cal/2021-11",
+                         "<html><head><title>Lịch 2021-11</title></head><body><h1>Lịch công tác 2021-11</h1>"
+                         '<p>Không có sự kiện</p><a href="/cal/2021-10">prev</a> <a href="/cal/2021-12">next</a>'
+                         "</body></html>"),
+    "an empty search": ("https://portal.example.gov.vn/grow?q=aaa",
+                        "<html><head><title>Tìm aaa</title></head><body><h1>Kết quả</h1>"
+                        '<a href="/grow?q=aaaa">more</a> <a href="/grow?q=aaab&amp;x=1">more2</a></body></html>'),
+    "a folder": ("https://portal.example.gov.vn/deep/a/a/",
+                 '<html><head><title>Deep</title></head><body><h1>Thư mục</h1><a href="/deep/a/a/a/">deeper</a>'
+                 "</body></html>"),
+}
+_SHORT_STORY = ("<html><head><title>Kiểm tra xăng dầu</title>{meta}</head><body><h1>Kiểm tra xăng dầu</h1>"
+                "<p>{body}</p></body></html>")
+
+
+@pytest.mark.parametrize("name", list(_NEAR_EMPTY))
+def test_a_title_over_link_labels_or_a_few_words_is_no_article(name):
+    url, html = _NEAR_EMPTY[name]
+    assert parse_page(html, url).kind == "other"
+    # nor when the page calls itself an article, if all it shows besides its title is links
+    tagged = html.replace("</head>", '<meta property="og:type" content="article"></head>')
+    assert parse_page(tagged, url).kind == ("article" if name == "a calendar month" else "other")
+
+
+def test_a_short_story_of_one_sentence_is_still_an_article():
+    sentence = "Năm 2023, Chi cục Quản lý thị trường tỉnh Cao Bằng đã kiểm tra 120 cơ sở kinh doanh xăng dầu."
+    page = parse_page(_SHORT_STORY.format(meta="", body=sentence), "https://portal.example.gov.vn/tin/1.html")
+    assert page.kind == "article" and page.paragraphs == (sentence,)
+    # a few words without a sentence: an article only where the page says it is one
+    caption = "Ảnh: Đoàn kiểm tra tại cửa hàng"
+    assert parse_page(_SHORT_STORY.format(meta="", body=caption), "https://portal.example.gov.vn/tin/2.html"
+                      ).kind == "other"
+    assert parse_page(_SHORT_STORY.format(meta='<meta property="og:type" content="article">', body=caption),
+                      "https://portal.example.gov.vn/tin/2.html").kind == "article"

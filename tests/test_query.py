@@ -211,6 +211,37 @@ def test_cli_stats(corpus):
     assert out.returncode == 2 and out.stderr.startswith("provnews stats: --by unit;drop: unknown field")
 
 
+def test_cli_stats_says_when_documents_are_not_extracted_yet(tmp_path):
+    """A store that was crawled but not extracted has no records: stats says so on stderr and names
+    the command that extracts it, instead of an empty table that looks like a corpus without figures.
+    Once part of it is extracted, the rows come with the count of the documents still left out."""
+    from pipeline.records import Document, make_doc_id
+
+    crawled = tmp_path / "crawled"
+    with CorpusStore(crawled) as store:
+        for i in range(2):
+            url = f"https://p.example/tin-{i}.html"
+            store.add_document(Document(doc_id=make_doc_id(url), text=f"Năm 2023, Sở Y tế kiểm tra {i + 3} cơ sở.",
+                                        url=url, source="p.example", title=f"Tin {i}"))
+    out = run_cli("stats", "--corpus", str(crawled), "--by", "unit")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[-1] == "(0 rows)"
+    assert out.stderr.splitlines() == [
+        f"provnews stats: {crawled / 'corpus.sqlite'}: 2 documents not extracted yet, not counted: "
+        f"run provnews extract --corpus {crawled}"]
+
+    partly = build_fixture_corpus(tmp_path / "partly")
+    with CorpusStore(partly) as store:
+        store.add_document(Document(doc_id=make_doc_id("https://p.example/moi.html"), text="Tin mới.",
+                                    url="https://p.example/moi.html", source="p.example", title="Tin mới"))
+    out = run_cli("stats", "--corpus", str(partly), "--by", "unit", "--format", "json")
+    assert out.returncode == 0 and json.loads(out.stdout), out.stderr
+    assert out.stderr == (f"provnews stats: {partly / 'corpus.sqlite'}: 1 document not extracted yet, not counted: "
+                          f"run provnews extract --corpus {partly}\n")
+    out = run_cli("stats", "--corpus", str(build_fixture_corpus(tmp_path / "done")), "--by", "unit")
+    assert out.returncode == 0 and out.stderr == ""
+
+
 def _headline_doc():
     """A portal article: the headline restates one body figure and has one of its own."""
     from extractors.mentions import Quantity, Record

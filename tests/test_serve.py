@@ -271,3 +271,64 @@ def test_ctrl_c_stops_the_server_cleanly_and_port_0_announces_the_real_port(tmp_
     assert len(rows) == 12
     _, stderr = interrupt(proc, "provnews serve")
     assert proc.returncode == 0 and "Traceback" not in stderr, stderr
+
+
+def test_bad_query_strings_are_4xx_and_one_console_line_each(tmp_path):
+    """Any visitor chooses the query string: a mistake in it is a 4xx naming the reason, and the
+    console gets the access line of the request, not Datasette's traceback with its locals nor the
+    SQL. A fault Datasette did not foresee is still a 500, with one line of its own naming it."""
+    from tests.conftest import interrupt
+
+    corpus = build_fixture_corpus(tmp_path / "c")
+    log_path = tmp_path / "serve.log"   # a file, not a pipe: a flood of tracebacks must not block the server
+    log = open(log_path, "w")
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--corpus", str(corpus), "--port", "0"],
+                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    log.close()
+    bad = {  # query string on /corpus/<table>.json: (status, start of the reason given to the visitor)
+        ("records", "_sort=nonexistent"): (400, "Cannot sort table by nonexistent"),
+        ("records", "_sort=unit&_sort_desc=unit"): (400, "Cannot use _sort and _sort_desc"),
+        ("documents", "_where=1=1;drop table x"): (400, "You can only execute one statement at a time"),
+        ("records", "_size=-1"): (400, "_size must be a positive integer"),
+        ("records", "_facet=nonexistent"): (400, "no such column: nonexistent"),
+        ("records", "_timelimit=x"): (400, "_timelimit: invalid literal"),
+        ("records", "_through=x"): (400, "_through: Expecting value"),
+        ("nonexistent", ""): (404, "Table not found"),
+    }
+    answers = {}
+    try:   # (the server is stopped whatever happens, before anything is checked)
+        for _ in range(300):
+            first = log_path.read_text(encoding="utf-8").partition("\n")[0]
+            if " on http://" in first:
+                url = first.split(" on ", 1)[1].split(" ", 1)[0]
+                try:
+                    if requests.get(url + ".json", timeout=2).ok:
+                        break
+                except requests.ConnectionError:
+                    pass
+            time.sleep(0.1)
+        else:
+            pytest.fail("provnews serve did not answer at the address it printed")
+        for table, query in bad:
+            answers[table, query] = requests.get(f"{url}/{table}.json?{query}", timeout=10)
+        html = requests.get(url + "/records?_sort=nonexistent", timeout=10)
+        fault = requests.get(url + "/records.json?_through={}", timeout=10)
+        fine = requests.get(url + "/records.json", timeout=10)
+    finally:
+        interrupt(proc, "provnews serve")
+    console = log_path.read_text(encoding="utf-8")
+    for (table, query), (status, reason) in bad.items():
+        answer = answers[table, query]
+        assert (answer.status_code, answer.json()["status"]) == (status, status), (query, answer.text)
+        assert answer.json()["error"].startswith(reason), (query, answer.text)
+    assert html.status_code == 400 and "Cannot sort table by nonexistent" in html.text
+    assert fault.status_code == 500 and fine.ok
+    assert proc.returncode == 0, console
+    lines = console.splitlines()
+    access = [line for line in lines if '"GET /corpus' in line]
+    assert len(access) >= len(bad) + 3, console
+    life = [line for line in lines if line.startswith("INFO:") and line not in access]
+    own = [line for line in lines if line not in access and line not in life]
+    assert len(own) == 2 and own[0].startswith("provnews serve: ") and " on http://127.0.0.1:" in own[0], console
+    assert own[1].startswith("provnews serve: server error on GET /corpus/records.json: KeyError: 'table' (at "), own
+    assert len(life) <= 8 and "Traceback" not in console and "sql =" not in console, console
