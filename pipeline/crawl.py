@@ -536,19 +536,22 @@ class Crawler:
             self.counts.skipped += len(siblings)
         template = item.template or url_template(item.url)
         signature = link_signature([canonicalize(u, self.https_hosts) or u for u in links], template)
+        page = None if siblings else parse_page(text, ex.url, fetched_at=ex.fetched_at)
         # A page of a pager or calendar that shows nothing its parent of the same
         # shape did not (an empty page past the end, a month without events):
-        # its same-shape links lead only to more of the same.
-        barren = item.parent_sig is not None and item.parent_sig == signature
+        # its same-shape links lead only to more of the same.  Not an article: the
+        # related articles it links (`?ItemID=59` on `?ItemID=60`) have its shape and
+        # its parent's kind of links, and are often the only way to older articles.
+        barren = item.parent_sig is not None and item.parent_sig == signature \
+            and not (page is not None and page.kind == "article" and page.text.strip())
         if not found.nofollow:
             new_urls += self._enqueue(item, links, hop="L", signature=signature, follow_template=not barren)
             new_urls += self._enqueue(item, found.feeds, hop="X", kind="feed")
             if not item.hops and not found.feeds:   # a seed that announces no feed: try the usual places
                 new_urls += self._enqueue(item, [urljoin(item.url, p) for p in COMMON_FEED_PATHS], hop="X",
                                           kind="feed")
-        if siblings:
+        if page is None:
             return None, links, "other"
-        page = parse_page(text, ex.url, fetched_at=ex.fetched_at)
         if page.kind != "article" or not page.text.strip():
             return None, links, page.kind
         if len(page.text) > self.settings.max_document_chars:

@@ -1104,3 +1104,30 @@ def test_a_seed_redirecting_to_another_port_is_reported_not_followed_like_a_page
     assert [x for x in run.stderr.splitlines() if "another host" in x] == [
         f"provnews crawl: {site.url}/moved: redirects to {other.url}/ok.html, another host: not followed "
         "(add --allow-domain 127.0.0.1 to crawl it)"], run.stderr
+
+
+def test_articles_reached_only_through_their_related_articles_are_all_crawled(tmp_path):
+    """Each article `?ItemID=N` links its related articles N-1 .. N-3 and nothing else reaches them
+    (no listing, sitemap or feed): every article is crawled, where the pager guard took an
+    article's related links, of its parent's shape, for an endless pager and stopped after four."""
+    body = ("<p>Sở Nông nghiệp tỉnh cho biết trong tháng đã kiểm tra {n} cơ sở sản xuất, kinh doanh "
+            "vật tư nông nghiệp trên địa bàn và xử phạt các cơ sở vi phạm theo quy định hiện hành.</p>"
+            "<p>Đoàn kiểm tra đã lấy mẫu phân bón, thuốc bảo vệ thực vật để gửi đi phân tích chất lượng "
+            "tại phòng thí nghiệm của tỉnh trong đợt kiểm tra thứ {n} của năm nay.</p>")
+    routes = {"/robots.txt": (200, "text/plain", b"User-agent: *\nAllow: /\n"),
+              "/": (200, "text/html; charset=utf-8",
+                    b'<html><body><a href="/Pages/tin-tuc.aspx?ItemID=20">Tin moi</a></body></html>')}
+    for n in range(1, 21):
+        related = "".join(f'<li><a href="/Pages/tin-tuc.aspx?ItemID={m}">Tin {m}</a></li>' for m in (n - 1, n - 2, n - 3)
+                          if m > 0)
+        html = (f"<html><head><title>Tin {n}</title></head><body><article><h1>Kiểm tra vật tư nông nghiệp đợt {n}</h1>"
+                + body.format(n=n) + f"</article><ul class='related'>{related}</ul></body></html>")
+        routes[f"/Pages/tin-tuc.aspx?ItemID={n}"] = (200, "text/html; charset=utf-8", html.encode())
+    out = tmp_path / "c"
+    with _Site(routes) as site:
+        run = provnews("crawl", site.url + "/", "--out", str(out), "--delay", "0")
+    assert run.returncode == 0, run.stderr
+    import sqlite3
+    with sqlite3.connect(out / "corpus.sqlite") as db:
+        stored = {u for (u,) in db.execute("SELECT url FROM documents")}
+    assert stored == {f"{site.url}/Pages/tin-tuc.aspx?ItemID={n}" for n in range(1, 21)}, sorted(stored)
