@@ -15,6 +15,7 @@ import codecs
 import hashlib
 import re
 import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -398,14 +399,21 @@ def link_signature(links: list[str], own_template: str) -> str:
 # limit); query strings of dozens of parameters are filters stacked on filters.
 MAX_URL_CHARS = 2083
 MAX_QUERY_PARAMS = 30
+# A path segment written three times over (`/a/a/a/`, `/tin-tuc/x/tin-tuc/x/tin-tuc/`): a relative link
+# resolved against itself again and again (Heritrix's repeating-path rule).  No CMS names its articles so.
+MAX_SEGMENT_REPEATS = 2
 
 
 def url_too_long(url: str) -> str | None:
     """Why ``url`` is past the URL limits, or None."""
     if len(url) > MAX_URL_CHARS:
         return f"longer than {MAX_URL_CHARS:,} characters"
-    if len(parse_qsl(urlsplit(url).query, keep_blank_values=True)) > MAX_QUERY_PARAMS:
+    parts = urlsplit(url)
+    if len(parse_qsl(parts.query, keep_blank_values=True)) > MAX_QUERY_PARAMS:
         return f"more than {MAX_QUERY_PARAMS} query parameters"
+    segments = [seg for seg in parts.path.split("/") if any(c.isalpha() for c in seg)]  # (not dates, ids)
+    if segments and max(Counter(segments).values()) > MAX_SEGMENT_REPEATS:
+        return f"a path segment repeated more than {MAX_SEGMENT_REPEATS} times"
     return None
 
 

@@ -1131,3 +1131,26 @@ def test_articles_reached_only_through_their_related_articles_are_all_crawled(tm
     with sqlite3.connect(out / "corpus.sqlite") as db:
         stored = {u for (u,) in db.execute("SELECT url FROM documents")}
     assert stored == {f"{site.url}/Pages/tin-tuc.aspx?ItemID={n}" for n in range(1, 21)}, sorted(stored)
+
+
+def test_a_relative_link_that_deepens_its_own_path_ends_at_a_repeated_segment(tmp_path):
+    """Every page of `/deep/…` links `a/` relative to itself (`/deep/a/`, `/deep/a/a/`, …): each is a
+    new URL of a new shape, so only the depth cap (200) stopped it. A segment written three times is
+    a trap (Heritrix's repeating-path rule); dated and numbered paths are not touched."""
+    def route(path):
+        if path == "/robots.txt":
+            return 200, "text/plain", b"User-agent: *\nAllow: /\n"
+        if path == "/":
+            return _page("Trang chủ", '<a href="/deep/">Sâu</a> <a href="/2024/01/01/01/bai.html">Bài</a>')
+        if path.startswith("/deep/"):
+            return _page("Sâu", '<a href="a/">tiếp</a>')
+        if path == "/2024/01/01/01/bai.html":
+            return _page("Bài viết", "<p>" + "Nội dung bài viết về kinh tế tỉnh. " * 40 + "</p>")
+        return None
+
+    with _DynamicSite(route) as site:
+        run = provnews("crawl", site.url + "/", "--out", str(tmp_path / "c"), "--delay", "0", timeout=120)
+    assert run.returncode == 0, run.stderr
+    deep = [p for p in site.requests if p.startswith("/deep/")]
+    assert sorted(deep) == ["/deep/", "/deep/a/", "/deep/a/a/"], deep
+    assert "/2024/01/01/01/bai.html" in site.requests
