@@ -668,14 +668,33 @@ def test_one_ctrl_c_ends_a_long_crawl_delay_and_the_url_stays_queued(tmp_path):
 
 # --- failures are named, not only counted -----------------------------------------------------
 
-class _Site:
+class _Served:
+    """A ThreadingHTTPServer on 127.0.0.1 in a daemon thread (``url``); ``with`` stops it."""
+
+    def _serve(self, handler) -> None:
+        import threading
+        from http.server import ThreadingHTTPServer
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True  # (a dripping answer must not hold up the shutdown)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class _Site(_Served):
     """A tiny site on 127.0.0.1: ``routes`` maps a path to (status, content type, body[, headers]); any other
     path is a 404. With ``_site_routes`` every address the crawl guesses (a sitemap, a feed) is
     there, so every failure is one the test made."""
 
     def __init__(self, routes: dict[str, tuple[int, str, bytes]]):
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from http.server import BaseHTTPRequestHandler
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):
@@ -692,16 +711,7 @@ class _Site:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve(Handler)
 
 
 def _site_routes(links: list[str], sitemap: tuple[str, bytes] | None = None) -> dict:
@@ -921,13 +931,12 @@ def test_real_article_url_shapes_are_still_crawled(tmp_path):
 
 # --- robots.txt that does not arrive whole ----------------------------------------------------
 
-class _RobotsSite:
+class _RobotsSite(_Served):
     """Pages ``/`` (linking ``/bai-1.html`` and ``/private/bi-mat.html``) and those two, and a
     robots.txt ``robots(handler)`` writes as it likes (headers included); every path is logged."""
 
     def __init__(self, robots):
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from http.server import BaseHTTPRequestHandler
 
         self.requests: list[str] = []
         log = self.requests
@@ -951,17 +960,7 @@ class _RobotsSite:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve(Handler)
 
 
 def _robots_rows(out: Path) -> list[tuple]:
