@@ -738,10 +738,6 @@ def _make_doc(text: str):
         return None
 
 
-def _in_blocked(a: int, b: int, blocked: SpanIndex) -> bool:
-    return blocked.overlaps(a, b)
-
-
 # _read's patterns, compiled once (it runs for every number; ``re``'s own cache costs a look-up per call)
 _DIGIT_GROUP_BEFORE = re.compile(r"(?:^|\s)\d+ $")
 _HOUR_BEFORE = re.compile(r"\d ?(?:giờ|h) ?$", re.IGNORECASE)
@@ -757,7 +753,7 @@ _CAMEL_BEFORE = re.compile(r"(?<![\w])[a-z]+[A-Z]\w* $")
 
 def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens, blocked) -> _Found | None:
     w = _words()
-    if math.isnan(n.value) or _in_blocked(n.start, n.end, blocked) or _is_code(t, n):
+    if math.isnan(n.value) or blocked.overlaps(n.start, n.end) or _is_code(t, n):
         return None
     if n.kind == "spelled" and not _spelled_ok(t, n, toks):
         return None
@@ -1178,7 +1174,7 @@ def _gap_multiples(t: str, found: list[_Found], by_start, toks, blocked) -> list
         out.append((m.start(), end, n.value))
     res = []
     for s, e, v in out:
-        if any(a < e and s < b for a, b in taken) or _in_blocked(s, e, blocked):
+        if any(a < e and s < b for a, b in taken) or blocked.overlaps(s, e):
             continue
         qual, qs = _qualifier_before(t, s, 0)
         res.append(_Found(qs, e, v, None, None, _Unit("lần", e, "count", None, None, True), qual, s))
@@ -1197,7 +1193,7 @@ def _half_durations(t: str, found: list[_Found], blocked) -> list[_Found]:
         if um is None or um[0].dimension != "duration" or t[max(0, m.start() - 4):m.start()].lower() == "một ":
             continue
         uom, end = um
-        if any(q.start < end and m.start() < q.end for q in found) or _in_blocked(m.start(), end, blocked) \
+        if any(q.start < end and m.start() < q.end for q in found) or blocked.overlaps(m.start(), end) \
                 or _starts_with_word(t[end:end + 20].lower().lstrip(" "), _words()["rel_after"]):
             continue
         qual, qs = _qualifier_before(t, m.start(), 0, uom.dimension)
