@@ -112,10 +112,10 @@ def _local_pool(texts: Iterable[str], workers: int):
         if finished:
             pool.shutdown(wait=True)
         else:  # Ctrl-C, an error, or the caller stopped early: drop the queue, stop the workers now
-            _stop_workers(pool)
+            stop_workers(pool)
 
 
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
+def stop_workers(pool: ProcessPoolExecutor) -> None:
     processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
     if hasattr(pool, "terminate_workers"):  # Python 3.14+

@@ -717,17 +717,21 @@ class Fetcher:
             else:
                 exchange.headers = list(resp.headers.items())
             exchange.body, exchange.truncated_reason = self._read_body(resp, started, deadline)
+            # A cut body fails only an answer whose body is the point (2xx); a 404 page, a redirect's or a
+            # robots.txt 4xx's body cut short is archived truncated, and the status says what happened
+            cut_matters = 200 <= exchange.status < 300
             if exchange.truncated_reason == "stalled":
                 # WARC 1.1 has no word for a read timeout; "time" is the nearest of its four
                 exchange.truncated_reason = "time"
-                exchange.error = (f"no data for {self.settings.read_timeout:g} s (read_timeout) after "
-                                  f"{len(exchange.body):,} bytes of the body")
-            elif exchange.truncated_reason == "disconnect":
+                if cut_matters:
+                    exchange.error = (f"no data for {self.settings.read_timeout:g} s (read_timeout) after "
+                                      f"{len(exchange.body):,} bytes of the body")
+            elif exchange.truncated_reason == "disconnect" and cut_matters:
                 exchange.error = _cut_short(exchange)
             elif 300 <= exchange.status < 400 and not _valid_location(request.url, exchange.location):
                 exchange.error = "redirect with an invalid Location header"
             exchange.truncated = bool(exchange.truncated_reason)
-        except Exception as exc:  # an answer that broke before its headers were read
+        except Exception as exc:  # reading the answer failed (a bug keeps its exception's name)
             exchange.error = failure_reason(exc)
         finally:
             resp.close()
@@ -758,7 +762,7 @@ class Fetcher:
                 return b"".join(chunks), "time"
             try:
                 chunk = resp.raw.read1(64 * 1024, decode_content=False)
-            except Exception as exc:
+            except (OSError, Urllib3Error, http.client.HTTPException) as exc:  # the network, not a bug
                 if cut.is_set():        # the deadline cut the connection under the read
                     return b"".join(chunks), "time"
                 if any(isinstance(e, (TimeoutError, socket.timeout, ReadTimeoutError)) for e in _causes(exc)):

@@ -93,7 +93,7 @@ def _forked_map(fn, shared: list, args, chunksize: int = 1):
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    from pipeline.engine import default_workers
+    from pipeline.engine import stop_workers, default_workers
 
     args = list(args)
     workers = min(len(args), default_workers())
@@ -105,12 +105,19 @@ def _forked_map(fn, shared: list, args, chunksize: int = 1):
             return
         # (concurrent.futures, not multiprocessing.Pool: a Pool whose worker is killed, by the
         # system out of memory say, replaces it and waits for the lost result for ever)
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            try:
-                yield from pool.map(fn, args, chunksize=chunksize)
-            except BrokenProcessPool:
-                raise WorkerDied("a worker process died (killed by the system: out of memory?); "
-                                 "nothing was written") from None
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        finished = False
+        try:
+            yield from pool.map(fn, args, chunksize=chunksize)
+            finished = True
+        except BrokenProcessPool:
+            raise WorkerDied("a worker process died (killed by the system: out of memory?); "
+                             "nothing was written") from None
+        finally:
+            if finished:
+                pool.shutdown(wait=True)
+            else:  # Ctrl-C, an error, the caller stopped early: not the minutes of the trainings queued
+                stop_workers(pool)
     finally:
         _FORKED = before
 

@@ -292,3 +292,25 @@ def test_failure_reasons_are_words_not_exception_reprs():
     assert cut.truncated_reason == "disconnect" and cut.body == ARTICLE[:600]
     refused = fetcher.fetch(FetchRequest(f"http://127.0.0.1:{free_port()}/", skip_robots=True))
     assert refused.error == "connection refused" and refused.status == 0
+
+
+def test_a_cut_body_fails_only_an_answer_whose_body_is_the_point(tmp_path):
+    """A robots.txt 404 and a redirect whose (unneeded) bodies are cut short: the 404 still allows the
+    whole host (RFC 9309: 4xx is no rules) and the redirect is still followed; both are archived
+    truncated. Only a 2xx answer cut short is a failure of its URL."""
+    not_found_cut = _answer("404 Not Found", [b"Content-Type: text/html", b"Content-Length: 100"], b"<html")
+    routes = site_routes(**{"cu.html": _answer("301 Moved Permanently", [
+        b"Location: /moi.html", b"Content-Type: text/html", b"Content-Length: 100"], b"<html")})
+    routes["/robots.txt"] = not_found_cut
+    routes["/moi.html"] = whole()
+    out = tmp_path / "c"
+    with RawSite(routes) as site:
+        run = crawl(site, out)
+        assert run.returncode == 0, run.stderr
+    assert "/moi.html" in site.requests, (site.requests, run.stderr)
+    assert url_row(out, site.url + "/moi.html")["state"] == "done"
+    assert url_row(out, site.url + "/cu.html")["state"] == "done"
+    assert " 0 errors, 0 disallowed by robots.txt" in run.stderr and "provnews crawl: http" not in run.stderr, \
+        run.stderr
+    cut = {r["uri"]: r["warc"].get_header("WARC-Truncated") for r in records(out) if r["type"] == "response"}
+    assert cut[site.url + "/robots.txt"] == "disconnect" and cut[site.url + "/cu.html"] == "disconnect", cut

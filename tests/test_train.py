@@ -205,3 +205,26 @@ def test_a_worker_killed_mid_training_is_an_error_not_a_hang():
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 3, (run.stdout, run.stderr)
     assert "died: a worker process died" in run.stdout
+
+
+def test_stopping_early_stops_the_training_workers_at_once():
+    """An error or Ctrl-C in the parent while trainings run: the workers are stopped, not waited for
+    (trainings queued behind take minutes each); here the others would sleep ten minutes."""
+    import subprocess
+    import sys
+
+    code = (
+        "import multiprocessing, time\n"
+        "from pipeline import engine, train\n"
+        "engine.default_workers = lambda: 2\n"
+        "def job(i):\n"
+        "    if i:\n"
+        "        time.sleep(600)\n"
+        "    return i\n"
+        "results = train._forked_map(job, [], range(6))\n"
+        "print(next(results))\n"
+        "results.close()\n"
+        "print('left', len(multiprocessing.active_children()))\n")
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["0", "left", "0"], run.stdout
