@@ -533,8 +533,8 @@ def _names_near(text: str, ctx: _Context, q: Quantity, rec: Record, recency: dic
     starts = ctx.all_starts
     keep = set(ctx.all_names[bisect_left(starts, pstart):bisect_left(starts, pend)])
     keep.update(n for n, r in recency.items() if r < _RECENT_KEPT)
-    keep.update(n for n, r in ctx.count_rank.items() if r < _TOPIC_KEPT)
-    keep.update(n for n, ms in ctx.mentions.items() if ms[0].start < ctx.title_end)
+    keep.update(_memo(ctx, "topic names", lambda: {  # the same for every figure of the document
+        n for n in ctx.names if ctx.count_rank[n] < _TOPIC_KEPT or ctx.mentions[n][0].start < ctx.title_end}))
     keep.update((ctx.first, rec.unit, ctx.parents.get(rec.unit) if rec.unit is not None else None))
     keep.update(n for n, p in ctx.parents.items() if p is not None and p == rec.unit)
     return [n for n in ctx.names if n in keep]

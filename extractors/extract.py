@@ -36,9 +36,10 @@ def check_models() -> None:
     load_json_model(_unit_mentions.MODEL_FILE, _unit_mentions.FEATURE_VERSION)
 
 
-def rules_pass(text: str):
-    """The rules alone: ``(tokens, Extraction)``; tokens are (start, end, text, POS)."""
-    if text != clean_text(text):
+def rules_pass(text: str, *, checked: bool = False):
+    """The rules alone: ``(tokens, Extraction)``; tokens are (start, end, text, POS).
+    ``checked``: the caller already made sure the text is cleaned (a section of a checked text)."""
+    if not checked and text != clean_text(text):
         raise ValueError("extract() takes cleaned text: call normalize.clean_text first")
     doc = _segment.make_token_doc(text)  # the token rows alone: no spaCy Doc
     quantities, period = _quantities.find_quantities(text, doc)
@@ -90,13 +91,13 @@ def extract(text: str, *, learned: bool = True) -> Extraction:
     if len(text) > SECTION_CHARS:
         if text != clean_text(text):
             raise ValueError("extract() takes cleaned text: call normalize.clean_text first")
-        return _joined([(start, _extract_whole(text[start:end], learned))
+        return _joined([(start, _extract_whole(text[start:end], learned, checked=True))
                         for start, end in sections(text, SECTION_CHARS)])
     return _extract_whole(text, learned)
 
 
-def _extract_whole(text: str, learned: bool) -> Extraction:
-    tokens, ex = rules_pass(text)
+def _extract_whole(text: str, learned: bool, checked: bool = False) -> Extraction:
+    tokens, ex = rules_pass(text, checked=checked)
     return apply_models(text, tokens, ex) if learned else ex
 
 

@@ -460,7 +460,8 @@ class Crawler:
         body = ex.decoded_body(ROBOTS_MAX_BYTES + 1)
         if len(body) > ROBOTS_MAX_BYTES:
             body = body[:ROBOTS_MAX_BYTES]
-            body = body[:body.rfind(b"\n") + 1]    # a rule cut in half is another rule
+            # a rule cut in half is another rule: up to the last line break (CR-only lines too), if any
+            body = body[:max(body.rfind(b"\n"), body.rfind(b"\r")) + 1] or body
             self.warn(item.url, f"longer than {ROBOTS_MAX_BYTES:,} bytes unpacked: only its first "
                                 f"{len(body):,} bytes are read (RFC 9309)")
         return decode_html(body, ex.header("Content-Type"))
