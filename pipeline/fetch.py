@@ -849,19 +849,25 @@ def _causes(exc: BaseException):
         todo += [a for a in getattr(e, "args", ()) if isinstance(a, BaseException)]
 
 
+def _header_limit(e: BaseException) -> str | None:
+    """Which of http.client's header limits ``e`` is (a line over 64 KiB, more than 100 lines), or None."""
+    if isinstance(e, http.client.LineTooLong):
+        return "a line of more than 65,536 bytes"
+    if type(e) is http.client.HTTPException and "got more than" in str(e):
+        return "more than 100 header lines"
+    return None
+
+
 def headers_too_large(exc: BaseException) -> bool:
-    """http.client refuses a header line over 64 KiB and more than 100 header lines."""
-    return any(isinstance(e, http.client.LineTooLong) or
-               (type(e) is http.client.HTTPException and "got more than" in str(e)) for e in _causes(exc))
+    return any(_header_limit(e) for e in _causes(exc))
 
 
 def failure_reason(exc: BaseException) -> str:
     """Why a request got no usable answer, in a few words (not urllib3's nested repr)."""
     for e in _causes(exc):
-        if isinstance(e, http.client.LineTooLong):
-            return "response headers too large (a line of more than 65,536 bytes)"
-        if type(e) is http.client.HTTPException and "got more than" in str(e):
-            return "response headers too large (more than 100 header lines)"
+        limit = _header_limit(e)
+        if limit:
+            return f"response headers too large ({limit})"
         if isinstance(e, http.client.RemoteDisconnected):
             return "the server closed the connection without answering"
         if isinstance(e, http.client.BadStatusLine):
