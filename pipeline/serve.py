@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import socket
 import sys
-import tempfile
 from pathlib import Path
 
 from pipeline.store import CorpusStore, StoreError, store_path
@@ -29,19 +28,16 @@ SETTINGS = {"truncate_cells_html": 300, "default_page_size": 50, "sql_time_limit
             "facet_time_limit_ms": 500}
 
 
-def metadata_for(db: Path, folder: Path) -> Path:
-    """The metadata file for this store: Datasette names a database after its
-    file's stem, and the packaged metadata is keyed ``corpus`` (DIR/corpus.sqlite)."""
-    if db.stem == "corpus":
-        return METADATA
+def metadata_for(db: Path) -> dict:
+    """Datasette's metadata for this store: Datasette names a database after its file's stem,
+    and the packaged metadata is keyed ``corpus`` (DIR/corpus.sqlite)."""
     metadata = json.loads(METADATA.read_text(encoding="utf-8"))
-    metadata["databases"] = {db.stem: metadata["databases"]["corpus"]}
-    for dashboard in metadata.get("plugins", {}).get("datasette-dashboards", {}).values():
-        for chart in dashboard.get("charts", {}).values():
-            chart["db"] = db.stem
-    path = folder / "metadata.json"
-    path.write_text(json.dumps(metadata, ensure_ascii=False), encoding="utf-8")
-    return path
+    if db.stem != "corpus":
+        metadata["databases"] = {db.stem: metadata["databases"]["corpus"]}
+        for dashboard in metadata.get("plugins", {}).get("datasette-dashboards", {}).values():
+            for chart in dashboard.get("charts", {}).values():
+                chart["db"] = db.stem
+    return metadata
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -62,7 +58,7 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run_datasette(db: Path, sock: socket.socket, metadata: Path) -> None:
+def run_datasette(db: Path, sock: socket.socket, metadata: dict) -> None:
     """Datasette over ``db`` on the bound ``sock`` until Ctrl-C, as ``datasette serve`` runs it."""
     import asyncio
 
@@ -71,7 +67,7 @@ def run_datasette(db: Path, sock: socket.socket, metadata: Path) -> None:
 
     from pipeline import serve_errors
 
-    ds = Datasette([str(db)], metadata=json.loads(metadata.read_text(encoding="utf-8")), settings=SETTINGS)
+    ds = Datasette([str(db)], metadata=metadata, settings=SETTINGS)
     serve_errors.install(ds)
     asyncio.run(ds.invoke_startup())
     config = uvicorn.Config(ds.app(), log_level="info", lifespan="on", workers=1)
@@ -107,8 +103,7 @@ def cli_serve(args) -> int:
         port = sock.getsockname()[1]    # the port given, or the one the system chose for --port 0
         print(f"provnews serve: {db} on http://{args.host}:{port}/{db.stem} (Ctrl-C to stop)", file=sys.stderr)
         try:
-            with tempfile.TemporaryDirectory(prefix="provnews-serve-") as tmp:
-                run_datasette(db, sock, metadata_for(db, Path(tmp)))
+            run_datasette(db, sock, metadata_for(db))
         except Exception as exc:  # Datasette or uvicorn failing to start: one line, not a traceback
             print(f"provnews serve: {type(exc).__name__}: {exc}", file=sys.stderr)
             return 1
