@@ -85,7 +85,7 @@ def test_only_articles_become_documents(served, tmp_path):
 
 def test_pages_with_no_sentence_are_archived_but_not_stored(tmp_path):
     """A crawl meets link-only home pages, calendar months with no event, empty search results and
-    folder pages ("/deep/a/a/…"): each is archived, none becomes a document; the articles do, a
+    folder pages ("/deep/a/b/…"): each is archived, none becomes a document; the articles do, a
     one-sentence story included."""
     from tests.test_crawl import _Site, _site_routes
 
@@ -109,9 +109,9 @@ def test_pages_with_no_sentence_are_archived_but_not_stored(tmp_path):
         routes[f"/lich/{month}"] = page(f"Lịch {month}", f"<h1>Lịch công tác {month}</h1><p>Không có sự kiện</p>"
                                         '<a href="/lich/2021-10">prev</a> <a href="/lich/2021-12">next</a>')
     deep = "/deep/a/"
-    for _ in range(6):
-        routes[deep] = page("Thư mục", f'<h1>Thư mục</h1><a href="{deep}a/">deeper</a>')
-        deep += "a/"
+    for letter in "bcdefg":  # (distinct folders: a path writing one segment thrice is a trap, not followed)
+        routes[deep] = page("Thư mục", f'<h1>Thư mục</h1><a href="{deep}{letter}/">deeper</a>')
+        deep += letter + "/"
     with _Site(routes) as site:
         out = tmp_path / "crawl"
         run = provnews("crawl", site.url + "/", "--out", str(out), "--delay", "0", "--quiet")
