@@ -17,6 +17,7 @@ document never loses the others.
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import os
 import signal
 import threading
@@ -101,6 +102,7 @@ def _bounded(submit, texts: Iterable[str], window: int, wait_first):
 
 
 def _local_pool(texts: Iterable[str], workers: int):
+    children_before = frozenset(multiprocessing.active_children())
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(os.getpid(),))
     finished = False
     try:
@@ -112,22 +114,28 @@ def _local_pool(texts: Iterable[str], workers: int):
         if finished:
             pool.shutdown(wait=True)
         else:  # Ctrl-C, an error, or the caller stopped early: drop the queue, stop the workers now
-            stop_workers(pool)
+            stop_workers(pool, children_before)
 
 
-def stop_workers(pool: ProcessPoolExecutor) -> None:
+def stop_workers(pool: ProcessPoolExecutor, children_before: frozenset = frozenset()) -> None:
+    """Stop the pool's workers now, dropping its queue.  ``children_before``: the processes this one
+    had before the pool (``multiprocessing.active_children()``); any other child still alive at the
+    end is the pool's too and is stopped (the executor's manager thread can still be starting or
+    replacing a worker while it is told to shut down: one was found alive, under load, on 3.11)."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
     if hasattr(pool, "terminate_workers"):  # Python 3.14+
         pool.terminate_workers()
-    for p in processes:
-        if p.is_alive():
-            p.terminate()
-    for p in processes:
-        p.join(timeout=5)
-        if p.is_alive():
-            p.kill()
+    for _ in range(2):
+        for p in processes:
+            if p.is_alive():
+                p.terminate()
+        for p in processes:
             p.join(timeout=5)
+            if p.is_alive():
+                p.kill()
+                p.join(timeout=5)
+        processes = [p for p in multiprocessing.active_children() if p not in children_before]
 
 
 def _dask(texts: Iterable[str], workers: int, scheduler: str | None):

@@ -105,6 +105,7 @@ def _forked_map(fn, shared: list, args, chunksize: int = 1):
             return
         # (concurrent.futures, not multiprocessing.Pool: a Pool whose worker is killed, by the
         # system out of memory say, replaces it and waits for the lost result for ever)
+        children_before = frozenset(multiprocessing.active_children())
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
         finished = False
         try:
@@ -117,7 +118,7 @@ def _forked_map(fn, shared: list, args, chunksize: int = 1):
             if finished:
                 pool.shutdown(wait=True)
             else:  # Ctrl-C, an error, the caller stopped early: not the minutes of the trainings queued
-                stop_workers(pool)
+                stop_workers(pool, children_before)
     finally:
         _FORKED = before
 
