@@ -26,7 +26,7 @@ demo-samples: $(STAMP)
 	$(BIN)/provnews export outputs/samples.jsonl --format csv --output outputs/samples-records.csv
 
 ## make test: install, then the whole test suite, one pytest worker per core (pytest-xdist):
-## 7m15-8m on 2 cores from a clean clone (1316 tests, 2026-12-07, with the shipped models rebuilt from 1,198 documents in
+## 7m50-8m55 on 2 cores from a clean clone (1368 tests, 2026-12-08, with the shipped models rebuilt from 1,198 documents in
 ## one of them) against about 10 min in one process (most tests use one core)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto
