@@ -134,7 +134,7 @@ def stop_workers(pool: ProcessPoolExecutor, children_before: frozenset = frozens
             p.join(timeout=5)
             if p.is_alive():
                 p.kill()
-                p.join(timeout=5)
+                p.join()  # (SIGKILL cannot be refused: only a loaded machine makes it take seconds)
         processes = [p for p in multiprocessing.active_children() if p not in children_before]
 
 
