@@ -1,6 +1,7 @@
 """The NLP stage in one call: text → units, quantities, records, period.
 
-    normalize → segment + tag → quantities → units → records (rules: candidates, features)
+    normalize → segment + tag → quantities (rules' candidates; which are quantities: ``quantity_keep``)
+              → units → records (rules: candidates, features)
               → learned decisions: the extent of counted nouns (``counted_nouns``),
                 the name of each organization (``unit_choice``), whether it is a unit (``unit_keep``),
                 the unit of each record (``attribution``), the verb that reports it (``activities``),
@@ -19,6 +20,7 @@ from .normalize import clean_text
 from . import activities as _activities, attribution as _attribution, counted_nouns as _counted_nouns
 from . import quantities as _quantities, records as _records, segment as _segment, units as _units
 from . import unit_choice as _unit_choice, unit_keep as _unit_keep, unit_mentions as _unit_mentions
+from . import quantity_keep as _quantity_keep
 
 
 _quantity_fields = attrgetter(*(f.name for f in fields(Quantity)))  # every field, in __init__'s order
@@ -28,6 +30,7 @@ def check_models() -> None:
     """Load every shipped model once: a missing or stale one raises ``ModelError`` now, not mid-run."""
     from .model_files import load_json_model, ranker
 
+    ranker(_quantity_keep.MODEL_FILE, _quantity_keep.FEATURE_VERSION)
     ranker(_counted_nouns.MODEL_FILE, _counted_nouns.FEATURE_VERSION)
     ranker(_attribution.MODEL_FILE, _attribution.FEATURE_VERSION)
     ranker(_activities.MODEL_FILE, _activities.FEATURE_VERSION)
@@ -36,17 +39,26 @@ def check_models() -> None:
     load_json_model(_unit_mentions.MODEL_FILE, _unit_mentions.FEATURE_VERSION)
 
 
-def rules_pass(text: str, *, checked: bool = False):
-    """The rules alone: ``(tokens, Extraction)``; tokens are (start, end, text, POS).
-    ``checked``: the caller already made sure the text is cleaned (a section of a checked text)."""
+def rules_pass(text: str, *, checked: bool = False, quantity_model=None, vetoed: list | None = None):
+    """The rules: ``(tokens, Extraction)``; tokens are (start, end, text, POS).
+    ``checked``: the caller already made sure the text is cleaned (a section of a checked text).
+    ``quantity_model``: which numbers are quantities is decided by this ``quantity_keep`` model
+    (``True``: the shipped one) before the records are made; None: by the rules alone.
+    ``vetoed``: a list to receive the candidates the rules dropped, ``(Quantity, rule)``."""
     if not checked and text != clean_text(text):
         raise ValueError("extract() takes cleaned text: call normalize.clean_text first")
     doc = _segment.make_token_doc(text)  # the token rows alone: no spaCy Doc
-    quantities, period = _quantities.find_quantities(text, doc)
+    dropped = [] if quantity_model is not None or vetoed is not None else None
+    quantities, period = _quantities.find_quantities(text, doc, dropped)
+    tokens = _activities.doc_tokens(doc)
+    if quantity_model is not None:
+        quantities = _quantity_keep.decided(text, tokens, quantities, dropped,
+                                            None if quantity_model is True else quantity_model)
+    if vetoed is not None:
+        vetoed.extend(dropped)
     units = _units.find_units(text, doc)
     records = _records.attribute(text, doc, units, quantities, period)
-    return _activities.doc_tokens(doc), Extraction(units=units, quantities=quantities, records=records,
-                                                   period=period)
+    return tokens, Extraction(units=units, quantities=quantities, records=records, period=period)
 
 
 def apply_models(text: str, tokens, ex: Extraction) -> Extraction:
@@ -97,8 +109,10 @@ def extract(text: str, *, learned: bool = True) -> Extraction:
 
 
 def _extract_whole(text: str, learned: bool, checked: bool = False) -> Extraction:
-    tokens, ex = rules_pass(text, checked=checked)
-    return apply_models(text, tokens, ex) if learned else ex
+    if not learned:
+        return rules_pass(text, checked=checked)[1]
+    tokens, ex = rules_pass(text, checked=checked, quantity_model=True)
+    return apply_models(text, tokens, ex)
 
 
 def sections(text: str, size: int) -> list[tuple[int, int]]:

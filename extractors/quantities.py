@@ -577,6 +577,7 @@ class _Found:
     unit: _Unit
     qualifier: str
     num_start: int
+    veto: str | None = None  # why the rules would drop it (``find_quantities(vetoed=…)`` keeps it)
 
 
 def _blocked_spans(text: str, f: Folded) -> SpanIndex:
@@ -679,8 +680,12 @@ def _multiplier_glued(tail: str) -> bool:
     return bool(m and m.group(0).lower() in multipliers())
 
 
-def find_quantities(text: str, doc=None) -> tuple[list[Quantity], Period | None]:
+def find_quantities(text: str, doc=None, vetoed: list | None = None) -> tuple[list[Quantity], Period | None]:
     """Quantities in text order, with exact offsets, and the document's reporting period.
+
+    ``vetoed``: a list to receive ``(Quantity, rule)`` for each number a rule of judgement
+    dropped (a label before it, a proper name, no counted noun …), for the learned decision
+    (``quantity_keep``).  The quantities returned are the same either way.
 
     >>> qs, period = find_quantities("Đã sản xuất được 8.069 hộp trà giảo cổ lam thành phẩm.")
     >>> [(q.text, q.value, q.unit_of_measure, q.item) for q in qs]
@@ -698,16 +703,22 @@ def find_quantities(text: str, doc=None) -> tuple[list[Quantity], Period | None]
     blocked = _blocked_spans(text, f)
     numbers = scan_numbers(t)
     found: list[_Found] = []
+    dropped: list[_Found] = []
     covered = -1
     by_start = {n.start: n for n in numbers}
+    soft = vetoed is not None
     for n in numbers:
         if n.start < covered:
             continue
         try:
-            q = _read(t, n, by_start, toks, blocked)
+            q = _read(t, n, by_start, toks, blocked, soft)
         except (ValueError, IndexError, KeyError):  # never let one odd number stop the document
             q = None
-        if q is not None:
+        if q is None:
+            continue
+        if q.veto is not None:
+            dropped.append(q)  # (the numbers after it are read as if it were not there)
+        else:
             found.append(q)
             covered = q.end
     found.extend(_gap_multiples(t, found, by_start, toks, blocked))
@@ -722,6 +733,14 @@ def find_quantities(text: str, doc=None) -> tuple[list[Quantity], Period | None]
                for v in (quantity.value, quantity.value_max, quantity.total, quantity.base_value)):
             out.append(quantity)
     share_items(out, text)
+    if soft:
+        ends = [q.end for q in found]  # (found is in text order: each item stops at the quantity before)
+        for q in dropped:
+            k = bisect_right(ends, q.start)
+            quantity = _to_quantity(text, f, t, q, toks, ends[k - 1] if k else 0)
+            if all(v is None or math.isfinite(v) for v in (quantity.value, quantity.value_max, quantity.total,
+                                                         quantity.base_value)):
+                vetoed.append((quantity, q.veto))
     try:
         period = document_period(text)
     except Exception:  # a period is a bonus; never fail extraction over it
@@ -751,8 +770,12 @@ _PLACE_DONG = re.compile(r" ?Đồng [A-ZĐ]")
 _CAMEL_BEFORE = re.compile(r"(?<![\w])[a-z]+[A-Z]\w* $")
 
 
-def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens, blocked) -> _Found | None:
+def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens, blocked,
+          soft: bool = False) -> _Found | None:
+    """The quantity the number ``n`` starts, or None.  ``soft``: where a rule of judgement (not of
+    form) would drop it, return it with the rule's name in ``veto`` (the learned decision weighs it)."""
     w = _words()
+    veto = None
     if math.isnan(n.value) or blocked.overlaps(n.start, n.end) or _is_code(t, n):
         return None
     if n.kind == "spelled" and not _spelled_ok(t, n, toks):
@@ -764,14 +787,18 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
     if _HOUR_BEFORE.search(t[max(0, n.start - 8):n.start]):
         return None  # "8 giờ 30 (phút)", "18h30": the minutes of a time of day
     if n.kind == "digits" and _NAME_DASH_BEFORE.search(t[max(0, n.start - 4):n.start]):
-        return None  # "Covid - 19", "SARS-CoV-2": part of a name
+        if not soft:
+            return None  # "Covid - 19", "SARS-CoV-2": part of a name
+        veto = "name_dash"
     if _YEAR_DIGITS.fullmatch(n.raw) and _YEAR_BEFORE.search(t[max(0, n.start - 14):n.start]):
         return None  # "năm 2017, 2018": the second year of a list
     before = t[max(0, n.start - 40):n.start]
     # vague amounts and "per": hàng trăm, vài ba, mỗi một
     prev_word = before.rstrip().split(" ")[-1].lower() if before.strip() else ""
     if prev_word in w["vague"] or prev_word in w["numeral_word_before"]:
-        return None
+        if not soft:
+            return None
+        veto = veto or "vague"
     end = n.end
     value, value_max, total = n.value, None, None
     # part x/y
@@ -802,11 +829,15 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
             unit = _Unit(dong.canonical, n.end, dong.dimension, dong.base_unit, dong.factor, False)
             end = n.end
         elif unit is None:
-            unit = _noun_before(t, n, toks)
-            if unit is None:
+            noun = _noun_before(t, n, toks)
+            if noun is not None:
+                unit = _Unit(noun, n.end, "count", None, None, True)
+                end = n.end
+            elif not soft or (unit := _next_word(t, n.end, toks)) is None:
                 return None
-            unit = _Unit(unit, n.end, "count", None, None, True)
-            end = n.end
+            else:  # "9 thiết kế", "3.700 nhân sự": a word the rules do not take for a counted noun
+                veto = veto or "no_noun"
+                end = unit.end
     if unit is None:
         return None
     if unit.dimension == "money" and _PLACE_DONG.match(t, n.end):
@@ -818,7 +849,9 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
     if unit.is_count and _YEAR_DIGITS.fullmatch(n.raw) and unit.name not in w["counts"]:
         return None  # "đại hội đồng cổ đông 2021 mới đây": a year, not 2021 of something
     if unit.is_count and n.kind == "digits" and _ENGLISH_DECIMAL.fullmatch(n.raw):
-        return None  # "gói thầu 5.10": English decimals only where they measure something
+        if not soft:
+            return None  # "gói thầu 5.10": English decimals only where they measure something
+        veto = veto or "english_decimal"
     unit_end = max(unit.end, end)
     negative = prev_word == "âm" and not unit.is_count and value_max is None and total is None and value > 0
     if negative:
@@ -836,10 +869,14 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
             tok = toks.at(lstart)
             # "trên địa bàn 9 huyện": bàn ends a longer word here, it is no label
             if tok is None or tok[0] >= lstart or tok[1] != lstart + len(label):
-                return None
+                if not soft:
+                    return None
+                veto = veto or "label"
         if _after_proper_name(t, n.start, toks) and not (unit.is_count and _known_count(unit.name)
                                                           and _after_acronym(t, n.start)):
-            return None
+            if not soft:
+                return None
+            veto = veto or "proper_name"
     if n.kind == "spelled" and n.value == 1 and not n.multiplied:
         # một: an article or "per" unless it carries a unit of measure (một tấn)
         if unit.is_count or prev_word in w["per"]:
@@ -848,13 +885,21 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
             q, _ = _qualifier_before(t, n.start, 0)
             # "sau một ngày đoàn kiểm tra nhắc nhở": after sau/mất/kéo dài it is a measured time
             if q == "=" and not _ends_with_word(before.rstrip(), w["duration_after_mot"]):
-                return None
+                if not soft:
+                    return None
+                veto = veto or "mot_duration"
     if unit.is_count and unit.name in w["place_nouns"] and n.value > 1 and _names_one_place(t, unit.end):
-        return None
+        if not soft:
+            return None
+        veto = veto or "one_place"
     if n.kind == "spelled" and n.value == 2 and unit.is_count and unit.name.split(" ")[0] in w["both_sides"]:
-        return None  # "hai bên đường", "hai bờ kênh", "cả hai hướng": both sides, not a count
+        if not soft:
+            return None  # "hai bên đường", "hai bờ kênh", "cả hai hướng": both sides, not a count
+        veto = veto or "both_sides"
     if unit.dimension == "duration" and not _duration_ok(t, n, unit, blocked):
-        return None
+        if not soft:
+            return None
+        veto = veto or "duration"
     if unit.name == "giờ" and re.match(r" ?\d", t[unit.end:unit.end + 2]):
         return None  # 8 giờ 30: a time of day
     qual, qstart = _qualifier_before(t, n.start, 0, unit.dimension)
@@ -866,7 +911,7 @@ def _read(t: str, n: NumberSpan, by_start: dict[int, NumberSpan], toks: _Tokens,
         qual = ">" if qual in ("=", "~") else qual
     elif _starts_with_word(rest, w["upper_after"]):
         qual = "<" if qual in ("=", "~") else qual
-    return _Found(qstart, unit_end, value, value_max, total, unit, qual, n.start)
+    return _Found(qstart, unit_end, value, value_max, total, unit, qual, n.start, veto)
 
 
 _HALF_AFTER = re.compile(r" rưỡi(?![^\W\d_])", re.IGNORECASE)
@@ -1084,6 +1129,23 @@ _BARE_NUMBER_END = re.compile(r"[ \t]*(?:[,.;)\n]|$)")
 _LONG_LEADING_ZERO = re.compile(r"0\d{3,}")
 
 
+def _next_word(t: str, p: int, toks: _Tokens) -> _Unit | None:
+    """The lower-case word after a number ending at ``p`` as its counted noun, whatever its tag:
+    the candidate where the rules found no counted noun or measure."""
+    if t[p:p + 1] != " ":
+        return None
+    q = p + 1
+    tok = toks.at(q)
+    if tok is not None and tok[0] == q:
+        word = t[q:tok[1]]
+    else:
+        m = _WORDCHARS.match(t, q)
+        word = m.group(0) if m else ""
+    if not word[:1].isalpha() or not word[:1].islower() or not word.replace(" ", "").isalpha():
+        return None
+    return _Unit(word.lower(), q + len(word), "count", None, None, True, (q, q + len(word)))
+
+
 def _noun_before(t: str, n: NumberSpan, toks: _Tokens) -> str | None:
     """``số cán bộ là 1.890`` with no noun after the number: the counted noun of its label.
 
@@ -1127,17 +1189,18 @@ def _heading_count(t: str, line_start: int, bullet: str, toks: _Tokens) -> str |
     return None
 
 
-_PART_OF = re.compile(r" trong (?:tổng số |số )?(?:nhóm )?(?=\d)", re.IGNORECASE)
+_PART_OF = re.compile(r" trong (?:tổng số |số )?(?:nhóm )?(?=\w)", re.IGNORECASE)
 
 
 def _part_of_whole(t: str, n: NumberSpan, by_start, toks: _Tokens) -> tuple[float, _Unit] | None:
-    """``72 trong số 99 nhà báo``, ``3 trong 9 người``: a part of a counted whole, like ``72/99`` (the
-    total, the whole's counted noun); ``1 trong 4 người`` is "one of them", the whole alone."""
+    """``72 trong số 99 nhà báo``, ``3 trong 9 người``, ``1 trong ba mẫu xe``: a part of a counted whole,
+    like ``72/99`` (the total, the whole's counted noun).  Annotators read ``1 trong N`` so too (18 of
+    22 in the training documents), but ``một trong N`` as "one of them", the whole alone (35 of 51)."""
     m = _PART_OF.match(t, n.end)
-    if not m or n.kind != "digits" or n.value < 2 or n.value != int(n.value):
+    if not m or n.kind != "digits" or n.value < 1 or n.value != int(n.value) or n.multiplied:
         return None
     whole = by_start.get(m.end())
-    if whole is None or whole.kind != "digits" or not whole.value > n.value:
+    if whole is None or whole.kind not in ("digits", "spelled") or whole.multiplied or not whole.value > n.value:
         return None
     unit = _unit_after(t, whole.end, toks)
     return (whole.value, unit) if unit is not None and unit.is_count else None

@@ -21,11 +21,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractors import activities, attribution, counted_nouns, unit_choice, unit_keep, unit_mentions
+from extractors import activities, attribution, counted_nouns, quantity_keep, unit_choice, unit_keep, unit_mentions
 from extractors.extract import rules_pass
 from extractors.mentions import Extraction
 from extractors.model_files import MODEL_DIR, ranker_from
-from pipeline.evaluate import (GoldDoc, _gold_positions, _greedy, evaluate, load_gold, norm,
+from pipeline.evaluate import (GoldDoc, _close, _gold_positions, _greedy, evaluate, load_gold, norm,
                                quantity_matches, unit_names)
 
 DEFAULT_MANIFEST = "annotations/splits.json"
@@ -56,6 +56,7 @@ UNIT_KEEP_TREES: dict = {"objective": "binary", "rounds": 200}
 # model trained on the other folds (4 folds: units F1 .8230 against .8223 with the in-sample scores, one
 # shuffle of 5-fold CV, both at the same threshold)
 UNIT_KEEP_FOLDS = 4
+QUANTITY_KEEP_TREES: dict = {"objective": "binary", "rounds": 200}
 
 
 @dataclass
@@ -65,18 +66,21 @@ class RuleRun:
     gold: GoldDoc
     ex: Extraction
     tokens: list
+    vetoed: list = field(default_factory=list)  # the candidates the rules dropped: (Quantity, rule)
 
 
 def _rules_of(i: int):
-    return rules_pass(_FORKED[i].text)
+    vetoed: list = []
+    tokens, ex = rules_pass(_FORKED[i].text, vetoed=vetoed)
+    return tokens, ex, vetoed
 
 
 def run_rules(golds: list[GoldDoc], progress=None) -> list[RuleRun]:
     """The rules over each gold document, one worker per core (each document's pass is independent
     and deterministic, so the runs are the same as one after another)."""
     out = []
-    for i, (tokens, ex) in enumerate(_forked_map(_rules_of, golds, range(len(golds)), chunksize=4), 1):
-        out.append(RuleRun(golds[i - 1], ex, tokens))
+    for i, (tokens, ex, vetoed) in enumerate(_forked_map(_rules_of, golds, range(len(golds)), chunksize=4), 1):
+        out.append(RuleRun(golds[i - 1], ex, tokens, vetoed))
         if progress:
             progress(i, len(golds))
     return out
@@ -310,6 +314,47 @@ def train_unit_keep(runs: list[RuleRun]) -> dict:
     return model
 
 
+def quantity_labels(run: RuleRun, candidates: list) -> list[int]:
+    """1 for each candidate that an overlapping gold quantity matches as ``provnews eval`` matches
+    them, or would once its counted noun were cut or extended (the counted nouns' decision); else 0."""
+    text, gq = run.gold.text, run.gold.quantities
+    spans = [(p, p + len(g.get("text") or ""), g) for p, g in zip(_gold_positions(text, gq), gq)
+             if p is not None and p >= 0]
+    out = []
+    for q, _ in candidates:
+        qd = q.to_dict()
+        own = norm(q.unit_of_measure)
+        out.append(int(any(a < q.end and q.start < b and (quantity_matches(qd, g) or (
+            q.dimension == "count" and _close(q.value, g.get("value")) and own
+            and _same_start(own, norm(g.get("unit_of_measure"))))) for a, b, g in spans)))
+    return out
+
+
+def _same_start(a: str, b: str) -> bool:
+    """One noun a prefix of the other, by whole syllables (``người`` and ``người dân``)."""
+    return bool(b) and (a == b or b.startswith(a + " ") or a.startswith(b + " "))
+
+
+def quantity_keep_examples(runs: list[RuleRun]) -> Examples:
+    """One row per number the rules read as a quantity or dropped by a rule of judgement."""
+    ex_ = Examples()
+    for run in runs:
+        cands = [(q, None) for q in run.ex.quantities] + list(run.vetoed)
+        if not cands:
+            continue
+        rows = quantity_keep.rows(run.gold.text, run.tokens, cands)
+        for k, (f, lab) in enumerate(zip(rows, quantity_labels(run, cands))):
+            ex_.X.append(f)
+            ex_.y.append(lab)
+            ex_.groups.append((run.gold.doc_id, k))
+    return ex_
+
+
+def train_quantity_keep(runs: list[RuleRun]) -> dict:
+    return _ranker(quantity_keep_examples(runs), QUANTITY_KEEP_TREES, quantity_keep.FEATURE_VERSION,
+                   "whether each number the rules read is a quantity (binary)", "candidates")
+
+
 def _ranker(examples: Examples, params: dict, feature_version: int, decision: str,
             groups_are: str = "quantities") -> dict:
     if not examples.X:
@@ -397,16 +442,22 @@ def fit_trees(X: list[dict], y: list[int], groups: list, params: dict | None = N
 
 def predictions(runs: list[RuleRun], attribution_model: dict | None = None, activity_model: dict | None = None,
                 counts_model: dict | None = None, units_model: dict | None = None,
-                keep_model: dict | None = None, mentions_model: dict | None = None) -> dict[str, dict]:
+                keep_model: dict | None = None, mentions_model: dict | None = None,
+                quantity_model: dict | None = None) -> dict[str, dict]:
     """Predicted documents as ``provnews eval`` reads them, with the given models applied."""
     out = {}
+    numbers = ranker_from(quantity_model) if quantity_model is not None else None
     for run in runs:
-        ex = run.ex
+        ex, tokens = run.ex, run.tokens
+        if numbers is not None and quantity_keep.decided(run.gold.text, tokens, ex.quantities, run.vetoed,
+                                                         numbers) is not ex.quantities:
+            # other quantities than the rules': the records are made again over them, as on new text
+            tokens, ex = rules_pass(run.gold.text, quantity_model=numbers)
         units = ex.units
         records = [type(r).from_dict(r.to_dict()) for r in ex.records]
         chosen, drop = {}, set()
         if units_model is not None and units:
-            groups, scores = unit_choice.ranked_groups(run.gold.text, run.tokens, units, records,
+            groups, scores = unit_choice.ranked_groups(run.gold.text, tokens, units, records,
                                                        model=ranker_from(units_model))
             chosen = unit_choice.chosen_from(groups, scores)
             if keep_model is not None:
@@ -414,17 +465,17 @@ def predictions(runs: list[RuleRun], attribution_model: dict | None = None, acti
         quantities = ex.quantities
         if counts_model is not None:
             quantities = [type(q).from_dict(q.to_dict()) for q in quantities]
-            counted_nouns.adjust_counts(run.gold.text, run.tokens, quantities, model=counts_model)
+            counted_nouns.adjust_counts(run.gold.text, tokens, quantities, model=counts_model)
             for r in records:
                 r.refresh(quantities[r.quantity])
         new = []
         if mentions_model is not None:
-            new = unit_mentions.new_units(run.gold.text, run.tokens, ex.units, unit_mentions.Labeller(mentions_model))
+            new = unit_mentions.new_units(run.gold.text, tokens, ex.units, unit_mentions.Labeller(mentions_model))
         if attribution_model is not None:
             attribution.choose_units(run.gold.text, unit_mentions.with_new(units, new), ex.quantities, records,
                                      model=ranker_from(attribution_model))
         if activity_model is not None:
-            activities.choose_activities(run.gold.text, run.tokens, units, ex.quantities, records,
+            activities.choose_activities(run.gold.text, tokens, units, ex.quantities, records,
                                          model=ranker_from(activity_model))
         units, records = unit_keep.without(units, records, drop)
         units, records = unit_choice.renamed(units, records, chosen)
@@ -550,12 +601,12 @@ def train_counted_nouns(runs: list[RuleRun]) -> dict:
 def _training_jobs() -> tuple[str, ...]:
     return (activities.MODEL_FILE, "mentions labeller") + tuple(
         f"mentions part {p}" for p in range(UNIT_MENTION_FOLDS)) + (
-        unit_keep.MODEL_FILE, counted_nouns.MODEL_FILE, unit_choice.MODEL_FILE)
+        unit_keep.MODEL_FILE, quantity_keep.MODEL_FILE, counted_nouns.MODEL_FILE, unit_choice.MODEL_FILE)
 
 
 # the files ``provnews train`` writes, in the order it reports them
-MODEL_FILES = (counted_nouns.MODEL_FILE, attribution.MODEL_FILE, activities.MODEL_FILE, unit_choice.MODEL_FILE,
-               unit_keep.MODEL_FILE, unit_mentions.MODEL_FILE)
+MODEL_FILES = (quantity_keep.MODEL_FILE, counted_nouns.MODEL_FILE, attribution.MODEL_FILE, activities.MODEL_FILE,
+               unit_choice.MODEL_FILE, unit_keep.MODEL_FILE, unit_mentions.MODEL_FILE)
 
 
 def _training_job(job: str):
@@ -565,7 +616,8 @@ def _training_job(job: str):
     if job.startswith("mentions part "):
         return _mention_part(runs, int(job.rsplit(" ", 1)[1]))
     return {counted_nouns.MODEL_FILE: train_counted_nouns, activities.MODEL_FILE: train_activity,
-            unit_choice.MODEL_FILE: train_unit_names, unit_keep.MODEL_FILE: train_unit_keep}[job](runs)
+            unit_choice.MODEL_FILE: train_unit_names, unit_keep.MODEL_FILE: train_unit_keep,
+            quantity_keep.MODEL_FILE: train_quantity_keep}[job](runs)
 
 
 def train_models(runs: list[RuleRun]) -> dict[str, dict]:
@@ -592,7 +644,8 @@ def predictions_with(runs: list[RuleRun], models: dict[str, dict]) -> dict[str, 
     """``predictions`` with the models of ``train_models`` (by file name)."""
     return predictions(runs, models.get(attribution.MODEL_FILE), models.get(activities.MODEL_FILE),
                        models.get(counted_nouns.MODEL_FILE), models.get(unit_choice.MODEL_FILE),
-                       models.get(unit_keep.MODEL_FILE), models.get(unit_mentions.MODEL_FILE))
+                       models.get(unit_keep.MODEL_FILE), models.get(unit_mentions.MODEL_FILE),
+                       models.get(quantity_keep.MODEL_FILE))
 
 
 def score_with(runs: list[RuleRun], models: dict[str, dict]):

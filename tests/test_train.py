@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DEV_GOLD, ROOT, need_shared, run_cli
-from extractors import activities, attribution, counted_nouns, unit_choice, unit_keep
+from extractors import activities, attribution, counted_nouns, quantity_keep, unit_choice, unit_keep
 from extractors.model_files import MODEL_DIR
 
 MANIFEST = ROOT / "annotations" / "splits.json"
@@ -68,7 +68,7 @@ def test_missing_model_is_one_line_naming_the_rebuild(tmp_path):
     assert not (tmp_path / "out.jsonl").exists()
 
 
-@pytest.mark.parametrize("module", [activities, attribution, counted_nouns, unit_choice, unit_keep],
+@pytest.mark.parametrize("module", [activities, attribution, counted_nouns, quantity_keep, unit_choice, unit_keep],
                          ids=lambda m: m.MODEL_FILE)
 def test_model_from_other_features_is_refused(tmp_path, module):
     models = tmp_path / "models"
@@ -152,7 +152,8 @@ def test_cross_validation_scores_what_extraction_ships():
     """``predictions`` (what CV and the learning curve score) and ``extract`` apply the same
     models in the same order to the same rules' output, so the judge measures the shipped tool."""
     need_shared(DEV_GOLD)
-    from extractors import activities, attribution, counted_nouns, unit_choice, unit_keep, unit_mentions
+    from extractors import (activities, attribution, counted_nouns, quantity_keep, unit_choice, unit_keep,
+                            unit_mentions)
     from extractors.extract import extract
     from extractors.model_files import load_json_model
     from pipeline.evaluate import load_gold
@@ -160,7 +161,7 @@ def test_cross_validation_scores_what_extraction_ships():
 
     golds = load_gold(MANIFEST, "dev")
     models = {m.MODEL_FILE: load_json_model(m.MODEL_FILE, m.FEATURE_VERSION)
-              for m in (attribution, activities, counted_nouns, unit_choice, unit_keep, unit_mentions)}
+              for m in (attribution, activities, counted_nouns, unit_choice, unit_keep, unit_mentions, quantity_keep)}
     judged = predictions_with(run_rules(golds, None), models)
     for g in golds:
         ex = extract(g.text)
