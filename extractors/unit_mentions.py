@@ -22,13 +22,16 @@ decoding (Viterbi) is done here, so extraction needs no CRFsuite.
 """
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from .mentions import Unit
 from .model_files import load_json_model
 from .unit_lexicon import lexicon
 from .unit_pieces import is_abbr
 
 MODEL_FILE = "unit_mentions.json"
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 LABELS = ("O", "B", "I")
 WINDOW = 2
 # how the model's labels change the rules' units: "add" its mentions no rules' mention touches,
@@ -529,12 +532,13 @@ def new_mentions(text: str, tokens, units: list[Unit], found, po: list, add_min:
         if k is None:
             k = next((j for j, u in enumerate(names) if u.abbreviation == raw), None)
         words = raw.split()
-        f = {"p_min": min(p), "p_mean": sum(p) / len(p), "words": len(words),
+        f = _person_cues(text, tokens, e, a, b, words)
+        f.update({"p_min": min(p), "p_mean": sum(p) / len(p), "words": len(words),
              "capital_words": sum(w[:1].isupper() for w in words) / len(words),
              "abbr": float(any(is_abbr(w) for w in words)), "head": float(bool(kind)),
              "same_org": float(k is not None), "written": float(text.count(raw)),
              "before=" + (tokens[a - 1][2].lower() if a else ""): 1.0,
-             "tag=" + tokens[a][3]: 1.0, "first": s / max(1, len(text))}
+             "tag=" + tokens[a][3]: 1.0, "first": s / max(1, len(text))})
         if kind:
             f["kind=" + kind] = 1.0
         if k is not None:  # another mention of an organization the rules named: its name
@@ -542,6 +546,38 @@ def new_mentions(text: str, tokens, units: list[Unit], found, po: list, add_min:
             name, kind = u.name, u.kind
         out.append((Unit(text=text[s:e], start=s, end=e, name=name, kind=kind or None), f))
     return out
+
+
+@lru_cache(maxsize=1)
+def _person_words() -> tuple[frozenset, frozenset, re.Pattern]:
+    """The words that introduce a person (``ông``, ``GS``, ``bác sĩ``), and what people say (``cho biết``):
+    ``attribution_cues.json``, which attribution reads too."""
+    import json
+
+    from .unit_lexicon import data_text
+
+    cues = json.loads(data_text("attribution_cues.json"))
+    titles = frozenset(w.lower() for w in cues["named_person_titles"] + cues["people_before"])
+    speech = re.compile(r"\W{0,3}(?:" + "|".join(map(re.escape, cues["speech_verbs"])) + r")\b", re.IGNORECASE)
+    return titles, frozenset(t.lower().rstrip(".") for t in cues["named_person_titles"]), speech
+
+
+def _person_cues(text: str, tokens, e: int, a: int, b: int, words: list[str]) -> dict[str, float]:
+    """What tells a person's name (``Michael Coates``, ``Darren Jones``) from an organization's: a title
+    before it, speech after it, its last word written alone elsewhere (people go by their surname),
+    and the words around it (tokens ``a`` to ``b`` - 1, ending at ``e``)."""
+    titles, named_titles, speech = _person_words()
+    before = [tokens[k][2].lower().rstrip(".") for k in (a - 1, a - 2) if k >= 0]
+    after = tokens[b][2].lower() if b < len(tokens) else ""
+    f = {"before2=" + (before[1] if len(before) > 1 else ""): 1.0, "after=" + after: 1.0,
+         "title_before": float(any(w in titles for w in before)),
+         "named_title_before": float(bool(before) and before[0] in named_titles),
+         "speech_after": float(bool(speech.match(text, e)))}
+    last = words[-1] if len(words) > 1 else ""
+    if last[:1].isupper():
+        alone = len(re.findall(r"(?<!\w)" + re.escape(last) + r"(?!\w)", text))
+        f["last_word_alone"] = float(alone > text.count(" ".join(words)))
+    return f
 
 
 def new_units(text: str, tokens, units: list[Unit], model: Labeller | None = None) -> list[Unit]:

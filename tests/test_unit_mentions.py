@@ -83,6 +83,25 @@ def test_a_new_mention_is_named_by_the_rules_or_left_to_them():
     assert um.new_mentions(text, toks, [Unit("Hội đồng", 0, 8, "X")], found, po) == []
 
 
+def test_a_new_mention_reads_what_tells_a_person_from_an_organization():
+    text = "Theo ông Michael Coates , nhà nghiên cứu , cho biết . Coates nói Ocean Infinity đã nhận 3 tàu ."
+    toks = _tokens(text)
+    po = [0.0] * len(toks)
+    person = text.index("Michael"), text.index(" , nhà"), 2, 4
+    org = text.index("Ocean"), text.index(" đã"), 14, 16
+    got = {u.text: f for u, f in um.new_mentions(text, toks, [], [person, org], po)}
+    f = got["Michael Coates"]
+    assert f["title_before"] == f["named_title_before"] == 1.0 and f["before2=theo"] == 1.0
+    assert f["last_word_alone"] == 1.0  # "Coates nói": people go by their surname
+    g = got["Ocean Infinity"]
+    assert g["title_before"] == g["named_title_before"] == 0.0 and g["last_word_alone"] == 0.0
+    assert g["after=đã"] == 1.0
+    text = "Bà Lan Anh cho biết giá tăng."
+    toks = _tokens(text)
+    got = um.new_mentions(text, toks, [], [(3, 10, 1, 3)], [0.0] * len(toks))
+    assert got[0][1]["speech_after"] == 1.0
+
+
 def test_the_shipped_model_loads_and_a_missing_one_is_refused(monkeypatch, tmp_path):
     data = load_json_model(um.MODEL_FILE, um.FEATURE_VERSION)
     assert data["labels"] == ["O", "B", "I"] and "filter" in data
