@@ -126,6 +126,7 @@ def decided(text: str, tokens: list[Token], quantities: list[Quantity],
     scores = model.scores(rows(text, tokens, candidates))
     drop_below, add_from = _log_odds(DROP_BELOW), _log_odds(ADD_FROM)
     kept = [q for q, s in zip(quantities, scores) if s >= drop_below]
+    changed = len(kept) < len(quantities)
     taken = sorted(((s, q) for (q, _), s in zip(vetoed, scores[len(quantities):]) if s >= add_from),
                    key=lambda x: (-x[0], x[1].start))
     spans = [(q.start, q.end) for q in kept]
@@ -133,6 +134,5 @@ def decided(text: str, tokens: list[Token], quantities: list[Quantity],
         if not any(a < q.end and q.start < b for a, b in spans):
             kept.append(q)
             spans.append((q.start, q.end))
-    if len(kept) == len(quantities) and len(spans) == len(quantities):
-        return quantities
-    return sorted(kept, key=lambda q: q.start)
+            changed = True
+    return sorted(kept, key=lambda q: q.start) if changed else quantities

@@ -78,6 +78,9 @@ def test_the_decision_takes_back_above_the_threshold_and_never_over_a_kept_quant
     monkeypatch.setattr(quantity_keep, "DROP_BELOW", 0.5)
     got = quantity_keep.decided(text, tokens, quantities, vetoed, _Scores([-9.0, 2.0, 1.0]))
     assert [q.text for q in got] == ["59 học sinh", "50.000 sản phẩm"]
+    # one dropped and one taken back: as many quantities as before, but not the same ones
+    got = quantity_keep.decided(text, tokens, quantities, vetoed, _Scores([-9.0, 2.0, -1.0]))
+    assert [q.text for q in got] == ["59 học sinh"]
     # nothing changes: the rules' own list comes back (the caller need not make the records again)
     monkeypatch.setattr(quantity_keep, "DROP_BELOW", 0.0)
     assert quantity_keep.decided(text, tokens, quantities, vetoed, _Scores([1.0, -2.0, -2.0])) is quantities
