@@ -82,7 +82,7 @@ def main() -> int:
         return 0
     import underthesea
 
-    from extractors import extract as extract_module, postag, quantities, records, segment, units
+    from extractors import extract as extract_module, postag, quantities, quantity_keep, records, segment, units
 
     texts = load_texts(args.data, args.docs)
     kb = sum(len(t.encode()) for t in texts) / 1024
@@ -101,6 +101,8 @@ def main() -> int:
     clock.wrap(records, "attribute", "records.attribute")
     learned = "learned decisions (counted nouns, unit names, attribution, activities)"
     clock.wrap(extract_module, "apply_models", learned)
+    which = "learned decision: which numbers are quantities"
+    clock.wrap(quantity_keep, "decided", which)
     # one document at a time through each, interleaved, so that load from other
     # processes falls on all three alike; CPU time of this process only
     wt = pt = ex = 0.0
@@ -130,6 +132,7 @@ def main() -> int:
         "find_quantities": s["find_quantities"],
         "find_units": s["find_units"],
         "records.attribute": s["records.attribute"],
+        which: s[which],
         learned: s[learned],
     }
     stages["other (normalize check, glue)"] = ex - sum(stages.values())
