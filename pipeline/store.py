@@ -972,9 +972,7 @@ class CorpusStore:
         ``unreadable``: called with each document that cannot be read (UnreadableDocument), which is
         then passed over; without it, the first one stops the iteration.
         """
-        ids = [r[0] for r in self.conn.execute(
-            "SELECT doc_id FROM documents WHERE extracted_at IS NULL ORDER BY id")]
-        for doc_id in ids:
+        for doc_id in self._doc_ids("WHERE extracted_at IS NULL", unreadable):
             try:
                 row = self.conn.execute(
                     f"SELECT {_cols(DOCUMENT_COLUMNS)} FROM documents WHERE doc_id = ? AND extracted_at IS NULL",
@@ -993,7 +991,7 @@ class CorpusStore:
         ``unreadable``: as for :meth:`pending_documents`.
         """
         if doc_ids is None:
-            doc_ids = [r[0] for r in self.conn.execute("SELECT doc_id FROM documents ORDER BY id")]
+            doc_ids = self._doc_ids("", unreadable)
         for doc_id in doc_ids:
             try:
                 doc = self.get_document(doc_id)
@@ -1002,6 +1000,23 @@ class CorpusStore:
                 continue
             if doc is not None:
                 yield doc
+
+    def _doc_ids(self, where: str, unreadable: Callable[[UnreadableDocument], None] | None) -> list[str]:
+        """The doc_ids of the documents ``where`` says, in insertion order, read first (so that saving
+        while iterating is safe). A doc_id that is not UTF-8 (bytes another tool wrote) is handed to
+        ``unreadable`` as the document at its row, named by its URL, and left out."""
+        ids = []
+        for row_id, raw, url in self.conn.execute(
+                f"SELECT id, CAST(doc_id AS BLOB), CAST(url AS BLOB) FROM documents {where} ORDER BY id"):
+            try:
+                ids.append(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+            except UnicodeDecodeError:
+                url = url.decode("utf-8", "replace") if url is not None else None
+                _pass_over(UnreadableDocument(
+                    f"{self.path}: document at row {row_id}" + (f" ({url})" if url else "")
+                    + ": documents.doc_id is not UTF-8 text, so it cannot be read (the store keeps it as it is)"),
+                    unreadable)
+        return ids
 
     def get_document(self, doc_id: str) -> Document | None:
         """One document with its mentions, or None; UnreadableDocument when a value of its rows is

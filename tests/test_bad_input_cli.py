@@ -242,6 +242,40 @@ def test_a_stored_document_whose_text_is_not_utf8_is_named_and_left_out(store, t
                             (doc_id,)).fetchone() == (b"\xff\xfeA", None)
 
 
+def test_a_stored_doc_id_that_is_not_utf8_is_named_by_its_row_and_url_and_left_out(store, tmp_path):
+    """The same for the doc_id itself: the document is named by its row and URL (its id cannot be
+    shown), the others are exported and extracted, and the row stays as it is."""
+    import json
+
+    broken = tmp_path / "broken"
+    shutil.copytree(store, broken)
+    db = broken / "corpus.sqlite"
+    with sqlite3.connect(db) as conn:
+        row, doc_id, url = conn.execute("SELECT id, doc_id, url FROM documents ORDER BY id LIMIT 1 OFFSET 1").fetchone()
+        total = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        for table in ("documents", "units", "quantities", "records"):
+            conn.execute(f"UPDATE {table} SET doc_id = CAST(x'ff41' AS TEXT) WHERE doc_id = ?", (doc_id,))
+    named = f"{db}: document at row {row} ({url}): documents.doc_id is not UTF-8 text"
+
+    for fmt in ("jsonl", "csv"):
+        out = tmp_path / f"out.{fmt}"
+        proc = run_cli("export", str(broken), "-f", fmt, "-o", str(out))
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 2 and lines[0].startswith("provnews export: " + named), proc.stderr
+        assert lines[1].endswith("; 1 stored documents left out (named above)"), proc.stderr
+    exported = [json.loads(line)["doc_id"] for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert len(exported) == total - 1
+
+    proc = run_cli("extract", "--corpus", str(broken), "--all", "--workers", "1")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert any(x.startswith("provnews extract: " + named) and x.endswith("; not extracted")
+               for x in proc.stderr.splitlines()), proc.stderr
+    assert f"extracted {total - 1} documents" in proc.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT CAST(doc_id AS BLOB) FROM documents WHERE id = ?", (row,)).fetchone() == (b"\xffA",)
+
+
 def _strict_json(text: str):
     """Parse as standard JSON: NaN and ±Infinity (which Python's json takes) are refused."""
     import json
