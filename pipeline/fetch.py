@@ -102,7 +102,15 @@ class Exchange:
 
     @property
     def location(self) -> str | None:
-        return self.header("Location")
+        got = self.header("Location")
+        if got is not None and not got.isascii():
+            # header values are bytes that the standard library reads as Latin-1; an old CMS writes a
+            # Vietnamese path as raw UTF-8 and means that text, as browsers and requests read it
+            try:
+                got = got.encode("latin-1").decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                pass
+        return got
 
     def is_html(self) -> bool:
         ctype = self.content_type

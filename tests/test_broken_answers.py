@@ -314,3 +314,25 @@ def test_a_cut_body_fails_only_an_answer_whose_body_is_the_point(tmp_path):
         run.stderr
     cut = {r["uri"]: r["warc"].get_header("WARC-Truncated") for r in records(out) if r["type"] == "response"}
     assert cut[site.url + "/robots.txt"] == "disconnect" and cut[site.url + "/cu.html"] == "disconnect", cut
+
+
+def test_a_location_written_in_raw_utf8_is_followed_as_the_server_meant_it(tmp_path):
+    """Old CMSs write a Vietnamese path into Location as raw UTF-8 bytes (HTTP says ASCII; the standard
+    library reads the bytes as Latin-1). The redirect goes to the page the server meant, percent-encoded,
+    as browsers and requests do; the archive keeps the header's bytes as they came."""
+    moved = _answer("301 Moved Permanently", [
+        "Location: /tin-tức/báo-cáo.html".encode("utf-8"), b"Content-Length: 0"], b"")
+    routes = site_routes(**{"cu.html": moved})
+    routes["/tin-t%E1%BB%A9c/b%C3%A1o-c%C3%A1o.html"] = whole()
+    out = tmp_path / "c"
+    with RawSite(routes) as site:
+        run = crawl(site, out)
+        assert run.returncode == 0, run.stderr
+    assert "/tin-t%E1%BB%A9c/b%C3%A1o-c%C3%A1o.html" in site.requests, (site.requests, run.stderr)
+    assert url_row(out, site.url + "/tin-t%E1%BB%A9c/b%C3%A1o-c%C3%A1o.html")["state"] == "done"
+    for warc in sorted((out / "warcs").glob("*.warc.gz")):
+        with open(warc, "rb") as fh:
+            for rec in ArchiveIterator(fh, no_record_parse=True):
+                if rec.rec_type == "response" and rec.rec_headers.get_header("WARC-Target-URI") == site.url + "/cu.html":
+                    block = rec.content_stream().read()
+    assert block.split(b"\r\n\r\n", 1)[0] == moved.split(b"\r\n\r\n", 1)[0]
