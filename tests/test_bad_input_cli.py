@@ -204,20 +204,10 @@ def _text(tmp_path):
     return text
 
 
-def test_a_stored_document_whose_text_is_not_utf8_is_named_and_left_out(store, tmp_path):
-    """A row another tool wrote as bytes that are not UTF-8: export and extract --corpus name the
-    store and the document, go on with the others, say how many they left out and exit 1; the row
-    is still in the store, byte for byte (never lose what is stored)."""
+def _exported_but_one(broken, tmp_path, named: str) -> list[str]:
+    """Export the store as JSONL and CSV: each names one document (``named`` starts the line), says
+    one was left out and exits 1. The doc_ids of the JSONL export."""
     import json
-
-    broken = tmp_path / "broken"
-    shutil.copytree(store, broken)
-    db = broken / "corpus.sqlite"
-    with sqlite3.connect(db) as conn:
-        doc_id, url = conn.execute("SELECT doc_id, url FROM documents ORDER BY id LIMIT 1 OFFSET 1").fetchone()
-        total = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-        conn.execute("UPDATE documents SET text = CAST(x'fffe41' AS TEXT) WHERE doc_id = ?", (doc_id,))
-    named = f"provnews export: {db}: document {doc_id} ({url}): documents.text is not UTF-8 text"
 
     for fmt in ("jsonl", "csv"):
         out = tmp_path / f"out.{fmt}"
@@ -226,7 +216,22 @@ def test_a_stored_document_whose_text_is_not_utf8_is_named_and_left_out(store, t
         lines = proc.stderr.strip().splitlines()
         assert len(lines) == 2 and lines[0].startswith(named), proc.stderr
         assert lines[1].endswith("; 1 stored documents left out (named above)"), proc.stderr
-    exported = [json.loads(line)["doc_id"] for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    return [json.loads(line)["doc_id"] for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+
+
+def test_a_stored_document_whose_text_is_not_utf8_is_named_and_left_out(store, tmp_path):
+    """A row another tool wrote as bytes that are not UTF-8: export and extract --corpus name the
+    store and the document, go on with the others, say how many they left out and exit 1; the row
+    is still in the store, byte for byte (never lose what is stored)."""
+    broken = tmp_path / "broken"
+    shutil.copytree(store, broken)
+    db = broken / "corpus.sqlite"
+    with sqlite3.connect(db) as conn:
+        doc_id, url = conn.execute("SELECT doc_id, url FROM documents ORDER BY id LIMIT 1 OFFSET 1").fetchone()
+        total = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        conn.execute("UPDATE documents SET text = CAST(x'fffe41' AS TEXT) WHERE doc_id = ?", (doc_id,))
+    named = f"provnews export: {db}: document {doc_id} ({url}): documents.text is not UTF-8 text"
+    exported = _exported_but_one(broken, tmp_path, named)
     assert len(exported) == total - 1 and doc_id not in exported
 
     with sqlite3.connect(db) as conn:
@@ -245,8 +250,6 @@ def test_a_stored_document_whose_text_is_not_utf8_is_named_and_left_out(store, t
 def test_a_stored_doc_id_that_is_not_utf8_is_named_by_its_row_and_url_and_left_out(store, tmp_path):
     """The same for the doc_id itself: the document is named by its row and URL (its id cannot be
     shown), the others are exported and extracted, and the row stays as it is."""
-    import json
-
     broken = tmp_path / "broken"
     shutil.copytree(store, broken)
     db = broken / "corpus.sqlite"
@@ -256,16 +259,7 @@ def test_a_stored_doc_id_that_is_not_utf8_is_named_by_its_row_and_url_and_left_o
         for table in ("documents", "units", "quantities", "records"):
             conn.execute(f"UPDATE {table} SET doc_id = CAST(x'ff41' AS TEXT) WHERE doc_id = ?", (doc_id,))
     named = f"{db}: document at row {row} ({url}): documents.doc_id is not UTF-8 text"
-
-    for fmt in ("jsonl", "csv"):
-        out = tmp_path / f"out.{fmt}"
-        proc = run_cli("export", str(broken), "-f", fmt, "-o", str(out))
-        assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
-        lines = proc.stderr.strip().splitlines()
-        assert len(lines) == 2 and lines[0].startswith("provnews export: " + named), proc.stderr
-        assert lines[1].endswith("; 1 stored documents left out (named above)"), proc.stderr
-    exported = [json.loads(line)["doc_id"] for line in (tmp_path / "out.jsonl").read_text().splitlines()]
-    assert len(exported) == total - 1
+    assert len(_exported_but_one(broken, tmp_path, "provnews export: " + named)) == total - 1
 
     proc = run_cli("extract", "--corpus", str(broken), "--all", "--workers", "1")
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr

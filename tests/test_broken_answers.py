@@ -294,6 +294,16 @@ def test_failure_reasons_are_words_not_exception_reprs():
     assert refused.error == "connection refused" and refused.status == 0
 
 
+def _redirect_followed(routes: dict[str, bytes], out: Path, target: str):
+    """Crawl ``routes`` into ``out``: the redirect's ``target`` was asked for and fetched. (site, run)"""
+    with RawSite(routes) as site:
+        run = crawl(site, out)
+        assert run.returncode == 0, run.stderr
+    assert target in site.requests, (site.requests, run.stderr)
+    assert url_row(out, site.url + target)["state"] == "done"
+    return site, run
+
+
 def test_a_cut_body_fails_only_an_answer_whose_body_is_the_point(tmp_path):
     """A robots.txt 404 and a redirect whose (unneeded) bodies are cut short: the 404 still allows the
     whole host (RFC 9309: 4xx is no rules) and the redirect is still followed; both are archived
@@ -304,11 +314,7 @@ def test_a_cut_body_fails_only_an_answer_whose_body_is_the_point(tmp_path):
     routes["/robots.txt"] = not_found_cut
     routes["/moi.html"] = whole()
     out = tmp_path / "c"
-    with RawSite(routes) as site:
-        run = crawl(site, out)
-        assert run.returncode == 0, run.stderr
-    assert "/moi.html" in site.requests, (site.requests, run.stderr)
-    assert url_row(out, site.url + "/moi.html")["state"] == "done"
+    site, run = _redirect_followed(routes, out, "/moi.html")
     assert url_row(out, site.url + "/cu.html")["state"] == "done"
     assert " 0 errors, 0 disallowed by robots.txt" in run.stderr and "provnews crawl: http" not in run.stderr, \
         run.stderr
@@ -325,11 +331,7 @@ def test_a_location_written_in_raw_utf8_is_followed_as_the_server_meant_it(tmp_p
     routes = site_routes(**{"cu.html": moved})
     routes["/tin-t%E1%BB%A9c/b%C3%A1o-c%C3%A1o.html"] = whole()
     out = tmp_path / "c"
-    with RawSite(routes) as site:
-        run = crawl(site, out)
-        assert run.returncode == 0, run.stderr
-    assert "/tin-t%E1%BB%A9c/b%C3%A1o-c%C3%A1o.html" in site.requests, (site.requests, run.stderr)
-    assert url_row(out, site.url + "/tin-t%E1%BB%A9c/b%C3%A1o-c%C3%A1o.html")["state"] == "done"
+    site, _ = _redirect_followed(routes, out, "/tin-t%E1%BB%A9c/b%C3%A1o-c%C3%A1o.html")
     for warc in sorted((out / "warcs").glob("*.warc.gz")):
         with open(warc, "rb") as fh:
             for rec in ArchiveIterator(fh, no_record_parse=True):
