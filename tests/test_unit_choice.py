@@ -31,6 +31,27 @@ def test_a_written_form_is_a_candidate():
     assert "Sở Công Thương TP HCM" in names and "Sở Công Thương thành phố Hồ Chí Minh" in names
 
 
+def test_a_media_name_is_a_candidate_as_written_even_in_one_word():
+    # the lexicon names the agency "Hãng tin Reuters"; annotators mostly keep "Reuters", the corpus decides
+    _, groups = _groups("Theo Reuters, 300 người đã tham gia.")
+    name, cands = groups[0]
+    assert name == "Hãng tin Reuters"
+    assert [c for c, f in cands if f.get("from:bare_surface")] == ["Reuters"]
+
+
+def test_the_shipped_model_names_media_as_annotators_do():
+    # foreign agencies by their own name, Vietnamese papers with "Báo" (the annotated corpus's usage)
+    assert [u.name for u in extract("Theo Reuters, hơn 300 người đã thiệt mạng.").units] == ["Reuters"]
+    assert "Báo Dân trí" in {u.name for u in extract("Theo Dân trí, Sở Y tế đã kiểm tra 29 cơ sở.").units}
+
+
+def test_only_a_media_name_is_a_candidate_as_written_apart():
+    # "Công Thương" after "liên Bộ Tài chính -" is the ministry's short form, not a name of its own
+    ex, groups = _groups("Ngày mai, liên Bộ Tài chính - Công Thương sẽ điều chỉnh giá 2 mặt hàng.")
+    assert "Công Thương" in {u.text for u in ex.units}
+    assert not any(f.get("from:bare_surface") for _, cands in groups for _, f in cands)
+
+
 def test_an_officials_title_is_never_a_candidate_name():
     # the minister's title names the ministry; "Bộ trưởng …" itself is no organization's name
     _, groups = _groups("Bộ trưởng Thông tin và Truyền thông Nguyễn Mạnh Hùng khẳng định có 3 việc.")
