@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,12 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+# Ctrl-C keeps its meaning in the CLI processes the tests interrupt, even when pytest runs as a
+# shell's background job: that shell starts it with SIGINT ignored, every child inherits an ignored
+# signal, and Python then leaves it ignored (a Ctrl-C test's `query` ran on for 30 s)
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parents[1]
 
