@@ -214,6 +214,8 @@ def test_stopping_early_stops_the_training_workers_at_once():
     import subprocess
     import sys
 
+    pytest.importorskip("psutil")
+
     code = (
         "import multiprocessing, sys, time\n"
         "from pipeline import engine, train\n"
@@ -225,9 +227,16 @@ def test_stopping_early_stops_the_training_workers_at_once():
         "results = train._forked_map(job, [], range(6))\n"
         "print(next(results))\n"
         "results.close()\n"
-        # (a stopped worker may still be in the middle of being reaped by the executor's own thread:
-        # what must not be is one still running its job)
-        "left = [p for p in multiprocessing.active_children() if p.join(10) or p.is_alive()]\n"
+        # (a stopped worker may still be in the middle of being reaped by the executor's own thread, and
+        # one that thread reaped first stays "alive" to this one's Process object for ever, its exit
+        # status gone: what must not be is a process still running its job, asked of the system)
+        "import psutil\n"
+        "def running(p):\n"
+        "    try:\n"
+        "        return psutil.Process(p.pid).status() != psutil.STATUS_ZOMBIE\n"
+        "    except psutil.NoSuchProcess:\n"
+        "        return False\n"
+        "left = [p for p in multiprocessing.active_children() if (p.join(10) or p.is_alive()) and running(p)]\n"
         "print('left', len(left))\n"
         "print([(p.name, p.pid, p.exitcode) for p in left], file=sys.stderr)\n")
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
