@@ -234,6 +234,18 @@ def _cut_words(d: _Doc, ms: list[Unit]) -> int:
     return n
 
 
+_MEDIA_NAMES: dict[int, frozenset] = {}
+
+
+def _media_names(lex) -> frozenset:
+    """The media lexicon's written names as a set (the lexicon keeps them as a tuple, in its entries'
+    order), made once per lexicon: every mention of every organization is looked up."""
+    got = _MEDIA_NAMES.get(id(lex))
+    if got is None:
+        got = _MEDIA_NAMES[id(lex)] = frozenset(lex.media_surfaces)
+    return got
+
+
 def candidates(d: _Doc, name: str, ms: list[Unit], votes: dict, n_records: int) -> list[tuple[str, dict]]:
     """Candidate names for one organization (the rules' name first), each with its features."""
     text, lex = d.text, d.lex
@@ -284,7 +296,7 @@ def candidates(d: _Doc, name: str, ms: list[Unit], votes: dict, n_records: int) 
     # candidate as written too, even in one word: annotators mostly keep "Reuters", and the corpus
     # decides.  5-fold CV (all models per fold): units F1 .7314 → .7376, records .7328 → .7334; any
     # capitalized written form (liên Bộ Tài chính - "Công Thương" too) gave .7362 / .7339.
-    media = d.lex.media_surfaces
+    media = _media_names(d.lex)
     for m in ms:
         if m.text != name and m.text in media:
             add(m.text, {"from:bare_surface": 1.0})
